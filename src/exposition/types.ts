@@ -1,0 +1,60 @@
+/** One sample line of a Prometheus text or OpenMetrics exposition. */
+export interface Sample {
+  /** Full metric name as written, including suffixes such as `_total` or `_bucket`. */
+  readonly name: string;
+  readonly labels: Labels;
+  readonly value: number;
+  /** Milliseconds since the epoch when the line carries a timestamp, else undefined. */
+  readonly timestampMs: number | undefined;
+}
+
+export type Labels = Readonly<Record<string, string>>;
+
+export type MetricType =
+  | 'counter'
+  | 'gauge'
+  | 'histogram'
+  | 'gaugehistogram'
+  | 'summary'
+  | 'info'
+  | 'stateset'
+  | 'untyped'
+  | 'unknown';
+
+export type ExpositionFormat = 'prometheus' | 'openmetrics';
+
+export interface ParseOptions {
+  /** Defaults to 'prometheus'; use formatFromContentType() on the response's Content-Type. */
+  readonly format?: ExpositionFormat;
+  /**
+   * Metric family names to keep. Sample lines of other families are skipped without building
+   * objects for them. A family name matches its samples' suffixed names too
+   * (`http_request_duration_seconds` keeps `..._bucket`, `..._sum`, `..._count`, `..._created`;
+   * `foo` keeps `foo_total`). Undefined keeps everything.
+   */
+  readonly families?: ReadonlySet<string>;
+  /** Upper bound on samples kept; past it parsing fails with an ExpositionError. */
+  readonly maxSamples?: number;
+}
+
+export interface ParseResult {
+  readonly format: ExpositionFormat;
+  /** Samples of the kept families, in the order they appear. */
+  readonly samples: Sample[];
+  /** TYPE of every family declared in the payload (kept or skipped; it costs one entry each). */
+  readonly types: Map<string, MetricType>;
+  /** Sample lines seen in total, kept or skipped. */
+  readonly sampleLines: number;
+}
+
+/** A payload that is not valid exposition text; says where (1-based line and column) and what. */
+export class ExpositionError extends Error {
+  constructor(
+    readonly line: number,
+    readonly column: number,
+    readonly reason: string,
+  ) {
+    super(`line ${line}, column ${column}: ${reason}`);
+    this.name = 'ExpositionError';
+  }
+}

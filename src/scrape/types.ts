@@ -1,0 +1,42 @@
+import type { Target } from '../targets/target.js';
+
+export type ScrapeResult = ScrapeSuccess | ScrapeFailure;
+
+export interface ScrapeSuccess {
+  readonly ok: true;
+  readonly target: Target;
+  /** Decoded body (after gzip, as UTF-8 text). */
+  readonly body: string;
+  /** The response's Content-Type header, '' when absent. */
+  readonly contentType: string;
+  /** Bytes received on the wire (compressed size when gzip was used). */
+  readonly wireBytes: number;
+  /** Bytes of the decoded body. */
+  readonly bodyBytes: number;
+  /** Wall-clock time (ms since epoch) when the request was sent: the sample time of untimestamped samples. */
+  readonly startedAtMs: number;
+  readonly durationMs: number;
+}
+
+export interface ScrapeFailure {
+  readonly ok: false;
+  readonly target: Target;
+  /** One short human sentence: what failed, never a stack, never a secret. */
+  readonly error: string;
+  readonly startedAtMs: number;
+  readonly durationMs: number;
+}
+
+/** Per-target scrape health, as the UI and the JSON snapshot show it. */
+export interface TargetHealth {
+  readonly up: boolean;
+  /** ms since epoch of the last fully successful scrape (fetched and parsed), null when none yet. */
+  readonly lastSuccessMs: number | null;
+  readonly lastScrapeMs: number | null;
+  readonly lastDurationMs: number | null;
+  readonly lastBodyBytes: number | null;
+  readonly lastWireBytes: number | null;
+  readonly lastSamples: number | null;
+  readonly lastError: string | null;
+  readonly consecutiveFailures: number;
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.{ts,tsx}'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Integration tests start real servers (node_exporter, tmux); two cores do not like many at once.
+    maxWorkers: 2,
+  },
+});
