@@ -1,0 +1,214 @@
+import type { Sample } from '../exposition/types.js';
+import type { NodeFigures, NodeSource } from './node-figures.js';
+import { EMPTY_FIGURES } from './node-figures.js';
+import { busyPercent, CounterRates, CpuIntervals } from './counter-rates.js';
+
+/** The families the node view reads; the parser skips every other family without building it. */
+export const NODE_EXPORTER_FAMILIES: ReadonlySet<string> = new Set([
+  'node_cpu_seconds',
+  'node_load1',
+  'node_load5',
+  'node_load15',
+  'node_memory_MemTotal_bytes',
+  'node_memory_MemAvailable_bytes',
+  'node_memory_SwapTotal_bytes',
+  'node_memory_SwapFree_bytes',
+  'node_network_receive_bytes',
+  'node_network_transmit_bytes',
+  'node_disk_read_bytes',
+  'node_disk_written_bytes',
+  'node_filesystem_size_bytes',
+  'node_filesystem_avail_bytes',
+  'node_boot_time_seconds',
+  'node_time_seconds',
+  'node_uname',
+]);
+
+/**
+ * Interfaces left out of network throughput: loopback, and virtual ones whose traffic is also
+ * counted on a physical interface (container veths and bridges, CNI overlays, tunnels, VPNs).
+ */
+export const VIRTUAL_INTERFACE =
+  /^(lo|veth|docker|br-|cni|flannel|cali|virbr|vxlan|tunl|tun|tap|kube-|weave|vnet|lxc|cilium|genev|dummy|nodelocaldns|wg|tailscale|zt|ip6tnl|sit|gre|erspan|ifb|nlmon)/;
+
+const IDLE_MODES = new Set(['idle', 'iowait', 'steal']);
+
+export interface Derived {
+  readonly name: string;
+  readonly source: NodeSource;
+  readonly figures: NodeFigures;
+}
+
+/**
+ * Turns one node's successive node_exporter scrapes into NodeFigures. Stateful: rates need the
+ * previous reading, so keep one deriver per target for as long as the target is monitored.
+ */
+export class NodeExporterDeriver {
+  private readonly rates = new CounterRates();
+  private readonly cpu = new CpuIntervals();
+
+  constructor(private readonly fallbackName: string) {}
+
+  update(samples: readonly Sample[], scrapeTimeMs: number): Derived {
+    const gauges = new Map<string, number>();
+    const cpuTotals = new Map<string, { total: number; idle: number; timeMs: number }>();
+    const rx: [string, number, number][] = [];
+    const tx: [string, number, number][] = [];
+    const read: [string, number, number][] = [];
+    const written: [string, number, number][] = [];
+    let nodename: string | undefined;
+    let fsSize: number | undefined;
+    let fsAvail: number | undefined;
+    let nodeSamples = 0;
+
+    for (const s of samples) {
+      const t = s.timestampMs ?? scrapeTimeMs;
+      switch (s.name) {
+        case 'node_cpu_seconds_total': {
+          const core = s.labels.cpu ?? '';
+          let c = cpuTotals.get(core);
+          if (!c) cpuTotals.set(core, (c = { total: 0, idle: 0, timeMs: t }));
+          c.total += s.value;
+          if (IDLE_MODES.has(s.labels.mode ?? '')) c.idle += s.value;
+          break;
+        }
+        case 'node_network_receive_bytes_total':
+        case 'node_network_transmit_bytes_total': {
+          const device = s.labels.device ?? '';
+          if (VIRTUAL_INTERFACE.test(device)) break;
+          (s.name === 'node_network_receive_bytes_total' ? rx : tx).push([device, s.value, t]);
+          break;
+        }
+        case 'node_disk_read_bytes_total':
+          read.push([s.labels.device ?? '', s.value, t]);
+          break;
+        case 'node_disk_written_bytes_total':
+          written.push([s.labels.device ?? '', s.value, t]);
+          break;
+        case 'node_filesystem_size_bytes':
+          if (s.labels.mountpoint === '/' && fsSize === undefined) fsSize = s.value;
+          break;
+        case 'node_filesystem_avail_bytes':
+          if (s.labels.mountpoint === '/' && fsAvail === undefined) fsAvail = s.value;
+          break;
+        case 'node_uname_info':
+          nodename = s.labels.nodename;
+          break;
+        default:
+          if (s.name.startsWith('node_')) gauges.set(s.name, s.value);
+          else continue;
+      }
+      nodeSamples++;
+    }
+
+    const name = nodename || this.fallbackName;
+    if (nodeSamples === 0) return { name, source: 'app', figures: EMPTY_FIGURES };
+
+    this.rates.begin();
+    this.cpu.begin();
+    const figures: NodeFigures = {
+      cpu: this.cpuFigures(cpuTotals),
+      load: loadFigures(gauges),
+      memory: memoryFigures(gauges),
+      swap: swapFigures(gauges),
+      network: this.pairOfRates('net', rx, tx, (r, w) => ({ receiveBytesPerSecond: r, transmitBytesPerSecond: w })),
+      disk: this.pairOfRates('disk', read, written, (r, w) => ({ readBytesPerSecond: r, writtenBytesPerSecond: w })),
+      filesystem: fsSize !== undefined && fsAvail !== undefined ? { sizeBytes: fsSize, usedBytes: fsSize - fsAvail } : null,
+      uptimeSeconds: uptime(gauges, scrapeTimeMs),
+    };
+    this.rates.sweep();
+    this.cpu.sweep();
+    return { name, source: 'node_exporter', figures };
+  }
+
+  private cpuFigures(cores: Map<string, { total: number; idle: number; timeMs: number }>): NodeFigures['cpu'] {
+    if (cores.size === 0) return null;
+    const ids = [...cores.keys()].sort(byCoreNumber);
+    let sumIdle = 0;
+    let sumTotal = 0;
+    let known = 0;
+    const perCore = ids.map((id) => {
+      const c = cores.get(id)!;
+      const interval = this.cpu.update(id, c.total, c.idle, c.timeMs);
+      if (!interval) return null;
+      sumIdle += interval[0];
+      sumTotal += interval[1];
+      known++;
+      return roundOrNull(busyPercent(interval[0], interval[1]));
+    });
+    return {
+      cores: ids.length,
+      usagePercent: known > 0 ? roundOrNull(busyPercent(sumIdle, sumTotal)) : null,
+      perCoreUsagePercent: perCore,
+    };
+  }
+
+  /** Sums the per-device rates of two counter families; null until any device has a rate. */
+  private pairOfRates<T>(
+    prefix: string,
+    a: [string, number, number][],
+    b: [string, number, number][],
+    make: (a: number, b: number) => T,
+  ): T | null {
+    if (a.length === 0 && b.length === 0) return null;
+    const sumA = this.sumRates(`${prefix}:a:`, a);
+    const sumB = this.sumRates(`${prefix}:b:`, b);
+    if (sumA === null && sumB === null) return null;
+    return make(round(sumA ?? 0), round(sumB ?? 0));
+  }
+
+  private sumRates(prefix: string, readings: [string, number, number][]): number | null {
+    let sum: number | null = null;
+    for (const [device, value, timeMs] of readings) {
+      const rate = this.rates.update(prefix + device, value, timeMs);
+      if (rate !== null) sum = (sum ?? 0) + rate;
+    }
+    return sum;
+  }
+}
+
+function loadFigures(g: Map<string, number>): NodeFigures['load'] {
+  const load1 = g.get('node_load1');
+  const load5 = g.get('node_load5');
+  const load15 = g.get('node_load15');
+  if (load1 === undefined || load5 === undefined || load15 === undefined) return null;
+  return { load1, load5, load15 };
+}
+
+function memoryFigures(g: Map<string, number>): NodeFigures['memory'] {
+  const total = g.get('node_memory_MemTotal_bytes');
+  const available = g.get('node_memory_MemAvailable_bytes');
+  if (total === undefined || available === undefined) return null;
+  const used = total - available;
+  return { totalBytes: total, usedBytes: used, availableBytes: available, usedPercent: total > 0 ? round((100 * used) / total) : 0 };
+}
+
+function swapFigures(g: Map<string, number>): NodeFigures['swap'] {
+  const total = g.get('node_memory_SwapTotal_bytes');
+  const free = g.get('node_memory_SwapFree_bytes');
+  if (total === undefined || free === undefined) return null;
+  return { totalBytes: total, usedBytes: total - free };
+}
+
+/** The node's own clock (node_time_seconds) when given, so a skewed clock here does not matter. */
+function uptime(g: Map<string, number>, scrapeTimeMs: number): number | null {
+  const boot = g.get('node_boot_time_seconds');
+  if (boot === undefined) return null;
+  const now = g.get('node_time_seconds') ?? scrapeTimeMs / 1000;
+  return Math.max(0, round(now - boot));
+}
+
+function byCoreNumber(a: string, b: string): number {
+  const na = Number(a);
+  const nb = Number(b);
+  return Number.isNaN(na) || Number.isNaN(nb) ? a.localeCompare(b) : na - nb;
+}
+
+/** Snapshot figures carry three decimals: more is noise from float arithmetic, not information. */
+export function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function roundOrNull(x: number | null): number | null {
+  return x === null ? null : round(x);
+}

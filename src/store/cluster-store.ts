@@ -1,0 +1,221 @@
+import type { TargetHealth } from '../scrape/types.js';
+import type { NodeFigures, NodeSource } from '../metrics/node-figures.js';
+import { EMPTY_FIGURES } from '../metrics/node-figures.js';
+import { Ring } from './ring.js';
+
+export const NODE_SERIES = ['cpu', 'memory', 'load1', 'rx', 'tx', 'read', 'written'] as const;
+export type NodeSeriesKey = (typeof NODE_SERIES)[number];
+export const CLUSTER_SERIES = ['cpu', 'memory', 'rx', 'tx', 'read', 'written', 'up'] as const;
+export type ClusterSeriesKey = (typeof CLUSTER_SERIES)[number];
+
+/** What the store knows of one node; the UI and the snapshot read these, nothing else. */
+export interface NodeEntry {
+  readonly id: string;
+  name: string;
+  readonly target: string;
+  source: NodeSource;
+  labels: Readonly<Record<string, string>>;
+  /** Latest figures, exact; all groups null while the node is down. */
+  figures: NodeFigures;
+  health: TargetHealth;
+  readonly history: Ring<NodeSeriesKey>;
+}
+
+export interface NodeMeta {
+  readonly id: string;
+  readonly name: string;
+  readonly target: string;
+  readonly source?: NodeSource;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export const INITIAL_HEALTH: TargetHealth = Object.freeze({
+  up: false,
+  lastSuccessMs: null,
+  lastScrapeMs: null,
+  lastDurationMs: null,
+  lastBodyBytes: null,
+  lastWireBytes: null,
+  lastSamples: null,
+  lastError: null,
+  consecutiveFailures: 0,
+});
+
+export type StoreListener = () => void;
+
+/**
+ * The only place that holds history: per-node rings of derived series plus a cluster ring.
+ * Memory per node is fixed by the capacity (see bytesPerNode), whatever the running time.
+ */
+export class ClusterStore {
+  readonly capacity: number;
+  readonly cluster: Ring<ClusterSeriesKey>;
+  private readonly entries = new Map<string, NodeEntry>();
+  private ordered: NodeEntry[] = [];
+  private listeners = new Set<StoreListener>();
+  private versionCounter = 0;
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+    this.cluster = new Ring(capacity, CLUSTER_SERIES);
+  }
+
+  /** Increments on every change: a cheap way for readers to know whether to redraw. */
+  get version(): number {
+    return this.versionCounter;
+  }
+
+  /** Nodes in the order they were added; the same array until a node is added or removed. */
+  nodes(): readonly NodeEntry[] {
+    return this.ordered;
+  }
+
+  get(id: string): NodeEntry | undefined {
+    return this.entries.get(id);
+  }
+
+  upsert(meta: NodeMeta): NodeEntry {
+    const existing = this.entries.get(meta.id);
+    if (existing) {
+      if (meta.labels) existing.labels = meta.labels;
+      return existing;
+    }
+    const entry: NodeEntry = {
+      id: meta.id,
+      name: meta.name,
+      target: meta.target,
+      source: meta.source ?? 'node_exporter',
+      labels: meta.labels ?? {},
+      figures: EMPTY_FIGURES,
+      health: INITIAL_HEALTH,
+      history: new Ring(this.capacity, NODE_SERIES),
+    };
+    this.entries.set(meta.id, entry);
+    this.ordered = [...this.ordered, entry];
+    this.changed();
+    return entry;
+  }
+
+  remove(id: string): void {
+    if (!this.entries.delete(id)) return;
+    this.ordered = this.ordered.filter((e) => e.id !== id);
+    this.changed();
+  }
+
+  /** A successful refresh of one node: latest figures replace the old, one history row is added. */
+  record(id: string, atMs: number, update: { name: string; source: NodeSource; figures: NodeFigures; health: TargetHealth }): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    entry.name = update.name;
+    entry.source = update.source;
+    entry.figures = update.figures;
+    entry.health = update.health;
+    const f = update.figures;
+    entry.history.push(atMs, {
+      cpu: f.cpu?.usagePercent,
+      memory: f.memory?.usedPercent,
+      load1: f.load?.load1,
+      rx: f.network?.receiveBytesPerSecond,
+      tx: f.network?.transmitBytesPerSecond,
+      read: f.disk?.readBytesPerSecond,
+      written: f.disk?.writtenBytesPerSecond,
+    });
+    this.changed();
+  }
+
+  /** A failed refresh: the node shows as down with no figures, and its history gets a gap. */
+  recordDown(id: string, atMs: number, health: TargetHealth): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    entry.figures = EMPTY_FIGURES;
+    entry.health = health;
+    entry.history.push(atMs, {});
+    this.changed();
+  }
+
+  /** Appends one cluster-wide row computed from the nodes' latest figures. */
+  appendClusterPoint(atMs: number): void {
+    const t = clusterTotals(this.ordered);
+    this.cluster.push(atMs, {
+      cpu: t.cpuPercent,
+      memory: t.memoryPercent,
+      rx: t.rxBytesPerSecond,
+      tx: t.txBytesPerSecond,
+      read: t.readBytesPerSecond,
+      written: t.writtenBytesPerSecond,
+      up: t.up,
+    });
+    this.changed();
+  }
+
+  subscribe(listener: StoreListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Bytes of history one node costs with this capacity. */
+  bytesPerNode(): number {
+    return new Ring(this.capacity, NODE_SERIES).byteLength;
+  }
+
+  private changed(): void {
+    this.versionCounter++;
+    for (const listener of this.listeners) listener();
+  }
+}
+
+export interface ClusterTotals {
+  readonly up: number;
+  readonly total: number;
+  /** Busy cores over all cores of the up nodes that report CPU, in percent. */
+  readonly cpuPercent: number | null;
+  readonly memoryPercent: number | null;
+  readonly rxBytesPerSecond: number | null;
+  readonly txBytesPerSecond: number | null;
+  readonly readBytesPerSecond: number | null;
+  readonly writtenBytesPerSecond: number | null;
+}
+
+/** Cluster-wide figures: CPU weighted by cores and memory by bytes, so a big node counts for more. */
+export function clusterTotals(nodes: readonly NodeEntry[]): ClusterTotals {
+  let up = 0;
+  let busyCores = 0;
+  let cores = 0;
+  let memUsed = 0;
+  let memTotal = 0;
+  let rx: number | null = null;
+  let tx: number | null = null;
+  let read: number | null = null;
+  let written: number | null = null;
+  for (const n of nodes) {
+    if (!n.health.up) continue;
+    up++;
+    const f = n.figures;
+    if (f.cpu && f.cpu.usagePercent !== null) {
+      busyCores += (f.cpu.usagePercent / 100) * f.cpu.cores;
+      cores += f.cpu.cores;
+    }
+    if (f.memory) {
+      memUsed += f.memory.usedBytes;
+      memTotal += f.memory.totalBytes;
+    }
+    if (f.network) {
+      rx = (rx ?? 0) + f.network.receiveBytesPerSecond;
+      tx = (tx ?? 0) + f.network.transmitBytesPerSecond;
+    }
+    if (f.disk) {
+      read = (read ?? 0) + f.disk.readBytesPerSecond;
+      written = (written ?? 0) + f.disk.writtenBytesPerSecond;
+    }
+  }
+  return {
+    up,
+    total: nodes.length,
+    cpuPercent: cores > 0 ? (100 * busyCores) / cores : null,
+    memoryPercent: memTotal > 0 ? (100 * memUsed) / memTotal : null,
+    rxBytesPerSecond: rx,
+    txBytesPerSecond: tx,
+    readBytesPerSecond: read,
+    writtenBytesPerSecond: written,
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * Fixed-capacity ring of samples over typed arrays: one time column (float64 ms since epoch) and
+ * any number of value columns (float32: history is for drawing; exact latest values are kept
+ * elsewhere). Appending is O(1) and allocates nothing, so memory is fixed at construction and
+ * independent of how long the program runs. A missing value is NaN (a gap in a chart).
+ */
+export class Ring<K extends string> {
+  readonly capacity: number;
+  private readonly times: Float64Array;
+  private readonly columns: Record<K, Float32Array>;
+  private head = 0; // index of the next write
+  private count = 0;
+
+  constructor(capacity: number, keys: readonly K[]) {
+    if (!Number.isInteger(capacity) || capacity < 2) throw new RangeError('ring capacity must be an integer >= 2');
+    this.capacity = capacity;
+    this.times = new Float64Array(capacity);
+    const columns = {} as Record<K, Float32Array>;
+    for (const key of keys) columns[key] = new Float32Array(capacity);
+    this.columns = columns;
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  /** Appends one row; keys absent from `values` get NaN. */
+  push(timeMs: number, values: Partial<Record<K, number | null>>): void {
+    const i = this.head;
+    this.times[i] = timeMs;
+    for (const key in this.columns) {
+      const v = values[key];
+      this.columns[key][i] = v === undefined || v === null ? NaN : v;
+    }
+    this.head = (i + 1) % this.capacity;
+    if (this.count < this.capacity) this.count++;
+  }
+
+  /** Physical index of the i-th oldest row (0 = oldest). */
+  private slot(i: number): number {
+    return (this.head - this.count + i + this.capacity) % this.capacity;
+  }
+
+  timeAt(i: number): number {
+    return this.times[this.slot(i)] ?? NaN;
+  }
+
+  valueAt(key: K, i: number): number {
+    return this.columns[key][this.slot(i)] ?? NaN;
+  }
+
+  latestTime(): number | null {
+    return this.count === 0 ? null : this.timeAt(this.count - 1);
+  }
+
+  /** The last `n` values of a column, oldest first (fewer when the ring holds fewer). */
+  tail(key: K, n: number = this.count): number[] {
+    const take = Math.min(n, this.count);
+    const out = new Array<number>(take);
+    for (let j = 0; j < take; j++) out[j] = this.valueAt(key, this.count - take + j);
+    return out;
+  }
+
+  /** Bytes held by the typed arrays: what the README's bytes-per-node figure is made of. */
+  get byteLength(): number {
+    let bytes = this.times.byteLength;
+    for (const key in this.columns) bytes += this.columns[key].byteLength;
+    return bytes;
+  }
+}

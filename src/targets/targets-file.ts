@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import type { Target } from './target.js';
+import { parseTarget, TargetError } from './parse-target.js';
+
+/** Largest targets file read: a list of a hundred thousand hosts fits many times over. */
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
+
+/** Reads a targets file: one target per line, `#` starts a comment, blank lines are skipped. */
+export async function readTargetsFile(path: string): Promise<Target[]> {
+  let text: string;
+  try {
+    const buf = await readFile(path);
+    if (buf.byteLength > MAX_FILE_BYTES) throw new TargetError(`${path}: larger than 16 MiB, not a targets file`);
+    if (buf.includes(0)) throw new TargetError(`${path}: binary data, not a targets file`);
+    text = buf.toString('utf8');
+  } catch (error) {
+    if (error instanceof TargetError) throw error;
+    throw new TargetError(`cannot read targets file ${path}: ${describeFsError(error)}`);
+  }
+  return parseTargetsText(text, path);
+}
+
+export function parseTargetsText(text: string, origin: string): Target[] {
+  const targets: Target[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = (lines[i] ?? '').replace(/#.*$/, '').trim();
+    if (line === '') continue;
+    try {
+      targets.push(parseTarget(line));
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new TargetError(`${origin}:${i + 1}: ${reason}`);
+    }
+  }
+  return targets;
+}
+
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** Drops repeated targets (same URL), keeping the first: scraping a node twice would double it. */
+export function uniqueTargets(targets: readonly Target[]): Target[] {
+  const seen = new Set<string>();
+  return targets.filter((t) => (seen.has(t.id) ? false : (seen.add(t.id), true)));
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { Ring } from '../../src/store/ring.js';
+import { ClusterStore, clusterTotals, INITIAL_HEALTH } from '../../src/store/cluster-store.js';
+import { EMPTY_FIGURES, type NodeFigures } from '../../src/metrics/node-figures.js';
+
+describe('Ring', () => {
+  it('keeps the newest rows, oldest first, and wraps without growing', () => {
+    const r = new Ring(3, ['a', 'b'] as const);
+    const bytes = r.byteLength;
+    for (let i = 1; i <= 5; i++) r.push(i * 1000, { a: i, b: i % 2 === 0 ? null : i * 10 });
+    expect(r.length).toBe(3);
+    expect(r.tail('a')).toEqual([3, 4, 5]);
+    expect(r.tail('b').map((v) => (Number.isNaN(v) ? 'gap' : v))).toEqual([30, 'gap', 50]);
+    expect(r.tail('a', 2)).toEqual([4, 5]);
+    expect(r.timeAt(0)).toBe(3000);
+    expect(r.latestTime()).toBe(5000);
+    expect(r.byteLength).toBe(bytes);
+    expect(bytes).toBe(3 * 8 + 2 * 3 * 4);
+  });
+
+  it('rejects a capacity that cannot hold a rate', () => {
+    expect(() => new Ring(1, ['a'] as const)).toThrow(RangeError);
+  });
+});
+
+const figures = (cores: number, cpu: number, total: number, used: number): NodeFigures => ({
+  ...EMPTY_FIGURES,
+  cpu: { cores, usagePercent: cpu, perCoreUsagePercent: null },
+  memory: { totalBytes: total, usedBytes: used, availableBytes: total - used, usedPercent: (100 * used) / total },
+  network: { receiveBytesPerSecond: 10, transmitBytesPerSecond: 20 },
+});
+
+describe('ClusterStore', () => {
+  it('records, marks down with a gap, and weights cluster CPU by cores', () => {
+    const store = new ClusterStore(10);
+    let notified = 0;
+    store.subscribe(() => notified++);
+    store.upsert({ id: 'a', name: 'a', target: 'http://a:9100/metrics' });
+    store.upsert({ id: 'b', name: 'b', target: 'http://b:9100/metrics' });
+    const up = { ...INITIAL_HEALTH, up: true };
+    store.record('a', 1000, { name: 'node-a', source: 'node_exporter', figures: figures(2, 100, 1000, 500), health: up });
+    store.record('b', 1000, { name: 'node-b', source: 'node_exporter', figures: figures(6, 0, 3000, 0), health: up });
+    const t = clusterTotals(store.nodes());
+    expect(t.cpuPercent).toBe(25); // 2 busy cores of 8
+    expect(t.memoryPercent).toBe(12.5);
+    expect(t.rxBytesPerSecond).toBe(20);
+    store.recordDown('b', 2000, { ...INITIAL_HEALTH, lastError: 'connection refused' });
+    expect(store.get('b')?.figures).toBe(EMPTY_FIGURES);
+    expect(Number.isNaN(store.get('b')!.history.valueAt('cpu', 1))).toBe(true);
+    expect(clusterTotals(store.nodes())).toMatchObject({ up: 1, total: 2, cpuPercent: 100 });
+    store.appendClusterPoint(2000);
+    expect(store.cluster.tail('up')).toEqual([1]);
+    store.remove('a');
+    expect(store.nodes().map((n) => n.id)).toEqual(['b']);
+    expect(notified).toBeGreaterThanOrEqual(7);
+    expect(store.bytesPerNode()).toBe(10 * 8 + 7 * 10 * 4);
+  });
+});
