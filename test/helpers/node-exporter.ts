@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const NODE_EXPORTER = '/usr/bin/prometheus-node-exporter';
+
+/** A free loopback port, found by binding port 0 and releasing it. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningExporter {
+  readonly port: number;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the real node_exporter on a loopback port and waits (bounded) until it answers. */
+export async function startNodeExporter(): Promise<RunningExporter> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'ct-node-exporter-'));
+  const child: ChildProcess = spawn(
+    NODE_EXPORTER,
+    [`--web.listen-address=127.0.0.1:${port}`, `--collector.textfile.directory=${dir}`],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+  const url = `http://127.0.0.1:${port}/metrics`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if (child.exitCode !== null) break;
+    try {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      if (res.ok) return { port, url, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await stop();
+  throw new Error(`node_exporter did not start on port ${port}: ${stderr.trim().split('\n').pop() ?? ''}`);
+}
