@@ -1,0 +1,233 @@
+/**
+ * Fetching metrics bodies over HTTP(S): one keep-alive undici Pool per origin,
+ * one deadline per scrape, size caps, and failures as short sentences.
+ *
+ * Politeness to thousands of nodes: a single connection per node by default,
+ * reused between scrapes (no TLS handshake every interval), gzip asked for.
+ */
+import { STATUS_CODES } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { rootCertificates } from 'node:tls';
+import { Pool, type Dispatcher } from 'undici';
+import type { Target } from '../targets/target.js';
+import { VERSION } from '../version.js';
+import { discard, firstValue, readBody } from './read-body.js';
+import { ScrapeError, describeError, formatSeconds } from './scrape-error.js';
+import type { ScrapeFailure, ScrapeResult } from './types.js';
+
+export interface ScraperOptions {
+  /** Deadline for a whole scrape: connect, headers and the entire body. */
+  readonly timeoutMs: number;
+  /** Cap on the body, on the wire and after gzip; default 16 MiB. */
+  readonly maxBodyBytes?: number;
+  readonly tls?: { readonly insecure?: boolean; readonly ca?: string | Buffer };
+  /** Asked before every scrape, so a rotated token file is picked up. */
+  readonly bearerToken?: () => string | undefined;
+  readonly userAgent?: string;
+  /** Connections kept to each origin; default 1. */
+  readonly connectionsPerOrigin?: number;
+}
+
+// As Prometheus sends it: OpenMetrics accepted, the classic text format preferred.
+const ACCEPT = 'application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1';
+const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+// Longer than any sensible scrape interval, so the socket survives between scrapes;
+// undici still honours a shorter `Keep-Alive: timeout=` hint from the server.
+const KEEP_ALIVE_MS = 60_000;
+// Codes of a request that died before any response: typically a kept-alive socket
+// the server closed just as we reused it.
+const STALE_SOCKET_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+
+interface OriginPool {
+  readonly pool: Pool;
+  /** Ids of the targets scraped through this pool; it closes when none is left. */
+  readonly users: Set<string>;
+}
+
+export class Scraper {
+  private readonly timeoutMs: number;
+  private readonly maxBodyBytes: number;
+  private readonly userAgent: string;
+  private readonly bearerToken: (() => string | undefined) | undefined;
+  private readonly poolOptions: Pool.Options;
+  private readonly pools = new Map<string, OriginPool>();
+  private readonly closing = new Set<Promise<void>>();
+  private closed = false;
+
+  constructor(options: ScraperOptions) {
+    this.timeoutMs = options.timeoutMs;
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.userAgent = options.userAgent ?? `cluster-top/${VERSION}`;
+    this.bearerToken = options.bearerToken;
+    const { insecure = false, ca } = options.tls ?? {};
+    this.poolOptions = {
+      connections: options.connectionsPerOrigin ?? 1,
+      keepAliveTimeout: KEEP_ALIVE_MS,
+      // Our own deadline covers headers and body as a whole; undici's are per phase or per chunk.
+      headersTimeout: 0,
+      bodyTimeout: 0,
+      connect: {
+        timeout: options.timeoutMs,
+        rejectUnauthorized: !insecure,
+        // Node's `ca` replaces the system roots; the extra CA is meant to add to them.
+        ...(ca === undefined ? {} : { ca: [...rootCertificates, ca] }),
+      },
+    };
+  }
+
+  /** Fetches one target's body. Never rejects: every failure is a ScrapeFailure. */
+  async scrape(target: Target, signal?: AbortSignal): Promise<ScrapeResult> {
+    const startedAtMs = Date.now();
+    const t0 = performance.now();
+    const failure = (error: string): ScrapeFailure => ({
+      ok: false,
+      target,
+      error,
+      startedAtMs,
+      durationMs: performance.now() - t0,
+    });
+    if (this.closed) return failure('scraper closed');
+    if (signal?.aborted) return failure('scrape cancelled');
+
+    const deadline = new Deadline(this.timeoutMs, signal);
+    try {
+      const response = await this.request(target, deadline.signal);
+      if (response.statusCode !== 200) {
+        await discard(response.body);
+        const reason = STATUS_CODES[response.statusCode] ?? '';
+        throw new ScrapeError(`HTTP ${response.statusCode} ${reason}`.trim());
+      }
+      const body = await readBody(response.body, response.headers, this.maxBodyBytes);
+      return {
+        ok: true,
+        target,
+        body: body.text,
+        contentType: firstValue(response.headers['content-type']),
+        wireBytes: body.wireBytes,
+        bodyBytes: body.bodyBytes,
+        startedAtMs,
+        durationMs: performance.now() - t0,
+      };
+    } catch (err) {
+      if (err instanceof ScrapeError) return failure(err.message);
+      if (deadline.timedOut) return failure(`timed out after ${formatSeconds(this.timeoutMs)}`);
+      if (deadline.cancelled) return failure('scrape cancelled');
+      return failure(describeError(err));
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  /** The target is no longer scraped: close its origin's pool once no other target uses it. */
+  forget(target: Target): void {
+    const origin = target.url.origin;
+    const entry = this.pools.get(origin);
+    if (entry === undefined) return;
+    entry.users.delete(target.id);
+    if (entry.users.size > 0) return;
+    this.pools.delete(origin);
+    this.closePool(entry.pool);
+  }
+
+  /** Closes every pool; requests in flight finish first (their deadline bounds them). */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const { pool } of this.pools.values()) this.closePool(pool);
+    this.pools.clear();
+    await Promise.all(this.closing);
+  }
+
+  private async request(target: Target, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+    const url = target.url;
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new ScrapeError('unsupported URL scheme (use http or https)');
+    }
+    const options: Dispatcher.RequestOptions = {
+      // The path alone: the origin is the pool's, and credentials travel only in Authorization.
+      path: `${url.pathname}${url.search}`,
+      method: 'GET',
+      headers: this.headersFor(url),
+      signal,
+    };
+    const pool = this.poolFor(target);
+    try {
+      return await pool.request(options);
+    } catch (err) {
+      // GET is idempotent, so like Go's net/http we retry once on a fresh connection.
+      if (signal.aborted || !isStaleSocket(err)) throw err;
+      return await pool.request(options);
+    }
+  }
+
+  private headersFor(url: URL): Record<string, string> {
+    const headers: Record<string, string> = {
+      accept: ACCEPT,
+      'accept-encoding': 'gzip',
+      'user-agent': this.userAgent,
+    };
+    // Credentials in the URL belong to this one target, so they win over the global token.
+    if (url.username !== '' || url.password !== '') {
+      const user = decodeURIComponent(url.username);
+      const password = decodeURIComponent(url.password);
+      headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    } else {
+      const token = this.bearerToken?.();
+      if (token) headers.authorization = `Bearer ${token}`;
+    }
+    return headers;
+  }
+
+  private poolFor(target: Target): Pool {
+    const origin = target.url.origin;
+    let entry = this.pools.get(origin);
+    if (entry === undefined) {
+      entry = { pool: new Pool(origin, this.poolOptions), users: new Set() };
+      this.pools.set(origin, entry);
+    }
+    entry.users.add(target.id);
+    return entry.pool;
+  }
+
+  private closePool(pool: Pool): void {
+    // Closing can only fail if the pool is already closed or destroyed, which is the goal anyway.
+    const done = pool.close().catch(() => undefined);
+    this.closing.add(done);
+    void done.then(() => this.closing.delete(done));
+  }
+}
+
+/** One timer for the whole scrape, plus the caller's signal, behind one AbortSignal. */
+class Deadline {
+  private readonly controller = new AbortController();
+  private readonly timer: ReturnType<typeof setTimeout>;
+  private readonly outer: AbortSignal | undefined;
+  private readonly onOuterAbort = (): void => {
+    this.cancelled = true;
+    this.controller.abort();
+  };
+  timedOut = false;
+  cancelled = false;
+
+  constructor(timeoutMs: number, outer: AbortSignal | undefined) {
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.controller.abort();
+    }, timeoutMs);
+    this.outer = outer;
+    outer?.addEventListener('abort', this.onOuterAbort, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.outer?.removeEventListener('abort', this.onOuterAbort);
+  }
+}
+
+function isStaleSocket(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && STALE_SOCKET_CODES.has(code);
+}

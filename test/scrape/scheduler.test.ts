@@ -1,0 +1,382 @@
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ScrapeScheduler, retryDelayMs, type ScrapeClient, type ScrapeSchedulerOptions } from '../../src/scrape/scheduler.js';
+import { Scraper } from '../../src/scrape/scraper.js';
+import type { ScrapeResult } from '../../src/scrape/types.js';
+import type { Target } from '../../src/targets/target.js';
+import { refusedUrl, slowDrip, startHttp, startRaw, targetFor, type TestServer } from './servers.js';
+
+type Behaviour = (target: Target, signal: AbortSignal) => Promise<ScrapeResult>;
+
+/** Records every call and how many run at once; each target behaves as told (default: instant success). */
+class FakeScraper implements ScrapeClient {
+  readonly calls: Array<{ id: string; at: number }> = [];
+  readonly forgotten: string[] = [];
+  readonly signals: AbortSignal[] = [];
+  readonly behaviour = new Map<string, Behaviour>();
+  inFlight = 0;
+  maxInFlight = 0;
+  private readonly inFlightById = new Map<string, number>();
+  maxInFlightPerTarget = 0;
+
+  async scrape(target: Target, signal?: AbortSignal): Promise<ScrapeResult> {
+    const live = signal ?? new AbortController().signal;
+    this.calls.push({ id: target.id, at: Date.now() });
+    this.signals.push(live);
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    const mine = (this.inFlightById.get(target.id) ?? 0) + 1;
+    this.inFlightById.set(target.id, mine);
+    this.maxInFlightPerTarget = Math.max(this.maxInFlightPerTarget, mine);
+    try {
+      return await (this.behaviour.get(target.id) ?? succeed)(target, live);
+    } finally {
+      this.inFlight -= 1;
+      this.inFlightById.set(target.id, (this.inFlightById.get(target.id) ?? 1) - 1);
+    }
+  }
+
+  forget(target: Target): void {
+    this.forgotten.push(target.id);
+  }
+
+  timesOf(target: Target): number[] {
+    return this.calls.filter((call) => call.id === target.id).map((call) => call.at);
+  }
+}
+
+const succeed: Behaviour = async (target) => ok(target);
+
+function ok(target: Target): ScrapeResult {
+  return { ok: true, target, body: 'up 1\n', contentType: 'text/plain', wireBytes: 5, bodyBytes: 5, startedAtMs: Date.now(), durationMs: 0 };
+}
+
+function fail(target: Target, error: string): ScrapeResult {
+  return { ok: false, target, error, startedAtMs: Date.now(), durationMs: 0 };
+}
+
+/** Takes `ms` (fake) milliseconds and then answers, or answers 'scrape cancelled' as soon as aborted. */
+function taking(ms: number, answer: (target: Target) => ScrapeResult = ok): Behaviour {
+  return (target, signal) =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(answer(target)), ms);
+      signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve(fail(target, 'scrape cancelled'));
+      }, { once: true });
+    });
+}
+
+/** Answers only when aborted, like a dead node before its deadline. */
+const hanging: Behaviour = (target, signal) =>
+  new Promise((resolve) => {
+    signal.addEventListener('abort', () => resolve(fail(target, 'scrape cancelled')), { once: true });
+  });
+
+function targets(count: number, prefix = 'node'): Target[] {
+  return Array.from({ length: count }, (_, i) => targetFor(`http://${prefix}-${i}.example:9100/metrics`));
+}
+
+function gaps(times: number[]): number[] {
+  return times.slice(1).map((time, i) => time - (times[i] ?? 0));
+}
+
+const schedulers: ScrapeScheduler[] = [];
+
+function newScheduler(scraper: ScrapeClient, options: Partial<ScrapeSchedulerOptions> = {}): ScrapeScheduler {
+  const scheduler = new ScrapeScheduler(scraper, { intervalMs: 1000, concurrency: 10, onResult: () => true, ...options });
+  schedulers.push(scheduler);
+  return scheduler;
+}
+
+afterEach(async () => {
+  await Promise.all(schedulers.splice(0).map((scheduler) => scheduler.stop()));
+});
+
+describe('retryDelayMs', () => {
+  it('doubles from one interval and caps at max(interval, 30 s)', () => {
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map((n) => retryDelayMs(1000, n))).toEqual([
+      1000, 1000, 2000, 4000, 8000, 16000, 30000, 30000,
+    ]);
+    expect(retryDelayMs(60_000, 5)).toBe(60_000);
+  });
+});
+
+describe('ScrapeScheduler on a fake clock', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(0);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('scrapes every target once per interval, on a fixed grid', async () => {
+    const scraper = new FakeScraper();
+    const scheduler = newScheduler(scraper);
+    const all = targets(5);
+    scheduler.setTargets(all);
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(9_999);
+    for (const target of all) {
+      expect(gaps(scraper.timesOf(target))).toEqual(Array(9).fill(1000));
+    }
+  });
+
+  it('spreads the targets over the interval', async () => {
+    const scraper = new FakeScraper();
+    const scheduler = newScheduler(scraper);
+    const all = targets(8);
+    scheduler.setTargets(all);
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(999);
+    const firsts = all.map((target) => scraper.timesOf(target)[0]);
+    expect(firsts.every((at) => at !== undefined && at >= 0 && at < 1000)).toBe(true);
+    expect(new Set(firsts).size).toBe(8);
+  });
+
+  it('never has more requests in flight than the concurrency', async () => {
+    const scraper = new FakeScraper();
+    const scheduler = newScheduler(scraper, { concurrency: 3 });
+    const all = targets(20);
+    for (const target of all) scraper.behaviour.set(target.id, taking(300));
+    scheduler.setTargets(all);
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(scraper.maxInFlight).toBe(3);
+    expect(new Set(scraper.calls.map((call) => call.id)).size).toBe(20);
+  });
+
+  it('keeps scraping fast targets on time while a slow one holds a place', async () => {
+    const scraper = new FakeScraper();
+    const scheduler = newScheduler(scraper, { concurrency: 2 });
+    const [slow, ...fast] = targets(4);
+    if (slow === undefined) throw new Error('no targets');
+    scraper.behaviour.set(slow.id, taking(5_000, (target) => fail(target, 'timed out after 5 s')));
+    scheduler.setTargets([slow, ...fast]);
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(9_999);
+    for (const target of fast) expect(scraper.timesOf(target)).toHaveLength(10);
+  });
+
+  it('skips a turn while the previous scrape of that target still runs', async () => {
+    const scraper = new FakeScraper();
+    const scheduler = newScheduler(scraper);
+    const [target] = targets(1);
+    if (target === undefined) throw new Error('no targets');
+    scraper.behaviour.set(target.id, taking(2_500));
+    scheduler.setTargets([target]);
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(scraper.maxInFlightPerTarget).toBe(1);
+    expect(gaps(scraper.timesOf(target))).toEqual([3000, 3000, 3000]);
+  });
+
+  it('does not start a scheduled turn while a scrapeAllOnce() scrape of that target runs', async () => {
+    const scraper = new FakeScraper();
+    const scheduler = newScheduler(scraper);
+    const [target] = targets(1);
+    if (target === undefined) throw new Error('no targets');
+    scraper.behaviour.set(target.id, taking(2_500));
+    scheduler.setTargets([target]);
+    scheduler.start();
+    const round = scheduler.scrapeAllOnce();
+    await vi.advanceTimersByTimeAsync(5_000);
+    await round;
+    expect(scraper.maxInFlightPerTarget).toBe(1);
+    const times = scraper.timesOf(target);
+    expect(times[0]).toBe(0);
+    expect(times[1]).toBeGreaterThanOrEqual(2_500);
+  });
+
+  it('backs off a failing target and returns to the interval once it recovers', async () => {
+    const scraper = new FakeScraper();
+    const scheduler = newScheduler(scraper);
+    const [target] = targets(1);
+    if (target === undefined) throw new Error('no targets');
+    let attempts = 0;
+    scraper.behaviour.set(target.id, async (t) => (++attempts <= 4 ? fail(t, 'connection refused') : ok(t)));
+    scheduler.setTargets([target]);
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(19_999);
+    expect(gaps(scraper.timesOf(target)).slice(0, 6)).toEqual([1000, 2000, 4000, 8000, 1000, 1000]);
+  });
+
+  it('caps the backoff at 30 s', async () => {
+    const scraper = new FakeScraper();
+    const scheduler = newScheduler(scraper, { intervalMs: 10_000 });
+    const [target] = targets(1);
+    if (target === undefined) throw new Error('no targets');
+    scraper.behaviour.set(target.id, async (t) => fail(t, 'connection refused'));
+    scheduler.setTargets([target]);
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(gaps(scraper.timesOf(target)).slice(0, 4)).toEqual([10_000, 20_000, 30_000, 30_000]);
+  });
+
+  it('counts a body the consumer rejects, or a throwing consumer, as a failure', async () => {
+    const scraper = new FakeScraper();
+    let delivered = 0;
+    const scheduler = newScheduler(scraper, {
+      onResult: () => {
+        delivered += 1;
+        if (delivered === 1) return false;
+        if (delivered === 2) throw new Error('consumer bug');
+        return Promise.resolve(true);
+      },
+    });
+    const [target] = targets(1);
+    if (target === undefined) throw new Error('no targets');
+    scheduler.setTargets([target]);
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(9_999);
+    expect(gaps(scraper.timesOf(target)).slice(0, 4)).toEqual([1000, 2000, 1000, 1000]);
+  });
+
+  it('adds and removes targets without disturbing the others', async () => {
+    const scraper = new FakeScraper();
+    const results: string[] = [];
+    const scheduler = newScheduler(scraper, {
+      onResult: (result) => {
+        results.push(result.target.id);
+        return true;
+      },
+    });
+    const [a, b, c] = targets(3);
+    if (a === undefined || b === undefined || c === undefined) throw new Error('no targets');
+    scraper.behaviour.set(a.id, hanging);
+    scheduler.setTargets([a, b]);
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(scraper.timesOf(a)).toHaveLength(1);
+
+    scheduler.setTargets([b, c]);
+    const callsOfA = scraper.timesOf(a).length;
+    await vi.advanceTimersByTimeAsync(5_000);
+
+    expect(scraper.forgotten).toEqual([a.id]);
+    expect(scraper.signals[0]?.aborted).toBe(true);
+    expect(scraper.timesOf(a)).toHaveLength(callsOfA);
+    expect(results).not.toContain(a.id);
+    expect(scraper.timesOf(c)).toHaveLength(5);
+    expect(gaps(scraper.timesOf(b))).toEqual(Array(7).fill(1000));
+  });
+
+  it('moves to a new interval', async () => {
+    const scraper = new FakeScraper();
+    const scheduler = newScheduler(scraper);
+    const [target] = targets(1);
+    if (target === undefined) throw new Error('no targets');
+    scheduler.setTargets([target]);
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(3_000);
+    const before = scraper.timesOf(target).length;
+    scheduler.setIntervalMs(250);
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(gaps(scraper.timesOf(target).slice(before))).toEqual(Array(11).fill(250));
+  });
+
+  it('stop() aborts scrapes in flight, settles, and schedules nothing more', async () => {
+    const scraper = new FakeScraper();
+    let delivered = 0;
+    const scheduler = newScheduler(scraper, {
+      onResult: () => {
+        delivered += 1;
+        return true;
+      },
+    });
+    const all = targets(5);
+    for (const target of all) scraper.behaviour.set(target.id, hanging);
+    scheduler.setTargets(all);
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(scraper.inFlight).toBe(5);
+
+    await scheduler.stop();
+    expect(scraper.inFlight).toBe(0);
+    expect(scraper.signals.every((signal) => signal.aborted)).toBe(true);
+    expect(delivered).toBe(0);
+
+    const calls = scraper.calls.length;
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(scraper.calls).toHaveLength(calls);
+  });
+
+  it('scrapeAllOnce() scrapes every target once within the concurrency', async () => {
+    const scraper = new FakeScraper();
+    const delivered: string[] = [];
+    const scheduler = newScheduler(scraper, {
+      concurrency: 3,
+      onResult: (result) => {
+        delivered.push(result.target.id);
+        return true;
+      },
+    });
+    const all = targets(10);
+    for (const target of all) scraper.behaviour.set(target.id, taking(100));
+    scheduler.setTargets(all);
+    const round = scheduler.scrapeAllOnce();
+    await vi.advanceTimersByTimeAsync(1_000);
+    await round;
+    expect(scraper.maxInFlight).toBe(3);
+    expect(delivered.sort()).toEqual(all.map((target) => target.id).sort());
+  });
+});
+
+describe('ScrapeScheduler against real servers', () => {
+  const servers: TestServer[] = [];
+  const scrapers: Scraper[] = [];
+  afterEach(async () => {
+    await Promise.all(scrapers.splice(0).map((scraper) => scraper.close()));
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+
+  it('finishes a round over good, refused, 500, garbage and slow targets', { timeout: 15_000 }, async () => {
+    const body = '# TYPE up gauge\nup 1\n';
+    const start = async (server: Promise<TestServer>): Promise<string> => {
+      const started = await server;
+      servers.push(started);
+      return `${started.url}/metrics`;
+    };
+    const urls = {
+      good: await start(startHttp((_req, res) => res.end(body))),
+      goodGzip: await start(startHttp((_req, res) => {
+        res.writeHead(200, { 'content-encoding': 'gzip' });
+        res.end(gzipSync(body));
+      })),
+      refused: await refusedUrl(),
+      error500: await start(startHttp((_req, res) => {
+        res.writeHead(500);
+        res.end();
+      })),
+      garbage: await start(startRaw((socket) => socket.end('\x00\x01garbage\r\n\r\n'))),
+      slow: await start(startHttp(slowDrip)),
+    };
+    const scraper = new Scraper({ timeoutMs: 1_000 });
+    scrapers.push(scraper);
+    const results = new Map<string, ScrapeResult>();
+    const scheduler = newScheduler(scraper, {
+      concurrency: 3,
+      onResult: (result) => {
+        results.set(result.target.id, result);
+        return result.ok;
+      },
+    });
+    const byName = Object.fromEntries(Object.entries(urls).map(([name, url]) => [name, targetFor(url)]));
+    scheduler.setTargets(Object.values(byName));
+
+    await scheduler.scrapeAllOnce();
+
+    const outcome = (name: string): string => {
+      const result = results.get(byName[name]?.id ?? '');
+      if (result === undefined) return 'missing';
+      return result.ok ? `ok: ${result.body}` : result.error;
+    };
+    expect(outcome('good')).toBe(`ok: ${body}`);
+    expect(outcome('goodGzip')).toBe(`ok: ${body}`);
+    expect(outcome('refused')).toBe('connection refused');
+    expect(outcome('error500')).toBe('HTTP 500 Internal Server Error');
+    expect(outcome('garbage')).toBe('invalid HTTP response');
+    expect(outcome('slow')).toBe('timed out after 1 s');
+  });
+});
