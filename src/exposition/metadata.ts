@@ -1,0 +1,159 @@
+import { CHAR_CLASS, Cursor, NAME_CHAR, NAME_START, QUOTE, SPACE, TAB } from './cursor.js';
+import { scanQuoted } from './scan-labels.js';
+import type { MetricType } from './types.js';
+
+const PROMETHEUS_TYPES: readonly MetricType[] = ['counter', 'gauge', 'histogram', 'summary', 'untyped'];
+const OPENMETRICS_TYPES: readonly MetricType[] = [
+  'counter',
+  'gauge',
+  'histogram',
+  'gaugehistogram',
+  'summary',
+  'info',
+  'stateset',
+  'unknown',
+];
+
+/**
+ * Family names of the TYPE lines of earlier payloads, by position. Exporters of one version write
+ * the same ones scrape after scrape and node after node: confirming a guess is one slice
+ * comparison instead of reading the name, and the guessed string's hash is already computed, so
+ * the types Map takes it at a fraction of the cost of a fresh string.
+ */
+const typeNameGuesses: string[] = [];
+const MAX_TYPE_NAME_GUESSES = 4096;
+
+/**
+ * Comment lines: TYPE is recorded; HELP and UNIT are checked to start with a name and otherwise
+ * skipped, text and all (nothing of them is kept); other comments are skipped, in OpenMetrics too.
+ */
+export class MetadataReader extends Cursor {
+  readonly types = new Map<string, MetricType>();
+  protected readonly openMetrics: boolean;
+  /** Every sample name to keep, or undefined to keep all. */
+  protected readonly kept: ReadonlySet<string> | undefined;
+  protected sawEof = false;
+  // Lines of one family are contiguous: the last name and its filter decision serve most sample
+  // lines, and handing out one string per family spares consumers a hash per sample.
+  protected lastName = '';
+  protected lastKept = true;
+  private typeLines = 0;
+
+  constructor(text: string, openMetrics: boolean, kept: ReadonlySet<string> | undefined) {
+    super(text);
+    this.openMetrics = openMetrics;
+    this.kept = kept;
+  }
+
+  /** A line starting with `#`; leaves pos at the start of the next line. */
+  protected comment(): void {
+    const afterHash = ++this.pos;
+    this.skipBlanks();
+    const p = this.pos;
+    if (p === afterHash) return this.skipToNextLine();
+    if (this.keywordAt(p, 'TYPE')) {
+      this.pos = p + 5;
+      this.skipBlanks();
+      const nameStart = this.pos;
+      this.typeDeclaration(nameStart, this.typeName());
+    } else if (this.keywordAt(p, 'HELP') || (this.openMetrics && this.keywordAt(p, 'UNIT'))) {
+      this.pos = p + 5;
+      this.skipBlanks();
+      const c = this.text.charCodeAt(this.pos);
+      if (c !== QUOTE && !(c < 128 && (CHAR_CLASS[c] as number) & NAME_START)) this.unexpected(this.pos, 'invalid metric name');
+      this.skipToNextLine();
+    } else if (this.openMetrics && this.text.startsWith('EOF', p)) {
+      this.pos = p + 3;
+      this.skipBlanks();
+      this.endLine('unexpected text after # EOF');
+      this.sawEof = true;
+    } else {
+      this.skipToNextLine();
+    }
+  }
+
+  /** A four-letter keyword and a blank after it. */
+  private keywordAt(p: number, word: string): boolean {
+    const text = this.text;
+    const c = text.charCodeAt(p + 4);
+    return (
+      (c === SPACE || c === TAB) &&
+      text.charCodeAt(p) === word.charCodeAt(0) &&
+      text.charCodeAt(p + 1) === word.charCodeAt(1) &&
+      text.charCodeAt(p + 2) === word.charCodeAt(2) &&
+      text.charCodeAt(p + 3) === word.charCodeAt(3)
+    );
+  }
+
+  /** The family name of a TYPE line, guessed from earlier payloads when possible; leaves pos after it. */
+  private typeName(): string {
+    const text = this.text;
+    const start = this.pos;
+    const index = this.typeLines++;
+    const guess = typeNameGuesses[index];
+    if (guess !== undefined) {
+      const end = start + guess.length;
+      const c = text.charCodeAt(end);
+      if ((c === SPACE || c === TAB) && text.slice(start, end) === guess) {
+        this.pos = end;
+        return guess;
+      }
+    }
+    const name = this.metadataName();
+    // Only bare names are guesses: a guess must never vouch for a quoted name's characters.
+    if (index >= MAX_TYPE_NAME_GUESSES || text.charCodeAt(start) === QUOTE) return name;
+    // A slice would keep this whole payload alive from the module-level table; a copy does not.
+    const copy = ` ${name}`.slice(1);
+    typeNameGuesses[index] = copy;
+    return copy;
+  }
+
+  /** A bare or quoted metric name followed by a blank; leaves pos after it. */
+  private metadataName(): string {
+    const text = this.text;
+    const start = this.pos;
+    let c = text.charCodeAt(start);
+    let name: string;
+    if (c === QUOTE) {
+      name = scanQuoted(this, 'metric name');
+      if (name.length === 0) this.fail(start, 'invalid metric name');
+    } else {
+      if (!(c < 128 && (CHAR_CLASS[c] as number) & NAME_START)) this.unexpected(start, 'invalid metric name');
+      let p = start + 1;
+      for (c = text.charCodeAt(p); c < 128 && (CHAR_CLASS[c] as number) & NAME_CHAR; c = text.charCodeAt(++p));
+      this.pos = p;
+      name = text.slice(start, p);
+    }
+    c = text.charCodeAt(this.pos);
+    if (c !== SPACE && c !== TAB) this.unexpected(this.pos, 'invalid metric name');
+    return name;
+  }
+
+  private typeDeclaration(nameStart: number, name: string): void {
+    const text = this.text;
+    this.skipBlanks();
+    const start = this.pos;
+    let p = start;
+    for (let c = text.charCodeAt(p); c > SPACE && c !== 127; c = text.charCodeAt(++p));
+    const n = p - start;
+    const first = text.charCodeAt(start);
+    let type: MetricType | undefined;
+    for (const candidate of this.openMetrics ? OPENMETRICS_TYPES : PROMETHEUS_TYPES) {
+      if (candidate.length === n && candidate.charCodeAt(0) === first && text.slice(start, p) === candidate) {
+        type = candidate;
+        break;
+      }
+    }
+    if (type === undefined) this.badToken(start, n === 0 ? 'expected a metric type' : 'invalid metric type');
+    this.types.set(name, type);
+    // A quoted name may hold characters a bare sample name cannot, so only a bare one may serve as
+    // the guess for the next sample line's name.
+    if (text.charCodeAt(nameStart) !== QUOTE) {
+      this.lastName = name;
+      this.lastKept = this.kept === undefined || this.kept.has(name);
+    }
+    this.pos = p;
+    this.skipBlanks();
+    this.endLine('unexpected text after metric type');
+  }
+}

@@ -1,0 +1,276 @@
+import { BRACE_CLOSE, BRACE_OPEN, CHAR_CLASS, COMMA, CR, HASH, LF, NAME_CHAR, NAME_START, QUOTE, SPACE, TAB } from './cursor.js';
+import { MetadataReader } from './metadata.js';
+import { parseFloatAt, parseIntAt, tokenEnd } from './parse-number.js';
+import { scanLabelSet, scanQuoted } from './scan-labels.js';
+import {
+  ExpositionError,
+  type ExpositionFormat,
+  type Labels,
+  type ParseOptions,
+  type ParseResult,
+  type Sample,
+} from './types.js';
+
+const FAMILY_SUFFIXES = ['_total', '_bucket', '_sum', '_count', '_created', '_info', '_gsum', '_gcount'];
+
+/** OpenMetrics when the Content-Type says so; everything else is read as Prometheus text 0.0.4. */
+export function formatFromContentType(contentType: string): ExpositionFormat {
+  const semicolon = contentType.indexOf(';');
+  const mediaType = (semicolon < 0 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
+  return mediaType === 'application/openmetrics-text' ? 'openmetrics' : 'prometheus';
+}
+
+/**
+ * Parses a Prometheus text (0.0.4) or OpenMetrics 1.0 payload. Throws only ExpositionError.
+ *
+ * Leniencies beyond the specs, all harmless to read: blanks between any tokens, blank lines and
+ * free comments in OpenMetrics too, CR LF line ends, a signed timestamp in Prometheus text.
+ */
+export function parseExposition(text: string, options: ParseOptions = {}): ParseResult {
+  let parser: Parser | undefined;
+  try {
+    parser = new Parser(text, options);
+    parser.run();
+    return { format: parser.format, samples: parser.samples, types: parser.types, sampleLines: parser.sampleLines };
+  } catch (e) {
+    if (e instanceof ExpositionError) throw e;
+    // Whatever else escapes (a string too long for V8, a non-string from an untyped caller)
+    // still reaches the caller as a parse failure with a position.
+    const line = parser?.line ?? 1;
+    const column = parser === undefined ? 1 : parser.pos - parser.lineStart + 1;
+    throw new ExpositionError(line, column, `cannot parse: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/**
+ * Every sample name the families keep, so a new name costs one Set lookup instead of suffix
+ * juggling. Cached per families Set, with a copy of its members to notice a Set changed since.
+ */
+const keptNamesCache = new WeakMap<ReadonlySet<string>, { families: Set<string>; names: Set<string> }>();
+function keptNames(families: ReadonlySet<string>): ReadonlySet<string> {
+  const cached = keptNamesCache.get(families);
+  if (cached !== undefined && sameMembers(cached.families, families)) return cached.names;
+  const names = new Set<string>();
+  for (const family of families) {
+    names.add(family);
+    for (const suffix of FAMILY_SUFFIXES) names.add(family + suffix);
+  }
+  keptNamesCache.set(families, { families: new Set(families), names });
+  return names;
+}
+
+function sameMembers(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const member of b) if (!a.has(member)) return false;
+  return true;
+}
+
+/** Sample lines, on top of the comment handling. */
+class Parser extends MetadataReader {
+  readonly format: ExpositionFormat;
+  readonly samples: Sample[] = [];
+  sampleLines = 0;
+  private readonly maxSamples: number;
+  private readonly labelNames: string[] = [];
+
+  constructor(text: string, options: ParseOptions) {
+    const format = options.format ?? 'prometheus';
+    super(text, format === 'openmetrics', options.families === undefined ? undefined : keptNames(options.families));
+    this.format = format;
+    this.maxSamples = options.maxSamples ?? Infinity;
+  }
+
+  run(): void {
+    const text = this.text;
+    while (this.pos < this.len && !this.sawEof) {
+      const c = text.charCodeAt(this.pos);
+      if (c === HASH) {
+        this.comment();
+      } else if (c === LF) {
+        this.pos++;
+        this.nextLine();
+      } else if (c === SPACE || c === TAB) {
+        this.skipBlanks();
+      } else if (c === CR) {
+        this.endLine('binary data');
+      } else if (c === BRACE_OPEN) {
+        this.bracedSample();
+      } else {
+        this.sample(c);
+      }
+    }
+    if (this.sawEof) {
+      for (; this.pos < this.len; this.pos++) {
+        const c = text.charCodeAt(this.pos);
+        if (c === LF) this.nextLine();
+        else if (c !== SPACE && c !== TAB && c !== CR) this.fail(this.pos, 'content after # EOF');
+      }
+    } else if (this.openMetrics) {
+      this.fail(this.pos, 'missing # EOF');
+    }
+  }
+
+  /** A line starting with a metric name (not in braces). */
+  private sample(first: number): void {
+    const text = this.text;
+    const start = this.pos;
+    this.sampleLines++;
+    let name = this.lastName;
+    let p = start + name.length;
+    let c = text.charCodeAt(p);
+    // Most lines repeat the previous name: one slice comparison (whose cost hardly depends on the
+    // length) confirms it without reading the name character by character.
+    if (!((c === BRACE_OPEN || c === SPACE || c === TAB) && text.slice(start, p) === name)) {
+      if (!(first < 128 && (CHAR_CLASS[first] as number) & NAME_START)) this.unexpected(start, 'invalid metric name');
+      p = start + 1;
+      c = text.charCodeAt(p);
+      while (c < 128 && (CHAR_CLASS[c] as number) & NAME_CHAR) c = text.charCodeAt(++p);
+      if (c !== BRACE_OPEN && c !== SPACE && c !== TAB) this.unexpected(p, 'invalid metric name');
+      name = text.slice(start, p);
+      this.lastName = name;
+      this.lastKept = this.kept === undefined || this.kept.has(name);
+    }
+    this.pos = p;
+    if (!this.lastKept) return this.skipSample();
+    const labels: Record<string, string> = {};
+    if (c !== BRACE_OPEN) {
+      this.skipBlanks();
+      // Blanks before the value are sampleRest's to check: step back unless a label set follows.
+      if (text.charCodeAt(this.pos) !== BRACE_OPEN) this.pos = p;
+    }
+    if (text.charCodeAt(this.pos) === BRACE_OPEN) {
+      this.pos++;
+      scanLabelSet(this, labels, 'set', this.labelNames);
+    }
+    this.sampleRest(start, name, labels);
+  }
+
+  /** A line starting with `{`: the metric name is a quoted string inside the braces. */
+  private bracedSample(): void {
+    const start = this.pos;
+    this.sampleLines++;
+    this.pos++;
+    this.skipBlanks();
+    const labels: Record<string, string> = {};
+    let name: string | undefined;
+    if (this.text.charCodeAt(this.pos) === QUOTE) {
+      // The usual layout puts the name first: decide the filter before reading any label.
+      const quoteAt = this.pos;
+      const first = scanQuoted(this, 'metric name');
+      this.skipBlanks();
+      const c = this.text.charCodeAt(this.pos);
+      if (c === COMMA || c === BRACE_CLOSE) {
+        if (first.length === 0) this.fail(quoteAt, 'invalid metric name');
+        name = first;
+        if (!this.keep(name)) return this.skipSample();
+        this.pos++;
+        if (c === COMMA) scanLabelSet(this, labels, 'set', this.labelNames);
+      } else {
+        this.pos = quoteAt;
+      }
+    }
+    if (name === undefined) {
+      name = scanLabelSet(this, labels, 'free', this.labelNames);
+      if (name === undefined) this.fail(start, 'missing metric name');
+      if (!this.keep(name)) return this.skipSample();
+    }
+    this.sampleRest(start, name, labels);
+  }
+
+  /**
+   * A sample line of a family that is not kept: its name was checked; the rest is jumped over with
+   * indexOf, which is what makes a filtered parse cheap. The line must still end in a number (the
+   * value, or the timestamp after it), so a line of prose that happens to begin with a word fails.
+   */
+  private skipSample(): void {
+    const text = this.text;
+    const from = this.pos;
+    const lf = text.indexOf('\n', from);
+    let e = lf < 0 ? this.len : lf;
+    let c = text.charCodeAt(e - 1);
+    if (c === CR) c = text.charCodeAt(--e - 1);
+    while (e > from && (c === SPACE || c === TAB)) c = text.charCodeAt(--e - 1);
+    let s = e;
+    while (s > from && c !== SPACE && c !== TAB && c !== BRACE_CLOSE && c !== QUOTE) c = text.charCodeAt(--s - 1);
+    if (s === e || s === from || typeof parseFloatAt(text, s) !== 'number' || tokenEnd !== e) {
+      if (s === e || s === from) this.unexpected(e, 'expected a number');
+      this.badToken(s, 'expected a number, got');
+    }
+    this.skipToNextLine();
+  }
+
+  private keep(name: string): boolean {
+    return this.kept === undefined || this.kept.has(name);
+  }
+
+  /** From just after the name or label set: value, optional timestamp, optional exemplar. */
+  private sampleRest(sampleStart: number, name: string, labels: Labels): void {
+    const text = this.text;
+    let p = this.pos;
+    let c = text.charCodeAt(p);
+    if (c !== SPACE && c !== TAB) this.unexpected(p, `unexpected character "${text[p] ?? ''}" before value`);
+    do c = text.charCodeAt(++p);
+    while (c === SPACE || c === TAB);
+    const value = parseFloatAt(text, p);
+    if (typeof value !== 'number') this.badToken(p, value === null ? 'number out of range:' : 'expected a number, got');
+    p = tokenEnd;
+    c = text.charCodeAt(p);
+    let timestampMs: number | undefined;
+    if (c === SPACE || c === TAB) {
+      do c = text.charCodeAt(++p);
+      while (c === SPACE || c === TAB);
+      if (c !== LF && c !== CR && p < this.len && !(c === HASH && this.openMetrics)) {
+        timestampMs = this.timestamp(p);
+        p = this.pos;
+        c = text.charCodeAt(p);
+      }
+      if (c === HASH && this.openMetrics) {
+        this.pos = p;
+        this.exemplar();
+        p = this.pos;
+        c = text.charCodeAt(p);
+      }
+    }
+    if (this.samples.length >= this.maxSamples) this.fail(sampleStart, `more than ${this.maxSamples} samples`);
+    if (c === LF) {
+      this.pos = p + 1;
+      this.nextLine();
+    } else {
+      this.pos = p;
+      this.endLine('unexpected text after sample');
+    }
+    this.samples.push({ name, labels, value, timestampMs });
+  }
+
+  /** Milliseconds: Prometheus text writes integer ms, OpenMetrics float seconds. Leaves pos after it. */
+  private timestamp(start: number): number {
+    const parsed = this.openMetrics ? parseFloatAt(this.text, start) : parseIntAt(this.text, start);
+    if (typeof parsed !== 'number' || !Number.isFinite(parsed)) {
+      this.badToken(start, parsed === null ? 'timestamp out of range:' : 'invalid timestamp');
+    }
+    this.pos = tokenEnd;
+    this.skipBlanks();
+    // Rounded, not truncated as Prometheus does, so 1.001 s is 1001 ms despite binary floats.
+    return this.openMetrics ? Math.round(parsed * 1000) : parsed;
+  }
+
+  /** ` # {labels} value [timestamp]` after an OpenMetrics sample: checked, then dropped. */
+  private exemplar(): void {
+    const text = this.text;
+    this.pos++;
+    const c = text.charCodeAt(this.pos);
+    if (c !== SPACE && c !== TAB) this.unexpected(this.pos, 'expected a blank after "#"');
+    this.skipBlanks();
+    if (text.charCodeAt(this.pos) !== BRACE_OPEN) this.unexpected(this.pos, 'expected "{" to open an exemplar');
+    this.pos++;
+    scanLabelSet(this, {}, 'none', []);
+    const blank = text.charCodeAt(this.pos);
+    if (blank !== SPACE && blank !== TAB) this.unexpected(this.pos, 'expected a blank before the exemplar value');
+    this.skipBlanks();
+    const value = parseFloatAt(text, this.pos);
+    if (typeof value !== 'number') this.badToken(this.pos, value === null ? 'number out of range:' : 'expected a number, got');
+    this.pos = tokenEnd;
+    this.skipBlanks();
+    if (!this.isLineEnd(this.pos)) this.timestamp(this.pos);
+  }
+}
