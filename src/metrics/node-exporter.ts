@@ -101,7 +101,8 @@ export class NodeExporterDeriver {
       nodeSamples++;
     }
 
-    const name = nodename || this.fallbackName;
+    // The name outlives the payload; a copy keeps the payload it was sliced from collectable.
+    const name = nodename ? ` ${nodename}`.slice(1) : this.fallbackName;
     if (nodeSamples === 0) return { name, source: 'app', figures: EMPTY_FIGURES };
 
     this.rates.begin();

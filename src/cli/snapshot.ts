@@ -1,0 +1,42 @@
+import type { ClusterStore, NodeEntry } from '../store/cluster-store.js';
+import type { NodeFigures, NodeSource } from '../metrics/node-figures.js';
+
+/** One node of the `--once -o json` snapshot; the README documents this shape. */
+export interface SnapshotNode extends NodeFigures {
+  readonly name: string;
+  readonly target: string;
+  readonly source: NodeSource;
+  readonly up: boolean;
+  readonly error: string | null;
+  readonly scrapeDurationSeconds: number | null;
+}
+
+export interface Snapshot {
+  readonly collectedAt: string;
+  readonly nodes: SnapshotNode[];
+}
+
+export function buildSnapshot(store: ClusterStore, collectedAtMs: number): Snapshot {
+  return { collectedAt: new Date(collectedAtMs).toISOString(), nodes: store.nodes().map(snapshotNode) };
+}
+
+function snapshotNode(n: NodeEntry): SnapshotNode {
+  const f = n.figures;
+  const ms = n.health.lastDurationMs;
+  return {
+    name: n.name,
+    target: n.target,
+    source: n.source,
+    up: n.health.up,
+    error: n.health.up ? null : (n.health.lastError ?? 'not scraped yet'),
+    scrapeDurationSeconds: ms === null ? null : Math.round(ms) / 1000,
+    cpu: f.cpu,
+    load: f.load,
+    memory: f.memory,
+    swap: f.swap,
+    network: f.network,
+    disk: f.disk,
+    filesystem: f.filesystem,
+    uptimeSeconds: f.uptimeSeconds,
+  };
+}

@@ -1,0 +1,145 @@
+import type { Target } from './targets/target.js';
+import type { ScrapeResult } from './scrape/types.js';
+import { Scraper, type ScraperOptions } from './scrape/scraper.js';
+import { ScrapeScheduler } from './scrape/scheduler.js';
+import { HealthBook } from './scrape/health.js';
+import { parseExposition, formatFromContentType } from './exposition/parser.js';
+import { ExpositionError } from './exposition/types.js';
+import { NodeExporterDeriver, NODE_EXPORTER_FAMILIES } from './metrics/node-exporter.js';
+import { ClusterStore } from './store/cluster-store.js';
+
+export interface PipelineOptions {
+  readonly targets: readonly Target[];
+  readonly intervalMs: number;
+  readonly concurrency: number;
+  readonly historyPoints: number;
+  readonly scraper: ScraperOptions;
+  /** Samples kept from one payload at most: a runaway endpoint cannot exhaust memory. */
+  readonly maxSamples?: number;
+  readonly now?: () => number;
+}
+
+const DEFAULT_MAX_SAMPLES = 200_000;
+
+/**
+ * Wires the one-way flow: targets -> scheduler/scraper -> parser -> derivation -> store.
+ * Nothing else knows more than one neighbour; the UI and the snapshot read only the store.
+ */
+export class Pipeline {
+  readonly store: ClusterStore;
+  private readonly scraper: Scraper;
+  private readonly scheduler: ScrapeScheduler;
+  private readonly health = new HealthBook();
+  private readonly derivers = new Map<string, NodeExporterDeriver>();
+  private readonly now: () => number;
+  private readonly maxSamples: number;
+  private intervalMs: number;
+  private clusterTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: PipelineOptions) {
+    this.now = options.now ?? Date.now;
+    this.intervalMs = options.intervalMs;
+    this.maxSamples = options.maxSamples ?? DEFAULT_MAX_SAMPLES;
+    this.store = new ClusterStore(options.historyPoints);
+    this.scraper = new Scraper(options.scraper);
+    this.scheduler = new ScrapeScheduler(this.scraper, {
+      intervalMs: options.intervalMs,
+      concurrency: options.concurrency,
+      onResult: (result) => this.handle(result),
+      now: this.now,
+    });
+    this.setTargets(options.targets);
+  }
+
+  setTargets(targets: readonly Target[]): void {
+    const keep = new Set(targets.map((t) => t.id));
+    for (const node of this.store.nodes()) {
+      if (keep.has(node.id)) continue;
+      this.store.remove(node.id);
+      this.derivers.delete(node.id);
+      this.health.delete(node.id);
+    }
+    for (const t of targets) this.store.upsert({ id: t.id, name: t.host, target: t.displayUrl, labels: t.labels });
+    this.scheduler.setTargets([...targets]);
+  }
+
+  /** Keeps scraping until stop(); one cluster-wide history row per interval. */
+  start(): void {
+    this.scheduler.start();
+    this.startClusterTimer();
+  }
+
+  setIntervalMs(ms: number): void {
+    this.intervalMs = ms;
+    this.scheduler.setIntervalMs(ms);
+    if (this.clusterTimer) this.startClusterTimer();
+  }
+
+  get interval(): number {
+    return this.intervalMs;
+  }
+
+  /** Two rounds one interval apart, so that rates exist; for `--once`. */
+  async collectOnce(): Promise<void> {
+    const first = this.now();
+    await this.scheduler.scrapeAllOnce();
+    const wait = first + this.intervalMs - this.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    await this.scheduler.scrapeAllOnce();
+    this.store.appendClusterPoint(this.now());
+  }
+
+  async stop(): Promise<void> {
+    if (this.clusterTimer) clearInterval(this.clusterTimer);
+    this.clusterTimer = undefined;
+    await this.scheduler.stop();
+    await this.scraper.close();
+  }
+
+  private startClusterTimer(): void {
+    if (this.clusterTimer) clearInterval(this.clusterTimer);
+    this.clusterTimer = setInterval(() => this.store.appendClusterPoint(this.now()), this.intervalMs);
+    this.clusterTimer.unref();
+  }
+
+  private handle(result: ScrapeResult): boolean {
+    const id = result.target.id;
+    if (!this.store.get(id)) return false; // removed while the scrape was in flight
+    if (!result.ok) {
+      this.markDown(id, result.startedAtMs, result.durationMs, result.error);
+      return false;
+    }
+    let samples;
+    let sampleLines;
+    try {
+      const parsed = parseExposition(result.body, {
+        format: formatFromContentType(result.contentType),
+        families: NODE_EXPORTER_FAMILIES,
+        maxSamples: this.maxSamples,
+      });
+      samples = parsed.samples;
+      sampleLines = parsed.sampleLines;
+    } catch (error) {
+      const reason = error instanceof ExpositionError ? error.message : 'unreadable payload';
+      this.markDown(id, result.startedAtMs, result.durationMs, `invalid metrics payload: ${reason}`);
+      return false;
+    }
+    let deriver = this.derivers.get(id);
+    if (!deriver) this.derivers.set(id, (deriver = new NodeExporterDeriver(result.target.host)));
+    const derived = deriver.update(samples, result.startedAtMs);
+    this.health.recordSuccess(id, {
+      atMs: result.startedAtMs,
+      durationMs: result.durationMs,
+      bodyBytes: result.bodyBytes,
+      wireBytes: result.wireBytes,
+      samples: sampleLines,
+    });
+    this.store.record(id, result.startedAtMs, { ...derived, health: this.health.get(id) });
+    return true;
+  }
+
+  private markDown(id: string, atMs: number, durationMs: number, error: string): void {
+    this.health.recordFailure(id, { atMs, durationMs, error });
+    this.store.recordDown(id, atMs, this.health.get(id));
+  }
+}

@@ -1,0 +1,30 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** `npx cluster-top` must work from the published package, not only from this checkout. */
+describe('the packed package', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ct-pack-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('installs from the tarball and runs --version and --help through npx', () => {
+    const quiet = { encoding: 'utf8' as const, stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'] };
+    const packed = execFileSync('npm', ['pack', '--pack-destination', dir, '--json'], { ...quiet, cwd: ROOT });
+    const [{ filename }] = JSON.parse(packed) as [{ filename: string }];
+    const app = join(dir, 'app');
+    execFileSync('mkdir', ['-p', app]);
+    writeFileSync(join(app, 'package.json'), '{"name":"app","version":"1.0.0","private":true}\n');
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--omit=dev', join(dir, filename)], { ...quiet, cwd: app, timeout: 240_000 });
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    const version = execFileSync('npx', ['--no-install', 'cluster-top', '--version'], { ...quiet, cwd: app });
+    expect(version.trim()).toBe(pkg.version);
+    const help = execFileSync('npx', ['--no-install', 'cluster-top', '--help'], { ...quiet, cwd: app });
+    expect(help).toContain('Usage: cluster-top [options] [targets...]');
+    expect(help).toContain('--once');
+  }, 300_000);
+});
