@@ -7,6 +7,7 @@ import { parseExposition, formatFromContentType } from './exposition/parser.js';
 import { ExpositionError } from './exposition/types.js';
 import { NodeExporterDeriver, NODE_EXPORTER_FAMILIES } from './metrics/node-exporter.js';
 import { ClusterStore } from './store/cluster-store.js';
+import type { Source } from './source.js';
 
 export interface PipelineOptions {
   readonly targets: readonly Target[];
@@ -25,7 +26,7 @@ const DEFAULT_MAX_SAMPLES = 200_000;
  * Wires the one-way flow: targets -> scheduler/scraper -> parser -> derivation -> store.
  * Nothing else knows more than one neighbour; the UI and the snapshot read only the store.
  */
-export class Pipeline {
+export class Pipeline implements Source {
   readonly store: ClusterStore;
   private readonly scraper: Scraper;
   private readonly scheduler: ScrapeScheduler;

@@ -5,6 +5,7 @@ import { parseTarget, TargetError } from '../targets/parse-target.js';
 import { describeFsError, readTargetsFile, uniqueTargets } from '../targets/targets-file.js';
 import type { Target } from '../targets/target.js';
 import { Pipeline } from '../pipeline.js';
+import type { Source } from '../source.js';
 import { buildSnapshot } from './snapshot.js';
 import { renderTable } from './table.js';
 
@@ -42,9 +43,9 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
     throw error;
   }
 
-  let pipeline: Pipeline;
+  let source: Source;
   try {
-    pipeline = await buildPipeline(options);
+    source = await buildSource(options);
   } catch (error) {
     if (error instanceof UsageError || error instanceof TargetError) return usage(io, error.message);
     throw error;
@@ -53,32 +54,38 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
   const interactive = !options.once && io.stdout.isTTY === true && process.stdin.isTTY === true;
   if (!interactive) {
     if (!options.once) io.stderr.write('cluster-top: stdout is not a terminal: printing one snapshot (as with --once)\n');
-    return printOnce(pipeline, options, io);
+    return printOnce(source, options, io);
   }
   const { runInteractive } = await import('../ui/run-interactive.js');
-  pipeline.start();
+  source.start();
   try {
     await runInteractive({
-      store: pipeline.store,
-      intervalMs: options.intervalMs,
-      onIntervalChange: (ms) => pipeline.setIntervalMs(ms),
+      store: source.store,
+      intervalMs: source.interval,
+      onIntervalChange: (ms) => source.setIntervalMs(ms),
       color: options.color,
+      ...(source.notice !== undefined ? { notice: source.notice } : {}),
     });
   } finally {
-    await pipeline.stop();
+    await source.stop();
   }
   return EXIT_OK;
 }
 
-async function printOnce(pipeline: Pipeline, options: CliOptions, io: MainIo): Promise<number> {
+async function printOnce(source: Source, options: CliOptions, io: MainIo): Promise<number> {
   try {
-    await pipeline.collectOnce();
+    await source.collectOnce();
   } finally {
-    await pipeline.stop();
+    await source.stop();
   }
-  const snapshot = buildSnapshot(pipeline.store, Date.now());
+  const snapshot = buildSnapshot(source.store, Date.now());
   io.stdout.write(options.output === 'json' ? `${JSON.stringify(snapshot, null, 2)}\n` : renderTable(snapshot));
   return snapshot.nodes.some((n) => n.up) ? EXIT_OK : EXIT_NOTHING_SCRAPED;
+}
+
+/** Picks what fills the store from the options; each kind of source is a module of its own. */
+async function buildSource(options: CliOptions): Promise<Source> {
+  return buildPipeline(options);
 }
 
 async function buildPipeline(options: CliOptions): Promise<Pipeline> {
