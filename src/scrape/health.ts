@@ -2,7 +2,7 @@
  * Scrape health per target id, as the UI and the JSON snapshot show it.
  * Pure bookkeeping: times come from the caller, nothing runs on its own.
  */
-import type { TargetHealth } from './types.js';
+import { UNKNOWN_HEALTH, type TargetHealth } from './types.js';
 
 export interface SuccessRecord {
   readonly atMs: number;
@@ -18,18 +18,6 @@ export interface FailureRecord {
   readonly error: string;
 }
 
-/** A target not scraped yet: down, with nothing known. */
-export const UNKNOWN_HEALTH: TargetHealth = Object.freeze({
-  up: false,
-  lastSuccessMs: null,
-  lastScrapeMs: null,
-  lastDurationMs: null,
-  lastBodyBytes: null,
-  lastWireBytes: null,
-  lastSamples: null,
-  lastError: null,
-  consecutiveFailures: 0,
-});
 
 export class HealthBook {
   private readonly byId = new Map<string, TargetHealth>();

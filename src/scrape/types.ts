@@ -40,3 +40,16 @@ export interface TargetHealth {
   readonly lastError: string | null;
   readonly consecutiveFailures: number;
 }
+
+/** A target not scraped yet: down, with nothing known. */
+export const UNKNOWN_HEALTH: TargetHealth = Object.freeze({
+  up: false,
+  lastSuccessMs: null,
+  lastScrapeMs: null,
+  lastDurationMs: null,
+  lastBodyBytes: null,
+  lastWireBytes: null,
+  lastSamples: null,
+  lastError: null,
+  consecutiveFailures: 0,
+});

@@ -1,4 +1,4 @@
-import type { TargetHealth } from '../scrape/types.js';
+import { UNKNOWN_HEALTH, type TargetHealth } from '../scrape/types.js';
 import type { NodeFigures, NodeSource } from '../metrics/node-figures.js';
 import { EMPTY_FIGURES } from '../metrics/node-figures.js';
 import { Ring } from './ring.js';
@@ -29,17 +29,6 @@ export interface NodeMeta {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-export const INITIAL_HEALTH: TargetHealth = Object.freeze({
-  up: false,
-  lastSuccessMs: null,
-  lastScrapeMs: null,
-  lastDurationMs: null,
-  lastBodyBytes: null,
-  lastWireBytes: null,
-  lastSamples: null,
-  lastError: null,
-  consecutiveFailures: 0,
-});
 
 export type StoreListener = () => void;
 
@@ -87,7 +76,7 @@ export class ClusterStore {
       source: meta.source ?? 'node_exporter',
       labels: meta.labels ?? {},
       figures: EMPTY_FIGURES,
-      health: INITIAL_HEALTH,
+      health: UNKNOWN_HEALTH,
       history: new Ring(this.capacity, NODE_SERIES),
     };
     this.entries.set(meta.id, entry);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HealthBook, UNKNOWN_HEALTH } from '../../src/scrape/health.js';
+import { HealthBook } from '../../src/scrape/health.js';
+import { UNKNOWN_HEALTH } from '../../src/scrape/types.js';
 
 const success = { atMs: 1_000, durationMs: 12, bodyBytes: 5_000, wireBytes: 900, samples: 321 };
 

@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
+import { freePort } from '../helpers/node-exporter.js';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExposition } from '../../src/exposition/parser.js';
@@ -184,15 +184,3 @@ describe('startSimCluster', () => {
     await expect(startSimCluster({ n: 1.5, seed: 1 })).rejects.toThrow(RangeError);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Ring } from '../../src/store/ring.js';
-import { ClusterStore, clusterTotals, INITIAL_HEALTH } from '../../src/store/cluster-store.js';
+import { ClusterStore, clusterTotals } from '../../src/store/cluster-store.js';
+import { UNKNOWN_HEALTH } from '../../src/scrape/types.js';
 import { EMPTY_FIGURES, type NodeFigures } from '../../src/metrics/node-figures.js';
 
 describe('Ring', () => {
@@ -37,14 +38,14 @@ describe('ClusterStore', () => {
     store.subscribe(() => notified++);
     store.upsert({ id: 'a', name: 'a', target: 'http://a:9100/metrics' });
     store.upsert({ id: 'b', name: 'b', target: 'http://b:9100/metrics' });
-    const up = { ...INITIAL_HEALTH, up: true };
+    const up = { ...UNKNOWN_HEALTH, up: true };
     store.record('a', 1000, { name: 'node-a', source: 'node_exporter', figures: figures(2, 100, 1000, 500), health: up });
     store.record('b', 1000, { name: 'node-b', source: 'node_exporter', figures: figures(6, 0, 3000, 0), health: up });
     const t = clusterTotals(store.nodes());
     expect(t.cpuPercent).toBe(25); // 2 busy cores of 8
     expect(t.memoryPercent).toBe(12.5);
     expect(t.rxBytesPerSecond).toBe(20);
-    store.recordDown('b', 2000, { ...INITIAL_HEALTH, lastError: 'connection refused' });
+    store.recordDown('b', 2000, { ...UNKNOWN_HEALTH, lastError: 'connection refused' });
     expect(store.get('b')?.figures).toBe(EMPTY_FIGURES);
     expect(Number.isNaN(store.get('b')!.history.valueAt('cpu', 1))).toBe(true);
     expect(clusterTotals(store.nodes())).toMatchObject({ up: 1, total: 2, cpuPercent: 100 });
