@@ -58,3 +58,38 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
   if (text.length > width) return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
   return align === 'left' ? text.padEnd(width) : text.padStart(width);
 }
+
+const SHORT_UNITS = ['B', 'K', 'M', 'G', 'T', 'P'] as const;
+
+/** 1536 -> "1.5K": at most five characters, for table cells where the unit is in the column title. */
+export function formatBytesShort(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '-';
+  let value = Math.abs(bytes);
+  let unit = 0;
+  while (value >= 1024 && unit < SHORT_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const sign = bytes < 0 ? '-' : '';
+  // toFixed(1) of 99.96 is "100.0": one character too many, so round first and decide after.
+  const oneDecimal = Math.round(value * 10) / 10;
+  const digits = unit === 0 || oneDecimal >= 100 ? 0 : 1;
+  return `${sign}${value.toFixed(digits)}${SHORT_UNITS[unit]}`;
+}
+
+/** Seconds -> "12s", "5m", "3h", "2d": one unit, for "down 12s" in a narrow status cell. */
+export function formatAge(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '-';
+  const s = Math.max(0, Math.floor(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
+}
+
+/** Local wall-clock time as HH:MM:SS. */
+export function formatClock(ms: number): string {
+  const d = new Date(ms);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}

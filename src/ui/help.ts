@@ -1,0 +1,62 @@
+/** Every key the UI answers to, for the help screen and the footer hints. */
+import { fit } from './format.js';
+import { fitLine, packLine, type Segment } from './segments.js';
+
+export const KEYS: readonly (readonly [keys: string, action: string])[] = [
+  ['↑/↓  j/k', 'move the selection'],
+  ['PgUp/PgDn', 'move a page'],
+  ['Home/End  g/G', 'first / last node'],
+  ['Enter  →', 'node detail'],
+  ['Esc  ←  Backspace', 'back to the table'],
+  ['s', 'next sort column'],
+  ['S', 'reverse the sort'],
+  ['/', 'filter names (text or /regex/)'],
+  ['  Enter / Esc', 'apply / clear the filter'],
+  ['p', 'pause / resume the display'],
+  ['+  -', 'longer / shorter scrape interval'],
+  ['?', 'this help (any key closes it)'],
+  ['q  Ctrl-C', 'quit'],
+];
+
+/** The key list in as many columns as the height needs, exactly `height` lines or fewer. */
+export function helpLines(width: number, height: number): Segment[][] {
+  if (height <= 0) return [];
+  const title = packLine([{ segments: [{ text: 'Keys', bold: true }], priority: 1 }], [{ text: 'any key closes', color: 'gray' }], width);
+  const room = height - 1;
+  if (room <= 0) return [title];
+  const columns = Math.ceil(KEYS.length / room);
+  const colWidth = Math.floor(width / columns);
+  const keyWidth = Math.min(20, Math.max(...KEYS.map(([k]) => k.length)) + 2);
+  const lines: Segment[][] = [title];
+  for (let row = 0; row < Math.min(room, KEYS.length); row++) {
+    const line: Segment[] = [];
+    for (let c = 0; c < columns; c++) {
+      const entry = KEYS[c * room + row];
+      if (!entry) break;
+      line.push({ text: fit(entry[0], Math.min(keyWidth, colWidth)), color: 'cyan', bold: true });
+      line.push({ text: fit(entry[1], Math.max(0, colWidth - keyWidth)) });
+    }
+    lines.push(fitLine(line, width));
+  }
+  return lines;
+}
+
+const HINTS: readonly (readonly [string, string])[] = [
+  ['q', 'quit'],
+  ['?', 'help'],
+  ['↑↓', 'move'],
+  ['Enter', 'detail'],
+  ['/', 'filter'],
+  ['s', 'sort'],
+  ['p', 'pause'],
+  ['+-', 'interval'],
+];
+
+/** Key hints, most important first so a narrow footer keeps quit and help. */
+export function hintLine(width: number): Segment[] {
+  return packLine(
+    HINTS.map(([key, action], i) => ({ segments: [{ text: key, color: 'cyan' as const, bold: true }, { text: ` ${action}` }], priority: HINTS.length - i })),
+    [],
+    width,
+  );
+}

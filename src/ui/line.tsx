@@ -1,0 +1,76 @@
+import { Text } from 'ink';
+import { lineText, type LineSpec, type Segment, type Tone } from './segments.js';
+
+const FG: Readonly<Record<Tone, number>> = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, gray: 90 };
+
+/** SGR-styled text, closed with the matching resets as chalk does; 16-color codes only. */
+function styled(s: Segment): string {
+  if (!s.color && !s.bold && !s.dim && !s.inverse) return s.text;
+  let open = '';
+  let close = '';
+  if (s.color) {
+    open += `\u001B[${FG[s.color]}m`;
+    close = `\u001B[39m${close}`;
+  }
+  if (s.bold || s.dim) {
+    open += `${s.bold ? '\u001B[1m' : ''}${s.dim ? '\u001B[2m' : ''}`;
+    close = `\u001B[22m${close}`;
+  }
+  if (s.inverse) {
+    open += '\u001B[7m';
+    close = `\u001B[27m${close}`;
+  }
+  return open + s.text + close;
+}
+
+const plain = (s: Segment): boolean => !s.color && !s.bold && !s.dim && !s.inverse;
+const sameStyle = (a: Segment, b: Segment): boolean =>
+  a.color === b.color && !a.bold === !b.bold && !a.dim === !b.dim && !a.inverse === !b.inverse;
+
+/**
+ * The line as one string with its own escape sequences: one ink Text per screen line instead of
+ * one per segment, runs of one style merged, trailing plain blanks dropped. ink re-tokenizes every
+ * character of every frame, so fewer characters and escapes make a cheaper frame.
+ */
+export function renderLine(segments: LineSpec, color: boolean): string {
+  if (!color) return lineText(segments).trimEnd();
+  let out = '';
+  let run: Segment | undefined;
+  for (const s of segments) {
+    if (run && sameStyle(run, s)) run = { ...run, text: run.text + s.text };
+    else {
+      if (run) out += styled(run);
+      run = s;
+    }
+  }
+  if (run) out += plain(run) ? run.text.trimEnd() : styled(run);
+  return out;
+}
+
+interface LineProps {
+  readonly segments: LineSpec;
+  /** Without color not one escape sequence is written: no color, no dim, no bold, no inverse. */
+  readonly color: boolean;
+}
+
+/** One screen line; the segments are already fitted to the width, truncate is the safety net. */
+export function Line({ segments, color }: LineProps) {
+  const text = renderLine(segments, color);
+  // An empty Text renders as no line at all; a blank keeps the frame's line count exact.
+  return <Text wrap="truncate">{text === '' ? ' ' : text}</Text>;
+}
+
+interface LinesProps {
+  readonly lines: readonly LineSpec[];
+  readonly color: boolean;
+}
+
+export function Lines({ lines, color }: LinesProps) {
+  return (
+    <>
+      {lines.map((segments, i) => (
+        <Line key={i} segments={segments} color={color} />
+      ))}
+    </>
+  );
+}

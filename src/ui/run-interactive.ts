@@ -1,0 +1,75 @@
+import { createElement } from 'react';
+import type { ClusterStore } from '../store/cluster-store.js';
+import type { AppProps } from './app.js';
+import { enterFullScreen, installExitHooks } from './terminal-session.js';
+
+export interface InteractiveOptions {
+  readonly store: ClusterStore;
+  readonly intervalMs: number;
+  readonly onIntervalChange?: (ms: number) => void;
+  readonly color: boolean;
+  readonly notice?: string;
+  readonly stdout?: NodeJS.WriteStream;
+  readonly stdin?: NodeJS.ReadStream;
+}
+
+/**
+ * ink reads CI / CONTINUOUS_INTEGRATION once, when first imported, and then draws nothing until
+ * exit. Someone at a real terminal (tmux inside a CI job too) must see frames, so ink is imported
+ * here, lazily, with those variables hidden for the import. (If something imported ink earlier,
+ * its decision stands.)
+ */
+async function loadUi(terminal: boolean) {
+  const names = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
+  const saved = names.map((name) => [name, process.env[name]] as const);
+  if (terminal) for (const name of names) delete process.env[name];
+  try {
+    const [ink, app] = await Promise.all([import('ink'), import('./app.js')]);
+    return { render: ink.render, App: app.App };
+  } finally {
+    for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
+  }
+}
+
+/** Runs the full-screen UI until the user quits (q, Ctrl-C) or a signal asks it to stop. */
+export async function runInteractive(options: InteractiveOptions): Promise<void> {
+  const stdout = options.stdout ?? process.stdout;
+  const stdin = options.stdin ?? process.stdin;
+  if (!stdin.isTTY) throw new Error('the interactive view needs a terminal on stdin (use --once)');
+  const { render, App } = await loadUi(stdout.isTTY === true);
+
+  let intervalMs = options.intervalMs;
+  let instance: ReturnType<typeof render> | undefined;
+  const quit = (): void => instance?.unmount();
+  const element = () => {
+    const props: AppProps = {
+      store: options.store,
+      intervalMs,
+      onQuit: quit,
+      color: options.color,
+      ...(options.notice !== undefined ? { notice: options.notice } : {}),
+      ...(options.onIntervalChange ? { onIntervalChange: changeInterval } : {}),
+    };
+    return createElement(App, props);
+  };
+  const changeInterval = (ms: number): void => {
+    intervalMs = ms;
+    options.onIntervalChange?.(ms);
+    instance?.rerender(element());
+  };
+
+  const restore = enterFullScreen(stdout, stdin);
+  const uninstall = installExitHooks(process, {
+    quit,
+    restore,
+    teardown: quit,
+    report: (line) => process.stderr.write(line),
+  });
+  try {
+    instance = render(element(), { stdout, stdin, exitOnCtrlC: false, patchConsole: false });
+    await instance.waitUntilExit();
+  } finally {
+    uninstall();
+    restore();
+  }
+}

@@ -1,0 +1,154 @@
+/** The node table's logic without rendering: sorting, filtering and keeping the selection. */
+import type { NodeFigures } from '../metrics/node-figures.js';
+
+export const SORT_KEYS = ['name', 'cpu', 'memory', 'network', 'disk', 'load'] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
+export interface SortState {
+  readonly key: SortKey;
+  readonly descending: boolean;
+}
+
+/** What sorting and filtering need of a node. */
+export interface SortableNode {
+  readonly id: string;
+  readonly name: string;
+  readonly figures: NodeFigures;
+}
+
+const naturalKeys = new Map<string, string>();
+const NATURAL_KEYS_MAX = 100_000;
+
+/**
+ * A key that orders names naturally (node-2 before node-10, case ignored) with plain string
+ * comparison: digit runs zero-padded to one width. Cached, as names rarely change and
+ * Intl.Collator is too slow for 5,000 names a frame.
+ */
+export function naturalKey(name: string): string {
+  let key = naturalKeys.get(name);
+  if (key === undefined) {
+    key = name.toLowerCase().replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, '').padStart(20, '0'));
+    if (naturalKeys.size >= NATURAL_KEYS_MAX) naturalKeys.clear();
+    naturalKeys.set(name, key);
+  }
+  return key;
+}
+
+export function sortValue(key: Exclude<SortKey, 'name'>, f: NodeFigures): number | null {
+  switch (key) {
+    case 'cpu':
+      return f.cpu?.usagePercent ?? null;
+    case 'memory':
+      return f.memory?.usedPercent ?? null;
+    case 'network':
+      return f.network ? f.network.receiveBytesPerSecond + f.network.transmitBytesPerSecond : null;
+    case 'disk':
+      return f.disk ? f.disk.readBytesPerSecond + f.disk.writtenBytesPerSecond : null;
+    case 'load':
+      return f.load?.load1 ?? null;
+  }
+}
+
+/** Figures sort busiest first by default, names A to Z; the first press of a key gives that. */
+export function defaultSort(key: SortKey): SortState {
+  return { key, descending: key !== 'name' };
+}
+
+export function nextSortKey(key: SortKey): SortKey {
+  return SORT_KEYS[(SORT_KEYS.indexOf(key) + 1) % SORT_KEYS.length] ?? 'name';
+}
+
+/**
+ * A sorted copy. Nodes without the figure (down, or a source that lacks it) always go last
+ * whatever the direction, and ties fall back to the name so rows do not jump between frames.
+ */
+export function sortNodes<T extends SortableNode>(nodes: readonly T[], sort: SortState): T[] {
+  const sign = sort.descending ? -1 : 1;
+  const key = sort.key;
+  const decorated = nodes.map((node) => {
+    const value = key === 'name' ? null : sortValue(key, node.figures);
+    return { node, name: naturalKey(node.name), value: value !== null && Number.isFinite(value) ? value : null };
+  });
+  type Row = (typeof decorated)[number];
+  const byName = (a: Row, b: Row): number =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : a.node.id < b.node.id ? -1 : a.node.id > b.node.id ? 1 : 0;
+  decorated.sort((a, b) => {
+    if (key === 'name') return sign * byName(a, b);
+    if (a.value === null || b.value === null) {
+      if (a.value !== b.value) return a.value === null ? 1 : -1;
+    } else if (a.value !== b.value) {
+      return sign * (a.value - b.value);
+    }
+    return byName(a, b);
+  });
+  return decorated.map((d) => d.node);
+}
+
+export type NameFilter = { readonly ok: true; readonly test: (name: string) => boolean } | { readonly ok: false; readonly error: string };
+
+const REGEX_HINT = /[\^$*+?[\]{}()|\\]/;
+
+/**
+ * Filter text to a predicate on names, case-insensitive. /…/ or text with regex metacharacters is
+ * a regular expression; anything else a plain substring, so "10.0.0.1" matches literally.
+ */
+export function parseFilter(text: string): NameFilter {
+  const trimmed = text.trim();
+  if (trimmed === '') return { ok: true, test: () => true };
+  const slashed = trimmed.length >= 2 && trimmed.startsWith('/') && trimmed.endsWith('/');
+  if (slashed || REGEX_HINT.test(trimmed)) {
+    const source = slashed ? trimmed.slice(1, -1) : trimmed;
+    try {
+      const re = new RegExp(source, 'i');
+      return { ok: true, test: (name) => re.test(name) };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      // V8 repeats the pattern ("Invalid regular expression: /[a/i: Unterminated …"); the prompt shows it already.
+      return { ok: false, error: `invalid regex: ${message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /, '')}` };
+    }
+  }
+  const needle = trimmed.toLowerCase();
+  return { ok: true, test: (name) => name.toLowerCase().includes(needle) };
+}
+
+export function filterNodes<T extends SortableNode>(nodes: readonly T[], filter: NameFilter): readonly T[] {
+  if (!filter.ok) return nodes;
+  return nodes.filter((n) => filter.test(n.name));
+}
+
+export interface Selection {
+  /** The node the user picked; it stays selected wherever sorting moves it. */
+  readonly id: string | null;
+  /** Where it was: when the node is filtered out or removed, the row now at this index is taken. */
+  readonly index: number;
+}
+
+/** Row index of the selection in the current rows, or -1 when there are no rows. */
+export function selectedIndex(rows: readonly { readonly id: string }[], selection: Selection): number {
+  if (rows.length === 0) return -1;
+  if (selection.id !== null) {
+    const i = rows.findIndex((r) => r.id === selection.id);
+    if (i >= 0) return i;
+  }
+  return Math.min(Math.max(selection.index, 0), rows.length - 1);
+}
+
+export type Move = { readonly by: number } | { readonly to: 'first' | 'last' };
+
+export function moveSelection(rows: readonly { readonly id: string }[], selection: Selection, move: Move): Selection {
+  if (rows.length === 0) return selection;
+  const from = selectedIndex(rows, selection);
+  const target = 'to' in move ? (move.to === 'first' ? 0 : rows.length - 1) : from + move.by;
+  const index = Math.min(Math.max(target, 0), rows.length - 1);
+  return { id: rows[index]?.id ?? null, index };
+}
+
+/** First visible row: moves only as far as needed to keep the selected row on screen. */
+export function scrollOffset(index: number, previous: number, visibleRows: number, total: number): number {
+  if (visibleRows <= 0 || total <= 0) return 0;
+  const maxOffset = Math.max(0, total - visibleRows);
+  let offset = Math.min(Math.max(previous, 0), maxOffset);
+  if (index < offset) offset = index;
+  else if (index >= offset + visibleRows) offset = index - visibleRows + 1;
+  return Math.min(Math.max(offset, 0), maxOffset);
+}

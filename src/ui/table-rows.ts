@@ -1,0 +1,105 @@
+/** The node table's lines as segments: one title line and one line per visible node. */
+import type { TargetHealth } from '../scrape/types.js';
+import { CELL_BAR_WIDTH, COLUMN_GAP, GUTTER, type Column } from './columns.js';
+import { nodeTail, type ViewNode } from './frame-data.js';
+import { fit, formatAge, formatBytesShort, formatDuration, formatPercent } from './format.js';
+import { fitLine, thresholdTone, type Segment, type Tone } from './segments.js';
+import { barParts, sparkline } from './sparkline.js';
+import type { SortState } from './table-model.js';
+
+export interface NodeStatus {
+  readonly text: string;
+  readonly tone: Tone;
+  /** Scraped and failed: no figures, and the row says why. */
+  readonly down: boolean;
+}
+
+export function nodeStatus(health: TargetHealth, nowMs: number): NodeStatus {
+  if (health.up) return { text: 'up', tone: 'green', down: false };
+  if (health.lastScrapeMs === null) return { text: 'waiting', tone: 'gray', down: false };
+  const age = health.lastSuccessMs === null ? '' : ` ${formatAge((nowMs - health.lastSuccessMs) / 1000)}`;
+  return { text: `DOWN${age}`, tone: 'red', down: true };
+}
+
+/** 0.52, 12.3, 123: load averages in five cells. */
+export function formatLoad(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '-';
+  return value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0);
+}
+
+function percentCell(percent: number | null | undefined, width: number): Segment[] {
+  const barWidth = Math.min(CELL_BAR_WIDTH, Math.max(0, width - 5));
+  const { filled, empty } = barParts(percent, barWidth);
+  const label = formatPercent(percent, 0).padStart(width - barWidth - 1);
+  return [
+    { text: filled, color: thresholdTone(percent) },
+    { text: empty, color: 'gray' },
+    { text: ` ${label}` },
+  ];
+}
+
+function cell(col: Column, node: ViewNode, status: NodeStatus): Segment[] {
+  const f = node.figures;
+  const text = (s: string, color?: Tone): Segment[] => [{ text: fit(s, col.width, col.align), ...(color ? { color } : {}) }];
+  switch (col.id) {
+    case 'name':
+      return text(node.name);
+    case 'status':
+      return [{ text: fit(status.text, col.width), color: status.tone, bold: status.down }];
+    case 'cpu':
+      return percentCell(f.cpu?.usagePercent, col.width);
+    case 'spark':
+      return text(sparkline(nodeTail(node, 'cpu', col.width), col.width, 100), 'cyan');
+    case 'mem':
+      return percentCell(f.memory?.usedPercent, col.width);
+    case 'load':
+      return text(formatLoad(f.load?.load1));
+    case 'rx':
+      return text(formatBytesShort(f.network?.receiveBytesPerSecond));
+    case 'tx':
+      return text(formatBytesShort(f.network?.transmitBytesPerSecond));
+    case 'read':
+      return text(formatBytesShort(f.disk?.readBytesPerSecond));
+    case 'write':
+      return text(formatBytesShort(f.disk?.writtenBytesPerSecond));
+    case 'uptime':
+      return text(formatDuration(f.uptimeSeconds));
+  }
+}
+
+const GAP: Segment = { text: ' '.repeat(COLUMN_GAP) };
+
+/**
+ * One node's row, exactly `width` cells. A down node has no figures, so the cells after its status
+ * carry the scrape error instead; its row is dimmed.
+ */
+export function rowSegments(node: ViewNode, columns: readonly Column[], width: number, nowMs: number, selected: boolean): Segment[] {
+  const status = nodeStatus(node.health, nowMs);
+  const out: Segment[] = [{ text: selected ? '>'.padEnd(GUTTER) : ' '.repeat(GUTTER), bold: true }];
+  const statusAt = columns.findIndex((c) => c.id === 'status');
+  for (let i = 0; i < columns.length; i++) {
+    const col = columns[i];
+    if (!col) continue;
+    if (i > 0) out.push(GAP);
+    if (status.down && statusAt >= 0 && i > statusAt) {
+      const rest = columns.slice(i).reduce((n, c) => n + c.width, 0) + COLUMN_GAP * (columns.length - i - 1);
+      out.push({ text: fit(node.health.lastError ?? 'scrape failed', rest), color: 'red' });
+      break;
+    }
+    const segs = cell(col, node, status);
+    out.push(...(status.down && col.id !== 'status' ? segs.map((s) => ({ ...s, dim: true })) : segs));
+  }
+  const fitted = fitLine(out, width);
+  return selected ? fitted.map((s) => ({ ...s, inverse: true })) : fitted;
+}
+
+export function titleSegments(columns: readonly Column[], sort: SortState, width: number): Segment[] {
+  const out: Segment[] = [{ text: ' '.repeat(GUTTER) }];
+  columns.forEach((col, i) => {
+    if (i > 0) out.push(GAP);
+    const sorted = col.sort === sort.key;
+    const title = sorted ? `${col.title}${sort.descending ? '▼' : '▲'}` : col.title;
+    out.push({ text: fit(title, col.width, col.align), bold: true, ...(sorted ? { color: 'cyan' as const } : {}) });
+  });
+  return fitLine(out, width);
+}

@@ -1,0 +1,56 @@
+/** The screen's parts as components taking their size as props, so each can be tested at any size. */
+import { Box } from 'ink';
+import type { Column } from './columns.js';
+import { detailLines } from './detail-model.js';
+import type { ViewNode } from './frame-data.js';
+import { headerLines, type HeaderInput } from './header.js';
+import { helpLines } from './help.js';
+import { Lines } from './line.js';
+import { rowSegments, titleSegments } from './table-rows.js';
+import type { SortState } from './table-model.js';
+
+interface Sized {
+  readonly width: number;
+  readonly height: number;
+  readonly color: boolean;
+}
+
+export function Header({ input, width, height, color }: Sized & { readonly input: HeaderInput }) {
+  return <Lines lines={headerLines(input, width).slice(0, height)} color={color} />;
+}
+
+export interface NodeTableProps extends Sized {
+  /** The rows on screen, at most `height - 1`: the caller slices, so a 5,000-node array never travels. */
+  readonly rows: readonly ViewNode[];
+  readonly columns: readonly Column[];
+  readonly selectedId: string | undefined;
+  readonly sort: SortState;
+  readonly nowMs: number;
+}
+
+export function NodeTable({ rows, columns, selectedId, sort, nowMs, width, height, color }: NodeTableProps) {
+  if (height <= 0) return null;
+  const visible = rows.slice(0, height - 1);
+  const lines = [titleSegments(columns, sort, width), ...visible.map((n) => rowSegments(n, columns, width, nowMs, n.id === selectedId))];
+  return (
+    <Box flexDirection="column">
+      <Lines lines={lines} color={color} />
+    </Box>
+  );
+}
+
+export function NodeDetail({ node, nowMs, width, height, color }: Sized & { readonly node: ViewNode; readonly nowMs: number }) {
+  return (
+    <Box flexDirection="column">
+      <Lines lines={detailLines(node, width, height, nowMs)} color={color} />
+    </Box>
+  );
+}
+
+export function HelpScreen({ width, height, color }: Sized) {
+  return (
+    <Box flexDirection="column">
+      <Lines lines={helpLines(width, height)} color={color} />
+    </Box>
+  );
+}

@@ -1,0 +1,192 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, render } from 'ink-testing-library';
+import { App } from '../../src/ui/app.js';
+import { ANSI, buildStore, frameLines, makeFigures, NOW, tick, upHealth, waitForFrame } from './fixtures.js';
+
+afterEach(() => cleanup());
+
+const DOWN = '\u001B[B';
+const ESC = '\u001B';
+
+function setup(props: { notice?: string; onIntervalChange?: (ms: number) => void } = {}) {
+  const store = buildStore(10);
+  const onQuit = vi.fn();
+  const r = render(<App store={store} intervalMs={2000} onQuit={onQuit} now={() => NOW} color={false} {...props} />);
+  return { store, onQuit, ...r };
+}
+
+/** The name on the row marked as selected. */
+function selectedName(frame: string | undefined): string | undefined {
+  return frameLines(frame)
+    .find((l) => l.startsWith('>'))
+    ?.slice(1)
+    .trim()
+    .split(/\s+/)[0];
+}
+
+async function type(stdin: { write: (s: string) => void }, ...keys: string[]): Promise<void> {
+  for (const k of keys) {
+    stdin.write(k);
+    await tick();
+  }
+}
+
+describe('App', () => {
+  it('shows the cluster header, every node and the key hints', async () => {
+    const { lastFrame } = setup({ notice: 'metrics API fallback' });
+    await tick();
+    const frame = lastFrame() ?? '';
+    expect(frame).toContain('4/5 up');
+    expect(frame).toContain('metrics API fallback');
+    expect(frame).toContain('every 2s');
+    expect(frame).toMatch(/\d\d:\d\d:\d\d/);
+    expect(frame).toContain('NODE▲');
+    for (const name of ['alpha', 'bravo', 'charlie', 'delta', 'echo']) expect(frame).toContain(name);
+    expect(frame).toContain('q quit');
+  });
+
+  it('shows a down node as DOWN with the age of its last good scrape and its error', async () => {
+    const { lastFrame } = setup();
+    await tick();
+    const row = frameLines(lastFrame()).find((l) => l.includes('delta'));
+    expect(row).toMatch(/DOWN 12s\s+connection refused/);
+  });
+
+  it('moves the selection with j/k, arrows and g/G', async () => {
+    const { stdin, lastFrame } = setup();
+    await tick();
+    expect(selectedName(lastFrame())).toBe('alpha');
+    await type(stdin, 'j');
+    expect(selectedName(lastFrame())).toBe('bravo');
+    await type(stdin, DOWN);
+    expect(selectedName(lastFrame())).toBe('charlie');
+    await type(stdin, 'k');
+    expect(selectedName(lastFrame())).toBe('bravo');
+    await type(stdin, 'G');
+    expect(selectedName(lastFrame())).toBe('echo');
+    await type(stdin, 'g');
+    expect(selectedName(lastFrame())).toBe('alpha');
+  });
+
+  it('handles keys that arrive together in one chunk, as when typed fast or pasted', async () => {
+    const { stdin, lastFrame } = setup();
+    await tick();
+    await type(stdin, 'jj');
+    expect(selectedName(lastFrame())).toBe('charlie');
+    await type(stdin, '/elt\r');
+    expect(lastFrame()).toContain('delta');
+    expect(lastFrame()).not.toContain('charlie');
+  });
+
+  it('keeps the selected node selected when the sort changes the order', async () => {
+    const { stdin, lastFrame } = setup();
+    await tick();
+    await type(stdin, 'j', 'j');
+    expect(selectedName(lastFrame())).toBe('charlie');
+    await type(stdin, 's');
+    expect(lastFrame()).toContain('CPU▼');
+    expect(selectedName(lastFrame())).toBe('charlie');
+    await type(stdin, 'S');
+    expect(lastFrame()).toContain('CPU▲');
+    expect(selectedName(lastFrame())).toBe('charlie');
+  });
+
+  it('keeps the selected node selected when new data reorders the rows', async () => {
+    const { stdin, store, lastFrame } = setup();
+    await tick();
+    await type(stdin, 's', 'g', 'j');
+    expect(selectedName(lastFrame())).toBe('bravo');
+    store.record('http://bravo:9100/metrics', NOW + 1000, { name: 'bravo', source: 'node_exporter', figures: makeFigures({ cpu: 99, mem: 50 }), health: upHealth(NOW + 1000) });
+    const frame = await waitForFrame(lastFrame, (f) => f.includes(' 99%'));
+    expect(frame).toContain(' 99%');
+    expect(frameLines(frame).findIndex((l) => l.includes('bravo'))).toBeLessThan(frameLines(frame).findIndex((l) => l.includes('charlie')));
+    expect(selectedName(frame)).toBe('bravo');
+  });
+
+  it('filters rows by substring, by regex, and shows an invalid regex as an error', async () => {
+    const { stdin, lastFrame } = setup();
+    await tick();
+    await type(stdin, '/', 'AR', '\r');
+    expect(lastFrame()).toContain('charlie');
+    expect(lastFrame()).not.toContain('alpha');
+    expect(lastFrame()).toContain('1/5');
+    await type(stdin, '/', ...'\u007f\u007f', '^(a|e)', '\r');
+    expect(lastFrame()).toContain('alpha');
+    expect(lastFrame()).toContain('echo');
+    expect(lastFrame()).not.toContain('bravo');
+    await type(stdin, '/', '[oops');
+    expect(lastFrame()).toContain('invalid regex');
+    await type(stdin, '\r');
+    expect(lastFrame()).toContain('invalid regex');
+    await type(stdin, ESC);
+    expect(lastFrame()).not.toContain('invalid regex');
+    for (const name of ['alpha', 'bravo', 'charlie', 'delta', 'echo']) expect(lastFrame()).toContain(name);
+  });
+
+  it('opens the selected node detail on Enter, with its cores, and closes it on Esc', async () => {
+    const { stdin, lastFrame } = setup();
+    await tick();
+    await type(stdin, 'j', '\r');
+    const detail = lastFrame() ?? '';
+    expect(detail).toMatch(/^bravo\s+up\s+4 cores/m);
+    expect(detail).toMatch(/C0 .*C1 .*C2 .*C3 /);
+    expect(detail).toContain('Target http://bravo:9100/metrics');
+    expect(detail).not.toContain('NODE▲');
+    await type(stdin, ESC);
+    expect(lastFrame()).toContain('NODE▲');
+    expect(selectedName(lastFrame())).toBe('bravo');
+  });
+
+  it('opens help on ? and closes it on ? or any key', async () => {
+    const { stdin, lastFrame, onQuit } = setup();
+    await tick();
+    await type(stdin, '?');
+    expect(lastFrame()).toContain('Keys');
+    expect(lastFrame()).toContain('reverse the sort');
+    await type(stdin, '?');
+    expect(lastFrame()).not.toContain('reverse the sort');
+    await type(stdin, '?', 'q');
+    expect(lastFrame()).not.toContain('reverse the sort');
+    expect(onQuit).not.toHaveBeenCalled();
+  });
+
+  it('pauses the display: the store keeps changing, the frame does not', async () => {
+    const { stdin, store, lastFrame } = setup();
+    await tick();
+    await type(stdin, 'p');
+    expect(lastFrame()).toContain('PAUSED');
+    store.record('http://alpha:9100/metrics', NOW + 1000, { name: 'alpha', source: 'node_exporter', figures: makeFigures({ cpu: 99, mem: 30 }), health: upHealth(NOW + 1000) });
+    await type(stdin, 'j');
+    const alphaRow = (f: string | undefined) => frameLines(f).find((l) => l.includes('alpha')) ?? '';
+    expect(selectedName(lastFrame())).toBe('bravo');
+    expect(alphaRow(lastFrame())).toContain(' 20%');
+    await type(stdin, 'p');
+    expect(lastFrame()).not.toContain('PAUSED');
+    expect(alphaRow(lastFrame())).toContain(' 99%');
+  });
+
+  it('asks for the next interval step on + and -', async () => {
+    const onIntervalChange = vi.fn();
+    const { stdin } = setup({ onIntervalChange });
+    await tick();
+    await type(stdin, '+', '-');
+    expect(onIntervalChange.mock.calls).toEqual([[5000], [1000]]);
+  });
+
+  it('quits on q and on Ctrl-C', async () => {
+    const { stdin, onQuit } = setup();
+    await tick();
+    await type(stdin, 'q');
+    expect(onQuit).toHaveBeenCalledTimes(1);
+    await type(stdin, '\u0003');
+    expect(onQuit).toHaveBeenCalledTimes(2);
+  });
+
+  it('writes no escape sequence at all with color off', async () => {
+    const { stdin, frames } = setup();
+    await tick();
+    await type(stdin, 'j', '/', 'x', ESC, '\r', ESC, '?', '?', 'p');
+    expect(frames.length).toBeGreaterThan(5);
+    for (const frame of frames) expect(frame).not.toMatch(ANSI);
+  });
+});

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { chooseColumns, tableWidth, type ColumnId } from '../../src/ui/columns.js';
+
+const ids = (width: number): ColumnId[] => chooseColumns(width).map((c) => c.id);
+
+describe('chooseColumns', () => {
+  it('shows every column on a wide terminal', () => {
+    expect(ids(160)).toEqual(['name', 'status', 'cpu', 'spark', 'mem', 'load', 'rx', 'tx', 'read', 'write', 'uptime']);
+  });
+
+  it('drops the sparkline first, then uptime, disk, network and load', () => {
+    expect(ids(80)).toEqual(['name', 'status', 'cpu', 'mem', 'load', 'rx', 'tx', 'read', 'write']);
+    expect(ids(70)).toEqual(['name', 'status', 'cpu', 'mem', 'load', 'rx', 'tx']);
+    expect(ids(60)).toEqual(['name', 'status', 'cpu', 'mem', 'load']);
+    expect(ids(45)).toEqual(['name', 'status', 'cpu', 'mem']);
+  });
+
+  it('keeps name and CPU however narrow', () => {
+    expect(ids(20)).toEqual(['name', 'cpu']);
+  });
+
+  it('never needs more than the width once the name and CPU fit', () => {
+    for (let width = 30; width <= 240; width++) expect(tableWidth(chooseColumns(width))).toBeLessThanOrEqual(width);
+  });
+
+  it('gives spare width to the name and the CPU history', () => {
+    const narrow = chooseColumns(100);
+    const wide = chooseColumns(200);
+    const width = (cols: typeof narrow, id: ColumnId): number => cols.find((c) => c.id === id)?.width ?? 0;
+    expect(width(wide, 'name')).toBeGreaterThan(width(narrow, 'name'));
+    expect(width(wide, 'spark')).toBeGreaterThan(width(narrow, 'spark'));
+  });
+});

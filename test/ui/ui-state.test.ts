@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import type { Key } from 'ink';
+import { INITIAL_UI, INTERVAL_STEPS, reduceKey, splitKeys, stepInterval, type KeyContext, type UiState } from '../../src/ui/ui-state.js';
+
+const NO_KEY: Key = {
+  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
+  return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
+  super: false, hyper: false, capsLock: false, numLock: false,
+};
+const key = (k: Partial<Key>): Key => ({ ...NO_KEY, ...k });
+const ctx: KeyContext = { rows: ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id })), pageSize: 2 };
+const press = (state: UiState, input: string, k: Partial<Key> = {}) => reduceKey(state, input, key(k), ctx);
+
+describe('reduceKey', () => {
+  it('moves with j/k, arrows, pages and ends', () => {
+    let s = press(INITIAL_UI, 'j').state;
+    expect(s.selection.id).toBe('b');
+    s = press(s, '', { downArrow: true }).state;
+    expect(s.selection.id).toBe('c');
+    s = press(s, 'k').state;
+    expect(s.selection.id).toBe('b');
+    s = press(s, '', { pageDown: true }).state;
+    expect(s.selection.id).toBe('d');
+    s = press(s, 'g').state;
+    expect(s.selection.id).toBe('a');
+    s = press(s, 'G').state;
+    expect(s.selection.id).toBe('e');
+    s = press(s, '', { home: true }).state;
+    expect(s.selection.id).toBe('a');
+  });
+
+  it('opens the detail on Enter or Right and goes back on Esc, Left or Backspace', () => {
+    for (const open of [{ return: true }, { rightArrow: true }]) {
+      for (const back of [{ escape: true }, { leftArrow: true }, { backspace: true }, { delete: true }]) {
+        const detail = press(INITIAL_UI, '', open).state;
+        expect(detail.view).toBe('detail');
+        expect(press(detail, '', back).state.view).toBe('table');
+      }
+    }
+  });
+
+  it('does not open a detail with no rows', () => {
+    expect(reduceKey(INITIAL_UI, '', key({ return: true }), { rows: [], pageSize: 5 }).state.view).toBe('table');
+  });
+
+  it('cycles and reverses the sort', () => {
+    const s = press(INITIAL_UI, 's').state;
+    expect(s.sort).toEqual({ key: 'cpu', descending: true });
+    expect(press(s, 'S', { shift: true }).state.sort).toEqual({ key: 'cpu', descending: false });
+  });
+
+  it('edits the filter in the prompt: typing, backspace, Enter applies, Esc clears', () => {
+    let s = press(INITIAL_UI, '/').state;
+    expect(s.prompt).toBe('');
+    for (const ch of 'webx') s = press(s, ch).state;
+    s = press(s, '', { delete: true }).state;
+    expect(s.prompt).toBe('web');
+    s = press(s, 'q').state;
+    expect(s.prompt).toBe('webq');
+    s = press(s, '', { backspace: true }).state;
+    s = press(s, '', { return: true }).state;
+    expect(s).toMatchObject({ prompt: null, filterText: 'web' });
+    s = press(s, '/').state;
+    expect(s.prompt).toBe('web');
+    s = press(s, '', { escape: true, meta: true }).state;
+    expect(s).toMatchObject({ prompt: null, filterText: '' });
+  });
+
+  it('keeps the prompt open on Enter while the regex is invalid', () => {
+    let s = press(INITIAL_UI, '/').state;
+    s = press(s, '[ab').state;
+    s = press(s, '', { return: true }).state;
+    expect(s).toMatchObject({ prompt: '[ab', filterText: '' });
+  });
+
+  it('closes help on any key, without acting on it', () => {
+    const help = press(INITIAL_UI, '?').state;
+    expect(help.help).toBe(true);
+    const after = press(help, 'q');
+    expect(after.state.help).toBe(false);
+    expect(after.effect).toBeUndefined();
+  });
+
+  it('reports quit, pause and interval changes as effects', () => {
+    expect(press(INITIAL_UI, 'q').effect).toBe('quit');
+    expect(press(INITIAL_UI, 'c', { ctrl: true }).effect).toBe('quit');
+    expect(press({ ...INITIAL_UI, prompt: 'x' }, 'c', { ctrl: true }).effect).toBe('quit');
+    expect(press(INITIAL_UI, 'p').effect).toBe('pause');
+    expect(press(INITIAL_UI, '+').effect).toBe('longer');
+    expect(press(INITIAL_UI, '-').effect).toBe('shorter');
+  });
+
+  it('pins the selection to its node on the first key', () => {
+    expect(press(INITIAL_UI, 's').state.selection).toEqual({ id: 'a', index: 0 });
+  });
+});
+
+describe('stepInterval', () => {
+  it('steps through 500ms, 1s, 2s, 5s, 10s, 30s, 60s', () => {
+    expect(INTERVAL_STEPS).toEqual([500, 1000, 2000, 5000, 10_000, 30_000, 60_000]);
+    expect(stepInterval(2000, 1)).toBe(5000);
+    expect(stepInterval(2000, -1)).toBe(1000);
+    expect(stepInterval(3000, 1)).toBe(5000);
+    expect(stepInterval(3000, -1)).toBe(2000);
+    expect(stepInterval(60_000, 1)).toBeNull();
+    expect(stepInterval(500, -1)).toBeNull();
+  });
+});
+
+describe('splitKeys', () => {
+  it('leaves a single key alone', () => {
+    const k = key({ downArrow: true });
+    expect(splitKeys('', k)).toEqual([['', k]]);
+    expect(splitKeys('j', NO_KEY)).toEqual([['j', NO_KEY]]);
+  });
+
+  it('turns a chunk of typed characters into one key each, Enter, Backspace and Ctrl included', () => {
+    const keys = splitKeys('jG\r\u007f\u0003', NO_KEY);
+    expect(keys.map(([input]) => input)).toEqual(['j', 'G', '', '', 'c']);
+    expect(keys[1]?.[1].shift).toBe(true);
+    expect(keys[2]?.[1].return).toBe(true);
+    expect(keys[3]?.[1].delete).toBe(true);
+    expect(keys[4]?.[1].ctrl).toBe(true);
+  });
+});
