@@ -1,6 +1,6 @@
 /**
  * Time to draw one frame of the node table for large clusters, with a full history ring per
- * node, into a 120x40 fake terminal: from a store change to the frame written, the way frames
+ * node, into fake terminals of 80x24 and 120x40: from a store change to the frame written, the way frames
  * happen in use (the store-version hook, then React and ink), so each frame re-sorts, re-filters
  * and re-totals every node. Frames are spaced beyond the 4-per-second redraw limit so none waits
  * for it; the timer hop is in the figure. Most of a frame is ink turning the text into cells (a
@@ -25,9 +25,13 @@ const WARMUP = 2;
 const FRAME_GAP_MS = 270;
 
 class BenchStdout extends EventEmitter {
-  readonly columns = 120;
-  readonly rows = 40;
   readonly isTTY = true;
+  constructor(
+    readonly columns: number,
+    readonly rows: number,
+  ) {
+    super();
+  }
   private waiting: (() => void) | undefined;
   write = (): boolean => {
     this.waiting?.();
@@ -85,10 +89,10 @@ function buildStore(nodes: number, startMs: number): ClusterStore {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function measure(nodes: number): Promise<number> {
+async function measure(nodes: number, size: TerminalSize): Promise<number> {
   const startMs = Date.now() - HISTORY * 2000;
   const store = buildStore(nodes, startMs);
-  const stdout = new BenchStdout();
+  const stdout = new BenchStdout(size.columns, size.rows);
   const instance = render(createElement(App, { store, intervalMs: 2000, onQuit: () => {}, color: true, now: () => startMs + HISTORY * 2000 }), {
     stdout: stdout as unknown as NodeJS.WriteStream,
     stdin: new BenchStdin() as unknown as NodeJS.ReadStream,
@@ -118,12 +122,32 @@ async function measure(nodes: number): Promise<number> {
   return spent / Math.max(1, frames);
 }
 
-export async function benchUiFrame(): Promise<{ nodes: number; msPerFrame: number }[]> {
-  const results: { nodes: number; msPerFrame: number }[] = [];
-  for (const nodes of [1000, 5000]) results.push({ nodes, msPerFrame: await measure(nodes) });
+interface TerminalSize {
+  readonly columns: number;
+  readonly rows: number;
+}
+
+export interface UiFrameResult {
+  readonly nodes: number;
+  readonly terminal: string;
+  readonly msPerFrame: number;
+}
+
+const SIZES: readonly TerminalSize[] = [
+  { columns: 80, rows: 24 },
+  { columns: 120, rows: 40 },
+];
+
+export async function benchUiFrame(): Promise<UiFrameResult[]> {
+  const results: UiFrameResult[] = [];
+  for (const size of SIZES) {
+    for (const nodes of [1000, 5000]) {
+      results.push({ nodes, terminal: `${size.columns}x${size.rows}`, msPerFrame: await measure(nodes, size) });
+    }
+  }
   return results;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  for (const r of await benchUiFrame()) console.log(`ui frame: ${r.nodes} nodes  ${r.msPerFrame.toFixed(2)} ms/frame`);
+  for (const r of await benchUiFrame()) console.log(`ui frame: ${r.nodes} nodes, ${r.terminal}  ${r.msPerFrame.toFixed(2)} ms/frame`);
 }
