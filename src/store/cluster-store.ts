@@ -1,6 +1,7 @@
 import { UNKNOWN_HEALTH, type TargetHealth } from '../scrape/types.js';
 import type { NodeFigures, NodeSource } from '../metrics/node-figures.js';
 import { EMPTY_FIGURES } from '../metrics/node-figures.js';
+import type { KubeNodeInfo, PodFigures } from '../metrics/kube-figures.js';
 import { Ring } from './ring.js';
 
 export const NODE_SERIES = ['cpu', 'memory', 'load1', 'rx', 'tx', 'read', 'written'] as const;
@@ -19,6 +20,10 @@ export interface NodeEntry {
   figures: NodeFigures;
   health: TargetHealth;
   readonly history: Ring<NodeSeriesKey>;
+  /** Kubernetes facts of the node; null for sources that are not Kubernetes. */
+  kube: KubeNodeInfo | null;
+  /** The node's pods with their latest figures; null when the source knows no pods. */
+  pods: readonly PodFigures[] | null;
 }
 
 export interface NodeMeta {
@@ -78,6 +83,8 @@ export class ClusterStore {
       figures: EMPTY_FIGURES,
       health: UNKNOWN_HEALTH,
       history: new Ring(this.capacity, NODE_SERIES),
+      kube: null,
+      pods: null,
     };
     this.entries.set(meta.id, entry);
     this.ordered = [...this.ordered, entry];
@@ -119,6 +126,21 @@ export class ClusterStore {
     entry.figures = EMPTY_FIGURES;
     entry.health = health;
     entry.history.push(atMs, {});
+    this.changed();
+  }
+
+  /** Kubernetes facts changed (from the Node object or its watch). */
+  setKube(id: string, kube: KubeNodeInfo | null): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    entry.kube = kube;
+    this.changed();
+  }
+
+  setPods(id: string, pods: readonly PodFigures[] | null): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    entry.pods = pods;
     this.changed();
   }
 
@@ -166,7 +188,7 @@ export interface ClusterTotals {
 }
 
 /** Cluster-wide figures: CPU weighted by cores and memory by bytes, so a big node counts for more. */
-export function clusterTotals(nodes: readonly NodeEntry[]): ClusterTotals {
+export function clusterTotals(nodes: readonly Pick<NodeEntry, 'health' | 'figures'>[]): ClusterTotals {
   let up = 0;
   let busyCores = 0;
   let cores = 0;

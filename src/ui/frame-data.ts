@@ -7,6 +7,7 @@ import type { ClusterSeriesKey, ClusterStore, NodeEntry, NodeSeriesKey } from '.
 import type { Ring } from '../store/ring.js';
 import type { NodeFigures, NodeSource } from '../metrics/node-figures.js';
 import type { TargetHealth } from '../scrape/types.js';
+import type { KubeNodeInfo, PodFigures } from '../metrics/kube-figures.js';
 
 export interface ViewNode {
   readonly id: string;
@@ -17,6 +18,8 @@ export interface ViewNode {
   readonly figures: NodeFigures;
   readonly health: TargetHealth;
   readonly history: Ring<NodeSeriesKey>;
+  readonly kube: KubeNodeInfo | null;
+  readonly pods: readonly PodFigures[] | null;
   /** Newest history time to draw; absent when live. */
   readonly historyUntilMs?: number;
 }
