@@ -1,0 +1,75 @@
+import { readFile } from 'node:fs/promises';
+import { UsageError } from '../cli/options.js';
+import { thisMachineReader } from '../local/readers.js';
+import { describeFsError } from '../targets/targets-file.js';
+import { startAgentServer, type RunningAgent } from './agent-server.js';
+import { isLoopback, urlHost } from './listen-address.js';
+import type { AgentCliOptions } from '../cli/agent-options.js';
+
+const EXIT_CANNOT_LISTEN = 1;
+
+/** `cluster-top agent`: serves until SIGINT or SIGTERM, then stops cleanly; resolves to the exit status. */
+export async function runAgent(options: AgentCliOptions, stderr: NodeJS.WritableStream): Promise<number> {
+  const token = options.tokenFile === undefined ? undefined : await readToken(options.tokenFile);
+  const reader = thisMachineReader();
+  const { host, port } = options.listen;
+  let agent: RunningAgent;
+  try {
+    agent = await startAgentServer({ host, port, reader, token });
+  } catch (error) {
+    stderr.write(`cluster-top agent: cannot listen on ${urlHost(host)}:${port}: ${listenError(error)}\n`);
+    return EXIT_CANNOT_LISTEN;
+  }
+  stderr.write(`cluster-top agent: serving this machine's metrics at ${agent.url}${token ? ' (bearer token required)' : ''}\n`);
+  if (reader.missing.length > 0) stderr.write(`cluster-top agent: no /proc here: no ${reader.missing.join(', ')} metrics\n`);
+  const exposure = exposureWarning(host, token !== undefined);
+  if (exposure) stderr.write(`cluster-top agent: ${exposure}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await agent.close();
+  return 0;
+}
+
+/** What an address beyond loopback exposes: the agent speaks plain HTTP, so say so at start. */
+export function exposureWarning(host: string, hasToken: boolean): string | undefined {
+  if (isLoopback(host)) return undefined;
+  return hasToken
+    ? `listening on ${host} over plain HTTP: the token and the metrics cross the network unencrypted`
+    : `listening on ${host} over plain HTTP without --token-file: anyone who can reach the port can read these metrics`;
+}
+
+/** The message names the flag and the path, never the file's content. */
+async function readToken(path: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--token-file ${path}: ${describeFsError(error)}`);
+  }
+  const token = text.trim();
+  if (token === '') throw new UsageError(`--token-file ${path}: the file is empty`);
+  if (/\s/.test(token)) throw new UsageError(`--token-file ${path}: the token must be one word, without blanks`);
+  return token;
+}
+
+function listenError(error: unknown): string {
+  switch ((error as NodeJS.ErrnoException | undefined)?.code) {
+    case 'EADDRINUSE':
+      return 'the address is in use';
+    case 'EACCES':
+      return 'permission denied';
+    case 'EADDRNOTAVAIL':
+      return 'no such address on this machine';
+    case 'ENOTFOUND':
+      return 'unknown host';
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * One reading of this machine, in node_exporter's units (seconds, bytes, cumulative counters),
+ * so the same derivation serves this machine and a scraped node_exporter alike.
+ */
+export interface CpuTimes {
+  /** node_exporter's `cpu` label: the core's number as a string. */
+  readonly cpu: string;
+  /** Cumulative seconds per mode (user, nice, system, idle, iowait, irq, softirq, steal). */
+  readonly seconds: Readonly<Record<string, number>>;
+}
+
+export interface DeviceCounters {
+  readonly device: string;
+  /** Bytes received (network) or read (disk). */
+  readonly in: number;
+  /** Bytes transmitted (network) or written (disk). */
+  readonly out: number;
+}
+
+export interface RootFilesystem {
+  /** Labels node_exporter gives the mount; absent where the platform does not say. */
+  readonly device?: string;
+  readonly fstype?: string;
+  readonly sizeBytes: number;
+  readonly availBytes: number;
+}
+
+export interface MachineReading {
+  /** The machine's clock at the read, seconds since the epoch. */
+  readonly timeSeconds: number;
+  readonly bootTimeSeconds: number;
+  /** node_uname_info's labels (nodename, sysname, release, version, machine, domainname). */
+  readonly uname: Readonly<Record<string, string>>;
+  readonly cpus: readonly CpuTimes[];
+  readonly load: readonly [number, number, number];
+  /** /proc/meminfo-style fields in bytes: MemTotal, MemAvailable, SwapTotal, SwapFree, as present. */
+  readonly memory: Readonly<Record<string, number>>;
+  readonly network: readonly DeviceCounters[] | null;
+  readonly disks: readonly DeviceCounters[] | null;
+  readonly filesystem: RootFilesystem | null;
+}
+
+/** A figure group a reader can never give on this platform. */
+export type MissingGroup = 'network' | 'disk' | 'swap';
+
+export interface MachineReader {
+  readonly missing: readonly MissingGroup[];
+  /** Throws MachineReadError when the machine cannot be read (e.g. /proc unreadable). */
+  read(): Promise<MachineReading>;
+}
+
+/** A read that failed; the message is one short line naming what could not be read. */
+export class MachineReadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MachineReadError';
+  }
+}

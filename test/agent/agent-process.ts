@@ -1,0 +1,29 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { BIN } from '../helpers/run-cli.js';
+
+export interface AgentProcess {
+  readonly url: string;
+  /** stderr so far. */
+  stderr(): string;
+  /** SIGTERM to its pid; resolves to the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** `cluster-top agent` from the built binary, waited for (bounded) until it says it is serving. */
+export async function startAgentProcess(args: readonly string[]): Promise<AgentProcess> {
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'agent', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
+    return exited;
+  };
+  for (let attempt = 0; attempt < 100 && child.exitCode === null; attempt++) {
+    const url = / at (http:\/\/\S+\/metrics)/.exec(stderr)?.[1];
+    if (url) return { url, stderr: () => stderr, stop };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await stop();
+  throw new Error(`the agent did not start: ${stderr.trim()}`);
+}

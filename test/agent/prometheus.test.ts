@@ -1,0 +1,58 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAgentServer, type RunningAgent } from '../../src/agent/agent-server.js';
+import { thisMachineReader } from '../../src/local/readers.js';
+import { PROMETHEUS, startPrometheus, type RunningPrometheus } from '../helpers/prometheus-server.js';
+import { requireBinary } from '../helpers/real-binary.js';
+
+const TOKEN = 'prometheus-scrape-token-51c7';
+
+describe.runIf(requireBinary(PROMETHEUS))('the real Prometheus scraping the agent', () => {
+  let open: RunningAgent;
+  let guarded: RunningAgent;
+  let prometheus: RunningPrometheus;
+
+  beforeAll(async () => {
+    open = await startAgentServer({ host: '127.0.0.1', port: 0, reader: thisMachineReader() });
+    guarded = await startAgentServer({ host: '127.0.0.1', port: 0, reader: thisMachineReader(), token: TOKEN });
+    prometheus = await startPrometheus((dir) => {
+      writeFileSync(join(dir, 'token'), TOKEN);
+      return [
+        'global: { scrape_interval: 1s, scrape_timeout: 1s }',
+        'scrape_configs:',
+        `  - job_name: agent`,
+        `    static_configs: [{ targets: ['127.0.0.1:${open.port}'] }]`,
+        `  - job_name: agent-token`,
+        `    authorization: { credentials_file: ${join(dir, 'token')} }`,
+        `    static_configs: [{ targets: ['127.0.0.1:${guarded.port}'] }]`,
+        '',
+      ].join('\n');
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await prometheus?.stop();
+    await open?.close();
+    await guarded?.close();
+  });
+
+  it('ingests it: up is 1 for both jobs, and MemTotal is this machine\'s', async () => {
+    const memTotal = Number(/^MemTotal:\s+(\d+) kB/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1]) * 1024;
+    let up: Record<string, string> = {};
+    let ingested: Record<string, string> = {};
+    for (let attempt = 0; attempt < 200; attempt++) {
+      up = Object.fromEntries((await prometheus.query('up')).map((r) => [r.metric.job ?? '', r.value[1]]));
+      ingested = Object.fromEntries((await prometheus.query('node_memory_MemTotal_bytes')).map((r) => [r.metric.job ?? '', r.value[1]]));
+      if (up.agent === '1' && up['agent-token'] === '1' && ingested.agent && ingested['agent-token']) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(up).toEqual({ agent: '1', 'agent-token': '1' });
+    expect(Number(ingested.agent)).toBe(memTotal);
+    expect(Number(ingested['agent-token'])).toBe(memTotal);
+    const cores = await prometheus.query('count by (job) (count by (job, cpu) (node_cpu_seconds_total))');
+    expect(cores.map((r) => Number(r.value[1]))).toEqual([cpus().length, cpus().length]);
+    const root = await prometheus.query('node_filesystem_size_bytes{job="agent",mountpoint="/"}');
+    expect(root).toHaveLength(1);
+  }, 60_000);
+});
