@@ -53,6 +53,12 @@ export class Ring<K extends string> {
     return this.count === 0 ? null : this.timeAt(this.count - 1);
   }
 
+  /** Forgets every row (a replay jumping back in time); the memory stays allocated. */
+  clear(): void {
+    this.head = 0;
+    this.count = 0;
+  }
+
   /** The last `n` values of a column, oldest first (fewer when the ring holds fewer). */
   tail(key: K, n: number = this.count): number[] {
     const take = Math.min(n, this.count);

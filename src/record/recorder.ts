@@ -1,0 +1,213 @@
+import { closeSync, ftruncateSync, openSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
+import type { ClusterStore, NodeEntry } from '../store/cluster-store.js';
+import { describeFsError } from '../targets/targets-file.js';
+import { encodeEntry, HEADER_PREFIX, headerLine } from './format.js';
+import { RecordingError } from './reader.js';
+
+export interface RecorderOptions {
+  readonly path: string;
+  /** A file reaching this size is renamed to `<path>.1` (replacing it) and a new one begun. */
+  readonly maxBytes: number;
+  readonly store: ClusterStore;
+  readonly intervalMs: number;
+  readonly now?: () => number;
+}
+
+/** What a file has declared of a node: a change to any of it is declared again. */
+interface Declared {
+  readonly node: number;
+  readonly name: string;
+  readonly target: string;
+  readonly source: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+function describeWriteError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOSPC') return 'no space left on device';
+  if (code === 'EDQUOT') return 'disk quota exceeded';
+  if (code === 'EROFS') return 'read-only file system';
+  return describeFsError(error);
+}
+
+/**
+ * Writes every cluster refresh of a store to a recording (format.ts). Every source appends one
+ * cluster row per refresh, so a new latest cluster time is the moment to write all nodes. A write
+ * that fails (disk full, ...) is undone by truncating the file back, so the file stays readable,
+ * and the next refresh tries again; monitoring never stops for it.
+ */
+export class Recorder {
+  /** Undefined after a failed rotation, until a new file could be begun. */
+  private fd: number | undefined;
+  private size = 0;
+  private ticksInFile = 0;
+  private nextNode = 0;
+  private readonly declared = new Map<string, Declared>();
+  private lastTickMs = Number.NEGATIVE_INFINITY;
+  private problem: string | undefined;
+  private lost = 0;
+  private readonly unsubscribe: () => void;
+
+  private constructor(private readonly options: RecorderOptions) {
+    this.fd = this.begin();
+    this.unsubscribe = options.store.subscribe(() => {
+      const t = options.store.cluster.latestTime();
+      if (t !== null && t !== this.lastTickMs) this.tick(t);
+    });
+  }
+
+  /**
+   * Starts a recording. An existing recording at `path` is kept as `<path>.1`; any other existing
+   * file is left alone and refused. Throws RecordingError naming the file when it cannot be written.
+   */
+  static open(options: RecorderOptions): Recorder {
+    const { path } = options;
+    try {
+      if (nonEmptyFile(path)) {
+        if (!startsWithHeader(path)) throw new RecordingError(`--record ${path}: the file exists and is not a cluster-top recording`);
+        renameSync(path, `${path}.1`);
+      }
+      return new Recorder(options);
+    } catch (error) {
+      if (error instanceof RecordingError) throw error;
+      throw new RecordingError(`--record ${path}: ${describeWriteError(error)}`);
+    }
+  }
+
+  /** A line for the header while writing fails. */
+  get notice(): string | undefined {
+    return this.problem && `recording failed: ${this.problem}`;
+  }
+
+  /** For the end of the run: refreshes that could not be written. */
+  get warning(): string | undefined {
+    if (this.lost === 0) return undefined;
+    return `--record ${this.options.path}: ${this.lost} refresh${this.lost === 1 ? '' : 'es'} not recorded (${this.problem ?? 'recording again since'})`;
+  }
+
+  close(): void {
+    this.unsubscribe();
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private begin(): number {
+    const fd = openSync(this.options.path, 'w');
+    const header = Buffer.from(headerLine((this.options.now ?? Date.now)(), this.options.intervalMs));
+    try {
+      writeAt(fd, header, 0);
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
+    this.size = header.length;
+    this.ticksInFile = 0;
+    this.nextNode = 0;
+    this.declared.clear();
+    return fd;
+  }
+
+  private tick(timeMs: number): void {
+    // A wall clock stepped back would make ticks go back in time, which a reader refuses.
+    if (timeMs < this.lastTickMs) return;
+    this.lastTickMs = timeMs;
+    try {
+      this.fd ??= this.begin();
+      let batch = this.encode(timeMs);
+      if (this.size + batch.bytes.length > this.options.maxBytes && this.ticksInFile > 0) {
+        this.rotate();
+        batch = this.encode(timeMs);
+      }
+      this.append(batch.bytes);
+      batch.commit();
+      this.problem = undefined;
+    } catch (error) {
+      this.lost++;
+      this.problem = `${this.options.path}: ${describeWriteError(error)}`;
+    }
+  }
+
+  /** The records of one refresh (declarations first), and what to remember once they are written. */
+  private encode(timeMs: number): { bytes: Buffer; commit: () => void } {
+    const lines: string[] = [];
+    const changes: [string, Declared][] = [];
+    const entries: unknown[] = [timeMs];
+    for (const n of this.options.store.nodes()) {
+      const known = this.declared.get(n.id);
+      const node = known?.node ?? this.nextNode++;
+      if (!known || !sameMeta(known, n)) {
+        const declared: Declared = { node, name: n.name, target: n.target, source: n.source, labels: n.labels };
+        lines.push(JSON.stringify({ node, id: n.id, name: n.name, target: n.target, source: n.source, labels: n.labels }));
+        changes.push([n.id, declared]);
+      }
+      entries.push(encodeEntry(node, n.health, n.figures));
+    }
+    lines.push(JSON.stringify(entries));
+    return {
+      bytes: Buffer.from(`${lines.join('\n')}\n`),
+      commit: () => {
+        for (const [id, d] of changes) this.declared.set(id, d);
+        this.ticksInFile++;
+      },
+    };
+  }
+
+  private append(bytes: Buffer): void {
+    try {
+      writeAt(this.fd!, bytes, this.size);
+      this.size += bytes.length;
+    } catch (error) {
+      // Part of the batch may be on disk: cut it off, so that a crash before the next write
+      // leaves no broken line (the next write starts at the same offset either way).
+      try {
+        ftruncateSync(this.fd!, this.size);
+      } catch {
+        // nothing more to undo with
+      }
+      throw error;
+    }
+  }
+
+  private rotate(): void {
+    renameSync(this.options.path, `${this.options.path}.1`);
+    const old = this.fd!;
+    this.fd = undefined;
+    closeSync(old);
+    this.fd = this.begin();
+  }
+}
+
+/** One write call per batch of whole records, at an explicit offset: a failed write leaves no gap. */
+function writeAt(fd: number, bytes: Buffer, position: number): void {
+  const written = writeSync(fd, bytes, 0, bytes.length, position);
+  if (written !== bytes.length) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+}
+
+function sameMeta(known: Declared, n: NodeEntry): boolean {
+  return (
+    known.name === n.name &&
+    known.target === n.target &&
+    known.source === n.source &&
+    (known.labels === n.labels || JSON.stringify(known.labels) === JSON.stringify(n.labels))
+  );
+}
+
+function nonEmptyFile(path: string): boolean {
+  try {
+    return statSync(path).size > 0;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+function startsWithHeader(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(HEADER_PREFIX.length);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return buf.toString('utf8', 0, n) === HEADER_PREFIX;
+  } finally {
+    closeSync(fd);
+  }
+}
