@@ -199,7 +199,8 @@ function uptime(g: Map<string, number>, scrapeTimeMs: number): number | null {
   return Math.max(0, round(now - boot));
 }
 
-function byCoreNumber(a: string, b: string): number {
+/** Core ids in numeric order ("2" before "10"), as every source lists per-core figures. */
+export function byCoreNumber(a: string, b: string): number {
   const na = Number(a);
   const nb = Number(b);
   return Number.isNaN(na) || Number.isNaN(nb) ? a.localeCompare(b) : na - nb;

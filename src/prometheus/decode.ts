@@ -1,0 +1,127 @@
+/**
+ * Decoding the Prometheus HTTP API's JSON (`/api/v1/query`, `/api/v1/query_range`), as Prometheus,
+ * Thanos, Mimir and VictoriaMetrics all answer it: {status, data: {resultType, result}, warnings}
+ * on success, {status: "error", errorType, error} on failure. Values are strings so that NaN and
+ * ±Inf survive JSON; they are decoded to numbers, and readers treat non-finite ones as absent.
+ */
+
+export type Labels = Readonly<Record<string, string>>;
+
+export interface InstantSample {
+  readonly labels: Labels;
+  readonly value: number;
+}
+
+export interface RangeSeries {
+  readonly labels: Labels;
+  /** [seconds since epoch, value], oldest first. */
+  readonly points: readonly (readonly [number, number])[];
+}
+
+export interface Decoded<T> {
+  readonly result: T[];
+  readonly warnings: string[];
+}
+
+/** The server's own account of a failure (errorType, error), or a response that is not the API's. */
+export class PrometheusApiError extends Error {
+  override readonly name = 'PrometheusApiError';
+}
+
+/** Longest piece of server text shown: a header line has no room for a query echoed back whole. */
+const MAX_SERVER_TEXT = 160;
+
+/** Server text made fit for one line on a terminal: no control characters, bounded length. */
+export function oneLine(text: string): string {
+  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+  return flat.length > MAX_SERVER_TEXT ? `${flat.slice(0, MAX_SERVER_TEXT - 1)}…` : flat;
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function errorMessage(body: Record<string, unknown>): string {
+  const type = typeof body.errorType === 'string' ? body.errorType : 'error';
+  const reason = typeof body.error === 'string' ? body.error : 'no reason given';
+  return oneLine(`${type}: ${reason}`);
+}
+
+/** The server's reason when `text` is an API error body ({status: "error", …}), else undefined. */
+export function apiError(text: string): string | undefined {
+  const body = parse(text);
+  return isRecord(body) && body.status === 'error' ? errorMessage(body) : undefined;
+}
+
+/** Parses a body and returns its `data`, or throws PrometheusApiError with the server's reason. */
+function unwrap(text: string): { data: Record<string, unknown>; warnings: string[] } {
+  const body = parse(text);
+  if (body === undefined) throw new PrometheusApiError('the answer is not JSON (is this a Prometheus API URL?)');
+  if (!isRecord(body)) throw new PrometheusApiError('the answer is not a Prometheus API response');
+  if (body.status === 'error') throw new PrometheusApiError(errorMessage(body));
+  if (body.status !== 'success' || !isRecord(body.data)) throw new PrometheusApiError('the answer is not a Prometheus API response');
+  const warnings = Array.isArray(body.warnings) ? body.warnings.filter((w): w is string => typeof w === 'string').map(oneLine) : [];
+  return { data: body.data, warnings };
+}
+
+function resultOf(data: Record<string, unknown>, type: 'vector' | 'matrix'): unknown[] {
+  if (data.resultType !== type) {
+    throw new PrometheusApiError(`expected a ${type} result, got ${oneLine(String(data.resultType))}`);
+  }
+  if (!Array.isArray(data.result)) throw new PrometheusApiError(`the ${type} result is not a list`);
+  return data.result;
+}
+
+function labelsOf(item: Record<string, unknown>): Labels {
+  const labels: Record<string, string> = {};
+  if (isRecord(item.metric)) for (const [k, v] of Object.entries(item.metric)) if (typeof v === 'string') labels[k] = v;
+  return labels;
+}
+
+/** Go's float formatting, as the API writes values: "NaN", "+Inf", "-Inf" or a decimal. */
+export function parseValue(text: unknown): number {
+  if (text === '+Inf' || text === 'Inf') return Infinity;
+  if (text === '-Inf') return -Infinity;
+  return typeof text === 'string' && text.trim() !== '' ? Number(text) : NaN;
+}
+
+function point(x: unknown): [number, number] | null {
+  if (!Array.isArray(x) || x.length !== 2 || typeof x[0] !== 'number') return null;
+  return [x[0], parseValue(x[1])];
+}
+
+/** An instant vector; a sample without a float value (a native histogram) is left out. */
+export function decodeVector(text: string): Decoded<InstantSample> {
+  const { data, warnings } = unwrap(text);
+  const result: InstantSample[] = [];
+  for (const item of resultOf(data, 'vector')) {
+    if (!isRecord(item)) continue;
+    const p = point(item.value);
+    if (p) result.push({ labels: labelsOf(item), value: p[1] });
+  }
+  return { result, warnings };
+}
+
+/** A range matrix: one series per label set, its points oldest first. */
+export function decodeMatrix(text: string): Decoded<RangeSeries> {
+  const { data, warnings } = unwrap(text);
+  const result: RangeSeries[] = [];
+  for (const item of resultOf(data, 'matrix')) {
+    if (!isRecord(item) || !Array.isArray(item.values)) continue;
+    const points: [number, number][] = [];
+    for (const v of item.values) {
+      const p = point(v);
+      if (p) points.push(p);
+    }
+    result.push({ labels: labelsOf(item), points });
+  }
+  return { result, warnings };
+}

@@ -1,0 +1,54 @@
+/**
+ * Which series are nodes, and what they are called. Prometheus also scrapes things that are not
+ * nodes (itself, applications), so a job counts as a node job once any of its targets has exposed
+ * node_uname_info; every target of a node job is then a node, listed (as down) even while it
+ * exposes nothing. A node's name is its nodename, kept from the last time it was seen, else its
+ * instance label.
+ */
+import type { InstantSample, Labels } from './decode.js';
+import { nodeKey } from './figures.js';
+
+export interface NodeRef {
+  /** Join key into query results (job and instance). */
+  readonly key: string;
+  /** Store id: the instance, with the job only when one instance is scraped by several node jobs. */
+  readonly id: string;
+  readonly instance: string;
+  readonly job: string;
+}
+
+export class NodeBook {
+  private readonly nodeJobs = new Set<string>();
+  private readonly names = new Map<string, string>();
+
+  /** Takes node jobs and names from node_uname_info series (fresh, or from a lookback). */
+  learn(uname: readonly InstantSample[]): void {
+    for (const { labels } of uname) {
+      this.nodeJobs.add(labels.job ?? '');
+      if (labels.nodename) this.names.set(nodeKey(labels), labels.nodename);
+    }
+  }
+
+  /** The nodes among `up` series, plus any node_uname_info series `up` did not match; sorted by id. */
+  nodes(up: readonly InstantSample[], uname: readonly InstantSample[]): NodeRef[] {
+    const byKey = new Map<string, Labels>();
+    for (const { labels } of up) if (labels.__name__ === 'up' && this.nodeJobs.has(labels.job ?? '')) byKey.set(nodeKey(labels), labels);
+    for (const { labels } of uname) if (!byKey.has(nodeKey(labels))) byKey.set(nodeKey(labels), labels);
+    const jobsPerInstance = new Map<string, number>();
+    for (const labels of byKey.values()) {
+      const instance = labels.instance ?? '';
+      jobsPerInstance.set(instance, (jobsPerInstance.get(instance) ?? 0) + 1);
+    }
+    const refs = [...byKey].map(([key, labels]): NodeRef => {
+      const instance = labels.instance ?? '';
+      const job = labels.job ?? '';
+      const id = (jobsPerInstance.get(instance) ?? 0) > 1 ? `${instance} job=${job}` : instance;
+      return { key, id, instance, job };
+    });
+    return refs.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+  }
+
+  name(ref: NodeRef): string {
+    return this.names.get(ref.key) ?? ref.instance;
+  }
+}
