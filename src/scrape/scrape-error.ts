@@ -12,6 +12,11 @@ import { errors } from 'undici';
 /** A failure whose message we wrote and know to be safe to show. */
 export class ScrapeError extends Error {
   override readonly name = 'ScrapeError';
+
+  /** `status`: the HTTP status, when the server answered with one other than 200. */
+  constructor(message: string, readonly status?: number) {
+    super(message);
+  }
 }
 
 const SENTENCE_BY_CODE: Readonly<Record<string, string>> = {

@@ -8,7 +8,7 @@
 import { STATUS_CODES } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { rootCertificates } from 'node:tls';
-import { Pool, type Dispatcher } from 'undici';
+import { Pool, ProxyAgent, type buildConnector, type Dispatcher } from 'undici';
 import type { Target } from '../targets/target.js';
 import { VERSION } from '../version.js';
 import { discard, firstValue, readBody } from './read-body.js';
@@ -20,13 +20,29 @@ export interface ScraperOptions {
   readonly timeoutMs: number;
   /** Cap on the body, on the wire and after gzip; default 16 MiB. */
   readonly maxBodyBytes?: number;
-  readonly tls?: { readonly insecure?: boolean; readonly ca?: string | Buffer };
+  readonly tls?: {
+    readonly insecure?: boolean;
+    readonly ca?: string | Buffer;
+    /** Trust `ca` alone, not the system roots too, as kubectl trusts a kubeconfig's CA. */
+    readonly caOnly?: boolean;
+    readonly cert?: string | Buffer;
+    readonly key?: string | Buffer;
+    /** The name the certificate must be valid for, when not the URL's host. */
+    readonly servername?: string;
+  };
   /** Asked before every scrape, so a rotated token file is picked up. */
   readonly bearerToken?: () => string | undefined;
+  /** Headers added to every scrape, asked before each one: credentials that expire (a Kubernetes exec plugin's). */
+  readonly headers?: () => Readonly<RequestHeaders> | Promise<Readonly<RequestHeaders>>;
   readonly userAgent?: string;
   /** Connections kept to each origin; default 1. */
   readonly connectionsPerOrigin?: number;
+  /** A proxy (http, https or socks5) every scrape goes through, as a kubeconfig's proxy-url asks. */
+  readonly proxy?: string;
 }
+
+/** A header sent more than once (Impersonate-Group) has one value per line. */
+export type RequestHeaders = Record<string, string | string[]>;
 
 // As Prometheus sends it: OpenMetrics accepted, the classic text format preferred.
 const ACCEPT = 'application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1';
@@ -39,7 +55,7 @@ const KEEP_ALIVE_MS = 60_000;
 const STALE_SOCKET_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
 
 interface OriginPool {
-  readonly pool: Pool;
+  readonly pool: Pool | ProxyAgent;
   /** Ids of the targets scraped through this pool; it closes when none is left. */
   readonly users: Set<string>;
 }
@@ -49,7 +65,9 @@ export class Scraper {
   private readonly maxBodyBytes: number;
   private readonly userAgent: string;
   private readonly bearerToken: (() => string | undefined) | undefined;
-  private readonly poolOptions: Pool.Options;
+  private readonly extraHeaders: ScraperOptions['headers'];
+  private readonly proxy: string | undefined;
+  private readonly poolOptions: Pool.Options & { readonly connect: buildConnector.BuildOptions };
   private readonly pools = new Map<string, OriginPool>();
   private readonly closing = new Set<Promise<void>>();
   private closed = false;
@@ -59,7 +77,9 @@ export class Scraper {
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.userAgent = options.userAgent ?? `cluster-top/${VERSION}`;
     this.bearerToken = options.bearerToken;
-    const { insecure = false, ca } = options.tls ?? {};
+    this.extraHeaders = options.headers;
+    this.proxy = options.proxy;
+    const { insecure = false, ca, caOnly = false, cert, key, servername } = options.tls ?? {};
     this.poolOptions = {
       connections: options.connectionsPerOrigin ?? 1,
       keepAliveTimeout: KEEP_ALIVE_MS,
@@ -70,7 +90,10 @@ export class Scraper {
         timeout: options.timeoutMs,
         rejectUnauthorized: !insecure,
         // Node's `ca` replaces the system roots; the extra CA is meant to add to them.
-        ...(ca === undefined ? {} : { ca: [...rootCertificates, ca] }),
+        ...(ca === undefined ? {} : { ca: caOnly ? ca : [...rootCertificates, ca] }),
+        ...(cert === undefined ? {} : { cert }),
+        ...(key === undefined ? {} : { key }),
+        ...(servername === undefined ? {} : { servername }),
       },
     };
   }
@@ -79,10 +102,11 @@ export class Scraper {
   async scrape(target: Target, signal?: AbortSignal): Promise<ScrapeResult> {
     const startedAtMs = Date.now();
     const t0 = performance.now();
-    const failure = (error: string): ScrapeFailure => ({
+    const failure = (error: string, status?: number): ScrapeFailure => ({
       ok: false,
       target,
       error,
+      ...(status === undefined ? {} : { status }),
       startedAtMs,
       durationMs: performance.now() - t0,
     });
@@ -95,7 +119,7 @@ export class Scraper {
       if (response.statusCode !== 200) {
         await discard(response.body);
         const reason = STATUS_CODES[response.statusCode] ?? '';
-        throw new ScrapeError(`HTTP ${response.statusCode} ${reason}`.trim());
+        throw new ScrapeError(`HTTP ${response.statusCode} ${reason}`.trim(), response.statusCode);
       }
       const body = await readBody(response.body, response.headers, this.maxBodyBytes);
       return {
@@ -109,7 +133,7 @@ export class Scraper {
         durationMs: performance.now() - t0,
       };
     } catch (err) {
-      if (err instanceof ScrapeError) return failure(err.message);
+      if (err instanceof ScrapeError) return failure(err.message, err.status);
       if (deadline.timedOut) return failure(`timed out after ${formatSeconds(this.timeoutMs)}`);
       if (deadline.cancelled) return failure('scrape cancelled');
       return failure(describeError(err));
@@ -145,8 +169,10 @@ export class Scraper {
     const options: Dispatcher.RequestOptions = {
       // The path alone: the origin is the pool's, and credentials travel only in Authorization.
       path: `${url.pathname}${url.search}`,
+      // What a proxy connects to; a pool has its own origin and ignores it.
+      origin: url.origin,
       method: 'GET',
-      headers: this.headersFor(url),
+      headers: await this.headersFor(url),
       signal,
     };
     const pool = this.poolFor(target);
@@ -159,11 +185,12 @@ export class Scraper {
     }
   }
 
-  private headersFor(url: URL): Record<string, string> {
-    const headers: Record<string, string> = {
+  private async headersFor(url: URL): Promise<RequestHeaders> {
+    const headers: RequestHeaders = {
       accept: ACCEPT,
       'accept-encoding': 'gzip',
       'user-agent': this.userAgent,
+      ...(await this.extraHeaders?.()),
     };
     // Credentials in the URL belong to this one target, so they win over the global token.
     if (url.username !== '' || url.password !== '') {
@@ -177,18 +204,21 @@ export class Scraper {
     return headers;
   }
 
-  private poolFor(target: Target): Pool {
+  private poolFor(target: Target): Pool | ProxyAgent {
     const origin = target.url.origin;
     let entry = this.pools.get(origin);
     if (entry === undefined) {
-      entry = { pool: new Pool(origin, this.poolOptions), users: new Set() };
+      const pool = this.proxy === undefined
+        ? new Pool(origin, this.poolOptions)
+        : new ProxyAgent({ ...this.poolOptions, uri: this.proxy, requestTls: this.poolOptions.connect });
+      entry = { pool, users: new Set() };
       this.pools.set(origin, entry);
     }
     entry.users.add(target.id);
     return entry.pool;
   }
 
-  private closePool(pool: Pool): void {
+  private closePool(pool: Pool | ProxyAgent): void {
     // Closing can only fail if the pool is already closed or destroyed, which is the goal anyway.
     const done = pool.close().catch(() => undefined);
     this.closing.add(done);

@@ -23,6 +23,8 @@ export interface ScrapeFailure {
   readonly target: Target;
   /** One short human sentence: what failed, never a stack, never a secret. */
   readonly error: string;
+  /** The HTTP status when the server answered with one other than 200 (403: not allowed). */
+  readonly status?: number;
   readonly startedAtMs: number;
   readonly durationMs: number;
 }
