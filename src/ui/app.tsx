@@ -1,15 +1,18 @@
-import { useMemo, useRef, useState, useEffect } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { Box, useInput, type Key } from 'ink';
 import { clusterTotals, type ClusterStore } from '../store/cluster-store.js';
 import { chooseColumns } from './columns.js';
 import { frozenFrame, liveFrame, summarizeScrapes, type FrameData, type ViewNode } from './frame-data.js';
-import { hintLine } from './help.js';
-import { useStoreVersion, useTerminalSize, useTicker } from './hooks.js';
+import { groupNodes, isGroupRow } from './groups.js';
+import { hintLine, type HintMode } from './help.js';
+import { useScrollOffset, useStoreVersion, useTerminalSize, useTicker } from './hooks.js';
+import { hasKube } from './kube-model.js';
 import { frameLayout } from './layout.js';
 import { Line } from './line.js';
 import { promptLine, statusLine } from './status-line.js';
-import { filterNodes, parseFilter, scrollOffset, selectedIndex, sortNodes } from './table-model.js';
+import { filterNodes, parseFilter, selectedIndex, sortNodes } from './table-model.js';
 import { INITIAL_UI, reduceKey, splitKeys, stepInterval, type UiState } from './ui-state.js';
+import { usePodPane } from './use-pod-pane.js';
 import { Header, HelpScreen, NodeDetail, NodeTable } from './views.js';
 
 export interface AppProps {
@@ -19,15 +22,23 @@ export interface AppProps {
   readonly onQuit: () => void;
   /** false: not one escape sequence in the output. */
   readonly color?: boolean;
+  /** The moment shown: wall time, or a replay's clock. */
   readonly now?: () => number;
-  /** A line the pipeline wants seen, shown in the header (e.g. "metrics API fallback"). */
-  readonly notice?: string;
+  /** A line the source wants seen in the header (e.g. "metrics API fallback"); read on every frame. */
+  readonly notice?: () => string | undefined;
+  /** The display was paused or resumed (a replay's clock follows it). */
+  readonly onPause?: (paused: boolean) => void;
+  /** `[` / `]`: a replay moves its clock by a minute back / forward. */
+  readonly onSeek?: (deltaMs: number) => void;
 }
+
+const SEEK_MS = 60_000;
 
 /** Four redraws a second at most: enough for a monitor, and 5,000 nodes never redraw per node. */
 const MAX_FPS = 4;
 
-export function App({ store, intervalMs, onIntervalChange, onQuit, color = true, now = Date.now, notice }: AppProps) {
+export function App({ store, intervalMs, onIntervalChange, onQuit, color = true, now = Date.now, notice: noticeOf, onPause, onSeek }: AppProps) {
+  const notice = noticeOf?.();
   const { columns: width, rows: height } = useTerminalSize();
   const [ui, setUi] = useState<UiState>(INITIAL_UI);
   const [frozen, setFrozen] = useState<FrameData | null>(null);
@@ -40,38 +51,51 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   const tableRows = Math.max(0, layout.body - 1);
   const filter = useMemo(() => parseFilter(ui.filterText), [ui.filterText]);
   // `version` is in the deps because nodes change in place: the array is the same, the figures not.
-  const rows = useMemo(
-    () => sortNodes(ui.filterText ? filterNodes(frame.nodes, filter) : frame.nodes, ui.sort),
-    [frame.nodes, version, filter, ui.filterText, ui.sort],
+  const kube = useMemo(() => hasKube(frame.nodes), [frame.nodes, version]);
+  const group = kube ? ui.group : 'none';
+  const { nodes: rows, display } = useMemo(
+    () => groupNodes(sortNodes(ui.filterText ? filterNodes(frame.nodes, filter) : frame.nodes, ui.sort), group),
+    [frame.nodes, version, filter, ui.filterText, ui.sort, group],
   );
   const totals = useMemo(() => clusterTotals(frame.nodes), [frame.nodes, version]);
   const scrapes = useMemo(() => summarizeScrapes(frame.nodes), [frame.nodes, version]);
-  const columns = useMemo(() => chooseColumns(width), [width]);
+  const columns = useMemo(() => chooseColumns(width, kube), [width, kube]);
 
   const index = selectedIndex(rows, ui.selection);
   const selected: ViewNode | undefined = rows[index];
-  const offsetRef = useRef(0);
-  const offset = scrollOffset(index, offsetRef.current, tableRows, rows.length);
-  useEffect(() => {
-    offsetRef.current = offset;
-  }, [offset]);
+  const shownAt = display === rows || !selected ? index : display.indexOf(selected);
+  const above = display[shownAt - 1];
+  const offset = useScrollOffset(shownAt, tableRows, display.length, above !== undefined && isGroupRow(above));
+  const pods = usePodPane(selected, ui, width, layout.body, frame.atMs);
+  const podsShown = ui.view === 'detail' && ui.pane === 'pods' && pods !== undefined;
 
   // Keys can arrive faster than frames: the handler works on the latest state and rows, not on
   // the ones captured when it was created.
-  const latest = useRef({ ui, rows, tableRows, intervalMs });
-  latest.current = { ...latest.current, rows, tableRows, intervalMs, ui };
+  const latest = useRef({ ui, rows, pageSize: tableRows, intervalMs, kube, pods: pods?.pane.rows, paused });
+  latest.current = { ...latest.current, rows, pageSize: podsShown ? pods.room : tableRows, intervalMs, ui, kube, pods: pods?.pane.rows };
   useInput((input: string, key: Key) => {
     for (const [one, oneKey] of splitKeys(input, key)) {
-      const { ui: state, rows: current, tableRows: pageSize, intervalMs: interval } = latest.current;
-      const result = reduceKey(state, one, oneKey, { rows: current, pageSize });
+      const { ui: state, rows: current, pageSize, intervalMs: interval, kube: anyKube, pods: podRows } = latest.current;
+      const result = reduceKey(state, one, oneKey, { rows: current, pageSize, kube: anyKube, pods: podRows });
       latest.current.ui = result.state;
       if (result.state !== state) setUi(result.state);
       switch (result.effect) {
         case 'quit':
           onQuit();
           return;
-        case 'pause':
-          setFrozen((f) => (f ? null : frozenFrame(store, now())));
+        case 'pause': {
+          // Two `p` in one chunk of input must toggle twice: the ref knows, the render state not yet.
+          const pause = !latest.current.paused;
+          latest.current.paused = pause;
+          onPause?.(pause);
+          setFrozen(pause ? frozenFrame(store, now()) : null);
+          break;
+        }
+        case 'back':
+        case 'forward':
+          if (!onSeek) break;
+          onSeek(result.effect === 'back' ? -SEEK_MS : SEEK_MS);
+          if (latest.current.paused) setFrozen(frozenFrame(store, now()));
           break;
         case 'longer':
         case 'shorter': {
@@ -89,12 +113,12 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   const sized = { width, height: layout.body, color };
   let body;
   if (ui.help) body = <HelpScreen {...sized} />;
-  else if (ui.view === 'detail' && selected) body = <NodeDetail {...sized} node={selected} nowMs={frame.atMs} />;
+  else if (ui.view === 'detail' && selected) body = <NodeDetail {...sized} node={selected} nowMs={frame.atMs} pods={podsShown ? pods.pane : undefined} />;
   else {
     body = (
       <NodeTable
         {...sized}
-        rows={rows.slice(offset, offset + tableRows)}
+        rows={display.slice(offset, offset + tableRows)}
         columns={columns}
         selectedId={selected?.id}
         sort={ui.sort}
@@ -105,14 +129,16 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   const status =
     ui.prompt !== null
       ? promptLine(ui.prompt, parseFilter(ui.prompt), width, color)
-      : statusLine({ selected, sort: ui.sort, filterText: ui.filterText, shown: rows.length, total: frame.nodes.length, nowMs: frame.atMs }, width);
+      : statusLine({ selected, sort: podsShown ? ui.podSort : ui.sort, filterText: ui.filterText, shown: rows.length, total: frame.nodes.length, nowMs: frame.atMs, group }, width);
+  const podHints: HintMode = !podsShown ? 'kube-charts' : ui.containers ? 'containers' : 'pods';
+  const hints: HintMode = ui.view === 'detail' ? (pods ? podHints : 'table') : kube ? 'kube-table' : 'table';
 
   return (
     <Box flexDirection="column" width={width}>
       <Header input={{ frame, totals, scrapes, intervalMs, paused, notice }} width={width} height={layout.headerLines} color={color} />
       {body}
       {layout.statusLine && <Line segments={status} color={color} />}
-      {layout.hintLine && <Line segments={hintLine(width)} color={color} />}
+      {layout.hintLine && <Line segments={hintLine(width, hints)} color={color} />}
     </Box>
   );
 }

@@ -1,6 +1,6 @@
 import type { SortKey } from './table-model.js';
 
-export type ColumnId = 'name' | 'status' | 'cpu' | 'spark' | 'mem' | 'load' | 'rx' | 'tx' | 'read' | 'write' | 'uptime';
+export type ColumnId = 'name' | 'status' | 'ready' | 'roles' | 'cpu' | 'spark' | 'mem' | 'pods' | 'load' | 'rx' | 'tx' | 'read' | 'write' | 'uptime';
 
 export interface Column {
   readonly id: ColumnId;
@@ -18,38 +18,73 @@ export const COLUMN_GAP = 1;
 export const CELL_BAR_WIDTH = 6;
 
 const NAME_MIN = 10;
+/** Kubernetes node names run long (ip-10-0-1-23.ec2.internal, gke-…-pool-…). */
+const KUBE_NAME_MIN = 16;
 const NAME_COMFORT = 24;
 const NAME_MAX = 48;
 const SPARK_MAX = 30;
+/** Room for Ready,SchedulingDisabled as kubectl writes it. */
+const READY_MAX = 24;
+const ROLES_MAX = 14;
 
-const ALL: readonly Column[] = [
-  { id: 'name', title: 'NODE', width: NAME_MIN, align: 'left', sort: 'name' },
-  { id: 'status', title: 'STATUS', width: 9, align: 'left' },
-  { id: 'cpu', title: 'CPU', width: CELL_BAR_WIDTH + 5, align: 'left', sort: 'cpu' },
-  { id: 'spark', title: 'CPU HIST', width: 10, align: 'left' },
-  { id: 'mem', title: 'MEM', width: CELL_BAR_WIDTH + 5, align: 'left', sort: 'memory' },
-  { id: 'load', title: 'LOAD', width: 5, align: 'right', sort: 'load' },
-  { id: 'rx', title: 'RX/s', width: 6, align: 'right', sort: 'network' },
-  { id: 'tx', title: 'TX/s', width: 6, align: 'right' },
-  { id: 'read', title: 'RD/s', width: 6, align: 'right', sort: 'disk' },
-  { id: 'write', title: 'WR/s', width: 6, align: 'right' },
-  { id: 'uptime', title: 'UPTIME', width: 8, align: 'right' },
+const COLUMNS: Readonly<Record<ColumnId, Column>> = {
+  name: { id: 'name', title: 'NODE', width: NAME_MIN, align: 'left', sort: 'name' },
+  status: { id: 'status', title: 'STATUS', width: 9, align: 'left' },
+  ready: { id: 'ready', title: 'STATUS', width: 14, align: 'left' },
+  roles: { id: 'roles', title: 'ROLES', width: 8, align: 'left' },
+  cpu: { id: 'cpu', title: 'CPU', width: CELL_BAR_WIDTH + 5, align: 'left', sort: 'cpu' },
+  spark: { id: 'spark', title: 'CPU HIST', width: 10, align: 'left' },
+  mem: { id: 'mem', title: 'MEM', width: CELL_BAR_WIDTH + 5, align: 'left', sort: 'memory' },
+  pods: { id: 'pods', title: 'PODS', width: 7, align: 'right', sort: 'pods' },
+  load: { id: 'load', title: 'LOAD', width: 5, align: 'right', sort: 'load' },
+  rx: { id: 'rx', title: 'RX/s', width: 6, align: 'right', sort: 'network' },
+  tx: { id: 'tx', title: 'TX/s', width: 6, align: 'right' },
+  read: { id: 'read', title: 'RD/s', width: 6, align: 'right', sort: 'disk' },
+  write: { id: 'write', title: 'WR/s', width: 6, align: 'right' },
+  uptime: { id: 'uptime', title: 'UPTIME', width: 8, align: 'right' },
+};
+
+const PLAIN: readonly Column[] = (['name', 'status', 'cpu', 'spark', 'mem', 'load', 'rx', 'tx', 'read', 'write', 'uptime'] as const).map((id) => COLUMNS[id]);
+/** kubectl's STATUS is the node's conditions; the scrape's up/DOWN becomes SCRAPE beside it. */
+const KUBE: readonly Column[] = [
+  { ...COLUMNS.name, width: KUBE_NAME_MIN },
+  COLUMNS.ready,
+  COLUMNS.roles,
+  { ...COLUMNS.status, title: 'SCRAPE' },
+  ...(['cpu', 'spark', 'mem', 'pods', 'load', 'rx', 'tx', 'read', 'write', 'uptime'] as const).map((id) => COLUMNS[id]),
 ];
 
 /** Least useful first: decoration and slow-moving figures go before the figures people sort by. */
 const DROP_ORDER: readonly (readonly ColumnId[])[] = [['spark'], ['uptime'], ['read', 'write'], ['rx', 'tx'], ['load'], ['mem'], ['status']];
+/**
+ * With Kubernetes the node's conditions matter more than its scrape (a kubelet that stops answering
+ * turns the node NotReady anyway), and roles change less than pods.
+ */
+const KUBE_DROP_ORDER: readonly (readonly ColumnId[])[] = [
+  ['spark'],
+  ['uptime'],
+  ['read', 'write'],
+  ['rx', 'tx'],
+  ['load'],
+  ['status'],
+  ['roles'],
+  ['pods'],
+  ['mem'],
+  ['ready'],
+];
 
 export function tableWidth(columns: readonly Column[]): number {
   return GUTTER + columns.reduce((n, c) => n + c.width, 0) + COLUMN_GAP * Math.max(0, columns.length - 1);
 }
 
 /**
- * The columns shown at a terminal width: groups drop out in DROP_ORDER until the table fits (name
- * and CPU always stay), then spare width goes to the name, the CPU history and the name again.
+ * The columns shown at a terminal width, with the Kubernetes ones when some node has Kubernetes
+ * info: groups drop out in their drop order until the table fits (name and CPU always stay), then
+ * spare width goes to the name, the Kubernetes status and roles, the CPU history and the name again.
  */
-export function chooseColumns(width: number): Column[] {
-  let columns = [...ALL];
-  for (const group of DROP_ORDER) {
+export function chooseColumns(width: number, kube = false): Column[] {
+  let columns = [...(kube ? KUBE : PLAIN)];
+  for (const group of kube ? KUBE_DROP_ORDER : DROP_ORDER) {
     if (tableWidth(columns) <= width) break;
     columns = columns.filter((c) => !group.includes(c.id));
   }
@@ -63,6 +98,8 @@ export function chooseColumns(width: number): Column[] {
     spare -= add;
   };
   grow('name', NAME_COMFORT);
+  grow('ready', READY_MAX);
+  grow('roles', ROLES_MAX);
   grow('spark', SPARK_MAX);
   grow('name', NAME_MAX);
   return columns;

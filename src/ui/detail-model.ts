@@ -3,26 +3,33 @@ import { coreLines, coreLinesWanted } from './core-grid.js';
 import { detailCharts } from './detail-charts.js';
 import type { ViewNode } from './frame-data.js';
 import { formatAge, formatBytes, formatDuration, formatMillis, formatNumber, formatPercent } from './format.js';
+import { kubeFactLines } from './kube-facts.js';
+import { conditionSegments, conditionsText } from './kube-model.js';
 import { flowLines, packLine, thresholdTone, type Group, type Segment } from './segments.js';
 import { nodeStatus } from './table-rows.js';
 
 const label = (text: string): Segment => ({ text: `${text} `, color: 'gray' });
 
-function titleLine(node: ViewNode, width: number, nowMs: number): Segment[] {
+/** The node, its scrape, its Kubernetes conditions, and the keys that lead out (`hint`, flush right). */
+export function titleLine(node: ViewNode, width: number, nowMs: number, hint: string): Segment[] {
   const status = nodeStatus(node.health, nowMs);
   const cores = node.figures.cpu ? `${node.figures.cpu.cores} cores` : '';
   const groups: Group[] = [
     { segments: [{ text: node.name, bold: true }], priority: 9 },
     { segments: [{ text: status.text, color: status.tone, bold: status.down }], priority: 8 },
+    ...(node.kube ? [{ segments: conditionSegments(node.kube, conditionsText(node.kube).length), priority: 7 }] : []),
     { segments: [{ text: cores }], priority: 3 },
     { segments: [{ text: node.source, color: 'gray' }], priority: 2 },
   ];
   return packLine(
     groups.filter((g) => g.segments[0]?.text !== ''),
-    [{ text: 'Esc back', color: 'gray' }],
+    [{ text: hint, color: 'gray' }],
     width,
   );
 }
+
+/** Lines of Kubernetes facts the charts pane gives up before its figures and scrape. */
+const KUBE_FACT_LINES = 3;
 
 function usage(used: number, total: number): Segment[] {
   const percent = total > 0 ? (100 * used) / total : null;
@@ -57,13 +64,15 @@ function scrapeItems(node: ViewNode, nowMs: number): Segment[][] {
   return items;
 }
 
-/** Exactly fitted lines, never more than `height`; cores, figures and scrape before the charts. */
+/** Exactly fitted lines, never more than `height`; Kubernetes facts, cores, figures and scrape before the charts. */
 export function detailLines(node: ViewNode, width: number, height: number, nowMs: number): Segment[][] {
   if (height <= 0) return [];
-  const lines: Segment[][] = [titleLine(node, width, nowMs)];
+  const lines: Segment[][] = [titleLine(node, width, nowMs, node.kube ? 'Tab pods  Esc back' : 'Esc back')];
+  const kube = kubeFactLines(node, width, nowMs, 'charts', Math.min(KUBE_FACT_LINES, height - 1));
+  lines.push(...kube);
   const figures = flowLines(figureItems(node), width, 2);
   const scrape = flowLines(scrapeItems(node, nowMs), width, 3);
-  let rest = height - 1;
+  let rest = height - 1 - kube.length;
   const perCore = node.figures.cpu?.perCoreUsagePercent ?? null;
   const coreCount = perCore?.length ?? 0;
   // Half the remaining room at most for cores, so a 128-core node still leaves space for charts.

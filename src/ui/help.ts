@@ -11,8 +11,14 @@ export const KEYS: readonly (readonly [keys: string, action: string])[] = [
   ['s', 'next sort column'],
   ['S', 'reverse the sort'],
   ['/', 'filter names (text or /regex/)'],
+  ['  label=value', 'or labels and roles: role=worker, a=b,c!=d'],
   ['  Enter / Esc', 'apply / clear the filter'],
+  ['b', 'group: role, zone, none (Kubernetes)'],
+  ['Tab', 'detail: charts / pods (Kubernetes)'],
+  ['  ↑/↓ s S', 'pods: move, sort cpu/mem/name, reverse'],
+  ['  Enter / Esc', "pod's containers / back"],
   ['p', 'pause / resume the display'],
+  ['[  ]', 'replay: back / forward a minute'],
   ['+  -', 'longer / shorter scrape interval'],
   ['?', 'this help (any key closes it)'],
   ['q  Ctrl-C', 'quit'],
@@ -41,21 +47,24 @@ export function helpLines(width: number, height: number): Segment[][] {
   return lines;
 }
 
-const HINTS: readonly (readonly [string, string])[] = [
-  ['q', 'quit'],
-  ['?', 'help'],
-  ['↑↓', 'move'],
-  ['Enter', 'detail'],
-  ['/', 'filter'],
-  ['s', 'sort'],
-  ['p', 'pause'],
-  ['+-', 'interval'],
-];
+type Hint = readonly [key: string, action: string];
+
+/** Where the user is: the keys that matter differ between the table, a node's charts and its pods. */
+export type HintMode = 'table' | 'kube-table' | 'kube-charts' | 'pods' | 'containers';
+
+const HINTS: Readonly<Record<HintMode, readonly Hint[]>> = {
+  table: [['q', 'quit'], ['?', 'help'], ['↑↓', 'move'], ['Enter', 'detail'], ['/', 'filter'], ['s', 'sort'], ['p', 'pause'], ['+-', 'interval']],
+  'kube-table': [['q', 'quit'], ['?', 'help'], ['↑↓', 'move'], ['Enter', 'detail'], ['/', 'filter'], ['s', 'sort'], ['b', 'group'], ['p', 'pause'], ['+-', 'interval']],
+  'kube-charts': [['q', 'quit'], ['?', 'help'], ['Esc', 'back'], ['Tab', 'pods'], ['↑↓', 'node'], ['p', 'pause'], ['+-', 'interval']],
+  pods: [['q', 'quit'], ['?', 'help'], ['Esc', 'back'], ['↑↓', 'pod'], ['Enter', 'containers'], ['s', 'sort'], ['Tab', 'charts'], ['p', 'pause']],
+  containers: [['q', 'quit'], ['?', 'help'], ['Esc', 'pods'], ['↑↓', 'pod'], ['Tab', 'charts'], ['p', 'pause']],
+};
 
 /** Key hints, most important first so a narrow footer keeps quit and help. */
-export function hintLine(width: number): Segment[] {
+export function hintLine(width: number, mode: HintMode = 'table'): Segment[] {
+  const hints = HINTS[mode];
   return packLine(
-    HINTS.map(([key, action], i) => ({ segments: [{ text: key, color: 'cyan' as const, bold: true }, { text: ` ${action}` }], priority: HINTS.length - i })),
+    hints.map(([key, action], i) => ({ segments: [{ text: key, color: 'cyan' as const, bold: true }, { text: ` ${action}` }], priority: hints.length - i })),
     [],
     width,
   );

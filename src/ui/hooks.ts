@@ -1,7 +1,8 @@
 /** React hooks tying the UI to the store, the terminal size and the clock. */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useStdout } from 'ink';
 import type { ClusterStore } from '../store/cluster-store.js';
+import { scrollOffset } from './table-model.js';
 
 /**
  * The store's version, updated at most `maxFps` times a second however often the store changes
@@ -71,4 +72,19 @@ export function useTicker(ms: number, enabled: boolean): void {
     const timer = setInterval(() => setTick((t) => t + 1), ms);
     return () => clearInterval(timer);
   }, [ms, enabled]);
+}
+
+/**
+ * The first row on screen for a list of `total` rows, `visible` at a time: it moves only as far as
+ * needed to keep row `index` in view. `headerAbove` says the row just above the selection is a
+ * header the user wants to see with it (a group's first node), so that row is kept in view too.
+ */
+export function useScrollOffset(index: number, visible: number, total: number, headerAbove = false): number {
+  const previous = useRef(0);
+  let offset = scrollOffset(index, previous.current, visible, total);
+  if (headerAbove && offset === index && index > 0 && visible > 1) offset--;
+  useEffect(() => {
+    previous.current = offset;
+  }, [offset]);
+  return offset;
 }

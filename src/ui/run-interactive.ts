@@ -8,7 +8,12 @@ export interface InteractiveOptions {
   readonly intervalMs: number;
   readonly onIntervalChange?: (ms: number) => void;
   readonly color: boolean;
-  readonly notice?: string;
+  /** The source's header line, asked again on every frame: a source's state moves while it runs. */
+  readonly notice?: () => string | undefined;
+  /** The moment shown, when not now (a replay's clock). */
+  readonly now?: () => number;
+  readonly onPause?: (paused: boolean) => void;
+  readonly onSeek?: (deltaMs: number) => void;
   readonly stdout?: NodeJS.WriteStream;
   readonly stdin?: NodeJS.ReadStream;
 }
@@ -48,6 +53,9 @@ export async function runInteractive(options: InteractiveOptions): Promise<void>
       onQuit: quit,
       color: options.color,
       ...(options.notice !== undefined ? { notice: options.notice } : {}),
+      ...(options.now !== undefined ? { now: options.now } : {}),
+      ...(options.onPause !== undefined ? { onPause: options.onPause } : {}),
+      ...(options.onSeek !== undefined ? { onSeek: options.onSeek } : {}),
       ...(options.onIntervalChange ? { onIntervalChange: changeInterval } : {}),
     };
     return createElement(App, props);

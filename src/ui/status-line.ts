@@ -1,16 +1,19 @@
 /** The line above the key hints: the selected node, or the filter prompt while it is open. */
 import { formatAge } from './format.js';
 import type { ViewNode } from './frame-data.js';
+import type { GroupBy } from './groups.js';
 import { packLine, type Segment } from './segments.js';
-import type { NameFilter, SortState } from './table-model.js';
+import type { NodeFilter } from './table-model.js';
 
 export interface StatusInput {
   readonly selected: ViewNode | undefined;
-  readonly sort: SortState;
+  /** The node sort, or the pod sort while the pods are shown. */
+  readonly sort: { readonly key: string; readonly descending: boolean };
   readonly filterText: string;
   readonly shown: number;
   readonly total: number;
   readonly nowMs: number;
+  readonly group?: GroupBy;
 }
 
 export function statusLine(input: StatusInput, width: number): Segment[] {
@@ -29,13 +32,14 @@ export function statusLine(input: StatusInput, width: number): Segment[] {
   }
   const right: Segment[] = [
     { text: `sort ${input.sort.key}${input.sort.descending ? '▼' : '▲'}`, color: 'cyan' },
+    ...(input.group && input.group !== 'none' ? [{ text: `  by ${input.group}`, color: 'cyan' as const }] : []),
     ...(input.filterText ? [{ text: `  filter ${input.filterText}`, color: 'yellow' as const }] : []),
     { text: `  ${input.shown}/${input.total}`, color: 'gray' },
   ];
   return packLine([{ segments: left, priority: 1 }], right, width);
 }
 
-export function promptLine(draft: string, check: NameFilter, width: number, color: boolean): Segment[] {
+export function promptLine(draft: string, check: NodeFilter, width: number, color: boolean): Segment[] {
   const cursor: Segment = color ? { text: ' ', inverse: true } : { text: '_' };
   const prompt = { segments: [{ text: 'filter: ', color: 'cyan' as const, bold: true }, { text: draft }, cursor], priority: 2 };
   if (!check.ok) return packLine([prompt, { segments: [{ text: check.error, color: 'red', bold: true }], priority: 1 }], [], width);

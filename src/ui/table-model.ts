@@ -1,7 +1,9 @@
 /** The node table's logic without rendering: sorting, filtering and keeping the selection. */
-import type { NodeFigures } from '../metrics/node-figures.js';
+import { shownCpuPercent, shownMemoryPercent, type KubeNode } from './kube-model.js';
+import { parseLabelFilter, type LabelledNode } from './label-filter.js';
 
-export const SORT_KEYS = ['name', 'cpu', 'memory', 'network', 'disk', 'load'] as const;
+/** `pods` is last, and offered only when some node has Kubernetes info. */
+export const SORT_KEYS = ['name', 'cpu', 'memory', 'network', 'disk', 'load', 'pods'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
 export interface SortState {
@@ -10,10 +12,9 @@ export interface SortState {
 }
 
 /** What sorting and filtering need of a node. */
-export interface SortableNode {
+export interface SortableNode extends KubeNode, LabelledNode {
   readonly id: string;
   readonly name: string;
-  readonly figures: NodeFigures;
 }
 
 const naturalKeys = new Map<string, string>();
@@ -34,18 +35,22 @@ export function naturalKey(name: string): string {
   return key;
 }
 
-export function sortValue(key: Exclude<SortKey, 'name'>, f: NodeFigures): number | null {
+/** The figure a sort orders by: the one the table shows, so CPU of a kubelet node is against allocatable. */
+export function sortValue(key: Exclude<SortKey, 'name'>, node: SortableNode): number | null {
+  const f = node.figures;
   switch (key) {
     case 'cpu':
-      return f.cpu?.usagePercent ?? null;
+      return shownCpuPercent(node);
     case 'memory':
-      return f.memory?.usedPercent ?? null;
+      return shownMemoryPercent(node);
     case 'network':
       return f.network ? f.network.receiveBytesPerSecond + f.network.transmitBytesPerSecond : null;
     case 'disk':
       return f.disk ? f.disk.readBytesPerSecond + f.disk.writtenBytesPerSecond : null;
     case 'load':
       return f.load?.load1 ?? null;
+    case 'pods':
+      return node.pods?.length ?? null;
   }
 }
 
@@ -54,8 +59,9 @@ export function defaultSort(key: SortKey): SortState {
   return { key, descending: key !== 'name' };
 }
 
-export function nextSortKey(key: SortKey): SortKey {
-  return SORT_KEYS[(SORT_KEYS.indexOf(key) + 1) % SORT_KEYS.length] ?? 'name';
+export function nextSortKey(key: SortKey, kube = false): SortKey {
+  const keys: readonly SortKey[] = kube ? SORT_KEYS : SORT_KEYS.filter((k) => k !== 'pods');
+  return keys[(keys.indexOf(key) + 1) % keys.length] ?? 'name';
 }
 
 /**
@@ -66,7 +72,7 @@ export function sortNodes<T extends SortableNode>(nodes: readonly T[], sort: Sor
   const sign = sort.descending ? -1 : 1;
   const key = sort.key;
   const decorated = nodes.map((node) => {
-    const value = key === 'name' ? null : sortValue(key, node.figures);
+    const value = key === 'name' ? null : sortValue(key, node);
     return { node, name: naturalKey(node.name), value: value !== null && Number.isFinite(value) ? value : null };
   });
   type Row = (typeof decorated)[number];
@@ -84,17 +90,23 @@ export function sortNodes<T extends SortableNode>(nodes: readonly T[], sort: Sor
   return decorated.map((d) => d.node);
 }
 
-export type NameFilter = { readonly ok: true; readonly test: (name: string) => boolean } | { readonly ok: false; readonly error: string };
+/** A name test that is also given the node, for label filters; without the node only names match. */
+export type NodeFilter =
+  | { readonly ok: true; readonly test: (name: string, node?: LabelledNode) => boolean }
+  | { readonly ok: false; readonly error: string };
 
 const REGEX_HINT = /[\^$*+?[\]{}()|\\]/;
 
 /**
- * Filter text to a predicate on names, case-insensitive. /…/ or text with regex metacharacters is
- * a regular expression; anything else a plain substring, so "10.0.0.1" matches literally.
+ * Filter text to a predicate on names, case-insensitive. `key=value` with a label name on the left
+ * matches labels and roles (see label-filter.ts); /…/ or text with regex metacharacters is a
+ * regular expression; anything else a plain substring, so "10.0.0.1" matches literally.
  */
-export function parseFilter(text: string): NameFilter {
+export function parseFilter(text: string): NodeFilter {
   const trimmed = text.trim();
   if (trimmed === '') return { ok: true, test: () => true };
+  const labels = parseLabelFilter(trimmed);
+  if (labels) return { ok: true, test: (_name, node) => node !== undefined && labels(node) };
   const slashed = trimmed.length >= 2 && trimmed.startsWith('/') && trimmed.endsWith('/');
   if (slashed || REGEX_HINT.test(trimmed)) {
     const source = slashed ? trimmed.slice(1, -1) : trimmed;
@@ -111,9 +123,9 @@ export function parseFilter(text: string): NameFilter {
   return { ok: true, test: (name) => name.toLowerCase().includes(needle) };
 }
 
-export function filterNodes<T extends SortableNode>(nodes: readonly T[], filter: NameFilter): readonly T[] {
+export function filterNodes<T extends SortableNode>(nodes: readonly T[], filter: NodeFilter): readonly T[] {
   if (!filter.ok) return nodes;
-  return nodes.filter((n) => filter.test(n.name));
+  return nodes.filter((n) => filter.test(n.name, n));
 }
 
 export interface Selection {

@@ -1,8 +1,10 @@
-/** The node table's lines as segments: one title line and one line per visible node. */
+/** The node table's lines as segments: one title line, one line per visible node or group header. */
 import type { TargetHealth } from '../scrape/types.js';
 import { CELL_BAR_WIDTH, COLUMN_GAP, GUTTER, type Column } from './columns.js';
 import { nodeTail, type ViewNode } from './frame-data.js';
 import { fit, formatAge, formatBytesShort, formatDuration, formatPercent } from './format.js';
+import type { GroupRow } from './groups.js';
+import { conditionSegments, podsText, rolesText, shownCpuPercent, shownMemoryPercent } from './kube-model.js';
 import { fitLine, thresholdTone, type Segment, type Tone } from './segments.js';
 import { barParts, sparkline } from './sparkline.js';
 import type { SortState } from './table-model.js';
@@ -46,12 +48,18 @@ function cell(col: Column, node: ViewNode, status: NodeStatus): Segment[] {
       return text(node.name);
     case 'status':
       return [{ text: fit(status.text, col.width), color: status.tone, bold: status.down }];
+    case 'ready':
+      return node.kube ? conditionSegments(node.kube, col.width) : text('-', 'gray');
+    case 'roles':
+      return node.kube ? text(rolesText(node.kube)) : text('-', 'gray');
     case 'cpu':
-      return percentCell(f.cpu?.usagePercent, col.width);
+      return percentCell(shownCpuPercent(node), col.width);
     case 'spark':
       return text(sparkline(nodeTail(node, 'cpu', col.width), col.width, 100), 'cyan');
     case 'mem':
-      return percentCell(f.memory?.usedPercent, col.width);
+      return percentCell(shownMemoryPercent(node), col.width);
+    case 'pods':
+      return text(podsText(node));
     case 'load':
       return text(formatLoad(f.load?.load1));
     case 'rx':
@@ -91,6 +99,28 @@ export function rowSegments(node: ViewNode, columns: readonly Column[], width: n
   }
   const fitted = fitLine(out, width);
   return selected ? fitted.map((s) => ({ ...s, inverse: true })) : fitted;
+}
+
+/**
+ * A group's header: its name and counts across the columns before CPU, then the group's CPU,
+ * memory and pods under their columns.
+ */
+export function groupSegments(group: GroupRow, columns: readonly Column[], width: number): Segment[] {
+  const cpuAt = Math.max(1, columns.findIndex((c) => c.id === 'cpu'));
+  const labelWidth = columns.slice(0, cpuAt).reduce((n, c) => n + c.width, 0) + COLUMN_GAP * (cpuAt - 1);
+  const label: Segment[] = [
+    { text: `▾ ${group.label}`, color: 'cyan', bold: true },
+    { text: ` ${group.nodes} node${group.nodes === 1 ? '' : 's'}`, color: 'gray' },
+    ...(group.notReady > 0 ? [{ text: ` ${group.notReady} NotReady`, color: 'red' as const, bold: true }] : []),
+  ];
+  const out: Segment[] = [{ text: ' '.repeat(GUTTER) }, ...fitLine(label, labelWidth)];
+  for (const col of columns.slice(cpuAt)) {
+    out.push(GAP);
+    if (col.id === 'cpu' || col.id === 'mem') out.push(...percentCell(col.id === 'cpu' ? group.cpuPercent : group.memoryPercent, col.width));
+    else if (col.id === 'pods') out.push({ text: fit(`${group.pods ?? '-'}/${group.allocatablePods ?? '-'}`, col.width, 'right') });
+    else out.push({ text: ' '.repeat(col.width) });
+  }
+  return fitLine(out, width);
 }
 
 export function titleSegments(columns: readonly Column[], sort: SortState, width: number): Segment[] {

@@ -1,5 +1,7 @@
 /** What the keys do, as a pure function from one UI state to the next (plus what to tell the outside). */
 import type { Key } from 'ink';
+import { nextGroupBy, type GroupBy } from './groups.js';
+import { defaultPodSort, nextPodSortKey, type PodSortState } from './pod-model.js';
 import { defaultSort, moveSelection, nextSortKey, parseFilter, type Move, type Selection, type SortState } from './table-model.js';
 
 export interface UiState {
@@ -11,6 +13,17 @@ export interface UiState {
   readonly filterText: string;
   /** The filter being typed, null when the prompt is closed. */
   readonly prompt: string | null;
+  /** Header rows in the table; offered only when some node has Kubernetes info. */
+  readonly group: GroupBy;
+  /**
+   * Below a Kubernetes node's facts: its charts or its pods. Kept when going back to the table,
+   * so the pods of one node after another are Enter, Esc, j, Enter.
+   */
+  readonly pane: 'charts' | 'pods';
+  readonly podSelection: Selection;
+  readonly podSort: PodSortState;
+  /** The selected pod's containers instead of the pod list. */
+  readonly containers: boolean;
 }
 
 export const INITIAL_UI: UiState = {
@@ -20,15 +33,25 @@ export const INITIAL_UI: UiState = {
   sort: defaultSort('name'),
   filterText: '',
   prompt: null,
+  group: 'none',
+  pane: 'charts',
+  podSelection: { id: null, index: 0 },
+  podSort: defaultPodSort('cpu'),
+  containers: false,
 };
 
 /** longer/shorter: the scrape interval's next step up or down. */
-export type KeyEffect = 'quit' | 'pause' | 'longer' | 'shorter';
+export type KeyEffect = 'quit' | 'pause' | 'longer' | 'shorter' | 'back' | 'forward';
 
 export interface KeyContext {
   /** The rows as last drawn, in order: selection moves over these. */
   readonly rows: readonly { readonly id: string }[];
+  /** Rows a page moves: the table's, or the pod list's while it is shown. */
   readonly pageSize: number;
+  /** Some node has Kubernetes info: the pods sort and grouping are offered. */
+  readonly kube?: boolean;
+  /** The selected node's pods as last drawn, when it is a Kubernetes node: the pods pane moves over these. */
+  readonly pods?: readonly { readonly id: string }[];
 }
 
 export interface KeyResult {
@@ -78,6 +101,32 @@ function move(state: UiState, ctx: KeyContext, m: Move): KeyResult {
   return { state: { ...state, selection: moveSelection(ctx.rows, state.selection, m) } };
 }
 
+/** A movement key as a move of `page` rows, or null when the key moves nothing. */
+function movement(input: string, key: Key, page: number): Move | null {
+  if (key.upArrow || input === 'k') return { by: -1 };
+  if (key.downArrow || input === 'j') return { by: 1 };
+  if (key.pageUp) return { by: -page };
+  if (key.pageDown) return { by: page };
+  if (key.home || input === 'g') return { to: 'first' };
+  if (key.end || input === 'G') return { to: 'last' };
+  return null;
+}
+
+/** Keys of a Kubernetes node's detail; null for the keys it shares with the table. */
+function kubeDetailKey(state: UiState, input: string, key: Key, pods: readonly { readonly id: string }[], page: number): KeyResult | null {
+  if (key.tab) return { state: { ...state, pane: state.pane === 'pods' ? 'charts' : 'pods', containers: false } };
+  if (state.pane !== 'pods') return null;
+  const m = movement(input, key, page);
+  if (m) return { state: { ...state, podSelection: moveSelection(pods, state.podSelection, m) } };
+  if (key.return || key.rightArrow) return { state: { ...state, containers: pods.length > 0 } };
+  if (key.escape || key.leftArrow || key.backspace || key.delete) {
+    return { state: state.containers ? { ...state, containers: false } : { ...state, view: 'table' } };
+  }
+  if (input === 's') return { state: { ...state, podSort: defaultPodSort(nextPodSortKey(state.podSort.key)) } };
+  if (input === 'S') return { state: { ...state, podSort: { ...state.podSort, descending: !state.podSort.descending } } };
+  return null;
+}
+
 export function reduceKey(current: UiState, input: string, key: Key, ctx: KeyContext): KeyResult {
   if (key.ctrl && input === 'c') return { state: current, effect: 'quit' };
   // Until the first key the selection is just "the top row"; from then on it follows its node
@@ -86,12 +135,12 @@ export function reduceKey(current: UiState, input: string, key: Key, ctx: KeyCon
   if (state.help) return { state: { ...state, help: false } };
   if (state.prompt !== null) return promptKey(state, state.prompt, input, key);
   const page = Math.max(1, ctx.pageSize);
-  if (key.upArrow || input === 'k') return move(state, ctx, { by: -1 });
-  if (key.downArrow || input === 'j') return move(state, ctx, { by: 1 });
-  if (key.pageUp) return move(state, ctx, { by: -page });
-  if (key.pageDown) return move(state, ctx, { by: page });
-  if (key.home || input === 'g') return move(state, ctx, { to: 'first' });
-  if (key.end || input === 'G') return move(state, ctx, { to: 'last' });
+  if (state.view === 'detail' && ctx.pods) {
+    const result = kubeDetailKey(state, input, key, ctx.pods, page);
+    if (result) return result;
+  }
+  const m = movement(input, key, page);
+  if (m) return move(state, ctx, m);
   if (key.return || key.rightArrow) {
     return ctx.rows.length === 0 ? { state } : { state: { ...state, view: 'detail' } };
   }
@@ -105,13 +154,19 @@ export function reduceKey(current: UiState, input: string, key: Key, ctx: KeyCon
     case '?':
       return { state: { ...state, help: true } };
     case 's':
-      return { state: { ...state, sort: defaultSort(nextSortKey(state.sort.key)) } };
+      return { state: { ...state, sort: defaultSort(nextSortKey(state.sort.key, ctx.kube)) } };
+    case 'b':
+      return ctx.kube ? { state: { ...state, group: nextGroupBy(state.group) } } : { state };
     case 'S':
       return { state: { ...state, sort: { ...state.sort, descending: !state.sort.descending } } };
     case '/':
       return { state: { ...state, prompt: state.filterText } };
     case 'p':
       return { state, effect: 'pause' };
+    case '[':
+      return { state, effect: 'back' };
+    case ']':
+      return { state, effect: 'forward' };
     case '+':
     case '=':
       return { state, effect: 'longer' };

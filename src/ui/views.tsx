@@ -3,10 +3,12 @@ import { Box } from 'ink';
 import type { Column } from './columns.js';
 import { detailLines } from './detail-model.js';
 import type { ViewNode } from './frame-data.js';
+import { isGroupRow, type GroupRow } from './groups.js';
 import { headerLines, type HeaderInput } from './header.js';
 import { helpLines } from './help.js';
 import { Lines } from './line.js';
-import { rowSegments, titleSegments } from './table-rows.js';
+import { podPaneLines, type PodPane } from './pod-lines.js';
+import { groupSegments, rowSegments, titleSegments } from './table-rows.js';
 import type { SortState } from './table-model.js';
 
 interface Sized {
@@ -21,7 +23,7 @@ export function Header({ input, width, height, color }: Sized & { readonly input
 
 export interface NodeTableProps extends Sized {
   /** The rows on screen, at most `height - 1`: the caller slices, so a 5,000-node array never travels. */
-  readonly rows: readonly ViewNode[];
+  readonly rows: readonly (ViewNode | GroupRow)[];
   readonly columns: readonly Column[];
   readonly selectedId: string | undefined;
   readonly sort: SortState;
@@ -31,7 +33,10 @@ export interface NodeTableProps extends Sized {
 export function NodeTable({ rows, columns, selectedId, sort, nowMs, width, height, color }: NodeTableProps) {
   if (height <= 0) return null;
   const visible = rows.slice(0, height - 1);
-  const lines = [titleSegments(columns, sort, width), ...visible.map((n) => rowSegments(n, columns, width, nowMs, n.id === selectedId))];
+  const lines = [
+    titleSegments(columns, sort, width),
+    ...visible.map((r) => (isGroupRow(r) ? groupSegments(r, columns, width) : rowSegments(r, columns, width, nowMs, r.id === selectedId))),
+  ];
   return (
     <Box flexDirection="column">
       <Lines lines={lines} color={color} />
@@ -39,10 +44,18 @@ export function NodeTable({ rows, columns, selectedId, sort, nowMs, width, heigh
   );
 }
 
-export function NodeDetail({ node, nowMs, width, height, color }: Sized & { readonly node: ViewNode; readonly nowMs: number }) {
+export interface NodeDetailProps extends Sized {
+  readonly node: ViewNode;
+  readonly nowMs: number;
+  /** The pods pane, shown instead of the charts; only for a Kubernetes node. */
+  readonly pods?: PodPane;
+}
+
+export function NodeDetail({ node, nowMs, pods, width, height, color }: NodeDetailProps) {
+  const lines = pods ? podPaneLines(node, pods, width, height, nowMs) : detailLines(node, width, height, nowMs);
   return (
     <Box flexDirection="column">
-      <Lines lines={detailLines(node, width, height, nowMs)} color={color} />
+      <Lines lines={lines} color={color} />
     </Box>
   );
 }

@@ -8,7 +8,14 @@ afterEach(() => cleanup());
 const DOWN = '\u001B[B';
 const ESC = '\u001B';
 
-function setup(props: { notice?: string; onIntervalChange?: (ms: number) => void } = {}) {
+interface SetupProps {
+  notice?: () => string | undefined;
+  onIntervalChange?: (ms: number) => void;
+  onPause?: (paused: boolean) => void;
+  onSeek?: (deltaMs: number) => void;
+}
+
+function setup(props: SetupProps = {}) {
   const store = buildStore(10);
   const onQuit = vi.fn();
   const r = render(<App store={store} intervalMs={2000} onQuit={onQuit} now={() => NOW} color={false} {...props} />);
@@ -32,8 +39,30 @@ async function type(stdin: { write: (s: string) => void }, ...keys: string[]): P
 }
 
 describe('App', () => {
+  it('tells the source of pause and resume, and seeks a minute with [ and ]', async () => {
+    const onPause = vi.fn();
+    const onSeek = vi.fn();
+    let notice = 'replay 05:00';
+    const { stdin, lastFrame } = setup({ onPause, onSeek, notice: () => notice });
+    await tick();
+    expect(lastFrame()).toContain('replay 05:00');
+    await type(stdin, 'p');
+    expect(onPause).toHaveBeenLastCalledWith(true);
+    expect(lastFrame()).toMatch(/paused/i);
+    await type(stdin, '[', ']', ']');
+    expect(onSeek.mock.calls).toEqual([[-60_000], [60_000], [60_000]]);
+    notice = 'replay 05:01';
+    await type(stdin, 'p');
+    expect(onPause).toHaveBeenLastCalledWith(false);
+    expect(lastFrame()).toContain('replay 05:01');
+    // Two presses in one chunk of input toggle twice.
+    stdin.write('pp');
+    await tick();
+    expect(onPause.mock.calls.slice(-2)).toEqual([[true], [false]]);
+  });
+
   it('shows the cluster header, every node and the key hints', async () => {
-    const { lastFrame } = setup({ notice: 'metrics API fallback' });
+    const { lastFrame } = setup({ notice: () => 'metrics API fallback' });
     await tick();
     const frame = lastFrame() ?? '';
     expect(frame).toContain('4/5 up');

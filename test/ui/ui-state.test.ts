@@ -95,6 +95,67 @@ describe('reduceKey', () => {
   });
 });
 
+describe('reduceKey with Kubernetes', () => {
+  const pods = ['p1', 'p2', 'p3', 'p4'].map((id) => ({ id }));
+  const kubeCtx: KeyContext = { ...ctx, kube: true, pods };
+  const kpress = (state: UiState, input: string, k: Partial<Key> = {}) => reduceKey(state, input, key(k), kubeCtx);
+  const detail = kpress(INITIAL_UI, '', { return: true }).state;
+  const podsPane = kpress(detail, '', { tab: true }).state;
+
+  it('cycles grouping none, role, zone on b, only with Kubernetes info', () => {
+    const groups = [INITIAL_UI.group];
+    let s = INITIAL_UI;
+    for (let i = 0; i < 3; i++) groups.push((s = kpress(s, 'b').state).group);
+    expect(groups).toEqual(['none', 'role', 'zone', 'none']);
+    expect(press(INITIAL_UI, 'b').state.group).toBe('none');
+  });
+
+  it('offers the pods sort only with Kubernetes info', () => {
+    const load = { ...INITIAL_UI, sort: { key: 'load' as const, descending: true } };
+    expect(kpress(load, 's').state.sort).toEqual({ key: 'pods', descending: true });
+    expect(press(load, 's').state.sort.key).toBe('name');
+  });
+
+  it('switches the detail between charts and pods on Tab, only for a Kubernetes node', () => {
+    expect(podsPane.pane).toBe('pods');
+    expect(kpress(podsPane, '', { tab: true }).state.pane).toBe('charts');
+    expect(press(detail, '', { tab: true }).state.pane).toBe('charts');
+    expect(kpress(INITIAL_UI, '', { tab: true }).state.pane).toBe('charts');
+  });
+
+  it('moves over the pods in the pods pane, over the nodes in the charts pane', () => {
+    let s = kpress(podsPane, 'j').state;
+    s = kpress(s, '', { downArrow: true }).state;
+    expect(s.podSelection.id).toBe('p3');
+    expect(s.selection.id).toBe('a');
+    expect(kpress(s, 'G').state.podSelection.id).toBe('p4');
+    expect(kpress(s, '', { pageUp: true }).state.podSelection.id).toBe('p1');
+    expect(kpress(detail, 'j').state.selection.id).toBe('b');
+  });
+
+  it('sorts pods on s and S in the pods pane, leaving the node sort alone', () => {
+    const s = kpress(podsPane, 's').state;
+    expect(s.podSort).toEqual({ key: 'memory', descending: true });
+    expect(s.sort).toEqual(INITIAL_UI.sort);
+    expect(kpress(s, 'S', { shift: true }).state.podSort).toEqual({ key: 'memory', descending: false });
+    expect(kpress(kpress(s, 's').state, 's').state.podSort.key).toBe('cpu');
+  });
+
+  it('opens the containers on Enter; Esc goes back to the pods, then to the table', () => {
+    const containers = kpress(podsPane, '', { return: true }).state;
+    expect(containers.containers).toBe(true);
+    const list = kpress(containers, '', { escape: true }).state;
+    expect(list).toMatchObject({ view: 'detail', pane: 'pods', containers: false });
+    expect(kpress(list, '', { escape: true }).state.view).toBe('table');
+    expect(reduceKey(podsPane, '', key({ return: true }), { ...kubeCtx, pods: [] }).state.containers).toBe(false);
+  });
+
+  it('closes the containers when Tab leaves the pods', () => {
+    const containers = kpress(podsPane, '', { return: true }).state;
+    expect(kpress(containers, '', { tab: true }).state).toMatchObject({ pane: 'charts', containers: false });
+  });
+});
+
 describe('stepInterval', () => {
   it('steps through 500ms, 1s, 2s, 5s, 10s, 30s, 60s', () => {
     expect(INTERVAL_STEPS).toEqual([500, 1000, 2000, 5000, 10_000, 30_000, 60_000]);
