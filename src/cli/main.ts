@@ -8,6 +8,14 @@ import { Pipeline } from '../pipeline.js';
 import type { Source } from '../source.js';
 import { buildSnapshot } from './snapshot.js';
 import { renderTable } from './table.js';
+import { agentOptions } from './agent-options.js';
+import { runAgent } from '../agent/run-agent.js';
+import { LocalSource } from '../local/local-source.js';
+import { startDemo } from '../demo/demo-source.js';
+import { RecordingError } from '../record/reader.js';
+import { ReplaySource } from '../record/replay-source.js';
+import { withRecording } from '../record/recording-source.js';
+import { buildPrometheusSource } from '../prometheus/from-options.js';
 
 export const EXIT_OK = 0;
 export const EXIT_NOTHING_SCRAPED = 1;
@@ -30,9 +38,13 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
       writeErr: (s) => io.stderr.write(s),
       outputError: () => {}, // printed below as one line
     });
+  // Subcommands were added before the settings above; without them `agent --help` would exit the process.
+  for (const sub of program.commands) sub.copyInheritedSettings(program);
   let options: CliOptions;
   try {
     program.parse([...argv]);
+    const agent = agentOptions(program);
+    if (agent) return await runAgent(agent, io.stderr);
     options = toCliOptions(program.processedArgs[0] as string[], program.opts(), io.env);
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -47,7 +59,7 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
   try {
     source = await buildSource(options);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof TargetError) return usage(io, error.message);
+    if (error instanceof UsageError || error instanceof TargetError || error instanceof RecordingError) return usage(io, error.message);
     throw error;
   }
 
@@ -64,10 +76,14 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
       intervalMs: source.interval,
       onIntervalChange: (ms) => source.setIntervalMs(ms),
       color: options.color,
-      ...(source.notice !== undefined ? { notice: source.notice } : {}),
+      notice: () => source.notice,
+      ...(source.clockMs ? { now: () => source.clockMs?.() ?? Date.now() } : {}),
+      onPause: (paused) => source.setPaused?.(paused),
+      onSeek: (deltaMs) => source.seek?.(deltaMs),
     });
   } finally {
     await source.stop();
+    warn(io, source);
   }
   return EXIT_OK;
 }
@@ -78,18 +94,27 @@ async function printOnce(source: Source, options: CliOptions, io: MainIo): Promi
   } finally {
     await source.stop();
   }
-  const snapshot = buildSnapshot(source.store, Date.now());
+  const snapshot = buildSnapshot(source.store, source.clockMs?.() ?? Date.now());
   io.stdout.write(options.output === 'json' ? `${JSON.stringify(snapshot, null, 2)}\n` : renderTable(snapshot));
+  warn(io, source);
   return snapshot.nodes.some((n) => n.up) ? EXIT_OK : EXIT_NOTHING_SCRAPED;
 }
 
 /** Picks what fills the store from the options; each kind of source is a module of its own. */
 async function buildSource(options: CliOptions): Promise<Source> {
-  return buildPipeline(options);
+  if (options.record) return withRecording(await buildSource({ ...options, record: undefined }), options.record);
+  if (options.replay) return ReplaySource.open({ ...options.replay, historyMs: options.historyMs });
+  if (options.demo) return startDemo(options.demo, (targets) => buildPipeline(options, targets));
+  if (options.prometheus !== undefined) return buildPrometheusSource(options.prometheus, options, historyPoints(options));
+  // Imported only when asked for: the Kubernetes client library takes a while to load.
+  if (options.kubeconfig !== undefined) return (await import('../kube/from-options.js')).buildKubeSource(options, historyPoints(options));
+  if (options.targets.length === 0 && options.targetsFile === undefined) {
+    return new LocalSource({ intervalMs: options.intervalMs, historyPoints: historyPoints(options) });
+  }
+  return buildPipeline(options, await collectTargets(options));
 }
 
-async function buildPipeline(options: CliOptions): Promise<Pipeline> {
-  const targets = await collectTargets(options);
+async function buildPipeline(options: CliOptions, targets: Target[]): Promise<Pipeline> {
   const ca = options.caFile ? await readSecretFile('--ca-file', options.caFile) : undefined;
   const token = options.bearerTokenFile ? (await readSecretFile('--bearer-token-file', options.bearerTokenFile)).trim() : undefined;
   if (token === '') throw new UsageError(`--bearer-token-file ${options.bearerTokenFile}: the file is empty`);
@@ -97,7 +122,7 @@ async function buildPipeline(options: CliOptions): Promise<Pipeline> {
     targets,
     intervalMs: options.intervalMs,
     concurrency: options.concurrency,
-    historyPoints: Math.max(2, Math.ceil(options.historyMs / options.intervalMs)),
+    historyPoints: historyPoints(options),
     scraper: {
       timeoutMs: effectiveTimeoutMs(options),
       maxBodyBytes: options.maxBodyBytes,
@@ -111,9 +136,13 @@ async function collectTargets(options: CliOptions): Promise<Target[]> {
   const targets = options.targets.map((t) => parseTarget(t));
   if (options.targetsFile) targets.push(...(await readTargetsFile(options.targetsFile)));
   if (targets.length === 0) {
-    throw new UsageError('no targets: name hosts, host:port or URLs, or a --targets-file (see --help)');
+    throw new UsageError(`no targets in ${options.targetsFile}: write one host, host:port or URL per line`);
   }
   return uniqueTargets(targets);
+}
+
+function historyPoints(options: CliOptions): number {
+  return Math.max(2, Math.ceil(options.historyMs / options.intervalMs));
 }
 
 /** Reads a file named by a flag; the message names the flag and path, never the content. */
@@ -123,6 +152,11 @@ async function readSecretFile(flag: string, path: string): Promise<string> {
   } catch (error) {
     throw new UsageError(`${flag} ${path}: ${describeFsError(error)}`);
   }
+}
+
+/** A source's last word (a recording cut short, refreshes not recorded), on stderr. */
+function warn(io: MainIo, source: Source): void {
+  if (source.warning) io.stderr.write(`cluster-top: ${source.warning}\n`);
 }
 
 function usage(io: MainIo, message: string): number {

@@ -1,8 +1,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { parseDuration } from './duration.js';
+import { buildAgentCommand } from './agent-options.js';
+import { collect, headerPairs, prometheusConflict, selectorArg } from '../prometheus/flags.js';
+import { parseAt, parseSpeed, sourceFlagConflict, sourceFlags, type RawSourceFlags, type SourceFlags } from './source-flags.js';
+import { KUBE_CONCURRENCY, kubeConflict, portArg, type KubeFlags } from '../kube/flags.js';
 
-export interface CliOptions {
+export interface CliOptions extends SourceFlags, KubeFlags {
   readonly targets: string[];
   readonly targetsFile?: string;
   readonly intervalMs: number;
@@ -16,6 +20,13 @@ export interface CliOptions {
   readonly historyMs: number;
   readonly maxBodyBytes: number;
   readonly color: boolean;
+  /** Base URL of a Prometheus-compatible server to read every node from, instead of scraping. */
+  readonly prometheus?: string;
+  /** Validated label matchers for every --prometheus query. */
+  readonly selector?: string;
+  readonly prometheusUser?: string;
+  readonly prometheusPasswordFile?: string;
+  readonly headers?: readonly (readonly [string, string])[];
 }
 
 /** Thrown for anything the user wrote wrong: one line, exit status 2. */
@@ -48,11 +59,13 @@ function positiveInt(flag: string, max: number) {
 const SIZE = /^(\d+)\s*(B|KiB|MiB|GiB|KB|MB|GB)?$/i;
 const SIZE_UNIT: Record<string, number> = { b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, kb: 1e3, mb: 1e6, gb: 1e9 };
 
-function byteSize(text: string): number {
-  const m = SIZE.exec(text.trim());
-  const n = m ? Number(m[1]) * (SIZE_UNIT[(m[2] ?? 'b').toLowerCase()] ?? NaN) : NaN;
-  if (!Number.isFinite(n) || n < 1024) throw new InvalidArgumentError(`--max-body-size takes a size of at least 1KiB such as 16MiB, not "${text}"`);
-  return n;
+function byteSize(flag: string, minKiB: number, example: string) {
+  return (text: string): number => {
+    const m = SIZE.exec(text.trim());
+    const n = m ? Number(m[1]) * (SIZE_UNIT[(m[2] ?? 'b').toLowerCase()] ?? NaN) : NaN;
+    if (!Number.isFinite(n) || n < minKiB * 1024) throw new InvalidArgumentError(`${flag} takes a size of at least ${minKiB}KiB such as ${example}, not "${text}"`);
+    return n;
+  };
 }
 
 export function buildProgram(): Command {
@@ -61,28 +74,46 @@ export function buildProgram(): Command {
     .description('An interactive terminal monitor for whole clusters, from their Prometheus metrics endpoints.')
     .version(VERSION, '-V, --version', 'print the version and exit')
     .helpOption('-h, --help', 'show this help and exit')
-    .argument('[targets...]', 'metrics endpoints: host (port 9100), host:port, [ipv6]:port, or an http(s):// URL')
+    .argument('[targets...]', 'metrics endpoints: host (port 9100), host:port, [ipv6]:port, or an http(s):// URL; none: this machine')
     .option('-f, --targets-file <path>', 'read targets from a file: one per line, # comments')
     .option('-i, --interval <duration>', 'time between scrapes of a target (500ms, 2s, 1m)', duration('--interval', 100), 2000)
     .option('--timeout <duration>', 'per-scrape time limit (default: 80% of the interval, at most 10s)', duration('--timeout', 10))
-    .option('--concurrency <n>', 'scrapes in flight at once, at most', positiveInt('--concurrency', 10_000), 64)
+    .option('--concurrency <n>', `scrapes in flight at once, at most (default: 64; ${KUBE_CONCURRENCY} with --kubeconfig)`, positiveInt('--concurrency', 10_000))
     .option('--once', 'scrape twice one interval apart (so rates exist), print a snapshot and exit')
     .addOption(new Option('-o, --output <format>', 'snapshot format with --once').choices(['table', 'json']).default('table'))
     .option('--insecure', 'do not verify the targets\' TLS certificates')
     .option('--ca-file <path>', 'PEM certificate authorities to trust for https targets')
     .option('--bearer-token-file <path>', 'send "Authorization: Bearer <token>" with the token read from this file')
     .option('--history <duration>', 'how much history to keep per node', duration('--history', 1000), 600_000)
-    .option('--max-body-size <size>', 'largest metrics payload accepted, after decompression', byteSize, 16 * 1024 * 1024)
+    .option('--max-body-size <size>', 'largest metrics payload accepted, after decompression', byteSize('--max-body-size', 1, '16MiB'), 16 * 1024 * 1024)
+    .option('--demo [nodes]', 'watch a simulated cluster of this many nodes on loopback (default: 24)', positiveInt('--demo', 2000))
+    .option('--seed <n>', 'with --demo: which simulated cluster (default: 1)', positiveInt('--seed', 2 ** 31 - 1))
+    .option('--record <file>', 'write every refresh to this recording file')
+    .option('--record-max-size <size>', 'with --record: past this size, keep the file as <file>.1 and begin anew (default: 100MiB)', byteSize('--record-max-size', 64, '100MiB'))
+    .option('--replay <file>', 'play a recording back instead of scraping')
+    .option('--speed <x>', 'with --replay: recorded seconds played per second (default: 1)', parseSpeed)
+    .option('--at <time>', 'with --replay: the moment to show, an ISO time or an offset from the start such as +5m', parseAt)
     .option('--no-color', 'no colors (also when NO_COLOR is set)')
+    .option('--prometheus <url>', 'read every node from this Prometheus-compatible server (base URL) instead of scraping')
+    .option('--selector <matchers>', 'with --prometheus: label matchers added to every query, such as job="node"', selectorArg)
+    .option('--prometheus-user <name>', 'with --prometheus: basic auth user, with --prometheus-password-file')
+    .option('--prometheus-password-file <path>', 'with --prometheus: basic auth password, read from this file')
+    .option('-H, --header <header>', 'with --prometheus: send this header ("Name: value"); repeatable', collect, [])
+    .option('--kubeconfig [path]', 'watch a Kubernetes cluster\'s nodes and pods, with this kubeconfig (alone: $KUBECONFIG, ~/.kube/config, or the pod\'s service account)')
+    .option('--context <name>', 'with --kubeconfig: this context instead of the current one')
+    .option('--node-exporter-port <port>', 'with --kubeconfig: also read node_exporter on this port of every node, through the API server', portArg)
     .showSuggestionAfterError(true)
-    .allowExcessArguments(false);
+    .allowExcessArguments(false)
+    // An action of its own, or commander would answer a bare `cluster-top` with help, not this machine.
+    .action(() => {})
+    .addCommand(buildAgentCommand());
 }
 
-interface RawOptions {
+interface RawOptions extends RawSourceFlags, KubeFlags {
   targetsFile?: string;
   interval: number;
   timeout?: number;
-  concurrency: number;
+  concurrency?: number;
   once?: boolean;
   output: 'table' | 'json';
   insecure?: boolean;
@@ -91,18 +122,30 @@ interface RawOptions {
   history: number;
   maxBodySize: number;
   color: boolean;
+  prometheus?: string;
+  selector?: string;
+  prometheusUser?: string;
+  prometheusPasswordFile?: string;
+  header: string[];
 }
 
 export function toCliOptions(targets: string[], raw: RawOptions, env: NodeJS.ProcessEnv): CliOptions {
   if (raw.timeout !== undefined && raw.timeout > raw.interval) {
     throw new UsageError(`--timeout (${raw.timeout}ms) must not be longer than --interval (${raw.interval}ms)`);
   }
+  const prometheusProblem = prometheusConflict(targets, raw.targetsFile, raw);
+  if (prometheusProblem !== undefined) throw new UsageError(prometheusProblem);
+  const conflict = sourceFlagConflict(targets.length > 0 || raw.targetsFile !== undefined, raw);
+  if (conflict) throw new UsageError(conflict);
+  const kubeProblem = kubeConflict(targets.length > 0 || raw.targetsFile !== undefined, raw);
+  if (kubeProblem) throw new UsageError(kubeProblem);
   return {
+    ...sourceFlags(raw),
     targets,
     targetsFile: raw.targetsFile,
     intervalMs: raw.interval,
     timeoutMs: raw.timeout,
-    concurrency: raw.concurrency,
+    concurrency: raw.concurrency ?? (raw.kubeconfig === undefined ? 64 : KUBE_CONCURRENCY),
     once: raw.once === true,
     output: raw.output,
     insecure: raw.insecure === true,
@@ -111,6 +154,14 @@ export function toCliOptions(targets: string[], raw: RawOptions, env: NodeJS.Pro
     historyMs: raw.history,
     maxBodyBytes: raw.maxBodySize,
     color: raw.color && !('NO_COLOR' in env && env.NO_COLOR !== ''),
+    prometheus: raw.prometheus,
+    selector: raw.selector,
+    prometheusUser: raw.prometheusUser,
+    prometheusPasswordFile: raw.prometheusPasswordFile,
+    headers: headerPairs(raw.header),
+    kubeconfig: raw.kubeconfig,
+    context: raw.context,
+    nodeExporterPort: raw.nodeExporterPort,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { ClusterStore, NodeEntry } from '../store/cluster-store.js';
 import type { NodeFigures, NodeSource } from '../metrics/node-figures.js';
+import type { KubeResources } from '../metrics/kube-figures.js';
 
 /** One node of the `--once -o json` snapshot; the README documents this shape. */
 export interface SnapshotNode extends NodeFigures {
@@ -9,6 +10,22 @@ export interface SnapshotNode extends NodeFigures {
   readonly up: boolean;
   readonly error: string | null;
   readonly scrapeDurationSeconds: number | null;
+  /** The Node's facts when the node comes from Kubernetes (--kubeconfig), else null. */
+  readonly kubernetes: SnapshotKube | null;
+}
+
+export interface SnapshotKube {
+  readonly roles: readonly string[];
+  readonly ready: boolean | null;
+  readonly problems: readonly string[];
+  readonly cordoned: boolean;
+  readonly capacity: KubeResources;
+  readonly allocatable: KubeResources;
+  readonly kubeletVersion: string;
+  readonly internalIP: string | null;
+  readonly createdAt: string;
+  /** Pods with figures on the node; null when the source cannot see pods. */
+  readonly podCount: number | null;
 }
 
 export interface Snapshot {
@@ -38,5 +55,23 @@ function snapshotNode(n: NodeEntry): SnapshotNode {
     disk: f.disk,
     filesystem: f.filesystem,
     uptimeSeconds: f.uptimeSeconds,
+    kubernetes: snapshotKube(n),
+  };
+}
+
+function snapshotKube(n: NodeEntry): SnapshotKube | null {
+  const k = n.kube;
+  if (k === null) return null;
+  return {
+    roles: k.roles,
+    ready: k.ready,
+    problems: k.problems,
+    cordoned: k.cordoned,
+    capacity: k.capacity,
+    allocatable: k.allocatable,
+    kubeletVersion: k.kubeletVersion,
+    internalIP: k.internalIP,
+    createdAt: new Date(k.createdAtMs).toISOString(),
+    podCount: n.pods === null ? null : n.pods.length,
   };
 }

@@ -27,7 +27,7 @@ describe('command line: usage', () => {
     [['--concurrency', '0', 'node1'], /--concurrency takes a whole number/],
     [['-o', 'yaml', '--once', 'node1'], /argument 'yaml' is invalid/],
     [['node1:http'], /invalid target "node1:http": port must be a number/],
-    [[], /no targets/],
+    [['-f', '/dev/null'], /no targets in \/dev\/null/],
     [['-f', '/nonexistent/fleet.txt'], /cannot read targets file \/nonexistent\/fleet.txt: no such file/],
     [['--bearer-token-file', '/nonexistent/token', 'node1'], /--bearer-token-file \/nonexistent\/token: no such file/],
   ])('%j is a usage error: exit 2, one line', async (args, message) => {

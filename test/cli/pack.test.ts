@@ -24,7 +24,8 @@ describe('the packed package', () => {
     const version = execFileSync('npx', ['--no-install', 'cluster-top', '--version'], { ...quiet, cwd: app });
     expect(version.trim()).toBe(pkg.version);
     const help = execFileSync('npx', ['--no-install', 'cluster-top', '--help'], { ...quiet, cwd: app });
-    expect(help).toContain('Usage: cluster-top [options] [targets...]');
+    expect(help).toMatch(/^Usage: cluster-top \[options\] \[command\] \[targets\.\.\.\]/);
+    expect(help).toContain('agent');
     expect(help).toContain('--once');
   }, 300_000);
 });
