@@ -7,6 +7,7 @@
  */
 import { ApiError, type KubeApi } from './api-client.js';
 import { isFields } from './json.js';
+import { StoppableSleep } from '../stoppable-sleep.js';
 
 export interface ListWatchOptions<T> {
   readonly api: KubeApi;
@@ -39,8 +40,7 @@ export class ListWatch<T> {
   private resourceVersion = '';
   private readonly controller = new AbortController();
   private running: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
-  private stopped = false;
+  private readonly pause = new StoppableSleep();
 
   constructor(private readonly options: ListWatchOptions<T>) {}
 
@@ -72,9 +72,8 @@ export class ListWatch<T> {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.pause.stop();
     this.controller.abort();
-    this.wake?.();
     await this.running;
   }
 
@@ -84,7 +83,7 @@ export class ListWatch<T> {
     let watching = false;
     /** Set once the server refuses the watch: from then on the collection is re-listed every pollMs. */
     let watchForbidden: ApiError | undefined;
-    while (!this.stopped) {
+    while (!this.pause.stopped) {
       try {
         watching = false;
         if (!current) await this.list();
@@ -92,14 +91,14 @@ export class ListWatch<T> {
         this.options.onProblem?.(watchForbidden, watchForbidden !== undefined);
         if (watchForbidden) {
           current = false;
-          await this.sleep(this.options.pollMs());
+          await this.pause.sleep(this.options.pollMs());
           continue;
         }
         watching = true;
         await this.watch();
         failures = 0;
       } catch (error) {
-        if (this.stopped) return;
+        if (this.pause.stopped) return;
         current = false;
         if (error instanceof Expired) continue;
         const problem = error instanceof ApiError ? error : new ApiError(String(error), 0);
@@ -109,7 +108,7 @@ export class ListWatch<T> {
         }
         this.options.onProblem?.(problem, false);
         failures++;
-        await this.sleep(Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (failures - 1)));
+        await this.pause.sleep(Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (failures - 1)));
       }
     }
   }
@@ -144,15 +143,4 @@ export class ListWatch<T> {
     return `${this.options.path}?${new URLSearchParams({ ...this.options.query, ...params }).toString()}`;
   }
 
-  private sleep(ms: number): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
-  }
 }

@@ -13,6 +13,7 @@ import { RefreshIndex } from './figures.js';
 import { NodeBook, type NodeRef } from './nodes.js';
 import { inventoryQuery, promDuration, scrapeIntervalQuery } from './queries.js';
 import { runRefresh } from './refresh.js';
+import { StoppableSleep } from '../stoppable-sleep.js';
 
 export interface PrometheusSourceOptions {
   readonly client: PrometheusClient;
@@ -47,8 +48,7 @@ export class PrometheusSource implements Source {
   private backfillNotice: string | undefined;
   /** A history problem is worth showing until the rings have filled by themselves. */
   private backfillNoticeUntilMs = 0;
-  private stopped = false;
-  private wake: (() => void) | undefined;
+  private readonly pause = new StoppableSleep();
   private running: Promise<void> | undefined;
 
   constructor(options: PrometheusSourceOptions) {
@@ -96,20 +96,19 @@ export class PrometheusSource implements Source {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.wake?.();
+    this.pause.stop();
     await this.client.close();
     await this.running;
   }
 
   private async loop(): Promise<void> {
     const inventory = await this.prepare();
-    if (!this.stopped) await this.loadHistory(inventory);
-    while (!this.stopped) {
+    if (!this.pause.stopped) await this.loadHistory(inventory);
+    while (!this.pause.stopped) {
       const started = Date.now();
       if (!this.scrapeIntervalAnswered) await this.learnScrapeInterval();
       await this.refresh();
-      await this.sleep(started + this.intervalMs - Date.now());
+      await this.pause.sleep(started + this.intervalMs - Date.now());
     }
   }
 
@@ -217,15 +216,4 @@ export class PrometheusSource implements Source {
     return this.lastGoodMs === undefined ? '' : ` (figures from ${new Date(this.lastGoodMs).toTimeString().slice(0, 8)})`;
   }
 
-  private sleep(ms: number): Promise<void> {
-    if (ms <= 0 || this.stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
-  }
 }
