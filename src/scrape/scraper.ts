@@ -79,22 +79,13 @@ export class Scraper {
     this.bearerToken = options.bearerToken;
     this.extraHeaders = options.headers;
     this.proxy = options.proxy;
-    const { insecure = false, ca, caOnly = false, cert, key, servername } = options.tls ?? {};
     this.poolOptions = {
       connections: options.connectionsPerOrigin ?? 1,
       keepAliveTimeout: KEEP_ALIVE_MS,
       // Our own deadline covers headers and body as a whole; undici's are per phase or per chunk.
       headersTimeout: 0,
       bodyTimeout: 0,
-      connect: {
-        timeout: options.timeoutMs,
-        rejectUnauthorized: !insecure,
-        // Node's `ca` replaces the system roots; the extra CA is meant to add to them.
-        ...(ca === undefined ? {} : { ca: caOnly ? ca : [...rootCertificates, ca] }),
-        ...(cert === undefined ? {} : { cert }),
-        ...(key === undefined ? {} : { key }),
-        ...(servername === undefined ? {} : { servername }),
-      },
+      connect: connectOptions(options.timeoutMs, options.tls),
     };
   }
 
@@ -144,12 +135,12 @@ export class Scraper {
 
   /** The target is no longer scraped: close its origin's pool once no other target uses it. */
   forget(target: Target): void {
-    const origin = target.url.origin;
-    const entry = this.pools.get(origin);
+    const key = poolKey(target);
+    const entry = this.pools.get(key);
     if (entry === undefined) return;
     entry.users.delete(target.id);
     if (entry.users.size > 0) return;
-    this.pools.delete(origin);
+    this.pools.delete(key);
     this.closePool(entry.pool);
   }
 
@@ -172,7 +163,7 @@ export class Scraper {
       // What a proxy connects to; a pool has its own origin and ignores it.
       origin: url.origin,
       method: 'GET',
-      headers: await this.headersFor(url),
+      headers: await this.headersFor(target),
       signal,
     };
     const pool = this.poolFor(target);
@@ -185,18 +176,22 @@ export class Scraper {
     }
   }
 
-  private async headersFor(url: URL): Promise<RequestHeaders> {
+  private async headersFor(target: Target): Promise<RequestHeaders> {
+    const url = target.url;
     const headers: RequestHeaders = {
       accept: ACCEPT,
       'accept-encoding': 'gzip',
       'user-agent': this.userAgent,
       ...(await this.extraHeaders?.()),
     };
-    // Credentials in the URL belong to this one target, so they win over the global token.
+    // Credentials in the URL or the target's own belong to this one target, so they win over the global token.
+    const own = target.scrape?.authorization?.();
     if (url.username !== '' || url.password !== '') {
       const user = decodeURIComponent(url.username);
       const password = decodeURIComponent(url.password);
       headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    } else if (own) {
+      headers.authorization = own;
     } else {
       const token = this.bearerToken?.();
       if (token) headers.authorization = `Bearer ${token}`;
@@ -205,14 +200,16 @@ export class Scraper {
   }
 
   private poolFor(target: Target): Pool | ProxyAgent {
-    const origin = target.url.origin;
-    let entry = this.pools.get(origin);
+    const key = poolKey(target);
+    let entry = this.pools.get(key);
     if (entry === undefined) {
+      const tls = target.scrape?.tls;
+      const options = tls === undefined ? this.poolOptions : { ...this.poolOptions, connect: connectOptions(this.timeoutMs, tls.options) };
       const pool = this.proxy === undefined
-        ? new Pool(origin, this.poolOptions)
-        : new ProxyAgent({ ...this.poolOptions, uri: this.proxy, requestTls: this.poolOptions.connect });
+        ? new Pool(target.url.origin, options)
+        : new ProxyAgent({ ...options, uri: this.proxy, requestTls: options.connect });
       entry = { pool, users: new Set() };
-      this.pools.set(origin, entry);
+      this.pools.set(key, entry);
     }
     entry.users.add(target.id);
     return entry.pool;
@@ -224,6 +221,25 @@ export class Scraper {
     this.closing.add(done);
     void done.then(() => this.closing.delete(done));
   }
+}
+
+/** Pools are per origin, and per TLS settings when a target brings its own. */
+function poolKey(target: Target): string {
+  const tls = target.scrape?.tls;
+  return tls === undefined ? target.url.origin : `${target.url.origin} ${tls.name}`;
+}
+
+function connectOptions(timeoutMs: number, tls: ScraperOptions['tls']): buildConnector.BuildOptions {
+  const { insecure = false, ca, caOnly = false, cert, key, servername } = tls ?? {};
+  return {
+    timeout: timeoutMs,
+    rejectUnauthorized: !insecure,
+    // Node's `ca` replaces the system roots; the extra CA is meant to add to them.
+    ...(ca === undefined ? {} : { ca: caOnly ? ca : [...rootCertificates, ca] }),
+    ...(cert === undefined ? {} : { cert }),
+    ...(key === undefined ? {} : { key }),
+    ...(servername === undefined ? {} : { servername }),
+  };
 }
 
 /** One timer for the whole scrape, plus the caller's signal, behind one AbortSignal. */

@@ -1,3 +1,5 @@
+import type { ScraperOptions } from '../scrape/scraper.js';
+
 /** A metrics endpoint to scrape, as the scraper and the pipeline see it. */
 export interface Target {
   /** Stable key: the URL without credentials. */
@@ -10,4 +12,19 @@ export interface Target {
   readonly host: string;
   /** Extra labels from discovery (job, instance, static labels); empty for plain lists. */
   readonly labels: Readonly<Record<string, string>>;
+  /** Auth and TLS of this target's own (a Prometheus job's); absent: the scraper's options. */
+  readonly scrape?: TargetScrape;
+}
+
+export interface TargetScrape {
+  /**
+   * The Authorization header's value (`Basic …`, `Bearer …`), asked before every scrape. A function,
+   * so the secret is not a field: a target that is logged or serialized cannot show it.
+   */
+  readonly authorization?: () => string | undefined;
+  /**
+   * TLS settings in place of the scraper's. Connections are pooled per origin and `name`, so targets
+   * of one origin with different settings never share a connection.
+   */
+  readonly tls?: { readonly name: string; readonly options: NonNullable<ScraperOptions['tls']> };
 }
