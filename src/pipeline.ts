@@ -1,11 +1,14 @@
 import type { Target } from './targets/target.js';
-import type { ScrapeResult } from './scrape/types.js';
+import type { ScrapeResult, ScrapeSuccess } from './scrape/types.js';
 import { Scraper, type ScraperOptions } from './scrape/scraper.js';
 import { ScrapeScheduler } from './scrape/scheduler.js';
 import { HealthBook } from './scrape/health.js';
 import { parseExposition, formatFromContentType } from './exposition/parser.js';
-import { ExpositionError } from './exposition/types.js';
-import { NodeExporterDeriver, NODE_EXPORTER_FAMILIES } from './metrics/node-exporter.js';
+import { ExpositionError, type ParseResult } from './exposition/types.js';
+import { NodeExporterDeriver, type Derived } from './metrics/node-exporter.js';
+import { EMPTY_FIGURES } from './metrics/node-figures.js';
+import { ColumnSet, TargetSeries } from './metrics/target-series.js';
+import type { UserColumn } from './expr/column.js';
 import { ClusterStore } from './store/cluster-store.js';
 import type { Source } from './source.js';
 
@@ -17,6 +20,8 @@ export interface PipelineOptions {
   readonly scraper: ScraperOptions;
   /** Samples kept from one payload at most: a runaway endpoint cannot exhaust memory. */
   readonly maxSamples?: number;
+  /** `--column`s, evaluated on every target's scrapes. */
+  readonly columns?: readonly UserColumn[];
   readonly now?: () => number;
 }
 
@@ -32,6 +37,8 @@ export class Pipeline implements Source {
   private readonly scheduler: ScrapeScheduler;
   private readonly health = new HealthBook();
   private readonly derivers = new Map<string, NodeExporterDeriver>();
+  private readonly series = new Map<string, TargetSeries>();
+  private readonly columnSet: ColumnSet;
   private readonly now: () => number;
   private readonly maxSamples: number;
   private intervalMs: number;
@@ -41,7 +48,8 @@ export class Pipeline implements Source {
     this.now = options.now ?? Date.now;
     this.intervalMs = options.intervalMs;
     this.maxSamples = options.maxSamples ?? DEFAULT_MAX_SAMPLES;
-    this.store = new ClusterStore(options.historyPoints);
+    this.columnSet = new ColumnSet(options.columns ?? []);
+    this.store = new ClusterStore(options.historyPoints, this.columnSet.columns.map((c) => c.name));
     this.scraper = new Scraper(options.scraper);
     this.scheduler = new ScrapeScheduler(this.scraper, {
       intervalMs: options.intervalMs,
@@ -58,6 +66,7 @@ export class Pipeline implements Source {
       if (keep.has(node.id)) continue;
       this.store.remove(node.id);
       this.derivers.delete(node.id);
+      this.series.delete(node.id);
       this.health.delete(node.id);
     }
     for (const t of targets) this.store.upsert({ id: t.id, name: t.host, target: t.displayUrl, labels: t.labels });
@@ -110,33 +119,41 @@ export class Pipeline implements Source {
       this.markDown(id, result.startedAtMs, result.durationMs, result.error);
       return false;
     }
-    let samples;
-    let sampleLines;
-    try {
-      const parsed = parseExposition(result.body, {
-        format: formatFromContentType(result.contentType),
-        families: NODE_EXPORTER_FAMILIES,
-        maxSamples: this.maxSamples,
-      });
-      samples = parsed.samples;
-      sampleLines = parsed.sampleLines;
-    } catch (error) {
-      const reason = error instanceof ExpositionError ? error.message : 'unreadable payload';
-      this.markDown(id, result.startedAtMs, result.durationMs, `invalid metrics payload: ${reason}`);
+    let series = this.series.get(id);
+    if (!series) this.series.set(id, (series = new TargetSeries(this.columnSet)));
+    let parsed = this.parse(result, series.families);
+    let derived: Derived = { name: result.target.host, source: 'app', figures: EMPTY_FIGURES };
+    if (typeof parsed !== 'string' && !series.isApp) {
+      let deriver = this.derivers.get(id);
+      if (!deriver) this.derivers.set(id, (deriver = new NodeExporterDeriver(result.target.host)));
+      derived = deriver.update(parsed.samples, result.startedAtMs);
+      // An app's first payload went through the node filter, which kept nothing of it.
+      if (series.decide(derived.source)) parsed = this.parse(result, undefined);
+    }
+    if (typeof parsed === 'string') {
+      this.markDown(id, result.startedAtMs, result.durationMs, parsed);
       return false;
     }
-    let deriver = this.derivers.get(id);
-    if (!deriver) this.derivers.set(id, (deriver = new NodeExporterDeriver(result.target.host)));
-    const derived = deriver.update(samples, result.startedAtMs);
+    const readings = series.update(parsed.samples, parsed.types, result.startedAtMs);
     this.health.recordSuccess(id, {
       atMs: result.startedAtMs,
       durationMs: result.durationMs,
       bodyBytes: result.bodyBytes,
       wireBytes: result.wireBytes,
-      samples: sampleLines,
+      samples: parsed.sampleLines,
     });
-    this.store.record(id, result.startedAtMs, { ...derived, health: this.health.get(id) });
+    this.store.record(id, result.startedAtMs, { ...derived, health: this.health.get(id), ...readings });
     return true;
+  }
+
+  /** The payload's samples, or the target's error when it is no metrics payload. */
+  private parse(result: ScrapeSuccess, families: ReadonlySet<string> | undefined): ParseResult | string {
+    try {
+      return parseExposition(result.body, { format: formatFromContentType(result.contentType), families, maxSamples: this.maxSamples });
+    } catch (error) {
+      const reason = error instanceof ExpositionError ? error.message : 'unreadable payload';
+      return `invalid metrics payload: ${reason}`;
+    }
   }
 
   private markDown(id: string, atMs: number, durationMs: number, error: string): void {

@@ -7,6 +7,8 @@ import type { Target } from '../targets/target.js';
 import { Pipeline } from '../pipeline.js';
 import type { Source } from '../source.js';
 import { buildSnapshot } from './snapshot.js';
+import { snapshotAlerts } from './snapshot-alerts.js';
+import { AlertMonitor } from '../alerts/monitor.js';
 import { renderTable } from './table.js';
 import { agentOptions } from './agent-options.js';
 import { runAgent } from '../agent/run-agent.js';
@@ -16,10 +18,14 @@ import { RecordingError } from '../record/reader.js';
 import { ReplaySource } from '../record/replay-source.js';
 import { withRecording } from '../record/recording-source.js';
 import { buildPrometheusSource } from '../prometheus/from-options.js';
+import { wantsDiscovery } from '../discovery/flags.js';
+import { buildDiscoverySource } from '../discovery/from-options.js';
 
 export const EXIT_OK = 0;
 export const EXIT_NOTHING_SCRAPED = 1;
 export const EXIT_USAGE = 2;
+/** A snapshot with --fail-on-alert in which an alert fires. */
+export const EXIT_ALERT = 3;
 
 export interface MainIo {
   readonly stdout: NodeJS.WriteStream;
@@ -45,7 +51,8 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
     program.parse([...argv]);
     const agent = agentOptions(program);
     if (agent) return await runAgent(agent, io.stderr);
-    options = toCliOptions(program.processedArgs[0] as string[], program.opts(), io.env);
+    // Whether -i was typed, not defaulted: a --scrape-config's scrape_interval applies when not.
+    options = toCliOptions(program.processedArgs[0] as string[], { ...program.opts(), intervalGiven: program.getOptionValueSource('interval') === 'cli' }, io.env);
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return EXIT_OK; // --help, --version
@@ -57,10 +64,15 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
 
   let source: Source;
   try {
-    source = await buildSource(options);
+    source = await buildSource(options, io);
   } catch (error) {
     if (error instanceof UsageError || error instanceof TargetError || error instanceof RecordingError) return usage(io, error.message);
     throw error;
+  }
+  // Columns are computed from scraped samples: a source that has its figures from elsewhere has none.
+  if (options.columns.length > 0 && source.store.columnNames.length === 0) {
+    await source.stop();
+    return usage(io, '--column needs scraped targets: targets, --targets-file, --demo, --scrape-config or --dns');
   }
 
   const interactive = !options.once && io.stdout.isTTY === true && process.stdin.isTTY === true;
@@ -69,7 +81,9 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
     return printOnce(source, options, io);
   }
   const { runInteractive } = await import('../ui/run-interactive.js');
+  const alerts = new AlertMonitor(source.store, options.alertRules, () => source.clockMs?.() ?? Date.now());
   source.start();
+  alerts.start();
   try {
     await runInteractive({
       store: source.store,
@@ -80,8 +94,10 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
       ...(source.clockMs ? { now: () => source.clockMs?.() ?? Date.now() } : {}),
       onPause: (paused) => source.setPaused?.(paused),
       onSeek: (deltaMs) => source.seek?.(deltaMs),
+      alerts,
     });
   } finally {
+    alerts.stop();
     await source.stop();
     warn(io, source);
   }
@@ -94,20 +110,23 @@ async function printOnce(source: Source, options: CliOptions, io: MainIo): Promi
   } finally {
     await source.stop();
   }
-  const snapshot = buildSnapshot(source.store, source.clockMs?.() ?? Date.now());
+  const atMs = source.clockMs?.() ?? Date.now();
+  const snapshot = buildSnapshot(source.store, atMs, snapshotAlerts(source.store, options.alertRules, atMs));
   io.stdout.write(options.output === 'json' ? `${JSON.stringify(snapshot, null, 2)}\n` : renderTable(snapshot));
   warn(io, source);
-  return snapshot.nodes.some((n) => n.up) ? EXIT_OK : EXIT_NOTHING_SCRAPED;
+  if (!snapshot.nodes.some((n) => n.up)) return EXIT_NOTHING_SCRAPED;
+  return options.failOnAlert && snapshot.alerts.some((a) => a.state === 'firing') ? EXIT_ALERT : EXIT_OK;
 }
 
 /** Picks what fills the store from the options; each kind of source is a module of its own. */
-async function buildSource(options: CliOptions): Promise<Source> {
-  if (options.record) return withRecording(await buildSource({ ...options, record: undefined }), options.record);
+async function buildSource(options: CliOptions, io: MainIo): Promise<Source> {
+  if (options.record) return withRecording(await buildSource({ ...options, record: undefined }, io), options.record);
   if (options.replay) return ReplaySource.open({ ...options.replay, historyMs: options.historyMs });
   if (options.demo) return startDemo(options.demo, (targets) => buildPipeline(options, targets));
   if (options.prometheus !== undefined) return buildPrometheusSource(options.prometheus, options, historyPoints(options));
   // Imported only when asked for: the Kubernetes client library takes a while to load.
   if (options.kubeconfig !== undefined) return (await import('../kube/from-options.js')).buildKubeSource(options, historyPoints(options));
+  if (wantsDiscovery(options)) return buildDiscoverySource(options, buildPipeline, (line) => io.stderr.write(`cluster-top: ${line}\n`));
   if (options.targets.length === 0 && options.targetsFile === undefined) {
     return new LocalSource({ intervalMs: options.intervalMs, historyPoints: historyPoints(options) });
   }
@@ -123,6 +142,7 @@ async function buildPipeline(options: CliOptions, targets: Target[]): Promise<Pi
     intervalMs: options.intervalMs,
     concurrency: options.concurrency,
     historyPoints: historyPoints(options),
+    columns: options.columns,
     scraper: {
       timeoutMs: effectiveTimeoutMs(options),
       maxBodyBytes: options.maxBodyBytes,

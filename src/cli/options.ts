@@ -5,8 +5,10 @@ import { buildAgentCommand } from './agent-options.js';
 import { collect, headerPairs, prometheusConflict, selectorArg } from '../prometheus/flags.js';
 import { parseAt, parseSpeed, sourceFlagConflict, sourceFlags, type RawSourceFlags, type SourceFlags } from './source-flags.js';
 import { KUBE_CONCURRENCY, kubeConflict, portArg, type KubeFlags } from '../kube/flags.js';
+import { addRuleOptions, ruleFlags, type RawRuleFlags, type RuleFlags } from './rule-flags.js';
+import { discoveryConflict, discoveryFlags, dnsArg, dnsServerArg, dnsSrvArg, type DiscoveryFlags, type RawDiscoveryFlags } from '../discovery/flags.js';
 
-export interface CliOptions extends SourceFlags, KubeFlags {
+export interface CliOptions extends SourceFlags, KubeFlags, DiscoveryFlags, RuleFlags {
   readonly targets: string[];
   readonly targetsFile?: string;
   readonly intervalMs: number;
@@ -69,7 +71,7 @@ function byteSize(flag: string, minKiB: number, example: string) {
 }
 
 export function buildProgram(): Command {
-  return new Command()
+  const program = new Command()
     .name('cluster-top')
     .description('An interactive terminal monitor for whole clusters, from their Prometheus metrics endpoints.')
     .version(VERSION, '-V, --version', 'print the version and exit')
@@ -102,14 +104,21 @@ export function buildProgram(): Command {
     .option('--kubeconfig [path]', 'watch a Kubernetes cluster\'s nodes and pods, with this kubeconfig (alone: $KUBECONFIG, ~/.kube/config, or the pod\'s service account)')
     .option('--context <name>', 'with --kubeconfig: this context instead of the current one')
     .option('--node-exporter-port <port>', 'with --kubeconfig: also read node_exporter on this port of every node, through the API server', portArg)
+    .option('--scrape-config <file>', 'scrape the jobs of this Prometheus configuration (static, DNS and file discovery, auth, TLS)')
+    .option('--job <name>', 'with --scrape-config: only this job; repeatable', collect, [])
+    .option('--dns <name[:port]>', 'scrape every A/AAAA address of this name (port 9100 by default), looked up again every refresh; repeatable', dnsArg, [])
+    .option('--dns-srv <name>', 'scrape every target of this SRV name, looked up again every refresh; repeatable', dnsSrvArg, [])
+    .option('--dns-refresh <duration>', 'with --dns or --dns-srv: how often to look again (default: every interval)', duration('--dns-refresh', 100))
+    .option('--dns-server <ip[:port]>', 'the DNS server for --dns, --dns-srv and dns_sd_configs (default: the system\'s)', dnsServerArg)
     .showSuggestionAfterError(true)
     .allowExcessArguments(false)
     // An action of its own, or commander would answer a bare `cluster-top` with help, not this machine.
     .action(() => {})
     .addCommand(buildAgentCommand());
+  return addRuleOptions(program);
 }
 
-interface RawOptions extends RawSourceFlags, KubeFlags {
+interface RawOptions extends RawSourceFlags, KubeFlags, RawDiscoveryFlags, RawRuleFlags {
   targetsFile?: string;
   interval: number;
   timeout?: number;
@@ -139,6 +148,10 @@ export function toCliOptions(targets: string[], raw: RawOptions, env: NodeJS.Pro
   if (conflict) throw new UsageError(conflict);
   const kubeProblem = kubeConflict(targets.length > 0 || raw.targetsFile !== undefined, raw);
   if (kubeProblem) throw new UsageError(kubeProblem);
+  const discoveryProblem = discoveryConflict(raw);
+  if (discoveryProblem) throw new UsageError(discoveryProblem);
+  const rules = ruleFlags(raw);
+  if (typeof rules === 'string') throw new UsageError(rules);
   return {
     ...sourceFlags(raw),
     targets,
@@ -162,6 +175,8 @@ export function toCliOptions(targets: string[], raw: RawOptions, env: NodeJS.Pro
     kubeconfig: raw.kubeconfig,
     context: raw.context,
     nodeExporterPort: raw.nodeExporterPort,
+    ...discoveryFlags(raw),
+    ...rules,
   };
 }
 

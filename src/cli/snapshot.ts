@@ -1,6 +1,7 @@
 import type { ClusterStore, NodeEntry } from '../store/cluster-store.js';
 import type { NodeFigures, NodeSource } from '../metrics/node-figures.js';
 import type { KubeResources } from '../metrics/kube-figures.js';
+import { significant, type SnapshotAlert } from './snapshot-alerts.js';
 
 /** One node of the `--once -o json` snapshot; the README documents this shape. */
 export interface SnapshotNode extends NodeFigures {
@@ -12,6 +13,10 @@ export interface SnapshotNode extends NodeFigures {
   readonly scrapeDurationSeconds: number | null;
   /** The Node's facts when the node comes from Kubernetes (--kubeconfig), else null. */
   readonly kubernetes: SnapshotKube | null;
+  /** The target's labels from discovery (job, instance, static and file_sd labels); {} when it has none. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** The `--column` values by name; {} without columns. */
+  readonly columns: Readonly<Record<string, number | null>>;
 }
 
 export interface SnapshotKube {
@@ -31,13 +36,25 @@ export interface SnapshotKube {
 export interface Snapshot {
   readonly collectedAt: string;
   readonly nodes: SnapshotNode[];
+  /** Alerts of the rules in force, evaluated on the snapshot (see snapshot-alerts.ts). */
+  readonly alerts: readonly SnapshotAlert[];
 }
 
-export function buildSnapshot(store: ClusterStore, collectedAtMs: number): Snapshot {
-  return { collectedAt: new Date(collectedAtMs).toISOString(), nodes: store.nodes().map(snapshotNode) };
+export function buildSnapshot(store: ClusterStore, collectedAtMs: number, alerts: readonly SnapshotAlert[] = []): Snapshot {
+  return { collectedAt: new Date(collectedAtMs).toISOString(), nodes: store.nodes().map((n) => snapshotNode(n, store.columnNames)), alerts };
 }
 
-function snapshotNode(n: NodeEntry): SnapshotNode {
+/** Every `--column` by name, null where the node has no value (down, or no rate yet). */
+function snapshotColumns(n: NodeEntry, names: readonly string[]): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const name of names) {
+    const value = n.columns[name]?.value ?? null;
+    out[name] = value === null ? null : significant(value);
+  }
+  return out;
+}
+
+function snapshotNode(n: NodeEntry, columnNames: readonly string[]): SnapshotNode {
   const f = n.figures;
   const ms = n.health.lastDurationMs;
   return {
@@ -56,6 +73,8 @@ function snapshotNode(n: NodeEntry): SnapshotNode {
     filesystem: f.filesystem,
     uptimeSeconds: f.uptimeSeconds,
     kubernetes: snapshotKube(n),
+    labels: n.labels,
+    columns: snapshotColumns(n, columnNames),
   };
 }
 

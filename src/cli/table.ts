@@ -1,5 +1,5 @@
 import type { Snapshot, SnapshotNode } from './snapshot.js';
-import { formatBytes, formatDuration, formatNumber, formatPercent, formatRate } from '../ui/format.js';
+import { formatBytes, formatDuration, formatNumber, formatPercent, formatRate, formatValue } from '../ui/format.js';
 
 interface Column {
   readonly title: string;
@@ -32,18 +32,25 @@ function rootFs(n: SnapshotNode): string {
   return fs && fs.sizeBytes > 0 ? formatPercent((100 * fs.usedBytes) / fs.sizeBytes) : '-';
 }
 
-/** The `--once` table: plain text, no color, columns as wide as their widest cell; errors below. */
+/** The `--column`s after the built-in columns, titled by their names. */
+function userColumns(snapshot: Snapshot): Column[] {
+  return Object.keys(snapshot.nodes[0]?.columns ?? {}).map((name) => ({ title: name.toUpperCase(), align: 'right', cell: (n) => formatValue(n.columns[name]) }));
+}
+
+/** The `--once` table: plain text, no color, columns as wide as their widest cell; errors and alerts below. */
 export function renderTable(snapshot: Snapshot): string {
-  const rows = snapshot.nodes.map((n) => COLUMNS.map((c) => c.cell(n)));
-  const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const columns = [...COLUMNS, ...userColumns(snapshot)];
+  const rows = snapshot.nodes.map((n) => columns.map((c) => c.cell(n)));
+  const widths = columns.map((c, i) => Math.max(c.title.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells
-      .map((cell, i) => (COLUMNS[i]?.align === 'right' ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .map((cell, i) => (columns[i]?.align === 'right' ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
-  const out = [line(COLUMNS.map((c) => c.title)), ...rows.map(line)];
+  const out = [line(columns.map((c) => c.title)), ...rows.map(line)];
   const down = snapshot.nodes.filter((n) => !n.up);
   for (const n of down) out.push(`${n.name}: ${n.error ?? 'down'}`);
+  for (const a of snapshot.alerts) out.push(`ALERT ${a.state} ${a.name} on ${a.node}: ${formatValue(a.value)} (${a.rule})`);
   out.push(`${snapshot.nodes.length - down.length}/${snapshot.nodes.length} targets up at ${snapshot.collectedAt}`);
   return `${out.join('\n')}\n`;
 }

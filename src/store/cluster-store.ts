@@ -2,6 +2,8 @@ import { UNKNOWN_HEALTH, type TargetHealth } from '../scrape/types.js';
 import type { NodeFigures, NodeSource } from '../metrics/node-figures.js';
 import { EMPTY_FIGURES } from '../metrics/node-figures.js';
 import type { KubeNodeInfo, PodFigures } from '../metrics/kube-figures.js';
+import type { ColumnReading } from '../expr/column.js';
+import type { AppView } from '../metrics/app-model.js';
 import { Ring } from './ring.js';
 
 export const NODE_SERIES = ['cpu', 'memory', 'load1', 'rx', 'tx', 'read', 'written'] as const;
@@ -24,6 +26,12 @@ export interface NodeEntry {
   kube: KubeNodeInfo | null;
   /** The node's pods with their latest figures; null when the source knows no pods. */
   pods: readonly PodFigures[] | null;
+  /** Latest `--column` readings by column name; {} while down or before the first scrape. */
+  columns: Readonly<Record<string, ColumnReading>>;
+  /** History of the `--column` values, one series per column; null without columns. */
+  readonly columnHistory: Ring<string> | null;
+  /** The metric families of a target that is no node_exporter (source `app`); null otherwise. */
+  app: AppView | null;
 }
 
 export interface NodeMeta {
@@ -37,6 +45,22 @@ export interface NodeMeta {
 
 export type StoreListener = () => void;
 
+/** One successful refresh; columns and app only from the scrape pipeline. */
+export interface NodeUpdate {
+  readonly name: string;
+  readonly source: NodeSource;
+  readonly figures: NodeFigures;
+  readonly health: TargetHealth;
+  readonly columns?: Readonly<Record<string, ColumnReading>>;
+  readonly app?: AppView | null;
+}
+
+function columnValues(columns: Readonly<Record<string, ColumnReading>>): Record<string, number | null> {
+  const values: Record<string, number | null> = {};
+  for (const name in columns) values[name] = columns[name]?.value ?? null;
+  return values;
+}
+
 /**
  * The only place that holds history: per-node rings of derived series plus a cluster ring.
  * Memory per node is fixed by the capacity (see bytesPerNode), whatever the running time.
@@ -49,9 +73,13 @@ export class ClusterStore {
   private listeners = new Set<StoreListener>();
   private versionCounter = 0;
 
-  constructor(capacity: number) {
+  /** Names of the `--column`s, each a series in every node's columnHistory. */
+  readonly columnNames: readonly string[];
+
+  constructor(capacity: number, columnNames: readonly string[] = []) {
     this.capacity = capacity;
     this.cluster = new Ring(capacity, CLUSTER_SERIES);
+    this.columnNames = columnNames;
   }
 
   /** Increments on every change: a cheap way for readers to know whether to redraw. */
@@ -85,6 +113,9 @@ export class ClusterStore {
       history: new Ring(this.capacity, NODE_SERIES),
       kube: null,
       pods: null,
+      columns: {},
+      columnHistory: this.columnNames.length > 0 ? new Ring(this.capacity, this.columnNames) : null,
+      app: null,
     };
     this.entries.set(meta.id, entry);
     this.ordered = [...this.ordered, entry];
@@ -99,7 +130,7 @@ export class ClusterStore {
   }
 
   /** A successful refresh of one node: latest figures replace the old, one history row is added. */
-  record(id: string, atMs: number, update: { name: string; source: NodeSource; figures: NodeFigures; health: TargetHealth }): void {
+  record(id: string, atMs: number, update: NodeUpdate): void {
     const entry = this.entries.get(id);
     if (!entry) return;
     entry.name = update.name;
@@ -116,6 +147,9 @@ export class ClusterStore {
       read: f.disk?.readBytesPerSecond,
       written: f.disk?.writtenBytesPerSecond,
     });
+    entry.columns = update.columns ?? {};
+    entry.app = update.app ?? null;
+    entry.columnHistory?.push(atMs, columnValues(entry.columns));
     this.changed();
   }
 
@@ -126,6 +160,9 @@ export class ClusterStore {
     entry.figures = EMPTY_FIGURES;
     entry.health = health;
     entry.history.push(atMs, {});
+    entry.columns = {};
+    entry.app = null;
+    entry.columnHistory?.push(atMs, {});
     this.changed();
   }
 
@@ -164,9 +201,10 @@ export class ClusterStore {
     return () => this.listeners.delete(listener);
   }
 
-  /** Bytes of history one node costs with this capacity. */
+  /** Bytes of history one node costs with this capacity, its `--column` series included. */
   bytesPerNode(): number {
-    return new Ring(this.capacity, NODE_SERIES).byteLength;
+    const columns = this.columnNames.length > 0 ? new Ring(this.capacity, this.columnNames).byteLength : 0;
+    return new Ring(this.capacity, NODE_SERIES).byteLength + columns;
   }
 
   private changed(): void {

@@ -3,7 +3,7 @@ import { Box, useInput, type Key } from 'ink';
 import { clusterTotals, type ClusterStore } from '../store/cluster-store.js';
 import { chooseColumns } from './columns.js';
 import { frozenFrame, liveFrame, summarizeScrapes, type FrameData, type ViewNode } from './frame-data.js';
-import { groupNodes, isGroupRow } from './groups.js';
+import { groupChoices, groupNodes, isGroupRow } from './groups.js';
 import { hintLine, type HintMode } from './help.js';
 import { useScrollOffset, useStoreVersion, useTerminalSize, useTicker } from './hooks.js';
 import { hasKube } from './kube-model.js';
@@ -13,7 +13,11 @@ import { promptLine, statusLine } from './status-line.js';
 import { filterNodes, parseFilter, selectedIndex, sortNodes } from './table-model.js';
 import { INITIAL_UI, reduceKey, splitKeys, stepInterval, type UiState } from './ui-state.js';
 import { usePodPane } from './use-pod-pane.js';
-import { Header, HelpScreen, NodeDetail, NodeTable } from './views.js';
+import { AlertPanel, Header, HelpScreen, NodeDetail, NodeTable } from './views.js';
+import type { AlertList } from '../alerts/monitor.js';
+import { alertPanelHeight } from './alert-panel.js';
+import { appScrollMax } from './app-detail.js';
+import { useAlerts } from './use-alerts.js';
 
 export interface AppProps {
   readonly store: ClusterStore;
@@ -30,6 +34,8 @@ export interface AppProps {
   readonly onPause?: (paused: boolean) => void;
   /** `[` / `]`: a replay moves its clock by a minute back / forward. */
   readonly onSeek?: (deltaMs: number) => void;
+  /** Alerts to show in the panel, the header and on the rows. */
+  readonly alerts?: AlertList;
 }
 
 const SEEK_MS = 60_000;
@@ -37,7 +43,7 @@ const SEEK_MS = 60_000;
 /** Four redraws a second at most: enough for a monitor, and 5,000 nodes never redraw per node. */
 const MAX_FPS = 4;
 
-export function App({ store, intervalMs, onIntervalChange, onQuit, color = true, now = Date.now, notice: noticeOf, onPause, onSeek }: AppProps) {
+export function App({ store, intervalMs, onIntervalChange, onQuit, color = true, now = Date.now, notice: noticeOf, onPause, onSeek, alerts: alertSource }: AppProps) {
   const notice = noticeOf?.();
   const { columns: width, rows: height } = useTerminalSize();
   const [ui, setUi] = useState<UiState>(INITIAL_UI);
@@ -48,35 +54,41 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
 
   const frame = frozen ?? liveFrame(store, now());
   const layout = frameLayout(height);
-  const tableRows = Math.max(0, layout.body - 1);
+  const alerts = useAlerts(alertSource, paused);
+  // The alert panel takes its lines from the body, above the table or the detail.
+  const panel = ui.alertPanel && !ui.help ? alertPanelHeight(alerts.list.length, layout.body) : 0;
+  const bodyHeight = layout.body - panel;
+  const tableRows = Math.max(0, bodyHeight - 1);
   const filter = useMemo(() => parseFilter(ui.filterText), [ui.filterText]);
   // `version` is in the deps because nodes change in place: the array is the same, the figures not.
   const kube = useMemo(() => hasKube(frame.nodes), [frame.nodes, version]);
-  const group = kube ? ui.group : 'none';
+  const groups = useMemo(() => groupChoices(frame.nodes, kube), [frame.nodes, version, kube]);
+  const group = groups.includes(ui.group) ? ui.group : 'none';
   const { nodes: rows, display } = useMemo(
     () => groupNodes(sortNodes(ui.filterText ? filterNodes(frame.nodes, filter) : frame.nodes, ui.sort), group),
     [frame.nodes, version, filter, ui.filterText, ui.sort, group],
   );
   const totals = useMemo(() => clusterTotals(frame.nodes), [frame.nodes, version]);
   const scrapes = useMemo(() => summarizeScrapes(frame.nodes), [frame.nodes, version]);
-  const columns = useMemo(() => chooseColumns(width, kube), [width, kube]);
+  const columns = useMemo(() => chooseColumns(width, kube, store.columnNames), [width, kube, store.columnNames]);
 
   const index = selectedIndex(rows, ui.selection);
   const selected: ViewNode | undefined = rows[index];
   const shownAt = display === rows || !selected ? index : display.indexOf(selected);
   const above = display[shownAt - 1];
   const offset = useScrollOffset(shownAt, tableRows, display.length, above !== undefined && isGroupRow(above));
-  const pods = usePodPane(selected, ui, width, layout.body, frame.atMs);
+  const pods = usePodPane(selected, ui, width, bodyHeight, frame.atMs);
+  const detailScrollMax = ui.view === 'detail' && selected?.app ? appScrollMax(selected, selected.app, width, bodyHeight, frame.atMs) : undefined;
   const podsShown = ui.view === 'detail' && ui.pane === 'pods' && pods !== undefined;
 
   // Keys can arrive faster than frames: the handler works on the latest state and rows, not on
   // the ones captured when it was created.
-  const latest = useRef({ ui, rows, pageSize: tableRows, intervalMs, kube, pods: pods?.pane.rows, paused });
-  latest.current = { ...latest.current, rows, pageSize: podsShown ? pods.room : tableRows, intervalMs, ui, kube, pods: pods?.pane.rows };
+  const latest = useRef({ ui, rows, pageSize: tableRows, intervalMs, kube, groups, pods: pods?.pane.rows, paused, detailScrollMax });
+  latest.current = { ...latest.current, rows, pageSize: podsShown ? pods.room : tableRows, intervalMs, ui, kube, groups, pods: pods?.pane.rows, detailScrollMax };
   useInput((input: string, key: Key) => {
     for (const [one, oneKey] of splitKeys(input, key)) {
-      const { ui: state, rows: current, pageSize, intervalMs: interval, kube: anyKube, pods: podRows } = latest.current;
-      const result = reduceKey(state, one, oneKey, { rows: current, pageSize, kube: anyKube, pods: podRows });
+      const { ui: state, rows: current, pageSize, intervalMs: interval, kube: anyKube, groups: groupBys, pods: podRows, detailScrollMax: scrollMax } = latest.current;
+      const result = reduceKey(state, one, oneKey, { rows: current, pageSize, kube: anyKube, groups: groupBys, pods: podRows, detailScrollMax: scrollMax });
       latest.current.ui = result.state;
       if (result.state !== state) setUi(result.state);
       switch (result.effect) {
@@ -110,10 +122,10 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
     }
   });
 
-  const sized = { width, height: layout.body, color };
+  const sized = { width, height: bodyHeight, color };
   let body;
   if (ui.help) body = <HelpScreen {...sized} />;
-  else if (ui.view === 'detail' && selected) body = <NodeDetail {...sized} node={selected} nowMs={frame.atMs} pods={podsShown ? pods.pane : undefined} />;
+  else if (ui.view === 'detail' && selected) body = <NodeDetail {...sized} node={selected} nowMs={frame.atMs} pods={podsShown ? pods.pane : undefined} scroll={ui.detailScroll} />;
   else {
     body = (
       <NodeTable
@@ -121,6 +133,7 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
         rows={display.slice(offset, offset + tableRows)}
         columns={columns}
         selectedId={selected?.id}
+        alerting={alerts.alerting}
         sort={ui.sort}
         nowMs={frame.atMs}
       />
@@ -131,11 +144,12 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
       ? promptLine(ui.prompt, parseFilter(ui.prompt), width, color)
       : statusLine({ selected, sort: podsShown ? ui.podSort : ui.sort, filterText: ui.filterText, shown: rows.length, total: frame.nodes.length, nowMs: frame.atMs, group }, width);
   const podHints: HintMode = !podsShown ? 'kube-charts' : ui.containers ? 'containers' : 'pods';
-  const hints: HintMode = ui.view === 'detail' ? (pods ? podHints : 'table') : kube ? 'kube-table' : 'table';
+  const hints: HintMode = ui.view === 'detail' ? (pods ? podHints : selected?.app ? 'app' : 'table') : groups.length > 1 ? 'kube-table' : 'table';
 
   return (
     <Box flexDirection="column" width={width}>
-      <Header input={{ frame, totals, scrapes, intervalMs, paused, notice }} width={width} height={layout.headerLines} color={color} />
+      <Header input={{ frame, totals, scrapes, intervalMs, paused, notice, alertsFiring: alerts.firing }} width={width} height={layout.headerLines} color={color} />
+      {panel > 0 && <AlertPanel alerts={alerts.list} nowMs={frame.atMs} width={width} height={panel} color={color} />}
       {body}
       {layout.statusLine && <Line segments={status} color={color} />}
       {layout.hintLine && <Line segments={hintLine(width, hints)} color={color} />}

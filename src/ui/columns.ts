@@ -1,6 +1,6 @@
 import type { SortKey } from './table-model.js';
 
-export type ColumnId = 'name' | 'status' | 'ready' | 'roles' | 'cpu' | 'spark' | 'mem' | 'pods' | 'load' | 'rx' | 'tx' | 'read' | 'write' | 'uptime';
+export type ColumnId = 'name' | 'status' | 'ready' | 'roles' | 'cpu' | 'spark' | 'mem' | 'pods' | 'load' | 'rx' | 'tx' | 'read' | 'write' | 'uptime' | 'user';
 
 export interface Column {
   readonly id: ColumnId;
@@ -9,6 +9,8 @@ export interface Column {
   readonly align: 'left' | 'right';
   /** The sort this column's title shows a ▲/▼ for. */
   readonly sort?: SortKey;
+  /** For a `--column` (id 'user'): its name. */
+  readonly user?: string;
 }
 
 /** The selection marker before every row: the selected row is visible even without color. */
@@ -27,7 +29,7 @@ const SPARK_MAX = 30;
 const READY_MAX = 24;
 const ROLES_MAX = 14;
 
-const COLUMNS: Readonly<Record<ColumnId, Column>> = {
+const COLUMNS: Readonly<Record<Exclude<ColumnId, 'user'>, Column>> = {
   name: { id: 'name', title: 'NODE', width: NAME_MIN, align: 'left', sort: 'name' },
   status: { id: 'status', title: 'STATUS', width: 9, align: 'left' },
   ready: { id: 'ready', title: 'STATUS', width: 14, align: 'left' },
@@ -73,6 +75,13 @@ const KUBE_DROP_ORDER: readonly (readonly ColumnId[])[] = [
   ['ready'],
 ];
 
+/** Seven characters fit every formatValue result; a longer name widens its column. */
+const USER_MIN = 7;
+
+function userColumn(name: string): Column {
+  return { id: 'user', title: name.toUpperCase(), width: Math.max(USER_MIN, name.length), align: 'right', user: name };
+}
+
 export function tableWidth(columns: readonly Column[]): number {
   return GUTTER + columns.reduce((n, c) => n + c.width, 0) + COLUMN_GAP * Math.max(0, columns.length - 1);
 }
@@ -82,8 +91,10 @@ export function tableWidth(columns: readonly Column[]): number {
  * info: groups drop out in their drop order until the table fits (name and CPU always stay), then
  * spare width goes to the name, the Kubernetes status and roles, the CPU history and the name again.
  */
-export function chooseColumns(width: number, kube = false): Column[] {
-  let columns = [...(kube ? KUBE : PLAIN)];
+export function chooseColumns(width: number, kube = false, userColumns: readonly string[] = []): Column[] {
+  let columns = [...(kube ? KUBE : PLAIN), ...userColumns.map(userColumn)];
+  // `--column`s come after the built-in ones and go first, the last one first.
+  while (columns[columns.length - 1]?.id === 'user' && tableWidth(columns) > width) columns = columns.slice(0, -1);
   for (const group of kube ? KUBE_DROP_ORDER : DROP_ORDER) {
     if (tableWidth(columns) <= width) break;
     columns = columns.filter((c) => !group.includes(c.id));

@@ -1,5 +1,6 @@
 /** The node detail view as lines: who the node is, its cores, its figures, its scrape, its history. */
 import { coreLines, coreLinesWanted } from './core-grid.js';
+import { columnLines } from './column-lines.js';
 import { detailCharts } from './detail-charts.js';
 import type { ViewNode } from './frame-data.js';
 import { formatAge, formatBytes, formatDuration, formatMillis, formatNumber, formatPercent } from './format.js';
@@ -49,7 +50,7 @@ function figureItems(node: ViewNode): Segment[][] {
   return items;
 }
 
-function scrapeItems(node: ViewNode, nowMs: number): Segment[][] {
+export function scrapeItems(node: ViewNode, nowMs: number): Segment[][] {
   const h = node.health;
   const items: Segment[][] = [
     [label('Target'), { text: node.target }],
@@ -72,18 +73,19 @@ export function detailLines(node: ViewNode, width: number, height: number, nowMs
   lines.push(...kube);
   const figures = flowLines(figureItems(node), width, 2);
   const scrape = flowLines(scrapeItems(node, nowMs), width, 3);
+  const columns = columnLines(node, width, 3);
   let rest = height - 1 - kube.length;
   const perCore = node.figures.cpu?.perCoreUsagePercent ?? null;
   const coreCount = perCore?.length ?? 0;
   // Half the remaining room at most for cores, so a 128-core node still leaves space for charts.
-  const coreBudget = Math.min(coreLinesWanted(coreCount, width), Math.max(1, Math.floor((rest - figures.length - scrape.length) / 2)));
+  const coreBudget = Math.min(coreLinesWanted(coreCount, width), Math.max(1, Math.floor((rest - figures.length - columns.length - scrape.length) / 2)));
   const cores =
     perCore && perCore.length > 0
       ? coreLines(perCore, width, Math.min(coreBudget, rest))
       : flowLines([[{ text: node.figures.cpu ? 'no per-core figures from this source' : 'no CPU figures', color: 'gray' }]], width, Math.min(1, rest));
   lines.push(...cores);
   rest -= cores.length;
-  for (const block of [figures, scrape]) {
+  for (const block of [figures, columns, scrape]) {
     const shown = block.slice(0, Math.max(0, rest));
     lines.push(...shown);
     rest -= shown.length;

@@ -93,3 +93,22 @@ export function formatClock(ms: number): string {
   const two = (n: number): string => String(n).padStart(2, '0');
   return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
+
+const SI = ['', 'k', 'M', 'G', 'T', 'P', 'E'] as const;
+
+/**
+ * A `--column` value in seven characters at most, whatever its scale: three significant digits,
+ * k/M/G/… from 100,000 up, an exponent below 0.001 (latencies in seconds stay readable).
+ */
+export function formatValue(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '-';
+  const a = Math.abs(value);
+  if (a === 0) return '0';
+  if (a >= 1e5) {
+    const power = Math.min(SI.length - 1, Math.floor(Math.log10(a) / 3));
+    return `${Number((value / 1000 ** power).toPrecision(3))}${SI[power]}`;
+  }
+  if (a >= 100) return String(Math.round(value));
+  if (a >= 0.001) return String(Number(value.toPrecision(3)));
+  return value.toExponential(1);
+}

@@ -8,6 +8,8 @@ import type { Ring } from '../store/ring.js';
 import type { NodeFigures, NodeSource } from '../metrics/node-figures.js';
 import type { TargetHealth } from '../scrape/types.js';
 import type { KubeNodeInfo, PodFigures } from '../metrics/kube-figures.js';
+import type { ColumnReading } from '../expr/column.js';
+import type { AppView } from '../metrics/app-model.js';
 
 export interface ViewNode {
   readonly id: string;
@@ -20,6 +22,9 @@ export interface ViewNode {
   readonly history: Ring<NodeSeriesKey>;
   readonly kube: KubeNodeInfo | null;
   readonly pods: readonly PodFigures[] | null;
+  readonly columns: Readonly<Record<string, ColumnReading>>;
+  readonly columnHistory: Ring<string> | null;
+  readonly app: AppView | null;
   /** Newest history time to draw; absent when live. */
   readonly historyUntilMs?: number;
 }

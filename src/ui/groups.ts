@@ -1,14 +1,32 @@
-/** Grouping the node table by role or zone: header rows with counts and the group's usage. */
+/**
+ * Grouping the node table by role or zone (Kubernetes) or by a target label (job, from discovery):
+ * header rows with counts and the group's usage.
+ */
 import { allocatableOf, NO_ROLE, rolesText } from './kube-model.js';
+import type { LabelledNode } from './label-filter.js';
 import { naturalKey, type SortableNode } from './table-model.js';
 
 export const GROUP_BYS = ['none', 'role', 'zone'] as const;
-export type GroupBy = (typeof GROUP_BYS)[number];
+/** 'none', 'role' or 'zone', or the name of a target label. */
+export type GroupBy = string;
 
 export const ZONE_LABEL = 'topology.kubernetes.io/zone';
 
-export function nextGroupBy(by: GroupBy): GroupBy {
-  return GROUP_BYS[(GROUP_BYS.indexOf(by) + 1) % GROUP_BYS.length] ?? 'none';
+export function nextGroupBy(by: GroupBy, choices: readonly GroupBy[] = GROUP_BYS): GroupBy {
+  return choices[(choices.indexOf(by) + 1) % choices.length] ?? 'none';
+}
+
+/**
+ * What `b` cycles through: none, role and zone for Kubernetes nodes (their many labels would make
+ * a long cycle); else none and the targets' label names, job first, the rest by name. Not
+ * instance: one group per target tells nothing.
+ */
+export function groupChoices(nodes: readonly LabelledNode[], kube: boolean): readonly GroupBy[] {
+  if (kube) return GROUP_BYS;
+  const names = new Set<string>();
+  for (const n of nodes) for (const name in n.labels) names.add(name);
+  names.delete('instance');
+  return ['none', ...[...names].sort((a, b) => (a === 'job' ? -1 : b === 'job' ? 1 : a < b ? -1 : 1))];
 }
 
 export interface GroupRow {
@@ -30,9 +48,11 @@ export function isGroupRow(row: object): row is GroupRow {
   return 'kind' in row && row.kind === 'group';
 }
 
-export function groupKey(node: SortableNode, by: Exclude<GroupBy, 'none'>): string {
-  if (by === 'role') return node.kube ? rolesText(node.kube) : NO_ROLE;
-  return node.kube?.labels[ZONE_LABEL] ?? node.labels?.[ZONE_LABEL] ?? NO_ROLE;
+/** A target label named role or zone means what the Kubernetes one does, for nodes outside Kubernetes. */
+export function groupKey(node: SortableNode, by: GroupBy): string {
+  if (by === 'role') return node.kube ? rolesText(node.kube) : (node.labels?.role ?? NO_ROLE);
+  if (by === 'zone') return node.kube?.labels[ZONE_LABEL] ?? node.labels?.[ZONE_LABEL] ?? node.labels?.zone ?? NO_ROLE;
+  return node.labels?.[by] ?? NO_ROLE;
 }
 
 const add = (a: number | null, b: number | null | undefined): number | null => (b === null || b === undefined ? a : (a ?? 0) + b);

@@ -12,6 +12,8 @@ export interface HeaderInput {
   readonly intervalMs: number;
   readonly paused: boolean;
   readonly notice?: string;
+  /** Alerts firing now; nothing is shown while none fires. */
+  readonly alertsFiring?: number;
 }
 
 /** 500 -> "500ms", 2000 -> "2s": intervals are whole steps, never "2.00s". */
@@ -44,6 +46,7 @@ export function headerLines(input: HeaderInput, width: number): Segment[][] {
   const first: Group[] = [
     { segments: [{ text: 'cluster-top', bold: true, color: 'cyan' }], priority: 1 },
     { segments: [{ text: `${totals.up}/${totals.total} up`, color: upTone, bold: true }], priority: 9 },
+    ...(input.alertsFiring ? [{ segments: [{ text: `${input.alertsFiring} alert${input.alertsFiring === 1 ? '' : 's'}`, color: 'red' as const, bold: true }], priority: 9 }] : []),
     { segments: gauge('CPU', 'cpu', totals.cpuPercent, input, width), priority: 8 },
     { segments: gauge('MEM', 'memory', totals.memoryPercent, input, width), priority: 7 },
     { segments: [{ text: `every ${formatInterval(input.intervalMs)}`, color: 'gray' }], priority: 4 },

@@ -13,10 +13,12 @@ export const KEYS: readonly (readonly [keys: string, action: string])[] = [
   ['/', 'filter names (text or /regex/)'],
   ['  label=value', 'or labels and roles: role=worker, a=b,c!=d'],
   ['  Enter / Esc', 'apply / clear the filter'],
-  ['b', 'group: role, zone, none (Kubernetes)'],
+  ['b', 'group: job, other labels / role, zone (Kubernetes)'],
   ['Tab', 'detail: charts / pods (Kubernetes)'],
   ['  ↑/↓ s S', 'pods: move, sort cpu/mem/name, reverse'],
   ['  Enter / Esc', "pod's containers / back"],
+  ['↑/↓  PgUp/PgDn', 'app target detail: scroll its metrics'],
+  ['a', 'show / hide the alert panel'],
   ['p', 'pause / resume the display'],
   ['[  ]', 'replay: back / forward a minute'],
   ['+  -', 'longer / shorter scrape interval'],
@@ -49,8 +51,8 @@ export function helpLines(width: number, height: number): Segment[][] {
 
 type Hint = readonly [key: string, action: string];
 
-/** Where the user is: the keys that matter differ between the table, a node's charts and its pods. */
-export type HintMode = 'table' | 'kube-table' | 'kube-charts' | 'pods' | 'containers';
+/** Where the user is: the keys that matter differ between the table, a node's charts and its pods; kube-table is any table `b` can group. */
+export type HintMode = 'table' | 'kube-table' | 'kube-charts' | 'pods' | 'containers' | 'app';
 
 const HINTS: Readonly<Record<HintMode, readonly Hint[]>> = {
   table: [['q', 'quit'], ['?', 'help'], ['↑↓', 'move'], ['Enter', 'detail'], ['/', 'filter'], ['s', 'sort'], ['p', 'pause'], ['+-', 'interval']],
@@ -58,6 +60,7 @@ const HINTS: Readonly<Record<HintMode, readonly Hint[]>> = {
   'kube-charts': [['q', 'quit'], ['?', 'help'], ['Esc', 'back'], ['Tab', 'pods'], ['↑↓', 'node'], ['p', 'pause'], ['+-', 'interval']],
   pods: [['q', 'quit'], ['?', 'help'], ['Esc', 'back'], ['↑↓', 'pod'], ['Enter', 'containers'], ['s', 'sort'], ['Tab', 'charts'], ['p', 'pause']],
   containers: [['q', 'quit'], ['?', 'help'], ['Esc', 'pods'], ['↑↓', 'pod'], ['Tab', 'charts'], ['p', 'pause']],
+  app: [['q', 'quit'], ['?', 'help'], ['Esc', 'back'], ['↑↓', 'scroll'], ['a', 'alerts'], ['p', 'pause']],
 };
 
 /** Key hints, most important first so a narrow footer keeps quit and help. */

@@ -1,6 +1,7 @@
 import { createElement } from 'react';
 import type { ClusterStore } from '../store/cluster-store.js';
 import type { AppProps } from './app.js';
+import type { AlertList } from '../alerts/monitor.js';
 import { enterFullScreen, installExitHooks } from './terminal-session.js';
 
 export interface InteractiveOptions {
@@ -14,6 +15,8 @@ export interface InteractiveOptions {
   readonly now?: () => number;
   readonly onPause?: (paused: boolean) => void;
   readonly onSeek?: (deltaMs: number) => void;
+  /** The alerts to show, evaluated elsewhere. */
+  readonly alerts?: AlertList;
   readonly stdout?: NodeJS.WriteStream;
   readonly stdin?: NodeJS.ReadStream;
 }
@@ -56,6 +59,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<void>
       ...(options.now !== undefined ? { now: options.now } : {}),
       ...(options.onPause !== undefined ? { onPause: options.onPause } : {}),
       ...(options.onSeek !== undefined ? { onSeek: options.onSeek } : {}),
+      ...(options.alerts !== undefined ? { alerts: options.alerts } : {}),
       ...(options.onIntervalChange ? { onIntervalChange: changeInterval } : {}),
     };
     return createElement(App, props);

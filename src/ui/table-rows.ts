@@ -1,8 +1,8 @@
 /** The node table's lines as segments: one title line, one line per visible node or group header. */
 import type { TargetHealth } from '../scrape/types.js';
-import { CELL_BAR_WIDTH, COLUMN_GAP, GUTTER, type Column } from './columns.js';
+import { CELL_BAR_WIDTH, COLUMN_GAP, GUTTER, type Column, type ColumnId } from './columns.js';
 import { nodeTail, type ViewNode } from './frame-data.js';
-import { fit, formatAge, formatBytesShort, formatDuration, formatPercent } from './format.js';
+import { fit, formatAge, formatBytesShort, formatDuration, formatMillis, formatPercent, formatValue } from './format.js';
 import type { GroupRow } from './groups.js';
 import { conditionSegments, podsText, rolesText, shownCpuPercent, shownMemoryPercent } from './kube-model.js';
 import { fitLine, thresholdTone, type Segment, type Tone } from './segments.js';
@@ -72,16 +72,32 @@ function cell(col: Column, node: ViewNode, status: NodeStatus): Segment[] {
       return text(formatBytesShort(f.disk?.writtenBytesPerSecond));
     case 'uptime':
       return text(formatDuration(f.uptimeSeconds));
+    case 'user':
+      return text(formatValue(node.columns[col.user ?? '']?.value));
   }
+}
+
+/** The columns of node figures: an app target has none, and shows its scrape across them instead. */
+const FIGURE_COLUMNS: ReadonlySet<ColumnId> = new Set(['cpu', 'spark', 'mem', 'pods', 'load', 'rx', 'tx', 'read', 'write', 'uptime']);
+
+function appSummary(node: ViewNode): string {
+  const h = node.health;
+  return `app  ${formatMillis(h.lastDurationMs)}  ${h.lastSamples ?? '-'} series`;
+}
+
+/** The name with a red `!` at its right end: the node has a firing alert (kept when the row is selected). */
+function markedName(name: string, width: number): Segment[] {
+  if (width < 3) return [{ text: fit('!', width), color: 'red', bold: true }];
+  return [{ text: fit(name, width - 2) }, { text: ' !', color: 'red', bold: true }];
 }
 
 const GAP: Segment = { text: ' '.repeat(COLUMN_GAP) };
 
 /**
  * One node's row, exactly `width` cells. A down node has no figures, so the cells after its status
- * carry the scrape error instead; its row is dimmed.
+ * carry the scrape error instead; its row is dimmed. `alerting` marks the name.
  */
-export function rowSegments(node: ViewNode, columns: readonly Column[], width: number, nowMs: number, selected: boolean): Segment[] {
+export function rowSegments(node: ViewNode, columns: readonly Column[], width: number, nowMs: number, selected: boolean, alerting = false): Segment[] {
   const status = nodeStatus(node.health, nowMs);
   const out: Segment[] = [{ text: selected ? '>'.padEnd(GUTTER) : ' '.repeat(GUTTER), bold: true }];
   const statusAt = columns.findIndex((c) => c.id === 'status');
@@ -94,7 +110,15 @@ export function rowSegments(node: ViewNode, columns: readonly Column[], width: n
       out.push({ text: fit(node.health.lastError ?? 'scrape failed', rest), color: 'red' });
       break;
     }
-    const segs = cell(col, node, status);
+    if (node.source === 'app' && FIGURE_COLUMNS.has(col.id)) {
+      let end = i;
+      while (FIGURE_COLUMNS.has(columns[end + 1]?.id ?? 'user')) end++;
+      const span = columns.slice(i, end + 1).reduce((n, c) => n + c.width, 0) + COLUMN_GAP * (end - i);
+      out.push({ text: fit(appSummary(node), span), color: 'gray' });
+      i = end;
+      continue;
+    }
+    const segs = col.id === 'name' && alerting ? markedName(node.name, col.width) : cell(col, node, status);
     out.push(...(status.down && col.id !== 'status' ? segs.map((s) => ({ ...s, dim: true })) : segs));
   }
   const fitted = fitLine(out, width);

@@ -1,6 +1,6 @@
 /** What the keys do, as a pure function from one UI state to the next (plus what to tell the outside). */
 import type { Key } from 'ink';
-import { nextGroupBy, type GroupBy } from './groups.js';
+import { GROUP_BYS, nextGroupBy, type GroupBy } from './groups.js';
 import { defaultPodSort, nextPodSortKey, type PodSortState } from './pod-model.js';
 import { defaultSort, moveSelection, nextSortKey, parseFilter, type Move, type Selection, type SortState } from './table-model.js';
 
@@ -13,7 +13,7 @@ export interface UiState {
   readonly filterText: string;
   /** The filter being typed, null when the prompt is closed. */
   readonly prompt: string | null;
-  /** Header rows in the table; offered only when some node has Kubernetes info. */
+  /** Header rows in the table; offered when some node has Kubernetes info or target labels. */
   readonly group: GroupBy;
   /**
    * Below a Kubernetes node's facts: its charts or its pods. Kept when going back to the table,
@@ -24,6 +24,10 @@ export interface UiState {
   readonly podSort: PodSortState;
   /** The selected pod's containers instead of the pod list. */
   readonly containers: boolean;
+  /** The alert panel is shown (when some alert is listed); `a` toggles it. */
+  readonly alertPanel: boolean;
+  /** First line shown of an app target's metric list. */
+  readonly detailScroll: number;
 }
 
 export const INITIAL_UI: UiState = {
@@ -38,6 +42,8 @@ export const INITIAL_UI: UiState = {
   podSelection: { id: null, index: 0 },
   podSort: defaultPodSort('cpu'),
   containers: false,
+  alertPanel: true,
+  detailScroll: 0,
 };
 
 /** longer/shorter: the scrape interval's next step up or down. */
@@ -48,10 +54,14 @@ export interface KeyContext {
   readonly rows: readonly { readonly id: string }[];
   /** Rows a page moves: the table's, or the pod list's while it is shown. */
   readonly pageSize: number;
-  /** Some node has Kubernetes info: the pods sort and grouping are offered. */
+  /** Some node has Kubernetes info: the pods sort is offered. */
   readonly kube?: boolean;
+  /** What `b` cycles through (see groupChoices); by default role and zone with `kube`, else nothing. */
+  readonly groups?: readonly GroupBy[];
   /** The selected node's pods as last drawn, when it is a Kubernetes node: the pods pane moves over these. */
   readonly pods?: readonly { readonly id: string }[];
+  /** In the detail of an app target: how far its metric list scrolls; the movement keys scroll it. */
+  readonly detailScrollMax?: number;
 }
 
 export interface KeyResult {
@@ -127,6 +137,11 @@ function kubeDetailKey(state: UiState, input: string, key: Key, pods: readonly {
   return null;
 }
 
+function scrolled(from: number, m: Move, max: number): number {
+  const to = 'to' in m ? (m.to === 'first' ? 0 : max) : from + m.by;
+  return Math.min(Math.max(to, 0), max);
+}
+
 export function reduceKey(current: UiState, input: string, key: Key, ctx: KeyContext): KeyResult {
   if (key.ctrl && input === 'c') return { state: current, effect: 'quit' };
   // Until the first key the selection is just "the top row"; from then on it follows its node
@@ -140,9 +155,10 @@ export function reduceKey(current: UiState, input: string, key: Key, ctx: KeyCon
     if (result) return result;
   }
   const m = movement(input, key, page);
+  if (m && state.view === 'detail' && ctx.detailScrollMax !== undefined) return { state: { ...state, detailScroll: scrolled(state.detailScroll, m, ctx.detailScrollMax) } };
   if (m) return move(state, ctx, m);
   if (key.return || key.rightArrow) {
-    return ctx.rows.length === 0 ? { state } : { state: { ...state, view: 'detail' } };
+    return ctx.rows.length === 0 ? { state } : { state: { ...state, view: 'detail', detailScroll: 0 } };
   }
   if (key.escape || key.leftArrow || key.backspace || key.delete) {
     if (state.view === 'detail') return { state: { ...state, view: 'table' } };
@@ -153,10 +169,14 @@ export function reduceKey(current: UiState, input: string, key: Key, ctx: KeyCon
       return { state, effect: 'quit' };
     case '?':
       return { state: { ...state, help: true } };
+    case 'a':
+      return { state: { ...state, alertPanel: !state.alertPanel } };
     case 's':
       return { state: { ...state, sort: defaultSort(nextSortKey(state.sort.key, ctx.kube)) } };
-    case 'b':
-      return ctx.kube ? { state: { ...state, group: nextGroupBy(state.group) } } : { state };
+    case 'b': {
+      const groups = ctx.groups ?? (ctx.kube ? GROUP_BYS : []);
+      return groups.length > 1 ? { state: { ...state, group: nextGroupBy(state.group, groups) } } : { state };
+    }
     case 'S':
       return { state: { ...state, sort: { ...state.sort, descending: !state.sort.descending } } };
     case '/':

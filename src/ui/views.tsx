@@ -1,5 +1,8 @@
 /** The screen's parts as components taking their size as props, so each can be tested at any size. */
 import { Box } from 'ink';
+import type { Alert } from '../alerts/evaluator.js';
+import { alertPanelLines } from './alert-panel.js';
+import { appDetailLines } from './app-detail.js';
 import type { Column } from './columns.js';
 import { detailLines } from './detail-model.js';
 import type { ViewNode } from './frame-data.js';
@@ -28,14 +31,16 @@ export interface NodeTableProps extends Sized {
   readonly selectedId: string | undefined;
   readonly sort: SortState;
   readonly nowMs: number;
+  /** Ids of the nodes with a firing alert: their rows are marked. */
+  readonly alerting?: ReadonlySet<string>;
 }
 
-export function NodeTable({ rows, columns, selectedId, sort, nowMs, width, height, color }: NodeTableProps) {
+export function NodeTable({ rows, columns, selectedId, sort, nowMs, alerting, width, height, color }: NodeTableProps) {
   if (height <= 0) return null;
   const visible = rows.slice(0, height - 1);
   const lines = [
     titleSegments(columns, sort, width),
-    ...visible.map((r) => (isGroupRow(r) ? groupSegments(r, columns, width) : rowSegments(r, columns, width, nowMs, r.id === selectedId))),
+    ...visible.map((r) => (isGroupRow(r) ? groupSegments(r, columns, width) : rowSegments(r, columns, width, nowMs, r.id === selectedId, alerting?.has(r.id)))),
   ];
   return (
     <Box flexDirection="column">
@@ -49,15 +54,24 @@ export interface NodeDetailProps extends Sized {
   readonly nowMs: number;
   /** The pods pane, shown instead of the charts; only for a Kubernetes node. */
   readonly pods?: PodPane;
+  /** How far an app target's metric list is scrolled. */
+  readonly scroll?: number;
 }
 
-export function NodeDetail({ node, nowMs, pods, width, height, color }: NodeDetailProps) {
-  const lines = pods ? podPaneLines(node, pods, width, height, nowMs) : detailLines(node, width, height, nowMs);
+export function NodeDetail({ node, nowMs, pods, scroll = 0, width, height, color }: NodeDetailProps) {
+  let lines;
+  if (pods) lines = podPaneLines(node, pods, width, height, nowMs);
+  else if (node.app) lines = appDetailLines(node, node.app, width, height, nowMs, scroll);
+  else lines = detailLines(node, width, height, nowMs);
   return (
     <Box flexDirection="column">
       <Lines lines={lines} color={color} />
     </Box>
   );
+}
+
+export function AlertPanel({ alerts, nowMs, width, height, color }: Sized & { readonly alerts: readonly Alert[]; readonly nowMs: number }) {
+  return <Lines lines={alertPanelLines(alerts, width, height, nowMs)} color={color} />;
 }
 
 export function HelpScreen({ width, height, color }: Sized) {

@@ -71,7 +71,7 @@ describe.runIf(requireBinary(NODE_EXPORTER) && requireBinary(TMUX))('the interac
       tmux.send('Enter');
       screen = await tmux.waitFor((s) => s.includes(`Target ${zeta.url}`));
       expect(screen).toContain(`Target ${zeta.url}`);
-      expect(screen.split('\n')[2]).toMatch(/^zeta-node\s+up/);
+      expect(screen).toMatch(/^zeta-node\s+up/m);
       expect(screen).toMatch(/Esc back/);
 
       tmux.send('Escape');
