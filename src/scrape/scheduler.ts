@@ -202,8 +202,11 @@ function checkedInterval(ms: number): number {
   return whole;
 }
 
-/** FNV-1a of the id, as a fraction in [0, 1): stable across runs, spread evenly enough. */
-function phaseOf(id: string): number {
+/**
+ * FNV-1a of the id, as a fraction in [0, 1): stable across runs, spread evenly enough.
+ * Exported so a benchmark can tell which turn a scrape belongs to.
+ */
+export function phaseOf(id: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < id.length; i++) {
     hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);

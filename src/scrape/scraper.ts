@@ -1,5 +1,5 @@
 /**
- * Fetching metrics bodies over HTTP(S): one keep-alive undici Pool per origin,
+ * Fetching metrics bodies over HTTP(S): one keep-alive undici Client (or Pool) per origin,
  * one deadline per scrape, size caps, and failures as short sentences.
  *
  * Politeness to thousands of nodes: a single connection per node by default,
@@ -8,10 +8,10 @@
 import { STATUS_CODES } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { rootCertificates } from 'node:tls';
-import { Pool, ProxyAgent, type buildConnector, type Dispatcher } from 'undici';
+import { Client, Pool, ProxyAgent, type buildConnector, type Dispatcher } from 'undici';
 import type { Target } from '../targets/target.js';
 import { VERSION } from '../version.js';
-import { discard, firstValue, readBody } from './read-body.js';
+import { decodeText, discard, firstValue, readBodyBytes } from './read-body.js';
 import { ScrapeError, describeError, formatSeconds } from './scrape-error.js';
 import type { ScrapeFailure, ScrapeResult } from './types.js';
 
@@ -54,8 +54,14 @@ const KEEP_ALIVE_MS = 60_000;
 // the server closed just as we reused it.
 const STALE_SOCKET_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
 
+/**
+ * A Client for one connection per origin (the default), a Pool for more: a Pool of one would cost
+ * a 2,048-slot request queue (16 KB) per target, 16 MB for 1,000 nodes.
+ */
+type OriginDispatcher = Client | Pool | ProxyAgent;
+
 interface OriginPool {
-  readonly pool: Pool | ProxyAgent;
+  readonly pool: OriginDispatcher;
   /** Ids of the targets scraped through this pool; it closes when none is left. */
   readonly users: Set<string>;
 }
@@ -112,18 +118,21 @@ export class Scraper {
         const reason = STATUS_CODES[response.statusCode] ?? '';
         throw new ScrapeError(`HTTP ${response.statusCode} ${reason}`.trim(), response.statusCode);
       }
-      const body = await readBody(response.body, response.headers, this.maxBodyBytes);
+      const { bytes, wireBytes } = await readBodyBytes(response.body, response.headers, this.maxBodyBytes);
       return {
         ok: true,
         target,
-        body: body.text,
+        get body() {
+          return decodeText(bytes);
+        },
         contentType: firstValue(response.headers['content-type']),
-        wireBytes: body.wireBytes,
-        bodyBytes: body.bodyBytes,
+        wireBytes,
+        bodyBytes: bytes.length,
         startedAtMs,
         durationMs: performance.now() - t0,
       };
     } catch (err) {
+      this.replaceWedgedClient(target, err);
       if (err instanceof ScrapeError) return failure(err.message, err.status);
       if (deadline.timedOut) return failure(`timed out after ${formatSeconds(this.timeoutMs)}`);
       if (deadline.cancelled) return failure('scrape cancelled');
@@ -199,14 +208,16 @@ export class Scraper {
     return headers;
   }
 
-  private poolFor(target: Target): Pool | ProxyAgent {
+  private poolFor(target: Target): OriginDispatcher {
     const key = poolKey(target);
     let entry = this.pools.get(key);
     if (entry === undefined) {
       const tls = target.scrape?.tls;
       const options = tls === undefined ? this.poolOptions : { ...this.poolOptions, connect: connectOptions(this.timeoutMs, tls.options) };
       const pool = this.proxy === undefined
-        ? new Pool(target.url.origin, options)
+        ? options.connections === 1
+          ? new Client(target.url.origin, options)
+          : new Pool(target.url.origin, options)
         : new ProxyAgent({ ...options, uri: this.proxy, requestTls: options.connect });
       entry = { pool, users: new Set() };
       this.pools.set(key, entry);
@@ -215,9 +226,23 @@ export class Scraper {
     return entry.pool;
   }
 
-  private closePool(pool: Pool | ProxyAgent): void {
+  /**
+   * undici 7's Client stays busy for good after a certificate not valid for the host name (the
+   * failed request is left counted as running): later scrapes would wait out their deadline
+   * instead of failing at once, and close() would never settle. Its origin gets a fresh one.
+   */
+  private replaceWedgedClient(target: Target, err: unknown): void {
+    if ((err as { code?: unknown } | null)?.code !== 'ERR_TLS_CERT_ALTNAME_INVALID') return;
+    const key = poolKey(target);
+    const entry = this.pools.get(key);
+    if (!(entry?.pool instanceof Client)) return;
+    this.pools.delete(key);
+    this.closePool(entry.pool, 'destroy');
+  }
+
+  private closePool(pool: OriginDispatcher, how: 'close' | 'destroy' = 'close'): void {
     // Closing can only fail if the pool is already closed or destroyed, which is the goal anyway.
-    const done = pool.close().catch(() => undefined);
+    const done = (how === 'close' ? pool.close() : pool.destroy()).catch(() => undefined);
     this.closing.add(done);
     void done.then(() => this.closing.delete(done));
   }

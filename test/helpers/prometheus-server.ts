@@ -8,6 +8,8 @@ export const PROMETHEUS = '/usr/bin/prometheus';
 
 export interface RunningPrometheus {
   readonly url: string;
+  /** The server's process, for benchmarks that read its CPU and memory from /proc. */
+  readonly pid: number;
   /** A scratch directory of this server's, for files its configuration names (token files). */
   readonly dir: string;
   /** GET /api/v1/query; the result vector, or [] while the query gives nothing. */
@@ -48,7 +50,7 @@ export async function startPrometheus(config: (dir: string) => string): Promise<
     try {
       const res = await fetch(`${url}/-/ready`);
       await res.arrayBuffer();
-      if (res.ok) return { url, dir, query, stop };
+      if (res.ok && child.pid !== undefined) return { url, pid: child.pid, dir, query, stop };
     } catch {
       // not listening yet
     }

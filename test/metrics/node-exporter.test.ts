@@ -112,6 +112,22 @@ describe('NodeExporterDeriver', () => {
     expect(d.update(disk(1000, 3000), 1000).figures.disk).toEqual({ readBytesPerSecond: 4000, writtenBytesPerSecond: 1000 });
     const gone = d.update([s('node_disk_read_bytes_total', 2000, { device: 'sda' })], 2000).figures.disk;
     expect(gone).toEqual({ readBytesPerSecond: 1000, writtenBytesPerSecond: 0 });
+    // nvme0n1 and sda's written bytes come back: their old readings were dropped, so no rate yet.
+    expect(d.update(disk(3000, 900_000), 3000).figures.disk).toEqual({ readBytesPerSecond: 1000, writtenBytesPerSecond: 0 });
+  });
+
+  it('keeps each family\'s counters apart when devices share a name', () => {
+    const d = new NodeExporterDeriver('h');
+    const readings = (k: number) => [
+      s('node_network_receive_bytes_total', 100 * k, { device: 'x0' }),
+      s('node_network_transmit_bytes_total', 200 * k, { device: 'x0' }),
+      s('node_disk_read_bytes_total', 300 * k, { device: 'x0' }),
+      s('node_disk_written_bytes_total', 400 * k, { device: 'x0' }),
+    ];
+    d.update(readings(1), 0);
+    const { network, disk } = d.update(readings(2), 1000).figures;
+    expect(network).toEqual({ receiveBytesPerSecond: 100, transmitBytesPerSecond: 200 });
+    expect(disk).toEqual({ readBytesPerSecond: 300, writtenBytesPerSecond: 400 });
   });
 
   it('classifies virtual interfaces', () => {

@@ -76,6 +76,40 @@ describe('Scraper: successful scrapes', () => {
     expect(result.wireBytes).toBeLessThan(result.bodyBytes);
   });
 
+  it('decodes the text where it is read, not when the scrape ends (see ScrapeSuccess.body)', async () => {
+    const server = await serve(startHttp((_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip' });
+      res.end(gzipSync(METRICS));
+    }));
+    const result = expectOk(await newScraper().scrape(targetFor(server.url)));
+    expect(Object.getOwnPropertyDescriptor(result, 'body')?.get).toBeTypeOf('function');
+    expect(result.body).toBe(METRICS);
+    expect(result.body).toBe(METRICS);
+  });
+
+  it('inflates several gzip members in a row, past what the last trailer announces', async () => {
+    const big = METRICS.repeat(1000);
+    // The output buffer is sized from the last member's trailer: here a few bytes for ~40 KB.
+    const body = Buffer.concat([gzipSync(big), gzipSync('up 2\n')]);
+    const server = await serve(startHttp((_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip' });
+      res.end(body);
+    }));
+    const result = expectOk(await newScraper().scrape(targetFor(server.url)));
+    expect(result.body).toBe(`${big}up 2\n`);
+  });
+
+  it('fails on a gzip trailer announcing more than the body holds, without passing the cap', async () => {
+    const lying = gzipSync(METRICS);
+    lying.writeUInt32LE(0xffffffff, lying.length - 4);
+    const server = await serve(startHttp((_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip' });
+      res.end(lying);
+    }));
+    const result = await newScraper({ maxBodyBytes: MiB }).scrape(targetFor(server.url));
+    expect(expectError(result)).toBe('invalid gzip body');
+  });
+
   it('decodes invalid UTF-8 without failing', async () => {
     const server = await serve(startHttp((_req, res) => {
       res.end(Buffer.from([0x61, 0xff, 0x62]));
@@ -298,6 +332,17 @@ describe('Scraper: TLS', () => {
     const server = await answer();
     const result = await newScraper({ tls: { insecure: true } }).scrape(targetFor(server.url));
     expect(expectOk(result).body).toBe(METRICS);
+  });
+
+  it('keeps failing at once on a certificate for another name, and still closes', async () => {
+    const server = await answer();
+    const scraper = newScraper({ timeoutMs: 3_000, tls: { ca: cert.cert, caOnly: true, servername: 'elsewhere.example' } });
+    for (let i = 0; i < 3; i++) {
+      const result = await scraper.scrape(targetFor(server.url));
+      expect(expectError(result)).toMatch(/not valid for this host name/);
+      expect(result.durationMs).toBeLessThan(2_000);
+    }
+    await scraper.close();
   });
 });
 
