@@ -4,6 +4,8 @@
  */
 import { benchParser, printParserBench } from './parser.bench.js';
 import { benchUiFrame } from './ui-frame.bench.js';
+import { benchScale, printScale } from './scale.bench.js';
+import { benchSoak, printSoak } from './scale/soak.js';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -14,6 +16,15 @@ async function main(): Promise<void> {
   if (!only || only === 'ui') {
     console.log('\n== ui: one frame of the node table (target < 16 ms)');
     for (const r of await benchUiFrame()) console.log(`${String(r.nodes).padStart(5)} ${r.kube ? 'kubernetes nodes' : 'nodes'}, terminal ${r.terminal.padEnd(7)} ${r.msPerFrame.toFixed(2)} ms/frame (CPU)`);
+  }
+  if (!only || only === 'scale') {
+    console.log('\n== scale: cluster-top (headless pipeline, own process) and Prometheus 2.42 on the same simulated nodes (about 7 minutes)');
+    printScale(await benchScale((line) => console.log(line)));
+  }
+  // Ten minutes: only when asked for by name.
+  if (only === 'scale-soak') {
+    console.log('== scale-soak: the UI on 1,000 nodes every 1 s for 10 minutes, RSS every 10 s');
+    printSoak(await benchSoak());
   }
 }
 
