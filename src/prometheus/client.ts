@@ -7,11 +7,11 @@
  * some queries too long to be comfortable in a URL.
  */
 import { STATUS_CODES } from 'node:http';
-import { rootCertificates } from 'node:tls';
 import { Pool, type Dispatcher } from 'undici';
 import { VERSION } from '../version.js';
 import { readBody } from '../scrape/read-body.js';
 import { ScrapeError, describeError, formatSeconds } from '../scrape/scrape-error.js';
+import { connectOptions } from '../scrape/scraper.js';
 import { apiError, decodeMatrix, decodeVector, PrometheusApiError, type Decoded, type InstantSample, type RangeSeries } from './decode.js';
 
 export interface PrometheusAuth {
@@ -60,17 +60,12 @@ export class PrometheusClient {
   private closed = false;
 
   constructor(options: PrometheusClientOptions) {
-    const { insecure = false, ca } = options.tls ?? {};
     this.pool = new Pool(options.baseUrl.origin, {
       connections: MAX_QUERIES_IN_FLIGHT,
       keepAliveTimeout: KEEP_ALIVE_MS,
       headersTimeout: 0,
       bodyTimeout: 0,
-      connect: {
-        timeout: options.timeoutMs,
-        rejectUnauthorized: !insecure,
-        ...(ca === undefined ? {} : { ca: [...rootCertificates, ca] }),
-      },
+      connect: connectOptions(options.timeoutMs, options.tls),
     });
     this.prefix = options.baseUrl.pathname.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs;

@@ -254,7 +254,8 @@ function poolKey(target: Target): string {
   return tls === undefined ? target.url.origin : `${target.url.origin} ${tls.name}`;
 }
 
-function connectOptions(timeoutMs: number, tls: ScraperOptions['tls']): buildConnector.BuildOptions {
+/** How a connection is made and its certificate checked: shared with the Prometheus client. */
+export function connectOptions(timeoutMs: number, tls: ScraperOptions['tls']): buildConnector.BuildOptions {
   const { insecure = false, ca, caOnly = false, cert, key, servername } = tls ?? {};
   return {
     timeout: timeoutMs,
