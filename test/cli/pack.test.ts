@@ -7,14 +7,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** `npx cluster-top` must work from the published package, not only from this checkout. */
+/**
+ * `npx cluster-top` must work from the published package, not only from this checkout. The pack
+ * skips `prepare`: `npm test` has just built dist/, and a rebuild here would rewrite files that
+ * other test files are importing at the same moment.
+ */
 describe('the packed package', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ct-pack-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('installs from the tarball and runs --version and --help through npx', () => {
     const quiet = { encoding: 'utf8' as const, stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'] };
-    const packed = execFileSync('npm', ['pack', '--pack-destination', dir, '--json'], { ...quiet, cwd: ROOT });
+    const packed = execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', dir, '--json'], { ...quiet, cwd: ROOT });
     const [{ filename }] = JSON.parse(packed) as [{ filename: string }];
     const app = join(dir, 'app');
     execFileSync('mkdir', ['-p', app]);
