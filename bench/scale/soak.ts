@@ -53,7 +53,7 @@ export function printSoak({ samples, run }: SoakResult): void {
   const tail = samples.filter((s) => s.atMs >= end - VERDICT_SPAN_MS);
   const slope = slopePerMinute(tail.map((s) => [(s.atMs - t0) / 60_000, s.rssBytes / 2 ** 20]));
   const verdict = Math.abs(slope) <= FLAT_MB_PER_MIN ? 'flat (no growth with running time)' : 'GROWS with running time';
-  console.log(`last ${VERDICT_SPAN_MS / 60_000} min: ${slope >= 0 ? '+' : ''}${slope.toFixed(2)} MB/min -> ${verdict}; peak RSS ${(run.peakRssBytes / 2 ** 20).toFixed(0)} MB; CPU over the run ${run.cpuPerSecond.toFixed(3)} s/s; others CPU ${run.othersCpuPerSecond.toFixed(2)}`);
+  console.log(`last ${VERDICT_SPAN_MS / 60_000} min: ${slope >= 0 ? '+' : ''}${slope.toFixed(2)} MB/min -> ${verdict}; peak RSS ${(run.peakRssBytes / 2 ** 20).toFixed(0)} MB; CPU over the run ${run.cpuPerSecond.toFixed(3)} s/s (the simulator ${run.simulatorCpuPerSecond.toFixed(2)}, other processes ${run.othersCpuPerSecond.toFixed(2)})`);
 }
 
 /** Least-squares slope of y over x. */

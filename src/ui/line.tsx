@@ -1,5 +1,5 @@
-import { Text } from 'ink';
-import { lineText, type LineSpec, type Segment, type Tone } from './segments.js';
+import { Transform, useStdout } from 'ink';
+import { fitLine, lineText, lineWidth, type LineSpec, type Segment, type Tone } from './segments.js';
 
 const FG: Readonly<Record<Tone, number>> = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, gray: 90 };
 
@@ -53,11 +53,21 @@ interface LineProps {
   readonly color: boolean;
 }
 
-/** One screen line; the segments are already fitted to the width, truncate is the safety net. */
+/**
+ * One screen line; the segments are already fitted to the width. ink lays out a blank as wide as
+ * the line, and the line takes its place when the frame is written (a Transform runs after the
+ * layout): ink 6 keeps the size of every text it ever laid out in a Map it never empties
+ * (measure-text.js; ink issue #986), and a live table makes new lines every frame, 1.7 MB a
+ * minute at 1,000 nodes. Blanks repeat. The blank also keeps an empty line in the frame. Every
+ * line is a row of the app's full-width column, so a line too long (the safety net) is cut to
+ * the terminal's width here: ink would wrap the blank, not cut it.
+ */
 export function Line({ segments, color }: LineProps) {
-  const text = renderLine(segments, color);
-  // An empty Text renders as no line at all; a blank keeps the frame's line count exact.
-  return <Text wrap="truncate">{text === '' ? ' ' : text}</Text>;
+  const { stdout } = useStdout();
+  const full = lineWidth(segments);
+  const width = Math.max(1, Math.min(full, stdout.columns > 0 ? stdout.columns : full));
+  const text = renderLine(width < full ? fitLine(segments, width) : segments, color);
+  return <Transform transform={() => text}>{' '.repeat(width)}</Transform>;
 }
 
 interface LinesProps {
