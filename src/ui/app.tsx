@@ -5,7 +5,7 @@ import { chooseColumns } from './columns.js';
 import { frozenFrame, liveFrame, summarizeScrapes, type FrameData, type ViewNode } from './frame-data.js';
 import { groupChoices, groupNodes, isGroupRow } from './groups.js';
 import { hintLine, type HintMode } from './help.js';
-import { useScrollOffset, useStoreVersion, useTerminalSize, useTicker } from './hooks.js';
+import { useFrameClock, useScrollOffset, useTerminalSize } from './hooks.js';
 import { hasKube } from './kube-model.js';
 import { frameLayout } from './layout.js';
 import { Line } from './line.js';
@@ -36,21 +36,22 @@ export interface AppProps {
   readonly onSeek?: (deltaMs: number) => void;
   /** Alerts to show in the panel, the header and on the rows. */
   readonly alerts?: AlertList;
+  /** How often a frame is drawn (new data, the clock); default a second. */
+  readonly frameMs?: number;
 }
 
 const SEEK_MS = 60_000;
 
-/** Four redraws a second at most: enough for a monitor, and 5,000 nodes never redraw per node. */
-const MAX_FPS = 4;
+/** A frame a second, as btop draws: figures are per interval, and a calm screen reads best. */
+const FRAME_MS = 1000;
 
-export function App({ store, intervalMs, onIntervalChange, onQuit, color = true, now = Date.now, notice: noticeOf, onPause, onSeek, alerts: alertSource }: AppProps) {
+export function App({ store, intervalMs, onIntervalChange, onQuit, color = true, now = Date.now, notice: noticeOf, onPause, onSeek, alerts: alertSource, frameMs = FRAME_MS }: AppProps) {
   const notice = noticeOf?.();
   const { columns: width, rows: height } = useTerminalSize();
   const [ui, setUi] = useState<UiState>(INITIAL_UI);
   const [frozen, setFrozen] = useState<FrameData | null>(null);
   const paused = frozen !== null;
-  const version = useStoreVersion(store, MAX_FPS, !paused);
-  useTicker(1000, !paused);
+  const version = useFrameClock(store, frameMs, !paused);
 
   const frame = frozen ?? liveFrame(store, now());
   const layout = frameLayout(height);
