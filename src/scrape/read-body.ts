@@ -18,7 +18,7 @@ export interface DecodedBody {
   readonly bodyBytes: number;
 }
 
-export interface BodyBytes {
+interface BodyBytes {
   /** The body after gzip, not decoded. */
   readonly bytes: Buffer;
   readonly wireBytes: number;
@@ -38,8 +38,7 @@ export function decodeText(bytes: Uint8Array): string {
   return utf8.decode(bytes);
 }
 
-/** readBody without the decoding, for a caller that decodes later (see ScrapeSuccess.body). */
-export async function readBodyBytes(body: Body, headers: Headers, maxBytes: number): Promise<BodyBytes> {
+async function readBodyBytes(body: Body, headers: Headers, maxBytes: number): Promise<BodyBytes> {
   const gzipped = isGzip(headers['content-encoding']);
   if (gzipped === undefined) {
     await discard(body);
@@ -89,7 +88,7 @@ async function readCapped(body: Body, maxBytes: number): Promise<Buffer> {
  * stream machinery, and the chunks joined at the end), and the parser that follows blocks the
  * event loop longer than inflating does anyway.
  */
-function inflateCapped(wire: Buffer, maxBytes: number): Buffer {
+export function inflateCapped(wire: Buffer, maxBytes: number): Buffer {
   try {
     return gunzipSync(wire, { maxOutputLength: maxBytes, chunkSize: outputChunkSize(wire, maxBytes) });
   } catch (err) {
@@ -112,7 +111,10 @@ function outputChunkSize(wire: Buffer, maxBytes: number): number {
 }
 
 /** true for gzip, false for identity (or none), undefined for anything we cannot decode. */
-function isGzip(header: string | string[] | undefined): boolean | undefined {
+export function isGzip(header: string | string[] | undefined): boolean | undefined {
+  // What nearly every exporter sends, decided without splitting.
+  if (header === 'gzip') return true;
+  if (header === undefined) return false;
   const codings = (Array.isArray(header) ? header.join(',') : (header ?? ''))
     .split(',')
     .map((coding) => coding.trim().toLowerCase())
@@ -122,6 +124,6 @@ function isGzip(header: string | string[] | undefined): boolean | undefined {
   return undefined;
 }
 
-function tooLarge(maxBytes: number): ScrapeError {
+export function tooLarge(maxBytes: number): ScrapeError {
   return new ScrapeError(`response larger than ${formatBytes(maxBytes)}`);
 }

@@ -5,13 +5,13 @@
  * Politeness to thousands of nodes: a single connection per node by default,
  * reused between scrapes (no TLS handshake every interval), gzip asked for.
  */
-import { STATUS_CODES } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { rootCertificates } from 'node:tls';
 import { Client, Pool, ProxyAgent, type buildConnector, type Dispatcher } from 'undici';
 import type { Target } from '../targets/target.js';
 import { VERSION } from '../version.js';
-import { decodeText, discard, firstValue, readBodyBytes } from './read-body.js';
+import { BodyFetch, type FetchedBody } from './fetch-body.js';
+import { decodeText, firstValue, inflateCapped, isGzip } from './read-body.js';
 import { ScrapeError, describeError, formatSeconds } from './scrape-error.js';
 import type { ScrapeFailure, ScrapeResult } from './types.js';
 
@@ -112,21 +112,16 @@ export class Scraper {
 
     const deadline = new Deadline(this.timeoutMs, signal);
     try {
-      const response = await this.request(target, deadline.signal);
-      if (response.statusCode !== 200) {
-        await discard(response.body);
-        const reason = STATUS_CODES[response.statusCode] ?? '';
-        throw new ScrapeError(`HTTP ${response.statusCode} ${reason}`.trim(), response.statusCode);
-      }
-      const { bytes, wireBytes } = await readBodyBytes(response.body, response.headers, this.maxBodyBytes);
+      const { headers, wire } = await this.request(target, deadline);
+      const bytes = isGzip(headers['content-encoding']) ? inflateCapped(wire, this.maxBodyBytes) : wire;
       return {
         ok: true,
         target,
         get body() {
           return decodeText(bytes);
         },
-        contentType: firstValue(response.headers['content-type']),
-        wireBytes,
+        contentType: firstValue(headers['content-type']),
+        wireBytes: wire.length,
         bodyBytes: bytes.length,
         startedAtMs,
         durationMs: performance.now() - t0,
@@ -161,28 +156,35 @@ export class Scraper {
     await Promise.all(this.closing);
   }
 
-  private async request(target: Target, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+  private async request(target: Target, deadline: Deadline): Promise<FetchedBody> {
     const url = target.url;
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new ScrapeError('unsupported URL scheme (use http or https)');
     }
-    const options: Dispatcher.RequestOptions = {
+    const options: Dispatcher.DispatchOptions = {
       // The path alone: the origin is the pool's, and credentials travel only in Authorization.
       path: `${url.pathname}${url.search}`,
       // What a proxy connects to; a pool has its own origin and ignores it.
       origin: url.origin,
       method: 'GET',
       headers: await this.headersFor(target),
-      signal,
     };
     const pool = this.poolFor(target);
+    const first = this.dispatch(pool, options, deadline);
     try {
-      return await pool.request(options);
+      return await first.done;
     } catch (err) {
       // GET is idempotent, so like Go's net/http we retry once on a fresh connection.
-      if (signal.aborted || !isStaleSocket(err)) throw err;
-      return await pool.request(options);
+      if (deadline.over || first.responded || !isStaleSocket(err)) throw err;
+      return await this.dispatch(pool, options, deadline).done;
     }
+  }
+
+  private dispatch(pool: OriginDispatcher, options: Dispatcher.DispatchOptions, deadline: Deadline): BodyFetch {
+    const fetch = new BodyFetch(this.maxBodyBytes, (coding) => isGzip(coding) !== undefined);
+    deadline.watch(fetch);
+    pool.dispatch(options, fetch);
+    return fetch;
   }
 
   private async headersFor(target: Target): Promise<RequestHeaders> {
@@ -268,14 +270,17 @@ export function connectOptions(timeoutMs: number, tls: ScraperOptions['tls']): b
   };
 }
 
-/** One timer for the whole scrape, plus the caller's signal, behind one AbortSignal. */
+/**
+ * One timer for the whole scrape, and the caller's signal: either ends the request under way.
+ * No AbortController of our own: undici's controller, reached through the BodyFetch, is enough.
+ */
 class Deadline {
-  private readonly controller = new AbortController();
   private readonly timer: ReturnType<typeof setTimeout>;
   private readonly outer: AbortSignal | undefined;
+  private current: BodyFetch | undefined;
   private readonly onOuterAbort = (): void => {
     this.cancelled = true;
-    this.controller.abort();
+    this.current?.abort(new ScrapeError('scrape cancelled'));
   };
   timedOut = false;
   cancelled = false;
@@ -283,14 +288,21 @@ class Deadline {
   constructor(timeoutMs: number, outer: AbortSignal | undefined) {
     this.timer = setTimeout(() => {
       this.timedOut = true;
-      this.controller.abort();
+      this.current?.abort(new Error('deadline'));
     }, timeoutMs);
     this.outer = outer;
     outer?.addEventListener('abort', this.onOuterAbort, { once: true });
   }
 
-  get signal(): AbortSignal {
-    return this.controller.signal;
+  get over(): boolean {
+    return this.timedOut || this.cancelled;
+  }
+
+  /** The request the deadline now ends; one that comes after the end is ended at once. */
+  watch(fetch: BodyFetch): void {
+    this.current = fetch;
+    if (this.timedOut) fetch.abort(new Error('deadline'));
+    else if (this.cancelled) fetch.abort(new ScrapeError('scrape cancelled'));
   }
 
   dispose(): void {

@@ -219,6 +219,28 @@ describe('Scraper: failures', () => {
     expect(expectError(result)).toBe('HTTP 500 Internal Server Error');
   });
 
+  it('reads a short error page to its end to keep the connection, and drops one too long to read', async () => {
+    const sockets = new Set<unknown>();
+    let errorPage = 'boom';
+    const server = await serve(startHttp((req, res) => {
+      sockets.add(req.socket);
+      if (req.url === '/fail') {
+        res.writeHead(503);
+        res.end(errorPage);
+      } else {
+        res.end(METRICS);
+      }
+    }));
+    const scraper = newScraper();
+    expect(expectError(await scraper.scrape(targetFor(`${server.url}/fail`)))).toBe('HTTP 503 Service Unavailable');
+    expect(expectOk(await scraper.scrape(targetFor(`${server.url}/metrics`))).body).toBe(METRICS);
+    expect(sockets.size).toBe(1);
+    errorPage = 'x'.repeat(1024 * 1024);
+    expect(expectError(await scraper.scrape(targetFor(`${server.url}/fail`)))).toBe('HTTP 503 Service Unavailable');
+    expect(expectOk(await scraper.scrape(targetFor(`${server.url}/metrics`))).body).toBe(METRICS);
+    expect(sockets.size).toBe(2);
+  });
+
   it('rejects a body declared larger than the cap', async () => {
     const server = await serve(startHttp((_req, res) => {
       res.end(Buffer.alloc(2 * MiB, 'a'));
