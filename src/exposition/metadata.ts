@@ -18,7 +18,7 @@ const OPENMETRICS_TYPES: readonly MetricType[] = [
  * Family names of the TYPE lines of earlier payloads, by position. Exporters of one version write
  * the same ones scrape after scrape and node after node: confirming a guess is one slice
  * comparison instead of reading the name, and the guessed string's hash is already computed, so
- * the types Map takes it at a fraction of the cost of a fresh string.
+ * the types Map and the filter's Set take it at a fraction of the cost of a fresh string.
  */
 const typeNameGuesses: string[] = [];
 const MAX_TYPE_NAME_GUESSES = 4096;
@@ -135,25 +135,30 @@ export class MetadataReader extends Cursor {
     const start = this.pos;
     let p = start;
     for (let c = text.charCodeAt(p); c > SPACE && c !== 127; c = text.charCodeAt(++p));
-    const n = p - start;
-    const first = text.charCodeAt(start);
-    let type: MetricType | undefined;
-    for (const candidate of this.openMetrics ? OPENMETRICS_TYPES : PROMETHEUS_TYPES) {
-      if (candidate.length === n && candidate.charCodeAt(0) === first && text.slice(start, p) === candidate) {
-        type = candidate;
-        break;
-      }
-    }
-    if (type === undefined) this.badToken(start, n === 0 ? 'expected a metric type' : 'invalid metric type');
-    this.types.set(name, type);
+    const type = typeAt(text, start, p - start, this.openMetrics ? OPENMETRICS_TYPES : PROMETHEUS_TYPES);
+    if (type === undefined) this.badToken(start, p === start ? 'expected a metric type' : 'invalid metric type');
+    const kept = this.kept === undefined || this.kept.has(name);
+    // A family the filter drops is never read: its type would be a Map entry for nothing.
+    if (kept) this.types.set(name, type);
     // A quoted name may hold characters a bare sample name cannot, so only a bare one may serve as
     // the guess for the next sample line's name.
     if (text.charCodeAt(nameStart) !== QUOTE) {
       this.lastName = name;
-      this.lastKept = this.kept === undefined || this.kept.has(name);
+      this.lastKept = kept;
     }
     this.pos = p;
     this.skipBlanks();
     this.endLine('unexpected text after metric type');
   }
+}
+
+/** The type spelled by the `n` characters at `start`, compared in place rather than sliced out. */
+function typeAt(text: string, start: number, n: number, types: readonly MetricType[]): MetricType | undefined {
+  for (const candidate of types) {
+    if (candidate.length !== n) continue;
+    let i = 0;
+    while (i < n && text.charCodeAt(start + i) === candidate.charCodeAt(i)) i++;
+    if (i === n) return candidate;
+  }
+  return undefined;
 }

@@ -119,7 +119,8 @@ class Parser extends MetadataReader {
     let p = start + name.length;
     let c = text.charCodeAt(p);
     // Most lines repeat the previous name: one slice comparison (whose cost hardly depends on the
-    // length) confirms it without reading the name character by character.
+    // length) confirms it without reading the name character by character. A charCodeAt loop
+    // would spare the slice's allocation, but parsed at 0.8x the speed (npm run bench -- parser).
     if (!((c === BRACE_OPEN || c === SPACE || c === TAB) && text.slice(start, p) === name)) {
       if (!(first < 128 && (CHAR_CLASS[first] as number) & NAME_START)) this.unexpected(start, 'invalid metric name');
       p = start + 1;

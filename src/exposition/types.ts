@@ -41,7 +41,7 @@ export interface ParseResult {
   readonly format: ExpositionFormat;
   /** Samples of the kept families, in the order they appear. */
   readonly samples: Sample[];
-  /** TYPE of every family declared in the payload (kept or skipped; it costs one entry each). */
+  /** TYPE of every family declared in the payload, or with `families`, of every kept one. */
   readonly types: Map<string, MetricType>;
   /** Sample lines seen in total, kept or skipped. */
   readonly sampleLines: number;

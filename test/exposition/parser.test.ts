@@ -545,11 +545,12 @@ describe('parseExposition: families filter', () => {
     expect(Object.fromEntries(r.types)).toEqual({ http_request_duration_seconds: 'histogram', foo: 'counter' });
   });
 
-  it('keeps nothing for an empty set but still counts and types', () => {
+  it('keeps nothing for an empty set but still counts the lines and checks the types', () => {
     const r = parseExposition('# TYPE a gauge\na 1\nb{x="y"} 2\n', { families: new Set() });
     expect(r.samples).toEqual([]);
     expect(r.sampleLines).toBe(2);
-    expect([...r.types]).toEqual([['a', 'gauge']]);
+    expect([...r.types]).toEqual([]);
+    expect(() => parseExposition('# TYPE a gauges\na 1\n', { families: new Set() })).toThrow('line 1, column 10: invalid metric type "gauges"');
   });
 
   it.each([
@@ -593,7 +594,9 @@ describe('parseExposition: families filter', () => {
     expect(filtered.samples).toEqual(full.samples.filter((s) => wanted(s.name)));
     expect(filtered.samples.length).toBeGreaterThan(7);
     expect(filtered.sampleLines).toBe(full.sampleLines);
-    expect(filtered.types).toEqual(full.types);
+    expect(filtered.types).toEqual(new Map([...full.types].filter(([name]) => wanted(name))));
+    expect(filtered.types.get('node_cpu_seconds_total')).toBe('counter');
+    expect(filtered.types.get('go_gc_duration_seconds')).toBe('summary');
   });
 });
 
