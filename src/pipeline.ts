@@ -8,6 +8,7 @@ import { ExpositionError, type ParseResult } from './exposition/types.js';
 import { NodeExporterDeriver, type Derived } from './metrics/node-exporter.js';
 import { EMPTY_FIGURES } from './metrics/node-figures.js';
 import { ColumnSet, TargetSeries } from './metrics/target-series.js';
+import { CollectorNarrowing, LEARNING_FAMILIES } from './metrics/collector-narrowing.js';
 import type { UserColumn } from './expr/column.js';
 import { ClusterStore } from './store/cluster-store.js';
 import type { Source } from './source.js';
@@ -38,6 +39,8 @@ export class Pipeline implements Source {
   private readonly health = new HealthBook();
   private readonly derivers = new Map<string, NodeExporterDeriver>();
   private readonly series = new Map<string, TargetSeries>();
+  /** Targets asked for only the node view's collectors (see CollectorNarrowing). */
+  private readonly narrowings = new Map<string, CollectorNarrowing>();
   private readonly columnSet: ColumnSet;
   private readonly now: () => number;
   private readonly maxSamples: number;
@@ -50,7 +53,7 @@ export class Pipeline implements Source {
     this.maxSamples = options.maxSamples ?? DEFAULT_MAX_SAMPLES;
     this.columnSet = new ColumnSet(options.columns ?? []);
     this.store = new ClusterStore(options.historyPoints, this.columnSet.columns.map((c) => c.name));
-    this.scraper = new Scraper(options.scraper);
+    this.scraper = new Scraper({ ...options.scraper, requestPath: (target) => this.narrowings.get(target.id)?.requestPath });
     this.scheduler = new ScrapeScheduler(this.scraper, {
       intervalMs: options.intervalMs,
       concurrency: options.concurrency,
@@ -67,9 +70,17 @@ export class Pipeline implements Source {
       this.store.remove(node.id);
       this.derivers.delete(node.id);
       this.series.delete(node.id);
+      this.narrowings.delete(node.id);
       this.health.delete(node.id);
     }
-    for (const t of targets) this.store.upsert({ id: t.id, name: t.host, target: t.displayUrl, labels: t.labels });
+    for (const t of targets) {
+      this.store.upsert({ id: t.id, name: t.host, target: t.displayUrl, labels: t.labels });
+      // Columns may read any family, of collectors narrowing would leave out; a query of the
+      // target's own (a scrape config's params) is the user's to choose.
+      if (this.columnSet.columns.length === 0 && t.url.search === '' && !this.narrowings.has(t.id)) {
+        this.narrowings.set(t.id, new CollectorNarrowing(t.url.pathname));
+      }
+    }
     this.scheduler.setTargets([...targets]);
   }
 
@@ -115,13 +126,22 @@ export class Pipeline implements Source {
   private handle(result: ScrapeResult): boolean {
     const id = result.target.id;
     if (!this.store.get(id)) return false; // removed while the scrape was in flight
+    const narrowing = this.narrowings.get(id);
     if (!result.ok) {
+      // A narrowed request refused is ours to take back, not the node's failure: the next turn asks for everything.
+      if (narrowing && result.status === 400 && result.requestPath !== undefined) {
+        narrowing.refused();
+        return true;
+      }
       this.markDown(id, result.startedAtMs, result.durationMs, result.error);
       return false;
     }
     let series = this.series.get(id);
     if (!series) this.series.set(id, (series = new TargetSeries(this.columnSet)));
-    let parsed = this.parse(result, series.families);
+    const families = narrowing?.learning && series.families !== undefined ? LEARNING_FAMILIES : series.families;
+    let parsed = this.parse(result, families);
+    // A narrowed payload short of a family: skipped, as if not scraped; the next turn asks for everything.
+    if (typeof parsed !== 'string' && narrowing && !series.isApp && !narrowing.observe(parsed.samples, result.requestPath)) return true;
     let derived: Derived = { name: result.target.host, source: 'app', figures: EMPTY_FIGURES };
     if (typeof parsed !== 'string' && !series.isApp) {
       let deriver = this.derivers.get(id);

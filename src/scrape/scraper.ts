@@ -39,6 +39,11 @@ export interface ScraperOptions {
   readonly connectionsPerOrigin?: number;
   /** A proxy (http, https or socks5) every scrape goes through, as a kubeconfig's proxy-url asks. */
   readonly proxy?: string;
+  /**
+   * Asked before every scrape: a path and query to ask the target's origin for instead of its URL's,
+   * or undefined for the URL's own. The result says which was used (ScrapeResult.requestPath).
+   */
+  readonly requestPath?: (target: Target) => string | undefined;
 }
 
 /** A header sent more than once (Impersonate-Group) has one value per line. */
@@ -73,6 +78,7 @@ export class Scraper {
   private readonly bearerToken: (() => string | undefined) | undefined;
   private readonly extraHeaders: ScraperOptions['headers'];
   private readonly proxy: string | undefined;
+  private readonly requestPathOf: ScraperOptions['requestPath'];
   private readonly poolOptions: Pool.Options & { readonly connect: buildConnector.BuildOptions };
   private readonly pools = new Map<string, OriginPool>();
   private readonly closing = new Set<Promise<void>>();
@@ -85,6 +91,7 @@ export class Scraper {
     this.bearerToken = options.bearerToken;
     this.extraHeaders = options.headers;
     this.proxy = options.proxy;
+    this.requestPathOf = options.requestPath;
     this.poolOptions = {
       connections: options.connectionsPerOrigin ?? 1,
       keepAliveTimeout: KEEP_ALIVE_MS,
@@ -99,11 +106,14 @@ export class Scraper {
   async scrape(target: Target, signal?: AbortSignal): Promise<ScrapeResult> {
     const startedAtMs = Date.now();
     const t0 = performance.now();
+    const requestPath = this.requestPathOf?.(target);
+    const asked = requestPath === undefined ? {} : { requestPath };
     const failure = (error: string, status?: number): ScrapeFailure => ({
       ok: false,
       target,
       error,
       ...(status === undefined ? {} : { status }),
+      ...asked,
       startedAtMs,
       durationMs: performance.now() - t0,
     });
@@ -112,7 +122,7 @@ export class Scraper {
 
     const deadline = new Deadline(this.timeoutMs, signal);
     try {
-      const { headers, wire } = await this.request(target, deadline);
+      const { headers, wire } = await this.request(target, requestPath, deadline);
       const bytes = isGzip(headers['content-encoding']) ? inflateCapped(wire, this.maxBodyBytes) : wire;
       return {
         ok: true,
@@ -123,6 +133,7 @@ export class Scraper {
         contentType: firstValue(headers['content-type']),
         wireBytes: wire.length,
         bodyBytes: bytes.length,
+        ...asked,
         startedAtMs,
         durationMs: performance.now() - t0,
       };
@@ -156,14 +167,14 @@ export class Scraper {
     await Promise.all(this.closing);
   }
 
-  private async request(target: Target, deadline: Deadline): Promise<FetchedBody> {
+  private async request(target: Target, requestPath: string | undefined, deadline: Deadline): Promise<FetchedBody> {
     const url = target.url;
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new ScrapeError('unsupported URL scheme (use http or https)');
     }
     const options: Dispatcher.DispatchOptions = {
       // The path alone: the origin is the pool's, and credentials travel only in Authorization.
-      path: `${url.pathname}${url.search}`,
+      path: requestPath ?? `${url.pathname}${url.search}`,
       // What a proxy connects to; a pool has its own origin and ignores it.
       origin: url.origin,
       method: 'GET',

@@ -19,6 +19,8 @@ export interface ScrapeSuccess {
   readonly wireBytes: number;
   /** Bytes of the decoded body. */
   readonly bodyBytes: number;
+  /** The path and query asked for, when not the target URL's own (ScraperOptions.requestPath). */
+  readonly requestPath?: string;
   /** Wall-clock time (ms since epoch) when the request was sent: the sample time of untimestamped samples. */
   readonly startedAtMs: number;
   readonly durationMs: number;
@@ -31,6 +33,8 @@ export interface ScrapeFailure {
   readonly error: string;
   /** The HTTP status when the server answered with one other than 200 (403: not allowed). */
   readonly status?: number;
+  /** The path and query asked for, when not the target URL's own (ScraperOptions.requestPath). */
+  readonly requestPath?: string;
   readonly startedAtMs: number;
   readonly durationMs: number;
 }
