@@ -1,21 +1,7 @@
+import { COLLECTORS } from './collectors.js';
 import type { NodeModel } from './node-model.js';
 import type { PayloadBuilder, SampleValue } from './payload-template.js';
 import { hashUnit } from './random.js';
-
-/** node_exporter 1.5's default collectors: name, typical duration in µs, success (1/0). */
-const COLLECTORS = (
-  'arp:36:1 bcache:14:1 bonding:34:0 btrfs:146:1 conntrack:8890:1 cpu:362:1 cpufreq:38:1 diskstats:308:1 dmi:41:1 ' +
-  'edac:10:1 entropy:96:1 fibrechannel:10:0 filefd:53:1 filesystem:115:1 hwmon:210:1 infiniband:63:0 ipvs:10:0 ' +
-  'loadavg:29:1 mdadm:12:0 meminfo:190:1 netclass:2543:1 netdev:355:1 netstat:1098:1 nfs:18:0 nfsd:11:0 nvme:120:1 ' +
-  'os:7239:1 powersupplyclass:37:1 pressure:125:1 rapl:30:0 schedstat:10:0 selinux:80:1 sockstat:82:1 softnet:91:1 ' +
-  'stat:72:1 systemd:75:0 tapestats:8:0 textfile:317:1 thermal_zone:37:1 time:194:1 timex:34:1 udp_queues:1631:1 ' +
-  'uname:6:1 vmstat:162:1 xfs:55:1 zfs:29:0'
-)
-  .split(' ')
-  .map((entry) => {
-    const [name = '', micros = '0', success = '0'] = entry.split(':');
-    return { name, seconds: Number(micros) / 1e6, success: Number(success) };
-  });
 
 /** node_exporter itself starts this long after boot. */
 const START_DELAY_S = 25;
@@ -23,7 +9,8 @@ const GC_EVERY_S = 40;
 /** Allocations not yet freed, so frees trail mallocs by about this many. */
 const LIVE_OBJECTS = 30_000;
 
-export function addExporterFamilies(b: PayloadBuilder, m: NodeModel): void {
+/** `wants(collector)`: whether node_scrape_collector_* carries that collector's samples. */
+export function addExporterFamilies(b: PayloadBuilder, m: NodeModel, wants: (collector: string) => boolean = () => true): void {
   const f = m.frame;
   const seed = m.spec.seed;
   // Per-render noise: the same moment always gives the same value.
@@ -34,7 +21,9 @@ export function addExporterFamilies(b: PayloadBuilder, m: NodeModel): void {
 
   const duration = b.family('node_scrape_collector_duration_seconds', 'gauge', 'node_exporter: Duration of a collector scrape.');
   const success = b.family('node_scrape_collector_success', 'gauge', 'node_exporter: Whether a collector succeeded.');
+  // k counts over all collectors, so a narrowed payload jitters each one as the full payload does.
   COLLECTORS.forEach((c, k) => {
+    if (!wants(c.name)) return;
     const base = c.name === 'cpu' ? (c.seconds * m.cores) / 2 : c.seconds;
     duration.add(() => Math.round(base * (0.7 + 0.6 * jitter(k)) * 1e9) / 1e9, { collector: c.name });
     success.add(c.success, { collector: c.name });

@@ -26,11 +26,22 @@ export interface FamilyHandle {
   addSuffixed(suffix: string, value: SampleValue, labels?: Readonly<Record<string, string>>): FamilyHandle;
 }
 
+/** What a left-out family's samples go to: nowhere. */
+const DISCARDED: FamilyHandle = { add: () => DISCARDED, addSuffixed: () => DISCARDED };
+
 export class PayloadBuilder {
   private readonly families = new Map<string, FamilyDef>();
 
+  /**
+   * keep(name) decides, as each family is defined, whether it goes into the template; it may throw
+   * to refuse a family outright. Left-out families cost nothing, so a narrowed payload can be built
+   * by the same code as the full one.
+   */
+  constructor(private keep: (family: string) => boolean = () => true) {}
+
   family(name: string, type: FamilyType, help: string): FamilyHandle {
     if (this.families.has(name)) throw new Error(`family ${name} defined twice`);
+    if (!this.keep(name)) return DISCARDED;
     const samples: SampleDef[] = [];
     this.families.set(name, { header: `# HELP ${name} ${escapeHelp(help)}\n# TYPE ${name} ${type}\n`, samples });
     const handle: FamilyHandle = {
@@ -63,9 +74,10 @@ export class PayloadBuilder {
       }
     }
     texts.push(text);
-    // Getters' closures may hold on to this builder and its handles; emptied, they cost nothing.
+    // Getters' closures may hold on to this builder, its handles and its keep(); emptied, they cost nothing.
     for (const family of this.families.values()) family.samples.length = 0;
     this.families.clear();
+    this.keep = () => true;
     return new PayloadTemplate(texts.map(intern), getters);
   }
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
+import { missingCollector, missingCollectorMessage } from './collectors.js';
 import { hash32, Rng } from './random.js';
 import { SIM_CONTENT_TYPE, SimNode, type SimNodeSpec } from './sim-node.js';
 
@@ -75,7 +76,8 @@ export interface SimCluster {
 
 /**
  * Serves each node as its own node_exporter-like endpoint: GET /metrics (404 elsewhere), gzip when
- * asked, keep-alive. A down node is a port nobody listens on, so connecting is refused, as with a
+ * asked, keep-alive, `collect[]=NAME` narrowing the payload to those collectors (400 for a name that
+ * is none). A down node is a port nobody listens on, so connecting is refused, as with a
  * stopped exporter; with OS-chosen ports that port is found by binding and releasing it after all
  * others are bound, so another process could in principle take it meanwhile. A slow node answers
  * after slowMs.
@@ -133,18 +135,22 @@ function defaultUptimeMs(seed: number): number {
 
 function handler(node: SimNode, slowMs: number, gzip: boolean, now: () => number, pending: Set<NodeJS.Timeout>) {
   return (req: IncomingMessage, res: ServerResponse): void => {
-    const path = (req.url ?? '/').split('?', 1)[0];
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query < 0 ? url : url.slice(0, query);
     if (path !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('404 page not found\n');
       return;
     }
+    // URLSearchParams decodes the key too, so `collect%5B%5D` counts as `collect[]`, as in Go.
+    const collectors = query < 0 ? undefined : new URLSearchParams(url.slice(query + 1)).getAll('collect[]');
     if (slowMs <= 0) {
-      answer(node, gzip, req, res, now());
+      answer(node, collectors, gzip, req, res, now());
       return;
     }
     const timer = setTimeout(() => {
       pending.delete(timer);
-      answer(node, gzip, req, res, now());
+      answer(node, collectors, gzip, req, res, now());
     }, slowMs);
     pending.add(timer);
     res.once('close', () => {
@@ -154,9 +160,15 @@ function handler(node: SimNode, slowMs: number, gzip: boolean, now: () => number
   };
 }
 
-function answer(node: SimNode, gzip: boolean, req: IncomingMessage, res: ServerResponse, nowMs: number): void {
+function answer(node: SimNode, collectors: readonly string[] | undefined, gzip: boolean, req: IncomingMessage, res: ServerResponse, nowMs: number): void {
   if (res.destroyed) return;
-  const body = node.renderBuffer(nowMs);
+  const missing = collectors && missingCollector(collectors);
+  if (missing !== undefined) {
+    // node_exporter writes this unencoded, without a newline, whatever Accept-Encoding says.
+    res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end(missingCollectorMessage(missing));
+    return;
+  }
+  const body = node.renderBuffer(nowMs, collectors);
   const headers: Record<string, string> = { 'content-type': SIM_CONTENT_TYPE };
   if (gzip && acceptsGzip(req.headers['accept-encoding'])) {
     headers['content-encoding'] = 'gzip';

@@ -1,3 +1,4 @@
+import { ALWAYS, collectorOf, collectorSetKey } from './collectors.js';
 import { addExporterFamilies } from './families-exporter.js';
 import { addCpuFamilies, addMemoryFamilies, addSystemFamilies } from './families-host.js';
 import { addNetworkFamilies } from './families-network.js';
@@ -6,6 +7,12 @@ import { NodeModel, type SimNodeSpec } from './node-model.js';
 import { PayloadBuilder, type PayloadTemplate } from './payload-template.js';
 
 export type { SimNodeSpec } from './node-model.js';
+
+/**
+ * Narrowed templates kept per node: a scraper asks for one collector set, rarely a few; more keys
+ * than this means someone varies them, and rebuilding (~1 ms) is cheaper than growing without end.
+ */
+const NARROWED_MAX = 8;
 
 /** What node_exporter sends as Content-Type for its text format. */
 export const SIM_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -17,24 +24,53 @@ export const SIM_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
  * render(nowMs) is a pure function of (spec, whole milliseconds of nowMs): counters only grow as
  * nowMs grows, and renders may be asked for in any order. The template (all static text) is built
  * once here, so a render only evaluates and formats the changing values.
+ *
+ * render(nowMs, collectors) answers node_exporter's `collect[]=NAME…`: only those collectors'
+ * families (plus the exporter's own), from a second template built on first use. Both templates read
+ * the one model frame, so their common samples agree at any moment.
  */
 export class SimNode {
   readonly spec: SimNodeSpec;
   private readonly model: NodeModel;
   private readonly template: PayloadTemplate;
+  /** By collectorSetKey(), oldest first. */
+  private readonly narrowed = new Map<string, PayloadTemplate>();
 
   constructor(spec: SimNodeSpec) {
     this.spec = spec;
     this.model = new NodeModel(spec);
-    const b = new PayloadBuilder();
-    addCpuFamilies(b, this.model);
-    addMemoryFamilies(b, this.model);
-    addSystemFamilies(b, this.model, spec.name);
-    addNetworkFamilies(b, this.model);
-    addDiskFamilies(b, this.model);
-    addFilesystemFamilies(b, this.model);
-    addExporterFamilies(b, this.model);
-    this.template = b.build();
+    this.template = this.build();
+  }
+
+  /** Without `only`, every collector; attribution runs either way, so an unattributed family throws here. */
+  private build(only?: ReadonlySet<string>): PayloadTemplate {
+    const m = this.model;
+    const wants = (collector: string) => only === undefined || only.has(collector);
+    const b = new PayloadBuilder((family) => {
+      const owner = collectorOf(family);
+      return owner === ALWAYS || wants(owner);
+    });
+    addCpuFamilies(b, m);
+    addMemoryFamilies(b, m);
+    addSystemFamilies(b, m, this.spec.name);
+    addNetworkFamilies(b, m);
+    addDiskFamilies(b, m);
+    addFilesystemFamilies(b, m);
+    addExporterFamilies(b, m, wants);
+    return b.build();
+  }
+
+  /** No collectors (undefined or empty) means all, as with no collect[] at all. */
+  private templateFor(collectors: readonly string[] | undefined): PayloadTemplate {
+    if (collectors === undefined || collectors.length === 0) return this.template;
+    const key = collectorSetKey(collectors);
+    let template = this.narrowed.get(key);
+    if (template === undefined) {
+      if (this.narrowed.size >= NARROWED_MAX) this.narrowed.delete(this.narrowed.keys().next().value!);
+      template = this.build(new Set(key.split(',')));
+      this.narrowed.set(key, template);
+    }
+    return template;
   }
 
   get bootTimeMs(): number {
@@ -46,15 +82,21 @@ export class SimNode {
     return this.template.dynamicSamples;
   }
 
-  /** The node's node_exporter payload (Prometheus text 0.0.4) at the moment nowMs. */
-  render(nowMs: number): string {
+  /**
+   * The node's node_exporter payload (Prometheus text 0.0.4) at the moment nowMs, narrowed to the
+   * given collectors' families when any are given; throws a RangeError for a name that is no collector.
+   */
+  render(nowMs: number, collectors?: readonly string[]): string {
+    const template = this.templateFor(collectors);
     this.model.advance(nowMs);
-    return this.template.render();
+    return template.render();
   }
 
   /** render() as UTF-8 bytes, for the wire. */
-  renderBuffer(nowMs: number): Buffer {
+  renderBuffer(nowMs: number, collectors?: readonly string[]): Buffer {
+    const template = this.templateFor(collectors);
+    this.model.advance(nowMs);
     // Encoding as latin1 is a plain copy, about 4× cheaper than UTF-8, and the same bytes for ASCII.
-    return Buffer.from(this.render(nowMs), this.template.ascii ? 'latin1' : 'utf8');
+    return Buffer.from(template.render(), template.ascii ? 'latin1' : 'utf8');
   }
 }

@@ -3,7 +3,10 @@ import { freePort } from '../helpers/node-exporter.js';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExposition } from '../../src/exposition/parser.js';
+import { collectorOf } from '../../src/simulator/collectors.js';
 import { acceptsGzip, makeClusterSpecs, startSimCluster, type SimCluster } from '../../src/simulator/sim-cluster.js';
+import { SimNode } from '../../src/simulator/sim-node.js';
+import { familyNames } from './families.js';
 
 interface RawResponse {
   readonly status: number;
@@ -121,6 +124,45 @@ describe('startSimCluster', () => {
     expect((await get(url.replace('/metrics', '/metricsx'))).status).toBe(404);
   });
 
+  it('answers collect[] with those collectors only, the key URL-encoded or not, gzipped alike', async () => {
+    const url = healthy()[1]!;
+    const i = cluster.urls.indexOf(url);
+    const node = new SimNode(cluster.specs[i]!);
+    const res = await get(`${url}?collect[]=cpu&collect[]=meminfo`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const text = res.body.toString();
+    expect(text).toBe(node.render(NOW, ['cpu', 'meminfo']));
+    expect(new Set(familyNames(text).map(collectorOf))).toEqual(new Set(['*', 'cpu', 'meminfo']));
+    const scraped = parseExposition(text).samples.filter((s) => s.name === 'node_scrape_collector_success');
+    expect(scraped.map((s) => s.labels.collector)).toEqual(['cpu', 'meminfo']);
+    expect((await get(`${url}?collect%5B%5D=meminfo&collect%5b%5d=cpu`)).body.toString()).toBe(text);
+    const zipped = await get(`${url}?collect[]=meminfo&collect[]=cpu`, { 'accept-encoding': 'gzip' });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(zipped.body).toString()).toBe(text);
+  });
+
+  it('answers without collect[] the full payload, byte for byte', async () => {
+    const url = healthy()[2]!;
+    const full = new SimNode(cluster.specs[cluster.urls.indexOf(url)]!).renderBuffer(NOW);
+    for (const suffix of ['', '?', '?collect=cpu&x[]=1']) expect((await get(url + suffix)).body.equals(full), suffix).toBe(true);
+  });
+
+  it('answers 400 for a name that is no collector, as node_exporter words it', async () => {
+    const url = healthy()[0]!;
+    for (const [query, name] of [
+      ['collect[]=cpu&collect[]=bogus&collect[]=worse', 'bogus'],
+      ['collect%5B%5D=ntp', 'ntp'],
+      ['collect[]=', ''],
+    ]) {
+      const res = await get(`${url}?${query}`, { 'accept-encoding': 'gzip' });
+      expect(res.status, query).toBe(400);
+      expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
+      expect(res.headers['content-encoding']).toBeUndefined();
+      expect(res.body.toString()).toBe(`Couldn't create filtered metrics handler: couldn't create collector: missing collector: ${name}`);
+    }
+  });
+
   it('refuses connections to the down node', async () => {
     const err = await fetch(cluster.urls[down]!).then(
       () => undefined,
@@ -156,7 +198,8 @@ describe('startSimCluster', () => {
     await new Promise((r) => setTimeout(r, 100));
     await cluster2.close();
     expect(await pending).toBe('failed');
-    for (const url of cluster2.urls) {
+    // The down node's basePort + i was never bound here, so another process may well listen on it.
+    for (const url of cluster2.urls.filter((_, i) => !cluster2.specs[i]!.down)) {
       const err = await fetch(url).then(
         () => undefined,
         (e: unknown) => e,
