@@ -3,7 +3,7 @@ import { ALWAYS, COLLECTORS, collectorOf } from '../../src/simulator/collectors.
 import { startSimCluster, type SimCluster } from '../../src/simulator/sim-cluster.js';
 import { NODE_EXPORTER, startNodeExporter, type RunningExporter } from '../helpers/node-exporter.js';
 import { requireBinary } from '../helpers/real-binary.js';
-import { familyNames } from './families.js';
+import { familyNames } from './sim-fixtures.js';
 
 interface Answer {
   readonly status: number;

@@ -1,28 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseExposition } from '../../src/exposition/parser.js';
-import type { Sample } from '../../src/exposition/types.js';
 import { ALWAYS, COLLECTORS, collectorOf, collectorSetKey, missingCollector } from '../../src/simulator/collectors.js';
 import { PayloadBuilder } from '../../src/simulator/payload-template.js';
-import { SimNode, type SimNodeSpec } from '../../src/simulator/sim-node.js';
-import { familyNames } from './families.js';
+import { SimNode } from '../../src/simulator/sim-node.js';
+import { BOOT, GIB, familyNames, seriesKey, spec } from './sim-fixtures.js';
 
-const GIB = 1024 ** 3;
-const BOOT = Date.UTC(2026, 0, 10);
 const NOW = BOOT + 86_400_000 + 1234;
 const SET = ['cpu', 'loadavg', 'meminfo', 'netdev', 'diskstats', 'filesystem', 'stat', 'time', 'uname'];
-const spec = (over: Partial<SimNodeSpec> = {}): SimNodeSpec => ({
-  name: 'sim-node-007',
-  cores: 8,
-  memoryBytes: 32 * GIB,
-  seed: 42,
-  baseLoad: 0.3,
-  bootTimeMs: BOOT,
-  ...over,
-});
 
-function seriesKey(s: Sample): string {
-  return `${s.name}${JSON.stringify(s.labels)}`;
-}
 
 /** What collect[] should leave of a full payload: whole families, and the scrape samples of `keep`. */
 function narrowByHand(full: string, keep: ReadonlySet<string>): string {

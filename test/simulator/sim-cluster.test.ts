@@ -6,7 +6,7 @@ import { parseExposition } from '../../src/exposition/parser.js';
 import { collectorOf } from '../../src/simulator/collectors.js';
 import { acceptsGzip, makeClusterSpecs, startSimCluster, type SimCluster } from '../../src/simulator/sim-cluster.js';
 import { SimNode } from '../../src/simulator/sim-node.js';
-import { familyNames } from './families.js';
+import { familyNames } from './sim-fixtures.js';
 
 interface RawResponse {
   readonly status: number;

@@ -5,24 +5,11 @@ import { parseExposition } from '../../src/exposition/parser.js';
 import type { Sample } from '../../src/exposition/types.js';
 import { NODE_EXPORTER_FAMILIES, NodeExporterDeriver } from '../../src/metrics/node-exporter.js';
 import { formatValue } from '../../src/simulator/payload-template.js';
-import { SimNode, type SimNodeSpec } from '../../src/simulator/sim-node.js';
+import { SimNode } from '../../src/simulator/sim-node.js';
+import { BOOT, GIB, seriesKey, spec } from './sim-fixtures.js';
 
 const FIXTURE = readFileSync(new URL('../fixtures/node-exporter.prom', import.meta.url), 'utf8');
-const GIB = 1024 ** 3;
-const BOOT = Date.UTC(2026, 0, 10);
-const spec = (over: Partial<SimNodeSpec> = {}): SimNodeSpec => ({
-  name: 'sim-node-007',
-  cores: 8,
-  memoryBytes: 32 * GIB,
-  seed: 42,
-  baseLoad: 0.3,
-  bootTimeMs: BOOT,
-  ...over,
-});
 
-function seriesKey(s: Sample): string {
-  return `${s.name}${JSON.stringify(s.labels)}`;
-}
 
 function value(samples: readonly Sample[], name: string, labels: Record<string, string> = {}): number {
   const s = samples.find((x) => x.name === name && Object.entries(labels).every(([k, v]) => x.labels[k] === v));
