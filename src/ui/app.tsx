@@ -36,22 +36,27 @@ export interface AppProps {
   readonly onSeek?: (deltaMs: number) => void;
   /** Alerts to show in the panel, the header and on the rows. */
   readonly alerts?: AlertList;
-  /** How often a frame is drawn (new data, the clock); default a second. */
+  /** How often a frame is drawn (new data, the clock); default framePeriodMs(intervalMs). */
   readonly frameMs?: number;
 }
 
 const SEEK_MS = 60_000;
 
-/** A frame a second, as btop draws: figures are per interval, and a calm screen reads best. */
-const FRAME_MS = 1000;
+/**
+ * A frame per interval, as btop draws: figures are per interval, and a calm screen reads best.
+ * Never slower than a second (the clock) nor faster than four a second, however short the interval.
+ */
+export function framePeriodMs(intervalMs: number): number {
+  return Math.min(1000, Math.max(250, intervalMs));
+}
 
-export function App({ store, intervalMs, onIntervalChange, onQuit, color = true, now = Date.now, notice: noticeOf, onPause, onSeek, alerts: alertSource, frameMs = FRAME_MS }: AppProps) {
+export function App({ store, intervalMs, onIntervalChange, onQuit, color = true, now = Date.now, notice: noticeOf, onPause, onSeek, alerts: alertSource, frameMs }: AppProps) {
   const notice = noticeOf?.();
   const { columns: width, rows: height } = useTerminalSize();
   const [ui, setUi] = useState<UiState>(INITIAL_UI);
   const [frozen, setFrozen] = useState<FrameData | null>(null);
   const paused = frozen !== null;
-  const version = useFrameClock(store, frameMs, !paused);
+  const version = useFrameClock(store, frameMs ?? framePeriodMs(intervalMs), !paused);
 
   const frame = frozen ?? liveFrame(store, now());
   const layout = frameLayout(height);

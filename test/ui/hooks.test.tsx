@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Text } from 'ink';
 import { cleanup, render } from 'ink-testing-library';
 import { useFrameClock } from '../../src/ui/hooks.js';
+import { framePeriodMs } from '../../src/ui/app.js';
 import type { ClusterStore } from '../../src/store/cluster-store.js';
 import { buildStore, tick, waitForFrame } from './fixtures.js';
 
@@ -57,5 +58,14 @@ describe('useFrameClock', () => {
     // The period is a minute: only enabling can draw the new version within the test.
     rerender(<Probe on={true} />);
     expect(await waitForFrame(lastFrame, (f) => f === `v${store.version}`)).toBe(`v${store.version}`);
+  });
+});
+
+describe('framePeriodMs', () => {
+  it('draws a frame per interval: at least one a second, at most four', () => {
+    expect(framePeriodMs(2000)).toBe(1000);
+    expect(framePeriodMs(1000)).toBe(1000);
+    expect(framePeriodMs(500)).toBe(500);
+    expect(framePeriodMs(100)).toBe(250);
   });
 });
