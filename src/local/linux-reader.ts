@@ -11,7 +11,7 @@ export class LinuxReader implements MachineReader {
   constructor(private readonly proc = '/proc') {}
 
   async read(): Promise<MachineReading> {
-    const [stat, loadavg, meminfo, netDev, diskstats, mounts, domainname, fs] = await Promise.all([
+    const reads = [
       this.file('stat'),
       this.file('loadavg'),
       this.file('meminfo'),
@@ -20,7 +20,11 @@ export class LinuxReader implements MachineReader {
       this.file('self/mounts'),
       this.file('sys/kernel/domainname'),
       rootStatfs(),
-    ]);
+    ] as const;
+    // Every read settled first, so a failure reported is the first in this order, not whichever
+    // read happened to fail first: the same message every time for the same missing files.
+    await Promise.allSettled(reads);
+    const [stat, loadavg, meminfo, netDev, diskstats, mounts, domainname, fs] = await Promise.all(reads);
     const timeSeconds = Date.now() / 1000;
     const { cpus, bootTimeSeconds } = parseProcStat(stat);
     const load = parseLoadavg(loadavg);
