@@ -4,6 +4,7 @@ import { Scraper, type ScraperOptions } from './scrape/scraper.js';
 import { ScrapeScheduler } from './scrape/scheduler.js';
 import { HealthBook } from './scrape/health.js';
 import { parseExposition, formatFromContentType } from './exposition/parser.js';
+import { LineCache } from './exposition/line-cache.js';
 import { ExpositionError, type ParseResult } from './exposition/types.js';
 import { NodeExporterDeriver, type Derived } from './metrics/node-exporter.js';
 import { EMPTY_FIGURES } from './metrics/node-figures.js';
@@ -37,6 +38,8 @@ export class Pipeline implements Source {
   private readonly scraper: Scraper;
   private readonly scheduler: ScrapeScheduler;
   private readonly health = new HealthBook();
+  // Shared by every target: node_exporters of one version write the same lines, node after node.
+  private readonly lines = new LineCache();
   private readonly derivers = new Map<string, NodeExporterDeriver>();
   private readonly series = new Map<string, TargetSeries>();
   /** Targets asked for only the node view's collectors (see CollectorNarrowing). */
@@ -169,7 +172,7 @@ export class Pipeline implements Source {
   /** The payload's samples, or the target's error when it is no metrics payload. */
   private parse(result: ScrapeSuccess, families: ReadonlySet<string> | undefined): ParseResult | string {
     try {
-      return parseExposition(result.body, { format: formatFromContentType(result.contentType), families, maxSamples: this.maxSamples });
+      return parseExposition(result.body, { format: formatFromContentType(result.contentType), families, maxSamples: this.maxSamples, cache: this.lines });
     } catch (error) {
       const reason = error instanceof ExpositionError ? error.message : 'unreadable payload';
       return `invalid metrics payload: ${reason}`;

@@ -28,7 +28,9 @@ const MAX_TYPE_NAME_GUESSES = 4096;
  * skipped, text and all (nothing of them is kept); other comments are skipped, in OpenMetrics too.
  */
 export class MetadataReader extends Cursor {
-  readonly types = new Map<string, MetricType>();
+  /** TYPE declarations of kept families in order, read into a Map only when someone asks. */
+  readonly typeNames: string[] = [];
+  readonly typeValues: MetricType[] = [];
   protected readonly openMetrics: boolean;
   /** Every sample name to keep, or undefined to keep all. */
   protected readonly kept: ReadonlySet<string> | undefined;
@@ -38,6 +40,9 @@ export class MetadataReader extends Cursor {
   protected lastName = '';
   protected lastKept = true;
   private typeLines = 0;
+  /** The TYPE line just read, for the line cache; undefined after any other line. */
+  protected declaredType: MetricType | undefined;
+  protected declaredName = '';
 
   constructor(text: string, openMetrics: boolean, kept: ReadonlySet<string> | undefined) {
     super(text);
@@ -138,8 +143,7 @@ export class MetadataReader extends Cursor {
     const type = typeAt(text, start, p - start, this.openMetrics ? OPENMETRICS_TYPES : PROMETHEUS_TYPES);
     if (type === undefined) this.badToken(start, p === start ? 'expected a metric type' : 'invalid metric type');
     const kept = this.kept === undefined || this.kept.has(name);
-    // A family the filter drops is never read: its type would be a Map entry for nothing.
-    if (kept) this.types.set(name, type);
+    this.declare(name, type, kept);
     // A quoted name may hold characters a bare sample name cannot, so only a bare one may serve as
     // the guess for the next sample line's name.
     if (text.charCodeAt(nameStart) !== QUOTE) {
@@ -149,6 +153,17 @@ export class MetadataReader extends Cursor {
     this.pos = p;
     this.skipBlanks();
     this.endLine('unexpected text after metric type');
+    this.declaredType = type;
+    this.declaredName = name;
+  }
+
+  /** A TYPE line's effect, read or repeated from the line cache. */
+  protected declare(name: string, type: MetricType, kept: boolean): void {
+    // A family the filter drops is never read: its type would be an entry for nothing.
+    if (kept) {
+      this.typeNames.push(name);
+      this.typeValues.push(type);
+    }
   }
 }
 

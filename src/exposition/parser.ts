@@ -1,4 +1,5 @@
-import { BRACE_CLOSE, BRACE_OPEN, CHAR_CLASS, COMMA, CR, HASH, LF, NAME_CHAR, NAME_START, QUOTE, SPACE, TAB } from './cursor.js';
+import { BACKSLASH, BRACE_CLOSE, BRACE_OPEN, CHAR_CLASS, COMMA, CR, HASH, LF, NAME_CHAR, NAME_START, QUOTE, SPACE, TAB } from './cursor.js';
+import type { CachedChunk, LineCache } from './line-cache.js';
 import { MetadataReader } from './metadata.js';
 import { parseFloatAt, parseIntAt, tokenEnd } from './parse-number.js';
 import { scanLabelSet, scanQuoted } from './scan-labels.js';
@@ -6,6 +7,7 @@ import {
   ExpositionError,
   type ExpositionFormat,
   type Labels,
+  type MetricType,
   type ParseOptions,
   type ParseResult,
   type Sample,
@@ -31,7 +33,7 @@ export function parseExposition(text: string, options: ParseOptions = {}): Parse
   try {
     parser = new Parser(text, options);
     parser.run();
-    return { format: parser.format, samples: parser.samples, types: parser.types, sampleLines: parser.sampleLines };
+    return new Parsed(parser);
   } catch (e) {
     if (e instanceof ExpositionError) throw e;
     // Whatever else escapes (a string too long for V8, a non-string from an untyped caller)
@@ -65,6 +67,55 @@ function sameMembers(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
   return true;
 }
 
+class Parsed implements ParseResult {
+  readonly format: ExpositionFormat;
+  readonly samples: Sample[];
+  readonly sampleLines: number;
+  private typeNames: string[];
+  private typeValues: MetricType[];
+  private typeMap: Map<string, MetricType> | undefined;
+
+  constructor(parser: Parser) {
+    this.format = parser.format;
+    this.samples = parser.samples;
+    this.sampleLines = parser.sampleLines;
+    this.typeNames = parser.typeNames;
+    this.typeValues = parser.typeValues;
+  }
+
+  /** Built on first use: only app targets read types, and a Map of every family is most of a parse's allocation. */
+  get types(): ReadonlyMap<string, MetricType> {
+    if (this.typeMap === undefined) {
+      this.typeMap = new Map();
+      for (let i = 0; i < this.typeNames.length; i++) this.typeMap.set(this.typeNames[i] as string, this.typeValues[i] as MetricType);
+      this.typeNames = [];
+      this.typeValues = [];
+    }
+    return this.typeMap;
+  }
+}
+
+/**
+ * Just past the `}` that closes the label set opening at `open`, or -1 when none closes it on this
+ * line. Only bounds a chunk's text: what the text holds is checked when it is read.
+ */
+function labelSetEnd(text: string, open: number): number {
+  let quoted = false;
+  for (let i = open + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === LF) return -1;
+    if (quoted) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) quoted = false;
+    } else if (c === QUOTE) {
+      quoted = true;
+    } else if (c === BRACE_CLOSE) {
+      return i + 1;
+    }
+  }
+  return -1;
+}
+
 /** Sample lines, on top of the comment handling. */
 class Parser extends MetadataReader {
   readonly format: ExpositionFormat;
@@ -72,18 +123,152 @@ class Parser extends MetadataReader {
   sampleLines = 0;
   private readonly maxSamples: number;
   private readonly labelNames: string[] = [];
+  private readonly cache: LineCache | undefined;
+  /** The sample line just read whole, for the line cache: where its value begins, its name and labels. */
+  private seriesEnd = -1;
+  private seriesName = '';
+  private seriesLabels: Labels = {};
+  /** Where the name ends of the sample line just skipped by the filter, for the line cache. */
+  private skippedAt = -1;
+  /** The chunk being read for the line cache: from just after a sample line up to the next one's value. */
+  private chunkStart = 0;
+  private chunkClean = true;
+  private chunkLines = 0;
+  private readonly chunkTypeNames: string[] = [];
+  private readonly chunkTypes: MetricType[] = [];
 
   constructor(text: string, options: ParseOptions) {
     const format = options.format ?? 'prometheus';
     super(text, format === 'openmetrics', options.families === undefined ? undefined : keptNames(options.families));
     this.format = format;
     this.maxSamples = options.maxSamples ?? Infinity;
+    this.cache = options.cache;
   }
 
   run(): void {
     const text = this.text;
+    const cache = this.cache;
+    // The cached chunk expected next, and the one read last (whose `next` the one read now becomes).
+    let guess = cache?.head;
+    let previous: CachedChunk | undefined;
     while (this.pos < this.len && !this.sawEof) {
-      const c = text.charCodeAt(this.pos);
+      const start = this.pos;
+      if (guess !== undefined && start === this.chunkStart) {
+        const end = start + guess.text.length;
+        if (text.charCodeAt(end - 1) === guess.lastChar && text.slice(start, end) === guess.text) {
+          // A blank before the value, as the parser would check right after the text.
+          const after = text.charCodeAt(end);
+          if ((after === SPACE || after === TAB) && (guess.types.length === 0 || guess.openMetrics === this.openMetrics) && this.repeat(guess, start, end)) {
+            previous = guess;
+            guess = guess.next;
+            continue;
+          }
+        }
+      }
+      const atLineStart = start === this.lineStart;
+      const sampleLines = this.sampleLines;
+      this.seriesEnd = -1;
+      this.skippedAt = -1;
+      this.declaredType = undefined;
+      this.readLine(text.charCodeAt(start));
+      if (cache === undefined) continue;
+      if (this.sampleLines === sampleLines) {
+        this.extendChunk(start, atLineStart);
+        continue;
+      }
+      const learned = atLineStart && this.chunkClean ? this.learn(cache, start) : undefined;
+      this.startChunk();
+      if (learned === undefined) continue;
+      if (previous === undefined) cache.head = learned;
+      else previous.next = learned;
+      previous = learned;
+      guess = learned.next;
+    }
+    this.finish();
+  }
+
+  /** A line that is no sample line, read as part of the chunk before the next sample line. */
+  private extendChunk(start: number, atLineStart: boolean): void {
+    const text = this.text;
+    // Only whole comment or empty lines ending in a bare LF: a chunk is confirmed by its text alone.
+    const clean =
+      atLineStart &&
+      (text.charCodeAt(start) === HASH || text.charCodeAt(start) === LF) &&
+      text.charCodeAt(this.pos - 1) === LF &&
+      (this.pos - 1 === start || text.charCodeAt(this.pos - 2) !== CR);
+    if (!clean) {
+      this.chunkClean = false;
+      return;
+    }
+    this.chunkLines++;
+    if (this.declaredType !== undefined) {
+      this.chunkTypeNames.push(this.declaredName);
+      this.chunkTypes.push(this.declaredType);
+    }
+  }
+
+  private startChunk(): void {
+    this.chunkStart = this.pos;
+    this.chunkClean = true;
+    this.chunkLines = 0;
+    // Setting an array's length is a call into the runtime: most chunks declare no type.
+    if (this.chunkTypes.length !== 0) {
+      this.chunkTypeNames.length = 0;
+      this.chunkTypes.length = 0;
+    }
+  }
+
+  /**
+   * What a chunk read from the cache does: its TYPEs declared, its line counted, and its sample's
+   * value and timestamp read, or the line skipped. False, having done nothing, when the filter keeps
+   * a sample the chunk only skipped and so holds no labels for.
+   */
+  private repeat(chunk: CachedChunk, start: number, end: number): boolean {
+    if (chunk.keptBy !== this.kept) {
+      chunk.kept = this.keep(chunk.name);
+      for (let i = 0; i < chunk.typeNames.length; i++) chunk.typeKept[i] = this.keep(chunk.typeNames[i] as string);
+      chunk.keptBy = this.kept;
+    }
+    if (chunk.kept && chunk.labels === undefined) return false;
+    for (let i = 0; i < chunk.types.length; i++) {
+      this.declare(chunk.typeNames[i] as string, chunk.types[i] as MetricType, chunk.typeKept[i] === true);
+    }
+    this.line += chunk.lines;
+    this.lineStart = start + chunk.sampleOffset;
+    this.sampleLines++;
+    this.pos = end;
+    // Skipping from the end of the labels, past the name, finds the same last token: a blank follows them.
+    if (chunk.kept) this.sampleRest(this.lineStart, chunk.name, chunk.labels as Labels);
+    else this.skipSample();
+    this.startChunk();
+    return true;
+  }
+
+  /**
+   * The cached chunk for the chunk that ends in the sample line just read from `start`, up to its
+   * value. When the filter skipped that line, its labels were not read: the chunk then holds none.
+   */
+  private learn(cache: LineCache, start: number): CachedChunk | undefined {
+    const text = this.text;
+    let end = this.seriesEnd;
+    const skipped = end < 0;
+    if (skipped) {
+      if (this.skippedAt < 0) return undefined;
+      end = text.charCodeAt(this.skippedAt) === BRACE_OPEN ? labelSetEnd(text, this.skippedAt) : this.skippedAt;
+      if (end < 0) return undefined;
+    }
+    return cache.learn(text.slice(this.chunkStart, end), {
+      lines: this.chunkLines,
+      sampleOffset: start - this.chunkStart,
+      typeNames: this.chunkTypeNames,
+      types: this.chunkTypes,
+      openMetrics: this.openMetrics,
+      name: skipped ? this.lastName : this.seriesName,
+      labels: skipped ? undefined : this.seriesLabels,
+    });
+  }
+
+  private readLine(c: number): void {
       if (c === HASH) {
         this.comment();
       } else if (c === LF) {
@@ -98,7 +283,10 @@ class Parser extends MetadataReader {
       } else {
         this.sample(c);
       }
-    }
+  }
+
+  private finish(): void {
+    const text = this.text;
     if (this.sawEof) {
       for (; this.pos < this.len; this.pos++) {
         const c = text.charCodeAt(this.pos);
@@ -132,7 +320,10 @@ class Parser extends MetadataReader {
       this.lastKept = this.kept === undefined || this.kept.has(name);
     }
     this.pos = p;
-    if (!this.lastKept) return this.skipSample();
+    if (!this.lastKept) {
+      this.skippedAt = p;
+      return this.skipSample();
+    }
     const labels: Record<string, string> = {};
     if (c !== BRACE_OPEN) {
       this.skipBlanks();
@@ -143,6 +334,7 @@ class Parser extends MetadataReader {
       this.pos++;
       scanLabelSet(this, labels, 'set', this.labelNames);
     }
+    this.readSeries(name, labels);
     this.sampleRest(start, name, labels);
   }
 
@@ -175,6 +367,7 @@ class Parser extends MetadataReader {
       if (name === undefined) this.fail(start, 'missing metric name');
       if (!this.keep(name)) return this.skipSample();
     }
+    this.readSeries(name, labels);
     this.sampleRest(start, name, labels);
   }
 
@@ -198,6 +391,13 @@ class Parser extends MetadataReader {
       this.badToken(s, 'expected a number, got');
     }
     this.skipToNextLine();
+  }
+
+  /** Marks where the line's value begins, for the line cache. */
+  private readSeries(name: string, labels: Labels): void {
+    this.seriesEnd = this.pos;
+    this.seriesName = name;
+    this.seriesLabels = labels;
   }
 
   private keep(name: string): boolean {

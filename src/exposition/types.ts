@@ -1,3 +1,5 @@
+import type { LineCache } from './line-cache.js';
+
 /** One sample line of a Prometheus text or OpenMetrics exposition. */
 export interface Sample {
   /** Full metric name as written, including suffixes such as `_total` or `_bucket`. */
@@ -33,6 +35,12 @@ export interface ParseOptions {
    * `foo` keeps `foo_total`). Undefined keeps everything.
    */
   readonly families?: ReadonlySet<string>;
+  /**
+   * Lines of earlier payloads: a line that repeats one is confirmed with one comparison instead of
+   * being read again, and its samples share the cached (frozen) labels. Share one across targets
+   * of one kind.
+   */
+  readonly cache?: LineCache;
   /** Upper bound on samples kept; past it parsing fails with an ExpositionError. */
   readonly maxSamples?: number;
 }
@@ -42,7 +50,7 @@ export interface ParseResult {
   /** Samples of the kept families, in the order they appear. */
   readonly samples: Sample[];
   /** TYPE of every family declared in the payload, or with `families`, of every kept one. */
-  readonly types: Map<string, MetricType>;
+  readonly types: ReadonlyMap<string, MetricType>;
   /** Sample lines seen in total, kept or skipped. */
   readonly sampleLines: number;
 }

@@ -4,6 +4,7 @@
  * API. One store entry per Node, keyed by its name.
  */
 import { parseExposition, formatFromContentType } from '../exposition/parser.js';
+import { LineCache } from '../exposition/line-cache.js';
 import { ExpositionError } from '../exposition/types.js';
 import type { KubeNodeInfo, PodFigures } from '../metrics/kube-figures.js';
 import { KubeletDeriver, KUBELET_FAMILIES, type KubeletDerived, type NodeCapacity } from '../metrics/kubelet.js';
@@ -26,6 +27,9 @@ const MAX_SAMPLES = 200_000;
 export class KubeNodes {
   private readonly nodes = new Map<string, NodeState>();
   private readonly health = new HealthBook();
+  // Kubelets of one version write the same lines, as node_exporters do: one cache for each kind.
+  private readonly kubeletLines = new LineCache();
+  private readonly exporterLines = new LineCache();
 
   constructor(
     private readonly store: ClusterStore,
@@ -113,7 +117,7 @@ export class KubeNodes {
   }
 
   private fromKubelet(node: NodeState, result: ScrapeSuccess): { derived: KubeletDerived; samples: number } | { error: string } {
-    const parsed = parse(result, KUBELET_FAMILIES);
+    const parsed = parse(result, KUBELET_FAMILIES, this.kubeletLines);
     if ('error' in parsed) return { error: `kubelet: ${parsed.error}` };
     const derived = node.kubelet.update(parsed.samples, result.startedAtMs, this.capacity(result.target.id));
     if (derived.scrapeError) return { error: 'kubelet: it could not collect the stats (resource_scrape_error 1)' };
@@ -121,7 +125,7 @@ export class KubeNodes {
   }
 
   private fromExporter(node: NodeState, result: ScrapeSuccess): { figures: NodeFigures; samples: number } | { error: string } {
-    const parsed = parse(result, NODE_EXPORTER_FAMILIES);
+    const parsed = parse(result, NODE_EXPORTER_FAMILIES, this.exporterLines);
     if ('error' in parsed) return parsed;
     const derived = node.exporter.update(parsed.samples, result.startedAtMs);
     return derived.source === 'node_exporter' ? { figures: derived.figures, samples: parsed.sampleLines } : { error: 'no node_ metrics' };
@@ -134,9 +138,9 @@ export class KubeNodes {
   }
 }
 
-function parse(result: ScrapeSuccess, families: ReadonlySet<string>): ReturnType<typeof parseExposition> | { error: string } {
+function parse(result: ScrapeSuccess, families: ReadonlySet<string>, cache: LineCache): ReturnType<typeof parseExposition> | { error: string } {
   try {
-    return parseExposition(result.body, { format: formatFromContentType(result.contentType), families, maxSamples: MAX_SAMPLES });
+    return parseExposition(result.body, { format: formatFromContentType(result.contentType), families, maxSamples: MAX_SAMPLES, cache });
   } catch (error) {
     return { error: `invalid metrics payload: ${error instanceof ExpositionError ? error.message : 'unreadable payload'}` };
   }

@@ -1,0 +1,186 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { LineCache } from '../../src/exposition/line-cache.js';
+import { parseExposition } from '../../src/exposition/parser.js';
+import { ExpositionError, type ParseOptions } from '../../src/exposition/types.js';
+import { NODE_EXPORTER_FAMILIES } from '../../src/metrics/node-exporter.js';
+
+const fixture = (name: string): string =>
+  readFileSync(fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url)), 'utf8');
+
+/** Everything a parse gives, or its error, as plain data: what the cache must never change. */
+function outcome(text: string, options: ParseOptions): unknown {
+  try {
+    const r = parseExposition(text, options);
+    return {
+      format: r.format,
+      samples: r.samples.map((s) => [s.name, { ...s.labels }, s.value, s.timestampMs]),
+      types: [...r.types],
+      sampleLines: r.sampleLines,
+    };
+  } catch (e) {
+    if (!(e instanceof ExpositionError)) throw e;
+    return { error: e.message };
+  }
+}
+
+/** Parses with the cache and without, and expects the same outcome. */
+function expectSame(text: string, cache: LineCache, options: ParseOptions = {}): void {
+  expect(outcome(text, { ...options, cache })).toEqual(outcome(text, options));
+}
+
+/** Every sample value replaced, as the next scrape of the same node would write it. */
+function nextScrape(text: string, step: number): string {
+  return text.replace(/^([^#\n].*?) (\S+)$/gm, (_, series: string, value: string) =>
+    `${series} ${Number.isFinite(Number(value)) ? String(Number(value) * (1 + step) + step) : value}`,
+  );
+}
+
+/** A node_exporter payload of a node with `cores` CPUs, from the real one's lines. */
+function withCores(text: string, cores: number): string {
+  return text.replace(/^node_cpu_seconds_total\{cpu="0",(.*)$/gm, (line: string, rest: string) =>
+    Array.from({ length: cores }, (_, cpu) => (cpu === 0 ? line : `node_cpu_seconds_total{cpu="${cpu}",${rest}`)).join('\n'),
+  );
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('LineCache', () => {
+  it('reads repeated scrapes of a real payload as the parser does without it, and learns each sample line once', () => {
+    const text = fixture('node-exporter.prom');
+    const cache = new LineCache();
+    for (let step = 0; step < 4; step++) expectSame(nextScrape(text, step), cache);
+    const sampleLines = parseExposition(text).sampleLines;
+    expect(cache.size).toBe(sampleLines);
+  });
+
+  it('shares the label objects between scrapes, frozen', () => {
+    const cache = new LineCache();
+    const a = parseExposition('# TYPE m gauge\nm{x="1"} 1\nm{x="2"} 2\n', { cache });
+    const b = parseExposition('# TYPE m gauge\nm{x="1"} 5\nm{x="2"} 6\n', { cache });
+    expect(b.samples.map((s) => s.value)).toEqual([5, 6]);
+    expect(b.samples[0]?.labels).toBe(parseExposition('# TYPE m gauge\nm{x="1"} 7\n', { cache }).samples[0]?.labels);
+    expect(a.samples[0]?.labels).toEqual(b.samples[0]?.labels);
+    expect(Object.isFrozen(b.samples[1]?.labels)).toBe(true);
+  });
+
+  it('keeps a label named __proto__ as a label', () => {
+    const cache = new LineCache();
+    parseExposition('m{__proto__="x"} 1\n', { cache });
+    const labels = parseExposition('m{__proto__="x"} 2\n', { cache }).samples[0]?.labels;
+    expect(Object.keys(labels ?? {})).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(labels)).toBe(Object.prototype);
+  });
+
+  it('follows payloads that differ between nodes: more cores, another device, other values', () => {
+    const text = fixture('node-exporter.prom');
+    const cache = new LineCache();
+    const nodes = [2, 8, 64, 8, 2].map((cores, i) => nextScrape(withCores(text, cores), i).replaceAll('eth0', `eth${i % 2}`));
+    for (const node of [...nodes, ...nodes]) expectSame(node, cache);
+  });
+
+  it('gives the same errors, at the same line and column, in a payload whose other lines are cached', () => {
+    const text = fixture('node-exporter.prom');
+    const cache = new LineCache();
+    parseExposition(text, { cache });
+    const lines = text.split('\n');
+    const sampleLine = lines.findIndex((l) => l.startsWith('node_load1 '));
+    const broken = [...lines];
+    broken[sampleLine] = 'node_load1 1.5x';
+    expect(outcome(broken.join('\n'), { cache })).toEqual({ error: `line ${sampleLine + 1}, column 12: expected a number, got "1.5x"` });
+    expectSame(broken.join('\n'), cache);
+    broken[sampleLine] = 'node_load1 1 2 3';
+    expectSame(broken.join('\n'), cache);
+    expectSame(text.slice(0, text.indexOf('node_load1 ') + 'node_load1 '.length), cache);
+    expectSame(text.slice(0, text.indexOf('node_load1 ') + 'node_load1'.length), cache);
+  });
+
+  it('reads CR LF payloads, blank lines and blanks before names as the parser does, without caching what a text comparison cannot vouch for', () => {
+    const cache = new LineCache();
+    const text = '# HELP a x\n# TYPE a gauge\n\na{x="1"} 1\n  a{x="2"} 2\r\n# TYPE b counter\r\nb_total 3\r\nb_total 4\n';
+    for (let i = 0; i < 3; i++) expectSame(nextScrape(text, i), cache);
+    expectSame(text.replaceAll('\n', '\r\n'), cache);
+  });
+
+  it('decides what a filter keeps per filter, for samples and TYPEs alike', () => {
+    const text = fixture('node-exporter.prom');
+    const cache = new LineCache();
+    const small = new Set(['node_load1']);
+    for (const families of [undefined, NODE_EXPORTER_FAMILIES, small, undefined, small, NODE_EXPORTER_FAMILIES]) {
+      expectSame(text, cache, { families });
+    }
+    expectSame('a 1\na{x="1"} 2\n', cache, { families: small });
+    expectSame('a 1\na{x="1"} 2\n', cache);
+    expectSame('a 1\na{x="1"} 2\n', cache, { families: new Set(['a']) });
+  });
+
+  it('learns the lines a filter skips by their names alone, so they are skipped as fast as the kept ones are read', () => {
+    const text = fixture('node-exporter.prom');
+    const cache = new LineCache();
+    expectSame(text, cache, { families: NODE_EXPORTER_FAMILIES });
+    expect(cache.size).toBe(parseExposition(text).sampleLines);
+    expectSame(nextScrape(text, 1), cache, { families: NODE_EXPORTER_FAMILIES });
+    expect(cache.size).toBe(parseExposition(text).sampleLines);
+    // A skipped line's labels were never read: a line that repeats only its name skips the same way.
+    const skipped = 'go_info{version="go1.19.8"} 1\n';
+    const keepNode = { families: new Set(['node_load1']) };
+    expectSame(skipped, cache, keepNode);
+    expectSame('go_info{version="go1.19.8",bad=} 1\n', cache, keepNode);
+    expectSame('go_info{version="go1.19.8"} x\n', cache, keepNode);
+    expectSame('go_info{version="go1.19.8"}\n', cache, keepNode);
+    expectSame('go_info{version="go1.19.8",bad=} 1\n', cache);
+  });
+
+  it('does not take an OpenMetrics TYPE for a Prometheus one, or the other way round', () => {
+    const cache = new LineCache();
+    const info = '# TYPE build info\nbuild_info{v="1"} 1\n';
+    expect(outcome(`${info}# EOF\n`, { cache, format: 'openmetrics' })).toMatchObject({ types: [['build', 'info']] });
+    expect(outcome(info, { cache })).toEqual({ error: 'line 1, column 14: invalid metric type "info"' });
+    const untyped = '# TYPE u untyped\nu 1\n';
+    expectSame(untyped, cache);
+    expectSame(`${untyped}# EOF\n`, cache, { format: 'openmetrics' });
+    expectSame(`${info}# EOF\n`, cache, { format: 'openmetrics' });
+  });
+
+  it('reads exemplars and timestamps after a cached series', () => {
+    const cache = new LineCache();
+    const text = '# TYPE c counter\nc_total{a="1"} 1 1700000000.5 # {trace="x"} 1 1700000000\nc_total{a="2"} 2\n# EOF\n';
+    for (let i = 0; i < 3; i++) expectSame(text.replace('} 1 ', `} ${i} `), cache, { format: 'openmetrics' });
+    const prom = 'm{a="1"} 1 1700000000000\nm{a="1"} 2 1700000001000\n';
+    for (let i = 0; i < 3; i++) expectSame(prom, cache);
+  });
+
+  it('starts over past its bound, and still reads right', () => {
+    const cache = new LineCache(50);
+    const text = fixture('node-exporter.prom');
+    for (let i = 0; i < 3; i++) expectSame(nextScrape(text, i), cache);
+    expect(cache.size).toBeLessThanOrEqual(50);
+  });
+
+  it('never changes what a mutated payload gives, error or not', () => {
+    const base = fixture('node-exporter.prom').slice(0, 6000);
+    const cache = new LineCache();
+    parseExposition(base.slice(0, base.lastIndexOf('\n') + 1), { cache });
+    const next = random(5);
+    const pieces = ['{', '}', '"', '\\', ',', '=', ' ', '\n', '#', 'x', '1', '.', 'e', '\t', '\r', 'é', '# TYPE a gauge\n'];
+    for (let i = 0; i < 400; i++) {
+      const at = Math.floor(next() * base.length);
+      const piece = pieces[Math.floor(next() * pieces.length)] ?? '';
+      const text = base.slice(0, at) + piece + base.slice(at + (next() < 0.5 ? 1 : 0));
+      expectSame(text, cache, i % 2 === 0 ? {} : { families: NODE_EXPORTER_FAMILIES });
+      // Learnt from the mutated payload too: the next one must not be read through a wrong chunk.
+      expectSame(base, cache, i % 3 === 0 ? {} : { families: NODE_EXPORTER_FAMILIES });
+    }
+  });
+});
