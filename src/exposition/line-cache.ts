@@ -30,6 +30,7 @@ export interface CachedChunk {
   /** The filter the kept flags below were decided for, or NOT_DECIDED. */
   keptBy: ReadonlySet<string> | undefined | typeof NOT_DECIDED;
   kept: boolean;
+  /** Which TYPE lines the filter keeps, decided with `kept`. */
   readonly typeKept: boolean[];
 }
 
@@ -49,6 +50,11 @@ export interface ReadChunk {
 /** Longer chunks are rare and would make the cache's memory depend on what a target sends. */
 const MAX_CHUNK_CHARS = 4096;
 const DEFAULT_MAX_CHUNKS = 100_000;
+/**
+ * About 50 payloads' worth of lines no other node writes: with more nodes than that, a node's own
+ * lines are gone from here before its next scrape, and only what nodes share gets cached.
+ */
+const MAX_SEEN = 4096;
 
 /**
  * Chunks of earlier payloads, shared across the targets that speak alike: exporters of one version
@@ -58,12 +64,20 @@ const DEFAULT_MAX_CHUNKS = 100_000;
  *
  * Chunks are chained in the order they were last seen, so the guess for the next one costs no
  * lookup; a chunk that is not the guess is looked up by its text, so a payload that differs (a
- * node with more cores, a new device) costs a lookup where it differs and follows the chain after.
- * Bounded: past `maxChunks` distinct chunks the cache starts over.
+ * node with more cores) costs a lookup where it differs and follows the chain after.
+ *
+ * A chunk is kept only when it is seen again soon, before MAX_SEEN other new texts pass: in the
+ * next payload of a node like the last one, or the next scrape of one of a few nodes. Lines that
+ * one node of many writes (a pod's veth device, a serial number) come round too seldom and are
+ * never kept, so the cache holds what the nodes share, not a copy of every node. Bounded: past
+ * `maxChunks` it starts over.
  */
 export class LineCache {
   head: CachedChunk | undefined;
+  /** Texts seen once lately: kept as chunks when seen again before this fills up and is emptied. */
+  private readonly seen = new Set<string>();
   private byText = new Map<string, CachedChunk>();
+  private readonly names = new Map<string, string>();
 
   constructor(private readonly maxChunks = DEFAULT_MAX_CHUNKS) {}
 
@@ -71,47 +85,67 @@ export class LineCache {
     return this.byText.size;
   }
 
-  /** The cached chunk for `text` (which may be a slice of a payload: it is copied before being kept), found or made. */
+  /**
+   * The cached chunk for `text`: found, made, or undefined the first time it is seen. `text` may be
+   * a slice of a payload: only copies are kept.
+   */
   learn(text: string, read: ReadChunk): CachedChunk | undefined {
     if (text.length > MAX_CHUNK_CHARS) return undefined;
     const known = this.byText.get(text);
     // A chunk read for a filter that skipped its sample has no labels to give a filter that keeps it.
     const serves = known !== undefined && (known.types.length === 0 || known.openMetrics === read.openMetrics) && (known.labels !== undefined || read.labels === undefined);
     if (serves) return known;
+    if (!this.seen.delete(text)) {
+      if (this.seen.size >= MAX_SEEN) this.seen.clear();
+      this.seen.add(copyOf(text));
+      return undefined;
+    }
     if (this.byText.size >= this.maxChunks) {
       this.byText = new Map();
+      this.names.clear();
       this.head = undefined;
     }
+    const noTypes = read.types.length === 0;
     const chunk: CachedChunk = {
       text: copyOf(text),
       lastChar: text.charCodeAt(text.length - 1),
       lines: read.lines,
       sampleOffset: read.sampleOffset,
-      typeNames: read.typeNames.map(copyOf),
-      types: [...read.types],
+      typeNames: noTypes ? NONE : read.typeNames.map((name) => this.intern(name)),
+      types: noTypes ? NONE : [...read.types],
       openMetrics: read.openMetrics,
-      name: copyOf(read.name),
-      labels: read.labels === undefined ? undefined : copyOfLabels(read.labels),
+      name: this.intern(read.name),
+      labels: read.labels === undefined ? undefined : this.copyOfLabels(read.labels),
       next: undefined,
       keptBy: NOT_DECIDED,
       kept: false,
-      typeKept: [],
+      typeKept: noTypes ? NONE : [],
     };
     this.byText.set(chunk.text, chunk);
     return chunk;
   }
+
+  /** One string per metric and label name however many chunks hold it. */
+  private intern(name: string): string {
+    let kept = this.names.get(name);
+    if (kept === undefined) this.names.set((kept = copyOf(name)), kept);
+    return kept;
+  }
+
+  private copyOfLabels(labels: Labels): Labels {
+    const copy: Record<string, string> = {};
+    for (const name of Object.keys(labels)) {
+      const value = copyOf(labels[name] as string);
+      // A plain assignment of __proto__ would go to the prototype setter and drop the label.
+      if (name === '__proto__') Object.defineProperty(copy, name, { value, enumerable: true });
+      else copy[this.intern(name)] = value;
+    }
+    return Object.freeze(copy);
+  }
 }
 
-function copyOfLabels(labels: Labels): Labels {
-  const copy: Record<string, string> = {};
-  for (const name of Object.keys(labels)) {
-    const value = copyOf(labels[name] as string);
-    // A plain assignment of __proto__ would go to the prototype setter and drop the label.
-    if (name === '__proto__') Object.defineProperty(copy, name, { value, enumerable: true });
-    else copy[copyOf(name)] = value;
-  }
-  return Object.freeze(copy);
-}
+/** Shared by every chunk without TYPE lines: never written, as nothing is pushed where there are no types. */
+const NONE: never[] = [];
 
 /**
  * A flat copy: V8 hands out slices of a long string as views that keep the whole payload alive.

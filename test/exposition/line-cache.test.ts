@@ -68,6 +68,9 @@ describe('LineCache', () => {
   it('shares the label objects between scrapes, frozen', () => {
     const cache = new LineCache();
     const a = parseExposition('# TYPE m gauge\nm{x="1"} 1\nm{x="2"} 2\n', { cache });
+    expect(cache.size).toBe(0);
+    parseExposition('# TYPE m gauge\nm{x="1"} 3\nm{x="2"} 4\n', { cache });
+    expect(cache.size).toBe(2);
     const b = parseExposition('# TYPE m gauge\nm{x="1"} 5\nm{x="2"} 6\n', { cache });
     expect(b.samples.map((s) => s.value)).toEqual([5, 6]);
     expect(b.samples[0]?.labels).toBe(parseExposition('# TYPE m gauge\nm{x="1"} 7\n', { cache }).samples[0]?.labels);
@@ -77,6 +80,7 @@ describe('LineCache', () => {
 
   it('keeps a label named __proto__ as a label', () => {
     const cache = new LineCache();
+    parseExposition('m{__proto__="x"} 1\n', { cache });
     parseExposition('m{__proto__="x"} 1\n', { cache });
     const labels = parseExposition('m{__proto__="x"} 2\n', { cache }).samples[0]?.labels;
     expect(Object.keys(labels ?? {})).toEqual(['__proto__']);
@@ -129,8 +133,9 @@ describe('LineCache', () => {
     const text = fixture('node-exporter.prom');
     const cache = new LineCache();
     expectSame(text, cache, { families: NODE_EXPORTER_FAMILIES });
-    expect(cache.size).toBe(parseExposition(text).sampleLines);
     expectSame(nextScrape(text, 1), cache, { families: NODE_EXPORTER_FAMILIES });
+    expect(cache.size).toBe(parseExposition(text).sampleLines);
+    expectSame(nextScrape(text, 2), cache, { families: NODE_EXPORTER_FAMILIES });
     expect(cache.size).toBe(parseExposition(text).sampleLines);
     // A skipped line's labels were never read: a line that repeats only its name skips the same way.
     const skipped = 'go_info{version="go1.19.8"} 1\n';
@@ -159,6 +164,18 @@ describe('LineCache', () => {
     for (let i = 0; i < 3; i++) expectSame(text.replace('} 1 ', `} ${i} `), cache, { format: 'openmetrics' });
     const prom = 'm{a="1"} 1 1700000000000\nm{a="1"} 2 1700000001000\n';
     for (let i = 0; i < 3; i++) expectSame(prom, cache);
+  });
+
+  it('keeps the lines nodes share, and the lines of one node only while there are few nodes', () => {
+    const node = (i: number, scrape: number) =>
+      `# TYPE up gauge\nup 1\n# TYPE veth_bytes counter\nveth_bytes{device="veth${i}"} ${scrape}\nload ${scrape}\n`;
+    const few = new LineCache();
+    for (let scrape = 0; scrape < 3; scrape++) for (let i = 0; i < 3; i++) expectSame(node(i, scrape), few);
+    expect(few.size).toBe(2 + 3);
+    const many = new LineCache();
+    for (let scrape = 0; scrape < 3; scrape++) for (let i = 0; i < 5000; i++) parseExposition(node(i, scrape), { cache: many });
+    expect(many.size).toBe(2);
+    for (let i = 0; i < 3; i++) expectSame(node(i, 9), many);
   });
 
   it('starts over past its bound, and still reads right', () => {
