@@ -8,6 +8,8 @@ import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { LineCache } from '../src/exposition/line-cache.js';
 import { parseExposition } from '../src/exposition/parser.js';
 import { NODE_EXPORTER_FAMILIES } from '../src/metrics/node-exporter.js';
+import { makeClusterSpecs } from '../src/simulator/sim-cluster.js';
+import { SimNode } from '../src/simulator/sim-node.js';
 
 export interface ParserBenchResult {
   readonly payloadBytes: number;
@@ -19,11 +21,15 @@ export interface ParserBenchResult {
   /** The node view's families with the lines cached: what the pipeline does per scrape. */
   readonly filteredMBps: number;
   readonly peerMBps: number;
+  /** Payloads of CLUSTER_NODES simulated nodes in turn, each with its own devices, node view's families. */
+  readonly cluster: { readonly payloadBytes: number; readonly coldMBps: number; readonly cachedMBps: number; readonly peerMBps: number };
 }
 
 const FIXTURE = fileURLToPath(new URL('../test/fixtures/node-exporter.prom', import.meta.url));
 /** Successive scrapes of one node: the same lines with new values, as a real exporter writes them. */
 const SCRAPES = 8;
+/** Enough nodes that each one's own lines (veth devices, serials) fall out of the cache between its scrapes. */
+const CLUSTER_NODES = 300;
 const WARMUP_MS = 300;
 const ROUNDS = 10;
 const ROUND_MS = 200;
@@ -48,19 +54,26 @@ export async function benchParser(): Promise<ParserBenchResult> {
     roundMBps: [],
   };
   const peer: Contender = { run: (text) => parsePrometheusTextFormat(text).length, roundMBps: [] };
-  const contenders = [cold, cached, filtered, peer];
+  await runRounds([cold, cached, filtered, peer], scrapes, payloadBytes);
 
-  for (const c of contenders) measure(c, WARMUP_MS, scrapes, payloadBytes);
-  for (let round = 0; round < ROUNDS; round++) {
-    // Interleaved, and the order rotates, so a noisy stretch of the machine hits every parser.
-    const shift = round % contenders.length;
-    for (const c of [...contenders.slice(shift), ...contenders.slice(0, shift)]) {
-      c.roundMBps.push(measure(c, ROUND_MS, scrapes, payloadBytes));
-    }
-    // Yields to the event loop between rounds so a caller's timers are not starved.
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+  const nodes = makeClusterSpecs(CLUSTER_NODES, 1).map((spec) => new SimNode(spec).render(Date.UTC(2026, 10, 21)));
+  const nodeBytes = nodes.reduce((sum, s) => sum + Buffer.byteLength(s), 0) / nodes.length;
+  const clusterCache = new LineCache();
+  const clusterCold: Contender = { run: (text) => parseExposition(text, { families: NODE_EXPORTER_FAMILIES }).samples.length, roundMBps: [] };
+  const clusterCached: Contender = {
+    run: (text) => parseExposition(text, { families: NODE_EXPORTER_FAMILIES, cache: clusterCache }).samples.length,
+    roundMBps: [],
+  };
+  const clusterPeer: Contender = { run: (text) => parsePrometheusTextFormat(text).length, roundMBps: [] };
+  await runRounds([clusterCold, clusterCached, clusterPeer], nodes, nodeBytes);
+
   return {
+    cluster: {
+      payloadBytes: nodeBytes,
+      coldMBps: median(clusterCold.roundMBps),
+      cachedMBps: median(clusterCached.roundMBps),
+      peerMBps: median(clusterPeer.roundMBps),
+    },
     payloadBytes,
     scrapes: SCRAPES,
     coldMBps: median(cold.roundMBps),
@@ -81,6 +94,29 @@ export function printParserBench(r: ParserBenchResult): void {
   line('cluster-top, every family, later scrapes', r.cachedMBps);
   line('cluster-top, the node view\'s families, later scrapes', r.filteredMBps);
   line('parse-prometheus-text-format (peer)', r.peerMBps);
+  const c = r.cluster;
+  const clusterLine = (label: string, mbps: number) =>
+    console.log(`${label.padEnd(52)} ${mbps.toFixed(1).padStart(7)} MB/s  ${(mbps / c.peerMBps).toFixed(1).padStart(5)}x`);
+  console.log(
+    `${CLUSTER_NODES} simulated nodes in turn (2-128 cores, each with its own veth devices), ` +
+      `${(c.payloadBytes / 1024).toFixed(1)} KiB each, the node view's families`,
+  );
+  clusterLine('cluster-top, no cache', c.coldMBps);
+  clusterLine('cluster-top, line cache shared by the nodes', c.cachedMBps);
+  clusterLine('parse-prometheus-text-format (peer)', c.peerMBps);
+}
+
+async function runRounds(contenders: readonly Contender[], payloads: readonly string[], payloadBytes: number): Promise<void> {
+  for (const c of contenders) measure(c, WARMUP_MS, payloads, payloadBytes);
+  for (let round = 0; round < ROUNDS; round++) {
+    // Interleaved, and the order rotates, so a noisy stretch of the machine hits every parser.
+    const shift = round % contenders.length;
+    for (const c of [...contenders.slice(shift), ...contenders.slice(0, shift)]) {
+      c.roundMBps.push(measure(c, ROUND_MS, payloads, payloadBytes));
+    }
+    // Yields to the event loop between rounds so a caller's timers are not starved.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 /** The payload with every sample value changed, as the node's next scrape would write it. */
