@@ -1,15 +1,7 @@
 import type { Labels, MetricType } from './types.js';
 
-/**
- * A stretch of an earlier payload that reads the same way whenever it recurs byte for byte: the
- * comment lines after one sample line and the next sample line up to its value. In a later
- * payload it is confirmed with one string comparison instead of being read character by character.
- */
-export interface CachedChunk {
-  /** The chunk's text, a copy that keeps no payload alive. */
-  readonly text: string;
-  /** Code of the text's last character: a one-load test before the comparison. */
-  readonly lastChar: number;
+/** What the parser read of a chunk: the comment lines after one sample line, and the next sample line up to its value. */
+export interface ReadChunk {
   /** Line ends in the text: every one a bare LF. */
   readonly lines: number;
   /** Where the sample line starts in the text. */
@@ -21,10 +13,21 @@ export interface CachedChunk {
   readonly openMetrics: boolean;
   readonly name: string;
   /**
-   * Frozen, and shared by every sample that repeats the chunk. Undefined when the chunk was read
-   * for a filter that skipped the sample, whose labels were then never read.
+   * Undefined when the chunk was read for a filter that skipped the sample, whose labels were
+   * then never read. In a cached chunk: frozen, and shared by every sample that repeats it.
    */
   readonly labels: Labels | undefined;
+}
+
+/**
+ * A chunk of an earlier payload, which reads the same way whenever it recurs byte for byte: in a
+ * later payload it is confirmed with one string comparison instead of being read again.
+ */
+export interface CachedChunk extends ReadChunk {
+  /** The chunk's text, a copy that keeps no payload alive. */
+  readonly text: string;
+  /** Code of the text's last character: a one-load test before the comparison. */
+  readonly lastChar: number;
   /** The chunk that followed this one last time, in whichever payload: the next guess. */
   next: CachedChunk | undefined;
   /** The filter the kept flags below were decided for, or NOT_DECIDED. */
@@ -35,17 +38,6 @@ export interface CachedChunk {
 }
 
 export const NOT_DECIDED = Symbol('not decided');
-
-/** What the parser read of a chunk, to make a cached one of. */
-export interface ReadChunk {
-  readonly lines: number;
-  readonly sampleOffset: number;
-  readonly typeNames: readonly string[];
-  readonly types: readonly MetricType[];
-  readonly openMetrics: boolean;
-  readonly name: string;
-  readonly labels: Labels | undefined;
-}
 
 /** Longer chunks are rare and would make the cache's memory depend on what a target sends. */
 const MAX_CHUNK_CHARS = 4096;

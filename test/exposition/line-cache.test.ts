@@ -5,6 +5,7 @@ import { LineCache } from '../../src/exposition/line-cache.js';
 import { parseExposition } from '../../src/exposition/parser.js';
 import { ExpositionError, type ParseOptions } from '../../src/exposition/types.js';
 import { NODE_EXPORTER_FAMILIES } from '../../src/metrics/node-exporter.js';
+import { random } from '../random.js';
 
 const fixture = (name: string): string =>
   readFileSync(fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url)), 'utf8');
@@ -42,18 +43,6 @@ function withCores(text: string, cores: number): string {
   return text.replace(/^node_cpu_seconds_total\{cpu="0",(.*)$/gm, (line: string, rest: string) =>
     Array.from({ length: cores }, (_, cpu) => (cpu === 0 ? line : `node_cpu_seconds_total{cpu="${cpu}",${rest}`)).join('\n'),
   );
-}
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('LineCache', () => {

@@ -4,6 +4,7 @@ import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { describe, expect, it } from 'vitest';
 import { formatFromContentType, parseExposition } from '../../src/exposition/parser.js';
 import { ExpositionError, type ParseOptions, type Sample } from '../../src/exposition/types.js';
+import { random } from '../random.js';
 
 const fixture = (name: string): string =>
   readFileSync(fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url)), 'utf8');
@@ -26,18 +27,6 @@ function parseError(text: string, options?: ParseOptions): ExpositionError {
 function expectError(text: string, line: number, column: number, reason: string, options?: ParseOptions): void {
   const e = parseError(text, options);
   expect({ line: e.line, column: e.column, reason: e.reason }).toEqual({ line, column, reason });
-}
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('formatFromContentType', () => {
