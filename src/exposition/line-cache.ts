@@ -43,10 +43,12 @@ export const NOT_DECIDED = Symbol('not decided');
 const MAX_CHUNK_CHARS = 4096;
 const DEFAULT_MAX_CHUNKS = 100_000;
 /**
- * About 50 payloads' worth of lines no other node writes: with more nodes than that, a node's own
- * lines are gone from here before its next scrape, and only what nodes share gets cached.
+ * Room for the hashes of about 50 payloads' worth of lines no other node writes: with more nodes
+ * than that, a node's own lines are pushed out before its next scrape, and only what nodes share
+ * gets cached. SEEN_BUCKETS is a power of two.
  */
-const MAX_SEEN = 4096;
+const SEEN_BUCKETS = 2048;
+const SEEN_WAYS = 4;
 
 /**
  * Chunks of earlier payloads, shared across the targets that speak alike: exporters of one version
@@ -58,7 +60,7 @@ const MAX_SEEN = 4096;
  * lookup; a chunk that is not the guess is looked up by its text, so a payload that differs (a
  * node with more cores) costs a lookup where it differs and follows the chain after.
  *
- * A chunk is kept only when it is seen again soon, before MAX_SEEN other new texts pass: in the
+ * A chunk is kept only when it is seen again soon, before a few thousand other new texts pass: in the
  * next payload of a node like the last one, or the next scrape of one of a few nodes. Lines that
  * one node of many writes (a pod's veth device, a serial number) come round too seldom and are
  * never kept, so the cache holds what the nodes share, not a copy of every node. Bounded: past
@@ -66,8 +68,11 @@ const MAX_SEEN = 4096;
  */
 export class LineCache {
   head: CachedChunk | undefined;
-  /** Texts seen once lately: kept as chunks when seen again before this fills up and is emptied. */
-  private readonly seen = new Set<string>();
+  /**
+   * Hashes of texts seen once lately, one per slot: a text is kept as a chunk when its hash is
+   * still in its slot when it comes again. Nothing is allocated for a line that is never kept.
+   */
+  private readonly seen = new Int32Array(SEEN_BUCKETS * SEEN_WAYS);
   private byText = new Map<string, CachedChunk>();
   private readonly names = new Map<string, string>();
 
@@ -87,11 +92,7 @@ export class LineCache {
     // A chunk read for a filter that skipped its sample has no labels to give a filter that keeps it.
     const serves = known !== undefined && (known.types.length === 0 || known.openMetrics === read.openMetrics) && (known.labels !== undefined || read.labels === undefined);
     if (serves) return known;
-    if (!this.seen.delete(text)) {
-      if (this.seen.size >= MAX_SEEN) this.seen.clear();
-      this.seen.add(copyOf(text));
-      return undefined;
-    }
+    if (!this.seenAgain(text)) return undefined;
     if (this.byText.size >= this.maxChunks) {
       this.byText = new Map();
       this.names.clear();
@@ -117,6 +118,27 @@ export class LineCache {
     return chunk;
   }
 
+  /**
+   * Whether the text's hash is among the last few put in its bucket; if not, it is put there,
+   * pushing out the oldest. Four to a bucket, so two lines of one payload that share a bucket do
+   * not push each other out scrape after scrape.
+   */
+  private seenAgain(text: string): boolean {
+    // Never 0, which marks an empty place.
+    const hash = hashOf(text) || 1;
+    const bucket = (hash & (SEEN_BUCKETS - 1)) * SEEN_WAYS;
+    const seen = this.seen;
+    for (let i = bucket; i < bucket + SEEN_WAYS; i++) {
+      if (seen[i] === hash) {
+        seen[i] = 0;
+        return true;
+      }
+    }
+    seen.copyWithin(bucket + 1, bucket, bucket + SEEN_WAYS - 1);
+    seen[bucket] = hash;
+    return false;
+  }
+
   /** One string per metric and label name however many chunks hold it. */
   private intern(name: string): string {
     let kept = this.names.get(name);
@@ -138,6 +160,13 @@ export class LineCache {
 
 /** Shared by every chunk without TYPE lines: never written, as nothing is pushed where there are no types. */
 const NONE: never[] = [];
+
+/** FNV-1a over the UTF-16 code units: only ever compared with itself, never trusted for equality. */
+function hashOf(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h;
+}
 
 /**
  * A flat copy: V8 hands out slices of a long string as views that keep the whole payload alive.

@@ -161,9 +161,11 @@ describe('LineCache', () => {
     const few = new LineCache();
     for (let scrape = 0; scrape < 3; scrape++) for (let i = 0; i < 3; i++) expectSame(node(i, scrape), few);
     expect(few.size).toBe(2 + 3);
+    // Between two scrapes of a node, 40,000 other nodes' own lines pass: hardly any is kept (0.1 %).
     const many = new LineCache();
-    for (let scrape = 0; scrape < 3; scrape++) for (let i = 0; i < 5000; i++) parseExposition(node(i, scrape), { cache: many });
-    expect(many.size).toBe(2);
+    for (let scrape = 0; scrape < 3; scrape++) for (let i = 0; i < 40_000; i++) parseExposition(node(i, scrape), { cache: many });
+    expect(many.size).toBeGreaterThanOrEqual(2);
+    expect(many.size).toBeLessThan(2 + 40);
     for (let i = 0; i < 3; i++) expectSame(node(i, 9), many);
   });
 
