@@ -142,7 +142,8 @@ export class Pipeline implements Source {
     let series = this.series.get(id);
     if (!series) this.series.set(id, (series = new TargetSeries(this.columnSet)));
     const families = narrowing?.learning && series.families !== undefined ? LEARNING_FAMILIES : series.families;
-    let parsed = this.parse(result, families);
+    const text = result.takeBody();
+    let parsed = this.parse(text, result, families);
     // A narrowed payload short of a family: skipped, as if not scraped; the next turn asks for everything.
     if (typeof parsed !== 'string' && narrowing && !series.isApp && !narrowing.observe(parsed.samples, result.requestPath)) return true;
     let derived: Derived = { name: result.target.host, source: 'app', figures: EMPTY_FIGURES };
@@ -151,7 +152,7 @@ export class Pipeline implements Source {
       if (!deriver) this.derivers.set(id, (deriver = new NodeExporterDeriver(result.target.host)));
       derived = deriver.update(parsed.samples, result.startedAtMs);
       // An app's first payload went through the node filter, which kept nothing of it.
-      if (series.decide(derived.source)) parsed = this.parse(result, undefined);
+      if (series.decide(derived.source)) parsed = this.parse(text, result, undefined);
     }
     if (typeof parsed === 'string') {
       this.markDown(id, result.startedAtMs, result.durationMs, parsed);
@@ -170,9 +171,9 @@ export class Pipeline implements Source {
   }
 
   /** The payload's samples, or the target's error when it is no metrics payload. */
-  private parse(result: ScrapeSuccess, families: ReadonlySet<string> | undefined): ParseResult | string {
+  private parse(text: string, result: ScrapeSuccess, families: ReadonlySet<string> | undefined): ParseResult | string {
     try {
-      return parseExposition(result.body, { format: formatFromContentType(result.contentType), families, maxSamples: this.maxSamples, cache: this.lines });
+      return parseExposition(text, { format: formatFromContentType(result.contentType), families, maxSamples: this.maxSamples, cache: this.lines });
     } catch (error) {
       const reason = error instanceof ExpositionError ? error.message : 'unreadable payload';
       return `invalid metrics payload: ${reason}`;

@@ -140,7 +140,7 @@ export class KubeNodes {
 
 function parse(result: ScrapeSuccess, families: ReadonlySet<string>, cache: LineCache): ReturnType<typeof parseExposition> | { error: string } {
   try {
-    return parseExposition(result.body, { format: formatFromContentType(result.contentType), families, maxSamples: MAX_SAMPLES, cache });
+    return parseExposition(result.takeBody(), { format: formatFromContentType(result.contentType), families, maxSamples: MAX_SAMPLES, cache });
   } catch (error) {
     return { error: `invalid metrics payload: ${error instanceof ExpositionError ? error.message : 'unreadable payload'}` };
   }

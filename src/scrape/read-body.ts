@@ -88,7 +88,7 @@ async function readCapped(body: Body, maxBytes: number): Promise<Buffer> {
  * stream machinery, and the chunks joined at the end), and the parser that follows blocks the
  * event loop longer than inflating does anyway.
  */
-export function inflateCapped(wire: Buffer, maxBytes: number): Buffer {
+export function inflateCapped(wire: Uint8Array, maxBytes: number): Buffer {
   try {
     return gunzipSync(wire, { maxOutputLength: maxBytes, chunkSize: outputChunkSize(wire, maxBytes) });
   } catch (err) {
@@ -105,8 +105,9 @@ export function inflateCapped(wire: Buffer, maxBytes: number): Buffer {
  * hint: a wrong one costs more chunks (too small) or memory up to the cap (too big), never a wrong
  * result, as the cap is enforced on the output itself.
  */
-function outputChunkSize(wire: Buffer, maxBytes: number): number {
-  const announced = wire.length >= 4 ? wire.readUInt32LE(wire.length - 4) : 0;
+function outputChunkSize(wire: Uint8Array, maxBytes: number): number {
+  const n = wire.length;
+  const announced = n >= 4 ? ((wire[n - 4] as number) | ((wire[n - 3] as number) << 8) | ((wire[n - 2] as number) << 16) | ((wire[n - 1] as number) << 24)) >>> 0 : 0;
   return Math.max(constants.Z_MIN_CHUNK, Math.min(announced, maxBytes) + 1);
 }
 

@@ -11,9 +11,11 @@ import { Client, Pool, ProxyAgent, type buildConnector, type Dispatcher } from '
 import type { Target } from '../targets/target.js';
 import { VERSION } from '../version.js';
 import { BodyFetch, type FetchedBody } from './fetch-body.js';
-import { decodeText, firstValue, inflateCapped, isGzip } from './read-body.js';
+import { Http1Connection, StaleConnectionError } from './http1-connection.js';
+import { BodyDecoder } from './inflate.js';
+import { firstValue } from './read-body.js';
 import { ScrapeError, describeError, formatSeconds } from './scrape-error.js';
-import type { ScrapeFailure, ScrapeResult } from './types.js';
+import type { ScrapeFailure, ScrapeResult, ScrapeSuccess } from './types.js';
 
 export interface ScraperOptions {
   /** Deadline for a whole scrape: connect, headers and the entire body. */
@@ -60,10 +62,11 @@ const KEEP_ALIVE_MS = 60_000;
 const STALE_SOCKET_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
 
 /**
- * A Client for one connection per origin (the default), a Pool for more: a Pool of one would cost
- * a 2,048-slot request queue (16 KB) per target, 16 MB for 1,000 nodes.
+ * For plain HTTP with one connection per origin (the default, and nearly every node_exporter) our
+ * own connection (see http1-connection.ts); otherwise undici: a Client for one connection per
+ * origin, a Pool for more (a Pool of one would cost a 2,048-slot request queue, 16 KB, per target).
  */
-type OriginDispatcher = Client | Pool | ProxyAgent;
+type OriginDispatcher = Http1Connection | Client | Pool | ProxyAgent;
 
 interface OriginPool {
   readonly pool: OriginDispatcher;
@@ -82,6 +85,8 @@ export class Scraper {
   private readonly poolOptions: Pool.Options & { readonly connect: buildConnector.BuildOptions };
   private readonly pools = new Map<string, OriginPool>();
   private readonly closing = new Set<Promise<void>>();
+  /** Every body is decoded synchronously at its end, so one decoder's scratch space serves all. */
+  private readonly decoder = new BodyDecoder();
   private closed = false;
 
   constructor(options: ScraperOptions) {
@@ -122,21 +127,8 @@ export class Scraper {
 
     const deadline = new Deadline(this.timeoutMs, signal);
     try {
-      const { headers, wire } = await this.request(target, requestPath, deadline);
-      const bytes = isGzip(headers['content-encoding']) ? inflateCapped(wire, this.maxBodyBytes) : wire;
-      return {
-        ok: true,
-        target,
-        get body() {
-          return decodeText(bytes);
-        },
-        contentType: firstValue(headers['content-type']),
-        wireBytes: wire.length,
-        bodyBytes: bytes.length,
-        ...asked,
-        startedAtMs,
-        durationMs: performance.now() - t0,
-      };
+      const fetched = await this.request(target, requestPath, deadline);
+      return success(target, fetched, requestPath, startedAtMs, performance.now() - t0);
     } catch (err) {
       this.replaceWedgedClient(target, err);
       if (err instanceof ScrapeError) return failure(err.message, err.status);
@@ -192,9 +184,10 @@ export class Scraper {
   }
 
   private dispatch(pool: OriginDispatcher, options: Dispatcher.DispatchOptions, deadline: Deadline): BodyFetch {
-    const fetch = new BodyFetch(this.maxBodyBytes, (coding) => isGzip(coding) !== undefined);
+    const fetch = new BodyFetch(this.maxBodyBytes, this.decoder);
     deadline.watch(fetch);
-    pool.dispatch(options, fetch);
+    if (pool instanceof Http1Connection) pool.request(options.path, options.headers as RequestHeaders, fetch);
+    else pool.dispatch(options, fetch);
     return fetch;
   }
 
@@ -227,11 +220,14 @@ export class Scraper {
     if (entry === undefined) {
       const tls = target.scrape?.tls;
       const options = tls === undefined ? this.poolOptions : { ...this.poolOptions, connect: connectOptions(this.timeoutMs, tls.options) };
-      const pool = this.proxy === undefined
-        ? options.connections === 1
-          ? new Client(target.url.origin, options)
-          : new Pool(target.url.origin, options)
-        : new ProxyAgent({ ...options, uri: this.proxy, requestTls: options.connect });
+      const url = target.url;
+      const pool = this.proxy !== undefined
+        ? new ProxyAgent({ ...options, uri: this.proxy, requestTls: options.connect })
+        : options.connections !== 1
+          ? new Pool(url.origin, options)
+          : url.protocol === 'http:'
+            ? new Http1Connection(url.hostname.replace(/^\[(.*)\]$/, '$1'), Number(url.port || 80), url.host, { keepAliveMs: KEEP_ALIVE_MS })
+            : new Client(url.origin, options);
       entry = { pool, users: new Set() };
       this.pools.set(key, entry);
     }
@@ -255,7 +251,7 @@ export class Scraper {
 
   private closePool(pool: OriginDispatcher, how: 'close' | 'destroy' = 'close'): void {
     // Closing can only fail if the pool is already closed or destroyed, which is the goal anyway.
-    const done = (how === 'close' ? pool.close() : pool.destroy()).catch(() => undefined);
+    const done = (how === 'close' || pool instanceof Http1Connection ? pool.close() : pool.destroy()).catch(() => undefined);
     this.closing.add(done);
     void done.then(() => this.closing.delete(done));
   }
@@ -323,6 +319,25 @@ class Deadline {
 }
 
 function isStaleSocket(err: unknown): boolean {
+  if (err instanceof StaleConnectionError) return true;
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && STALE_SOCKET_CODES.has(code);
+}
+
+/**
+ * The result of a scrape that got its body. Made here, after the request, so that no frame or
+ * promise made before it holds the text (see FetchedBody.takeText).
+ */
+function success(target: Target, fetched: FetchedBody, requestPath: string | undefined, startedAtMs: number, durationMs: number): ScrapeSuccess {
+  return {
+    ok: true,
+    target,
+    takeBody: () => fetched.takeText(),
+    contentType: firstValue(fetched.headers['content-type']),
+    wireBytes: fetched.wireBytes,
+    bodyBytes: fetched.bodyBytes,
+    ...(requestPath === undefined ? {} : { requestPath }),
+    startedAtMs,
+    durationMs,
+  };
 }

@@ -6,13 +6,12 @@ export interface ScrapeSuccess {
   readonly ok: true;
   readonly target: Target;
   /**
-   * The body after gzip as UTF-8 text, decoded anew at each read: read it once, where it is
-   * parsed. The promises and frames that waited for the scrape were made before the text; when
-   * they outlive two young-generation GCs, V8 moves them to the old generation, and the text they
-   * hold with them (about 70 KB a node_exporter scrape). Decoded late, the text lives and dies
-   * young with the parse: at 1,000 scrapes a second this kept about 25 MB of old-space garbage off.
+   * The body after gzip as UTF-8 text, once: the result lets go of it, so that it dies young with
+   * the parse. The promises and frames that waited for the scrape were made before the text, and
+   * many are in V8's old generation by the time it comes; what they still hold when a young GC
+   * runs is kept until a full one (about 70 KB a node_exporter scrape, 1,000 a second).
    */
-  readonly body: string;
+  takeBody(): string;
   /** The response's Content-Type header, '' when absent. */
   readonly contentType: string;
   /** Bytes received on the wire (compressed size when gzip was used). */

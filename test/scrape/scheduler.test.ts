@@ -48,7 +48,7 @@ class FakeScraper implements ScrapeClient {
 const succeed: Behaviour = async (target) => ok(target);
 
 function ok(target: Target): ScrapeResult {
-  return { ok: true, target, body: 'up 1\n', contentType: 'text/plain', wireBytes: 5, bodyBytes: 5, startedAtMs: Date.now(), durationMs: 0 };
+  return { ok: true, target, takeBody: () => 'up 1\n', contentType: 'text/plain', wireBytes: 5, bodyBytes: 5, startedAtMs: Date.now(), durationMs: 0 };
 }
 
 function fail(target: Target, error: string): ScrapeResult {
@@ -370,7 +370,7 @@ describe('ScrapeScheduler against real servers', () => {
     const outcome = (name: string): string => {
       const result = results.get(byName[name]?.id ?? '');
       if (result === undefined) return 'missing';
-      return result.ok ? `ok: ${result.body}` : result.error;
+      return result.ok ? `ok: ${result.takeBody()}` : result.error;
     };
     expect(outcome('good')).toBe(`ok: ${body}`);
     expect(outcome('goodGzip')).toBe(`ok: ${body}`);

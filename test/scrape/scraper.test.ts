@@ -56,7 +56,7 @@ describe('Scraper: successful scrapes', () => {
       res.end(METRICS);
     }));
     const result = expectOk(await newScraper().scrape(targetFor(`${server.url}/metrics`)));
-    expect(result.body).toBe(METRICS);
+    expect(result.takeBody()).toBe(METRICS);
     expect(result.contentType).toBe('text/plain; version=0.0.4');
     expect(result.bodyBytes).toBe(Buffer.byteLength(METRICS));
     expect(result.wireBytes).toBe(result.bodyBytes);
@@ -71,20 +71,19 @@ describe('Scraper: successful scrapes', () => {
       res.end(gzipSync(big));
     }));
     const result = expectOk(await newScraper().scrape(targetFor(`${server.url}/metrics`)));
-    expect(result.body).toBe(big);
+    expect(result.takeBody()).toBe(big);
     expect(result.bodyBytes).toBe(Buffer.byteLength(big));
     expect(result.wireBytes).toBeLessThan(result.bodyBytes);
   });
 
-  it('decodes the text where it is read, not when the scrape ends (see ScrapeSuccess.body)', async () => {
+  it('gives the body once and lets go of it (see ScrapeSuccess.takeBody)', async () => {
     const server = await serve(startHttp((_req, res) => {
       res.writeHead(200, { 'content-encoding': 'gzip' });
       res.end(gzipSync(METRICS));
     }));
     const result = expectOk(await newScraper().scrape(targetFor(server.url)));
-    expect(Object.getOwnPropertyDescriptor(result, 'body')?.get).toBeTypeOf('function');
-    expect(result.body).toBe(METRICS);
-    expect(result.body).toBe(METRICS);
+    expect(result.takeBody()).toBe(METRICS);
+    expect(() => result.takeBody()).toThrow('the body was already taken');
   });
 
   it('inflates several gzip members in a row, past what the last trailer announces', async () => {
@@ -96,7 +95,7 @@ describe('Scraper: successful scrapes', () => {
       res.end(body);
     }));
     const result = expectOk(await newScraper().scrape(targetFor(server.url)));
-    expect(result.body).toBe(`${big}up 2\n`);
+    expect(result.takeBody()).toBe(`${big}up 2\n`);
   });
 
   it('fails on a gzip trailer announcing more than the body holds, without passing the cap', async () => {
@@ -115,7 +114,7 @@ describe('Scraper: successful scrapes', () => {
       res.end(Buffer.from([0x61, 0xff, 0x62]));
     }));
     const result = expectOk(await newScraper().scrape(targetFor(server.url)));
-    expect(result.body).toBe('a\uFFFDb');
+    expect(result.takeBody()).toBe('a\uFFFDb');
   });
 
   it('reuses one kept-alive connection and retries once when the server closed it', async () => {
@@ -140,8 +139,8 @@ describe('Scraper: successful scrapes', () => {
     }));
     const scraper = newScraper();
     const target = targetFor(`${server.url}/metrics`);
-    expect(expectOk(await scraper.scrape(target)).body).toBe('ok\n');
-    expect(expectOk(await scraper.scrape(target)).body).toBe('ok\n');
+    expect(expectOk(await scraper.scrape(target)).takeBody()).toBe('ok\n');
+    expect(expectOk(await scraper.scrape(target)).takeBody()).toBe('ok\n');
     expect(connections).toBe(2);
   });
 });
@@ -233,11 +232,11 @@ describe('Scraper: failures', () => {
     }));
     const scraper = newScraper();
     expect(expectError(await scraper.scrape(targetFor(`${server.url}/fail`)))).toBe('HTTP 503 Service Unavailable');
-    expect(expectOk(await scraper.scrape(targetFor(`${server.url}/metrics`))).body).toBe(METRICS);
+    expect(expectOk(await scraper.scrape(targetFor(`${server.url}/metrics`))).takeBody()).toBe(METRICS);
     expect(sockets.size).toBe(1);
     errorPage = 'x'.repeat(1024 * 1024);
     expect(expectError(await scraper.scrape(targetFor(`${server.url}/fail`)))).toBe('HTTP 503 Service Unavailable');
-    expect(expectOk(await scraper.scrape(targetFor(`${server.url}/metrics`))).body).toBe(METRICS);
+    expect(expectOk(await scraper.scrape(targetFor(`${server.url}/metrics`))).takeBody()).toBe(METRICS);
     expect(sockets.size).toBe(2);
   });
 
@@ -347,13 +346,13 @@ describe('Scraper: TLS', () => {
   it('accepts it when its CA is given', async () => {
     const server = await answer();
     const result = await newScraper({ tls: { ca: cert.cert } }).scrape(targetFor(server.url));
-    expect(expectOk(result).body).toBe(METRICS);
+    expect(expectOk(result).takeBody()).toBe(METRICS);
   });
 
   it('accepts it when verification is off', async () => {
     const server = await answer();
     const result = await newScraper({ tls: { insecure: true } }).scrape(targetFor(server.url));
-    expect(expectOk(result).body).toBe(METRICS);
+    expect(expectOk(result).takeBody()).toBe(METRICS);
   });
 
   it('keeps failing at once on a certificate for another name, and still closes', async () => {
@@ -390,5 +389,59 @@ describe('Scraper: pools', () => {
     expectOk(await scraper.scrape(target));
     await scraper.close();
     expect(expectError(await scraper.scrape(target))).toBe('scraper closed');
+  });
+});
+
+describe('Scraper: the plain HTTP connection', () => {
+  it('reads a gzipped chunked body that comes in many reads', async () => {
+    const text = 'node_cpu_seconds_total{cpu="0",mode="idle"} 1\n'.repeat(20_000);
+    const wire = gzipSync(text);
+    const server = await serve(startHttp((_req, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip' });
+      let at = 0;
+      const step = (): void => {
+        if (at >= wire.length) return void res.end();
+        res.write(wire.subarray(at, at + 1500));
+        at += 1500;
+        setTimeout(step, 1);
+      };
+      step();
+    }));
+    const scraper = newScraper();
+    for (let i = 0; i < 2; i++) {
+      const result = expectOk(await scraper.scrape(targetFor(server.url)));
+      expect(result.takeBody()).toBe(text);
+      expect(result.wireBytes).toBe(wire.length);
+    }
+  });
+
+  it('reads a body that ends with the connection, and opens a new one for the next scrape', async () => {
+    let connections = 0;
+    const server = await serve(startRaw((socket) => {
+      connections++;
+      socket.once('data', () => socket.end('HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nup 1\n'));
+    }));
+    const scraper = newScraper();
+    expect(expectOk(await scraper.scrape(targetFor(server.url))).takeBody()).toBe('up 1\n');
+    expect(expectOk(await scraper.scrape(targetFor(server.url))).takeBody()).toBe('up 1\n');
+    expect(connections).toBe(2);
+  });
+
+  it('refuses a header value that would end the line early', async () => {
+    const server = await serve(startHttp((_req, res) => res.end(METRICS)));
+    const result = await newScraper({ bearerToken: () => 'abc\r\nX-Evil: 1' }).scrape(targetFor(server.url));
+    expect(expectError(result)).toBe('invalid value for request header authorization');
+  });
+
+  it('scrapes targets of one origin one after another on its connection', async () => {
+    const sockets = new Set<unknown>();
+    const server = await serve(startHttp((req, res) => {
+      sockets.add(req.socket);
+      setTimeout(() => res.end(`path ${req.url}\n`), 5);
+    }));
+    const scraper = newScraper();
+    const results = await Promise.all(['/a', '/b', '/c'].map((path) => scraper.scrape(targetFor(`${server.url}${path}`))));
+    expect(results.map((r) => expectOk(r).takeBody())).toEqual(['path /a\n', 'path /b\n', 'path /c\n']);
+    expect(sockets.size).toBe(1);
   });
 });
