@@ -1,6 +1,7 @@
 /**
- * Fetching metrics bodies over HTTP(S): one keep-alive undici Client (or Pool) per origin,
- * one deadline per scrape, size caps, and failures as short sentences.
+ * Fetching metrics bodies over HTTP(S): one kept-alive connection per origin (our own for plain
+ * HTTP, undici's Client, Pool or ProxyAgent otherwise), one deadline per scrape, size caps, and
+ * failures as short sentences.
  *
  * Politeness to thousands of nodes: a single connection per node by default,
  * reused between scrapes (no TLS handshake every interval), gzip asked for.
@@ -55,7 +56,7 @@ export type RequestHeaders = Record<string, string | string[]>;
 const ACCEPT = 'application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1';
 const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 // Longer than any sensible scrape interval, so the socket survives between scrapes;
-// undici still honours a shorter `Keep-Alive: timeout=` hint from the server.
+// both transports still honour a shorter `Keep-Alive: timeout=` hint from the server.
 const KEEP_ALIVE_MS = 60_000;
 // Codes of a request that died before any response: typically a kept-alive socket
 // the server closed just as we reused it.
@@ -279,7 +280,7 @@ export function connectOptions(timeoutMs: number, tls: ScraperOptions['tls']): b
 
 /**
  * One timer for the whole scrape, and the caller's signal: either ends the request under way.
- * No AbortController of our own: undici's controller, reached through the BodyFetch, is enough.
+ * No AbortController of our own: the transport's abort, reached through the BodyFetch, is enough.
  */
 class Deadline {
   private readonly timer: ReturnType<typeof setTimeout>;
