@@ -301,6 +301,41 @@ describe('Scraper: failures', () => {
     expect(expectError(await pending)).toBe('scrape cancelled');
   });
 
+  it('gives each scrape of a target its own deadline, kept timer and signal reused', { timeout: 10_000 }, async () => {
+    let requests = 0;
+    // The first request hangs; later ones are answered at once.
+    const server = await serve(startHttp((_req, res) => {
+      if (++requests > 1) res.end(METRICS);
+    }));
+    const scraper = newScraper({ timeoutMs: 400 });
+    const target = targetFor(server.url);
+    const controller = new AbortController();
+    expect(expectError(await scraper.scrape(target, controller.signal))).toBe('timed out after 0.4 s');
+    expect(expectOk(await scraper.scrape(target, controller.signal)).takeBody()).toBe(METRICS);
+    // Past the first deadline's time: a timer left over from an earlier scrape ends nothing.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(expectOk(await scraper.scrape(target, controller.signal)).takeBody()).toBe(METRICS);
+    // Two scrapes of one target at once: the second gets a deadline of its own.
+    const both = await Promise.all([scraper.scrape(target), scraper.scrape(target)]);
+    expect(both.map((r) => r.ok)).toEqual([true, true]);
+    controller.abort();
+    expect(expectError(await scraper.scrape(target, controller.signal))).toBe('scrape cancelled');
+  });
+
+  it('cancels through a new signal after an old one was used', { timeout: 10_000 }, async () => {
+    const server = await serve(startHttp((req, res) => {
+      if (req.url === '/metrics') res.end(METRICS);
+    }));
+    const scraper = newScraper();
+    const target = targetFor(`${server.url}/metrics`);
+    expectOk(await scraper.scrape(target, new AbortController().signal));
+    const hanging = targetFor(`${server.url}/hang`);
+    const controller = new AbortController();
+    const pending = scraper.scrape({ ...hanging, id: target.id }, controller.signal);
+    setTimeout(() => controller.abort(), 50);
+    expect(expectError(await pending)).toBe('scrape cancelled');
+  });
+
   it('never shows the token or the URL password in an error', { timeout: 20_000 }, async () => {
     const token = 'tok-SECRET-7f3a';
     const password = 'pw-SECRET-91bc';
