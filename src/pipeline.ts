@@ -158,7 +158,7 @@ export class Pipeline implements Source {
       this.markDown(id, result.startedAtMs, result.durationMs, parsed);
       return false;
     }
-    const readings = series.update(parsed.samples, parsed.types, result.startedAtMs);
+    const readings = series.update(parsed, result.startedAtMs);
     this.health.recordSuccess(id, {
       atMs: result.startedAtMs,
       durationMs: result.durationMs,

@@ -3,7 +3,7 @@
  * no node_exporter, the model of its metric families. Holds the counter state both read, so a
  * series used by a column and by the detail view has one rate.
  */
-import type { MetricType, Sample } from '../exposition/types.js';
+import type { ParseResult, Sample } from '../exposition/types.js';
 import { columnSampleNames, readColumn, type ColumnReading, type UserColumn } from '../expr/column.js';
 import { labelsKey, type SeriesView } from '../expr/evaluate.js';
 import { buildAppView, detach, type AppView } from './app-model.js';
@@ -61,8 +61,10 @@ export class TargetSeries implements SeriesView {
     return this.decided === 'app';
   }
 
-  update(samples: readonly Sample[], types: ReadonlyMap<string, MetricType>, scrapeTimeMs: number): TargetReadings {
+  /** Reads `parsed.types` only for an app: the parser builds that Map on first use. */
+  update(parsed: Pick<ParseResult, 'samples' | 'types'>, scrapeTimeMs: number): TargetReadings {
     if (this.set.columns.length === 0 && !this.isApp) return NO_READINGS;
+    const samples = parsed.samples;
     this.rates.begin();
     this.timeMs = scrapeTimeMs;
     for (const s of samples) {
@@ -73,7 +75,7 @@ export class TargetSeries implements SeriesView {
     }
     const columns: Record<string, ColumnReading> = {};
     for (const c of this.set.columns) columns[c.name] = readColumn(c, this);
-    const app = this.isApp ? buildAppView(samples, types, this) : null;
+    const app = this.isApp ? buildAppView(samples, parsed.types, this) : null;
     this.rates.sweep();
     // The samples are the payload's: not kept past the scrape.
     this.byName.clear();

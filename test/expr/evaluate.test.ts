@@ -11,7 +11,7 @@ function target(...specs: string[]) {
     set,
     scrape(text: string, atMs: number) {
       const parsed = parseExposition(text, { families: set.nodeFamilies });
-      return series.update(parsed.samples, parsed.types, atMs).columns;
+      return series.update(parsed, atMs).columns;
     },
   };
 }

@@ -10,7 +10,7 @@ function appTarget() {
   expect(series.families).toBeUndefined();
   return (text: string, atMs: number, format: ExpositionFormat = 'prometheus'): AppView => {
     const parsed = parseExposition(text, { format });
-    const view = series.update(parsed.samples, parsed.types, atMs).app;
+    const view = series.update(parsed, atMs).app;
     if (!view) throw new Error('no app view');
     return view;
   };
@@ -96,6 +96,6 @@ jobs_created{queue="a"} 1700000000
     expect(series.decide('app')).toBe(false); // decided at the first scrape, for good
     expect(series.isApp).toBe(false);
     const parsed = parseExposition(payload(1));
-    expect(series.update(parsed.samples, parsed.types, 0)).toEqual({ columns: {}, app: null });
+    expect(series.update(parsed, 0)).toEqual({ columns: {}, app: null });
   });
 });

@@ -44,7 +44,7 @@ function buildStore(): ClusterStore {
   for (let i = 0; i < 3; i++) {
     const at = NOW - (2 - i) * 1000;
     const parsed = parseExposition(appPayload(i + 1));
-    store.record('api', at, { name: 'api', source: 'app', figures: EMPTY_FIGURES, health: upHealth(at, { lastSamples: parsed.sampleLines }), ...series.update(parsed.samples, parsed.types, at) });
+    store.record('api', at, { name: 'api', source: 'app', figures: EMPTY_FIGURES, health: upHealth(at, { lastSamples: parsed.sampleLines }), ...series.update(parsed, at) });
     store.record('alpha', at, { name: 'alpha', source: 'node_exporter', figures: makeFigures({ cpu: 20, mem: 30 }), health: upHealth(at), columns: { rps: { value: 12.5, parts: [], partCount: 0 } } });
     store.record('charlie', at, { name: 'charlie', source: 'node_exporter', figures: makeFigures({ cpu: 95, mem: 50 }), health: upHealth(at) });
   }
@@ -159,7 +159,7 @@ describe('an app target\'s detail', () => {
     series.decide('app');
     const lines = Array.from({ length: APP_SERIES_CAP + 1 }, (_, i) => `things{id="${i}"} ${i}`).join('\n');
     const parsed = parseExposition(`# TYPE things gauge\n${lines}\n`);
-    store.record('big', NOW, { name: 'big', source: 'app', figures: EMPTY_FIGURES, health: upHealth(NOW), ...series.update(parsed.samples, parsed.types, NOW) });
+    store.record('big', NOW, { name: 'big', source: 'app', figures: EMPTY_FIGURES, health: upHealth(NOW), ...series.update(parsed, NOW) });
     const node = store.get('big')!;
     const text = appDetailLines(node, node.app!, 160, 20, NOW, 0).map(lineText);
     expect(text).toHaveLength(20);
