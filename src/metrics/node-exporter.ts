@@ -46,6 +46,9 @@ export interface Derived {
 export class NodeExporterDeriver {
   private readonly rates = new CounterRates();
   private readonly cpu = new CpuIntervals();
+  /** The core ids of the last scrape in order, and the node's name: both rarely change, so kept. */
+  private coreIds: string[] = [];
+  private nodename: string | undefined;
 
   constructor(private readonly fallbackName: string) {}
 
@@ -102,7 +105,8 @@ export class NodeExporterDeriver {
     }
 
     // The name outlives the payload; a copy keeps the payload it was sliced from collectable.
-    const name = nodename ? ` ${nodename}`.slice(1) : this.fallbackName;
+    if (nodename && nodename !== this.nodename) this.nodename = ` ${nodename}`.slice(1);
+    const name = nodename ? (this.nodename as string) : this.fallbackName;
     if (nodeSamples === 0) return { name, source: 'app', figures: EMPTY_FIGURES };
 
     this.rates.begin();
@@ -124,7 +128,7 @@ export class NodeExporterDeriver {
 
   private cpuFigures(cores: Map<string, { total: number; idle: number; timeMs: number }>): NodeFigures['cpu'] {
     if (cores.size === 0) return null;
-    const ids = [...cores.keys()].sort(byCoreNumber);
+    const ids = this.sortedCoreIds(cores);
     let sumIdle = 0;
     let sumTotal = 0;
     let known = 0;
@@ -142,6 +146,12 @@ export class NodeExporterDeriver {
       usagePercent: known > 0 ? roundOrNull(busyPercent(sumIdle, sumTotal)) : null,
       perCoreUsagePercent: perCore,
     };
+  }
+
+  private sortedCoreIds(cores: ReadonlyMap<string, unknown>): readonly string[] {
+    const same = this.coreIds.length === cores.size && this.coreIds.every((id) => cores.has(id));
+    if (!same) this.coreIds = [...cores.keys()].sort(byCoreNumber);
+    return this.coreIds;
   }
 
   /** Sums the per-device rates of two counter families; null until any device has a rate. */

@@ -50,6 +50,27 @@ describe('NodeExporterDeriver', () => {
     expect(second.figures.network).toEqual({ receiveBytesPerSecond: 1000, transmitBytesPerSecond: 250 });
   });
 
+  it('follows cores that come and go (hotplug) and a node renamed, in core-number order', () => {
+    const d = new NodeExporterDeriver('10.0.0.1');
+    const cpu = (cores: number[], idle: number, name: string): Sample[] => [
+      ...cores.flatMap((c) => [
+        s('node_cpu_seconds_total', idle, { cpu: String(c), mode: 'idle' }),
+        s('node_cpu_seconds_total', 10, { cpu: String(c), mode: 'user' }),
+      ]),
+      s('node_uname_info', 1, { nodename: name }),
+    ];
+    d.update(cpu([10, 2, 1], 100, 'a'), 1_000);
+    const same = d.update(cpu([2, 1, 10], 101, 'a'), 2_000);
+    expect(same.figures.cpu?.perCoreUsagePercent).toEqual([0, 0, 0]);
+    const fewer = d.update(cpu([1, 10], 102, 'b'), 3_000);
+    expect(fewer.name).toBe('b');
+    expect(fewer.figures.cpu).toEqual({ cores: 2, usagePercent: 0, perCoreUsagePercent: [0, 0] });
+    const swapped = d.update(cpu([1, 3], 103, 'a'), 4_000);
+    expect(swapped.name).toBe('a');
+    // Core 3 is new: no interval yet.
+    expect(swapped.figures.cpu).toEqual({ cores: 2, usagePercent: 0, perCoreUsagePercent: [0, null] });
+  });
+
   it('never gives a negative rate when a counter resets', () => {
     const d = new NodeExporterDeriver('h');
     d.update(payload({ idle: [100, 100], user: [10, 10], rx: 50_000 }), 1_000);
