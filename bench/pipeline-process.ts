@@ -19,12 +19,16 @@ import { readTargetsFile, uniqueTargets } from '../src/targets/targets-file.js';
 import { parseTarget } from '../src/targets/parse-target.js';
 import { phaseOf } from '../src/scrape/scheduler.js';
 import { TurnTally, type WindowStats } from './scale/turn-tally.js';
+import { tuneHeap } from '../src/cli/heap.js';
 
 /** One interval's counts (see TurnTally), with this process's CPU and RSS over the report tick that printed it. */
 export interface WindowLine extends WindowStats {
   readonly cpuMs: number;
   readonly rssBytes: number;
 }
+
+// As bin/cluster-top.js does, so the headless figures are the product's.
+tuneHeap();
 
 const { values } = parseArgs({
   options: {

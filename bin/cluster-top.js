@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // Thin launcher: all behaviour lives in the built code under dist/.
-import { main } from '../dist/cli/main.js';
+import { tuneHeap } from '../dist/cli/heap.js';
+
+// A process-wide setting, so here and not in main(): see src/cli/heap.ts.
+tuneHeap();
+const { main } = await import('../dist/cli/main.js');
 
 main(process.argv).then(
   (code) => {
