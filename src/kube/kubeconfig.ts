@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { isFields, type Fields } from './json.js';
 import { KubeconfigError, readKubeconfig, type KubeconfigLocation } from './kubeconfig-files.js';
+import { proxyFromEnvironment } from './env-proxy.js';
 
 export interface LoadedKubeconfig {
   readonly contextName: string;
@@ -19,7 +20,10 @@ export interface LoadedKubeconfig {
   /** The API server's base URL, without a trailing slash (Rancher and the like serve under a path). */
   readonly server: URL;
   readonly origin: string;
-  /** The cluster's proxy-url: an http, https or socks5 proxy every request goes through. */
+  /**
+   * The cluster's proxy-url, or else the environment's (HTTPS_PROXY, NO_PROXY, as kubectl reads them):
+   * an http, https or socks5 proxy every request goes through.
+   */
   readonly proxyUrl: string | undefined;
   /** client-go's tokenFile, absolute: re-read while running, and it wins over `token`. */
   readonly tokenFile: string | undefined;
@@ -77,7 +81,7 @@ export async function loadKubeconfig(location: KubeconfigLocation, context?: str
     userName,
     server,
     origin,
-    proxyUrl: proxyUrl(cluster, clusterName, origin),
+    proxyUrl: proxyUrl(cluster, clusterName, origin) ?? proxyFromEnvironment(server, location.env),
     tokenFile: typeof user.tokenFile === 'string' && user.tokenFile !== '' ? user.tokenFile : undefined,
     exec: exec && { command: String(exec.command), installHint: typeof exec.installHint === 'string' ? exec.installHint : undefined },
     impersonation: impersonationHeaders(user),

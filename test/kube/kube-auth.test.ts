@@ -8,6 +8,7 @@ import { KubeSource } from '../../src/kube/kube-source.js';
 import { startFakeApiServer, type AuthMethod, type FakeApiServer } from './fake-apiserver/index.js';
 import { kubeSource, T } from './kube-helpers.js';
 import { b64, config, execPlugin, execUser, scratch, type Scratch } from './kubeconfig-writer.js';
+import { kubectl } from './kubectl.js';
 
 /** Every way a kubeconfig authenticates, against the fake API server (which checks tokens and certificates). */
 
@@ -147,38 +148,45 @@ describe('KubeSource: authentication', () => {
   });
 
   it('goes through the cluster\'s proxy-url, lists and proxied scrapes alike', async () => {
-    const tunnels: string[] = [];
-    const sockets = new Set<Socket>();
-    const proxy = createServer();
-    proxy.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
-      tunnels.push(req.url ?? '');
-      const [host = '', port = ''] = (req.url ?? '').split(':');
-      const upstream = connect(Number(port), host, () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.write(head);
-        upstream.pipe(client);
-        client.pipe(upstream);
-      });
-      for (const socket of [client, upstream]) {
-        sockets.add(socket);
-        socket.on('error', () => undefined);
-        socket.on('close', () => sockets.delete(socket));
-      }
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxy = await startConnectProxy();
     try {
-      const address = proxy.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      const cluster = { 'certificate-authority-data': b64(server.caPem), 'proxy-url': `http://127.0.0.1:${port}` };
+      const cluster = { 'certificate-authority-data': b64(server.caPem), 'proxy-url': `http://127.0.0.1:${proxy.port}` };
       const { ok, source } = await discover(config(server, cluster, { token: 'admin-token' }));
       expect(ok).toBe(true);
       await source.refresh();
       expect(source.store.get('n1')?.health.up).toBe(true);
-      expect(new Set(tunnels)).toEqual(new Set([`127.0.0.1:${server.port}`]));
-      expect(tunnels.length).toBe(2);
+      expect(new Set(proxy.tunnels)).toEqual(new Set([`127.0.0.1:${server.port}`]));
+      expect(proxy.tunnels.length).toBe(2);
     } finally {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => proxy.close(resolve));
+      await proxy.close();
+    }
+  });
+
+  it('goes through $HTTPS_PROXY when the kubeconfig names no proxy, as kubectl does', async () => {
+    // A name only the proxy knows: the client never resolves it, as with a real corporate proxy.
+    const proxy = await startConnectProxy({ 'kube.test': '127.0.0.1' });
+    try {
+      const cluster = { 'certificate-authority-data': b64(server.caPem), 'tls-server-name': 'localhost' };
+      const doc = config(`https://kube.test:${server.port}`, cluster, { token: 'admin-token' });
+      // Without a scheme, as Go reads it: an http proxy.
+      const env = { HTTPS_PROXY: `127.0.0.1:${proxy.port}`, NO_PROXY: 'localhost,10.0.0.0/8,.internal' };
+      const { ok, source } = await discover(doc, env);
+      expect(ok).toBe(true);
+      await source.refresh();
+      expect(source.store.get('n1')?.health.up).toBe(true);
+      expect(new Set(proxy.tunnels)).toEqual(new Set([`kube.test:${server.port}`]));
+      const ours = proxy.tunnels.length;
+
+      const got = await kubectl(await s.write('kubectl-config', doc), ['get', 'nodes', '-o', 'name'], 20_000, env);
+      expect(got).toMatchObject({ code: 0, stdout: 'node/n1\n' });
+      expect(proxy.tunnels.length).toBeGreaterThan(ours);
+      expect(new Set(proxy.tunnels)).toEqual(new Set([`kube.test:${server.port}`]));
+
+      // NO_PROXY naming the server's domain: no proxy.
+      const direct = await loadKubeconfig({ path: await s.write('config', doc), env: { ...env, NO_PROXY: '.test' } });
+      expect(direct.proxyUrl).toBeUndefined();
+    } finally {
+      await proxy.close();
     }
   });
 
@@ -212,3 +220,35 @@ describe('KubeSource: authentication', () => {
     });
   });
 });
+
+/** An HTTP CONNECT proxy on loopback that records each tunnel's target; `hosts` maps names only it can resolve. */
+async function startConnectProxy(hosts: Readonly<Record<string, string>> = {}): Promise<{ port: number; tunnels: string[]; close: () => Promise<void> }> {
+  const tunnels: string[] = [];
+  const sockets = new Set<Socket>();
+  const proxy = createServer();
+  proxy.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
+    tunnels.push(req.url ?? '');
+    const [host = '', port = ''] = (req.url ?? '').split(':');
+    const upstream = connect(Number(port), hosts[host] ?? host, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => sockets.delete(socket));
+    }
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const address = proxy.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    tunnels,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
+    },
+  };
+}

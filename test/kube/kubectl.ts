@@ -23,10 +23,11 @@ function isolated(): { env: NodeJS.ProcessEnv; cleanUp: () => void } {
   };
 }
 
-export function kubectl(kubeconfig: string, args: string[], timeoutMs = 20_000): Promise<KubectlResult> {
+/** `extraEnv` adds to kubectl's isolated environment (a proxy, say). */
+export function kubectl(kubeconfig: string, args: string[], timeoutMs = 20_000, extraEnv: NodeJS.ProcessEnv = {}): Promise<KubectlResult> {
   const { env, cleanUp } = isolated();
   return new Promise((resolve) => {
-    execFile(KUBECTL, ['--kubeconfig', kubeconfig, ...args], { env, timeout: timeoutMs }, (err, stdout, stderr) => {
+    execFile(KUBECTL, ['--kubeconfig', kubeconfig, ...args], { env: { ...env, ...extraEnv }, timeout: timeoutMs }, (err, stdout, stderr) => {
       cleanUp();
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       resolve({ code, stdout: stdout.toString(), stderr: stderr.toString() });
