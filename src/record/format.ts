@@ -3,8 +3,8 @@
  * record, written whole by one write call, so a crash can cut off only the last line; a line
  * without its final "\n" is not a record. Three kinds of record:
  *
- * 1. The header, always the first line:
- *    {"format":"cluster-top-recording","version":1,"startedAt":"2026-11-21T05:00:00.000Z","intervalMs":2000}
+ * 1. The header, always the first line; `columns` (the `--column` names) only when there are any:
+ *    {"format":"cluster-top-recording","version":1,"startedAt":"2026-11-21T05:00:00.000Z","intervalMs":2000,"columns":["rps"]}
  * 2. A node declaration, before the first tick that lists the node and again whenever its name,
  *    source, target or labels change; `node` is the node's number within this file:
  *    {"node":0,"id":"http://10.0.0.7:9100/metrics","name":"web-7","target":"http://10.0.0.7:9100/metrics","source":"node_exporter","labels":{}}
@@ -15,14 +15,18 @@
  *     cpu [cores, usagePercent, perCoreUsagePercent[] | null], load [load1, load5, load15],
  *     memory [totalBytes, usedBytes, availableBytes, usedPercent], swap [totalBytes, usedBytes],
  *     network [receive, transmit], disk [read, written], filesystem [sizeBytes, usedBytes],
- *     uptimeSeconds]
- *    where a group the source could not give (and every group of a down node) is null.
+ *     uptimeSeconds, columns]
+ *    where a group the source could not give (and every group of a down node) is null. `columns`
+ *    is there only when the header names columns: null when the node has no readings (down), else
+ *    one reading per column in the header's order: its value (a number or null) when it has no
+ *    labelled parts, else [value, [[labels, value], ...], partCount].
  *
  * Numbers are written as JavaScript prints them, so figures read back exactly. Nothing secret is
  * in a record: targets are display URLs (passwords already `***`) and errors are short sentences.
  */
 import type { CpuFigures, NodeFigures, NodeSource } from '../metrics/node-figures.js';
 import type { TargetHealth } from '../scrape/types.js';
+import { NO_READING, type ColumnPart, type ColumnReading } from '../expr/column.js';
 
 export const FORMAT_NAME = 'cluster-top-recording';
 export const FORMAT_VERSION = 1;
@@ -32,6 +36,8 @@ export interface RecordingHeader {
   readonly version: typeof FORMAT_VERSION;
   readonly startedAt: string;
   readonly intervalMs: number;
+  /** The `--column` names, in the order each entry gives their readings; absent without columns. */
+  readonly columns?: readonly string[];
 }
 
 export interface NodeDeclaration {
@@ -47,6 +53,8 @@ export interface TickEntry {
   readonly node: number;
   readonly health: TargetHealth;
   readonly figures: NodeFigures;
+  /** By column name; {} without columns, or when the node had no readings (down). */
+  readonly columns: Readonly<Record<string, ColumnReading>>;
 }
 
 export interface Tick {
@@ -70,9 +78,18 @@ function encodeCpu(cpu: CpuFigures | null): Json {
   return [cpu.cores, cpu.usagePercent, cpu.perCoreUsagePercent];
 }
 
-export function encodeEntry(node: number, health: TargetHealth, f: NodeFigures): Json {
+/** A reading as the format writes it (see the top of the file). */
+function encodeReading(reading: ColumnReading): Json {
+  const value = finite(reading.value) ? reading.value : null;
+  if (reading.parts.length === 0 && reading.partCount === 0) return value;
+  const parts = reading.parts.filter((p) => Number.isFinite(p.value)).map((p): Json => [p.labels, p.value]);
+  return [value, parts, reading.partCount];
+}
+
+/** `columns` are the header's column names: each entry then ends with their readings. */
+export function encodeEntry(node: number, health: TargetHealth, f: NodeFigures, columns: readonly string[] = [], readings: Readonly<Record<string, ColumnReading>> = {}): Json {
   const h = health;
-  return [
+  const entry: Json[] = [
     node, h.up ? 1 : 0, h.lastError, h.lastScrapeMs, h.lastDurationMs, h.lastSuccessMs, h.consecutiveFailures,
     h.lastBodyBytes, h.lastWireBytes, h.lastSamples,
     encodeCpu(f.cpu),
@@ -84,10 +101,18 @@ export function encodeEntry(node: number, health: TargetHealth, f: NodeFigures):
     f.filesystem && group([f.filesystem.sizeBytes, f.filesystem.usedBytes]),
     finite(f.uptimeSeconds) ? f.uptimeSeconds : null,
   ];
+  if (columns.length > 0) entry.push(Object.keys(readings).length === 0 ? null : columns.map((name) => encodeReading(readings[name] ?? NO_READING)));
+  return entry;
 }
 
-export function headerLine(startedAtMs: number, intervalMs: number): string {
-  const header: RecordingHeader = { format: FORMAT_NAME, version: FORMAT_VERSION, startedAt: new Date(startedAtMs).toISOString(), intervalMs };
+export function headerLine(startedAtMs: number, intervalMs: number, columns: readonly string[] = []): string {
+  const header: RecordingHeader = {
+    format: FORMAT_NAME,
+    version: FORMAT_VERSION,
+    startedAt: new Date(startedAtMs).toISOString(),
+    intervalMs,
+    ...(columns.length > 0 ? { columns } : {}),
+  };
   return `${JSON.stringify(header)}\n`;
 }
 
@@ -127,7 +152,11 @@ export function decodeHeader(value: unknown): RecordingHeader {
   if (Number.isNaN(Date.parse(startedAt))) fail('startedAt is not a time');
   const intervalMs = num(value.intervalMs, 'intervalMs');
   if (!(intervalMs > 0)) fail('intervalMs is not positive');
-  return { format: FORMAT_NAME, version: FORMAT_VERSION, startedAt, intervalMs };
+  if (value.columns === undefined) return { format: FORMAT_NAME, version: FORMAT_VERSION, startedAt, intervalMs };
+  if (!Array.isArray(value.columns) || value.columns.length === 0) fail('columns is not a list of names');
+  const columns = value.columns.map((name, i) => str(name, `column ${i + 1}`));
+  if (new Set(columns).size !== columns.length) fail('columns names a column twice');
+  return { format: FORMAT_NAME, version: FORMAT_VERSION, startedAt, intervalMs, columns };
 }
 
 export function decodeDeclaration(value: Record<string, unknown>): NodeDeclaration {
@@ -160,8 +189,28 @@ function nums(x: unknown, length: number, what: string): number[] | null {
   return t && t.map((v, i) => num(v, `${what}[${i}]`));
 }
 
-export function decodeEntry(value: unknown): TickEntry {
-  const e = tuple(value, 18, 'entry') ?? fail('entry is null');
+function decodeReading(x: unknown, what: string): ColumnReading {
+  if (x === null || typeof x === 'number') return { value: x, parts: [], partCount: 0 };
+  const r = tuple(x, 3, what) ?? fail(`${what} is null`);
+  const parts = Array.isArray(r[1]) ? r[1].map((p, i): ColumnPart => {
+    const part = tuple(p, 2, `${what} part ${i + 1}`) ?? fail(`${what} part ${i + 1} is null`);
+    return { labels: str(part[0], `${what} part ${i + 1} labels`), value: num(part[1], `${what} part ${i + 1} value`) };
+  }) : fail(`${what} parts is not an array`);
+  const partCount = num(r[2], `${what} part count`);
+  if (!Number.isInteger(partCount) || partCount < parts.length) fail(`${what} part count is less than its parts`);
+  return { value: numOrNull(r[0], `${what} value`), parts, partCount };
+}
+
+function decodeColumns(x: unknown, names: readonly string[]): Record<string, ColumnReading> {
+  const readings = tuple(x, names.length, 'columns');
+  const out: Record<string, ColumnReading> = {};
+  if (readings) names.forEach((name, i) => (out[name] = decodeReading(readings[i], `column ${name}`)));
+  return out;
+}
+
+/** `columns`: the header's column names; an entry then has one more element, their readings. */
+export function decodeEntry(value: unknown, columns: readonly string[] = []): TickEntry {
+  const e = tuple(value, columns.length > 0 ? 19 : 18, 'entry') ?? fail('entry is null');
   const node = num(e[0], 'node');
   if (e[1] !== 0 && e[1] !== 1) fail('up is not 0 or 1');
   const error = e[2] === null ? null : str(e[2], 'error');
@@ -192,14 +241,14 @@ export function decodeEntry(value: unknown): TickEntry {
     filesystem: filesystem && { sizeBytes: filesystem[0]!, usedBytes: filesystem[1]! },
     uptimeSeconds: numOrNull(e[17], 'uptimeSeconds'),
   };
-  return { node, health, figures };
+  return { node, health, figures, columns: columns.length > 0 ? decodeColumns(e[18], columns) : {} };
 }
 
-export function decodeTick(value: unknown[]): Tick {
+export function decodeTick(value: unknown[], columns: readonly string[] = []): Tick {
   const timeMs = num(value[0], 'tick time');
   return { timeMs, entries: value.slice(1).map((e, i) => {
     try {
-      return decodeEntry(e);
+      return decodeEntry(e, columns);
     } catch (error) {
       throw new FormatError(`entry ${i + 1}: ${(error as Error).message}`);
     }

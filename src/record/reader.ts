@@ -124,7 +124,7 @@ export class Recording {
   readTick(k: number): Tick {
     const buf = Buffer.allocUnsafe(this.lengths[k]!);
     readSync(this.fd, buf, 0, buf.length, this.offsets[k]!);
-    return decodeTick(JSON.parse(buf.toString('utf8')) as unknown[]);
+    return decodeTick(JSON.parse(buf.toString('utf8')) as unknown[], this.header.columns);
   }
 
   /** The declarations between tick k-1 and tick k. */
@@ -150,7 +150,7 @@ export class Recording {
         return stop('not JSON');
       }
       try {
-        if (Array.isArray(value)) this.addTick(decodeTick(value), declared, raw);
+        if (Array.isArray(value)) this.addTick(decodeTick(value, this.header.columns), declared, raw);
         else if (typeof value === 'object' && value !== null && 'node' in value) {
           const declaration = decodeDeclaration(value as Record<string, unknown>);
           declared.add(declaration.node);

@@ -93,7 +93,7 @@ export class Recorder {
 
   private begin(): number {
     const fd = openSync(this.options.path, 'w');
-    const header = Buffer.from(headerLine((this.options.now ?? Date.now)(), this.options.intervalMs));
+    const header = Buffer.from(headerLine((this.options.now ?? Date.now)(), this.options.intervalMs, this.options.store.columnNames));
     try {
       writeAt(fd, header, 0);
     } catch (error) {
@@ -140,7 +140,7 @@ export class Recorder {
         lines.push(JSON.stringify({ node, id: n.id, name: n.name, target: n.target, source: n.source, labels: n.labels }));
         changes.push([n.id, declared]);
       }
-      entries.push(encodeEntry(node, n.health, n.figures));
+      entries.push(encodeEntry(node, n.health, n.figures, this.options.store.columnNames, n.columns));
     }
     lines.push(JSON.stringify(entries));
     return {

@@ -61,7 +61,7 @@ export class ReplaySource implements Source {
     this.clock = options.clock ?? Date.now;
     this.interval = recording.header.intervalMs;
     this.historyMs = options.historyMs;
-    this.store = new ClusterStore(Math.max(2, Math.ceil(options.historyMs / this.interval)));
+    this.store = new ClusterStore(Math.max(2, Math.ceil(options.historyMs / this.interval)), recording.header.columns);
     this.firstMs = recording.times[0] ?? recording.startedMs;
     this.lastMs = recording.times.at(-1) ?? recording.startedMs;
     this.atMs = options.at && this.resolveAt(options.at);
@@ -192,7 +192,7 @@ export class ReplaySource implements Source {
     for (const d of this.recording.declarationsBefore(k)) this.declarations.set(d.node, d);
     const tick = this.recording.readTick(k);
     const present = new Set<string>();
-    for (const { node, health, figures } of tick.entries) {
+    for (const { node, health, figures, columns } of tick.entries) {
       const d = this.declarations.get(node)!;
       present.add(d.id);
       const entry = this.store.upsert({ id: d.id, name: d.name, target: d.target, source: d.source, labels: d.labels });
@@ -202,7 +202,7 @@ export class ReplaySource implements Source {
       const at = health.lastScrapeMs;
       if (at === null || at === this.lastScrapeMs.get(d.id)) continue;
       this.lastScrapeMs.set(d.id, at);
-      if (health.up) this.store.record(d.id, at, { name: d.name, source: d.source, figures, health });
+      if (health.up) this.store.record(d.id, at, { name: d.name, source: d.source, figures, health, columns });
       else this.store.recordDown(d.id, at, health);
     }
     for (const n of this.store.nodes()) {

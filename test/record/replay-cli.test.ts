@@ -32,6 +32,24 @@ describe('--replay on the command line', () => {
     expect(snapshot.nodes).toEqual(expectedNodes(TICKS - 1));
   });
 
+  it('a recording made with --column gives the columns\' values in the snapshot', async () => {
+    const columns = ['rps', 'errors'];
+    const withColumns = tempPath();
+    recordScenario(withColumns, 10, { columns });
+    const r = await runCli(['--replay', withColumns, '--once', '-o', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const snapshot = JSON.parse(r.stdout) as Snapshot;
+    expect(snapshot.nodes).toEqual(buildSnapshot(liveStoreAt(9, 600, columns), 0).nodes);
+    expect(snapshot.nodes.map((n) => n.columns)).toEqual([
+      { rps: 95.5, errors: 12.25 },
+      { rps: 86, errors: 11.25 },
+      { rps: 97.5, errors: 12.25 },
+      // d has no readings: its source gave none.
+      { rps: null, errors: null },
+    ]);
+  });
+
   it('a cut-off recording: the snapshot of what is whole, and one stderr line saying where it stopped', async () => {
     const bytes = readFileSync(path);
     const cutPath = tempPath('cut.rec');

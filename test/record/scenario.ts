@@ -7,6 +7,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ColumnReading } from '../../src/expr/column.js';
 import type { NodeFigures } from '../../src/metrics/node-figures.js';
 import { Recorder } from '../../src/record/recorder.js';
 import type { TargetHealth } from '../../src/scrape/types.js';
@@ -41,6 +42,17 @@ function down(at: number, prev: TargetHealth): TargetHealth {
   return { ...prev, up: false, lastScrapeMs: at, lastDurationMs: 0.5, lastError: 'connection refused', consecutiveFailures: prev.consecutiveFailures + 1 };
 }
 
+/** Readings of the scenario's `--column`s, when the store has them: a plain value (none at first), and labelled parts. */
+function readings(store: ClusterStore, k: number, salt: number): { columns?: Record<string, ColumnReading> } {
+  if (store.columnNames.length === 0) return {};
+  return {
+    columns: {
+      rps: { value: k === 0 ? null : 10.5 * k + salt, parts: [], partCount: 0 },
+      errors: { value: 3.25 + k, parts: [{ labels: 'code="500"', value: 2.25 + k }, { labels: 'code="503"', value: 1 }], partCount: 2 + (salt % 2) },
+    },
+  };
+}
+
 /** Drives `store` through refresh `k`: what a source would do, then the cluster row. */
 export function refresh(store: ClusterStore, k: number): void {
   const t = T0 + (k + 1) * STEP_MS;
@@ -50,11 +62,11 @@ export function refresh(store: ClusterStore, k: number): void {
   store.upsert({ id: 'http://c:9100/metrics', name: 'c', target: 'http://c:9100/metrics' });
   if (k === 5) store.upsert({ id: 'http://d:9100/metrics', name: 'd', target: 'http://***@d:9100/metrics' });
   if (k === 12) store.remove('http://d:9100/metrics');
-  store.record('http://a:9100/metrics', scrape, { name: k >= 3 ? 'alpha' : 'a', source: 'node_exporter', figures: figures(k, 1, false), health: up(scrape, k) });
-  if (k % 2 === 0) store.record('http://b:9100/metrics', scrape, { name: 'b', source: 'kubelet', figures: figures(k, 2, true), health: up(scrape, k) });
+  store.record('http://a:9100/metrics', scrape, { name: k >= 3 ? 'alpha' : 'a', source: 'node_exporter', figures: figures(k, 1, false), health: up(scrape, k), ...readings(store, k, 1) });
+  if (k % 2 === 0) store.record('http://b:9100/metrics', scrape, { name: 'b', source: 'kubelet', figures: figures(k, 2, true), health: up(scrape, k), ...readings(store, k, 2) });
   const c = store.get('http://c:9100/metrics')!;
   if (k % 3 === 2) store.recordDown(c.id, scrape, down(scrape, c.health));
-  else store.record(c.id, scrape, { name: 'c', source: 'node_exporter', figures: figures(k, 3, false), health: up(scrape, k) });
+  else store.record(c.id, scrape, { name: 'c', source: 'node_exporter', figures: figures(k, 3, false), health: up(scrape, k), ...readings(store, k, 3) });
   if (store.get('http://d:9100/metrics')) store.record('http://d:9100/metrics', scrape, { name: 'd', source: 'node_exporter', figures: figures(k, 4, false), health: up(scrape, k) });
   store.appendClusterPoint(t);
 }
@@ -63,8 +75,8 @@ export function refresh(store: ClusterStore, k: number): void {
 export const tickTime = (k: number): number => T0 + (k + 1) * STEP_MS;
 
 /** Records `ticks` refreshes to `path`; returns the live store as it ended. */
-export function recordScenario(path: string, ticks: number, options: { maxBytes?: number; capacity?: number } = {}): ClusterStore {
-  const store = new ClusterStore(options.capacity ?? 600);
+export function recordScenario(path: string, ticks: number, options: { maxBytes?: number; capacity?: number; columns?: readonly string[] } = {}): ClusterStore {
+  const store = new ClusterStore(options.capacity ?? 600, options.columns);
   const recorder = Recorder.open({ path, maxBytes: options.maxBytes ?? 1 << 30, store, intervalMs: STEP_MS, now: () => T0 });
   for (let k = 0; k < ticks; k++) refresh(store, k);
   recorder.close();
@@ -72,8 +84,8 @@ export function recordScenario(path: string, ticks: number, options: { maxBytes?
 }
 
 /** A live store as it was after refresh `k`, history limited to the store's capacity. */
-export function liveStoreAt(k: number, capacity = 600): ClusterStore {
-  const store = new ClusterStore(capacity);
+export function liveStoreAt(k: number, capacity = 600, columns: readonly string[] = []): ClusterStore {
+  const store = new ClusterStore(capacity, columns);
   for (let i = 0; i <= k; i++) refresh(store, i);
   return store;
 }
@@ -95,5 +107,14 @@ export function historyView(store: ClusterStore, sinceMs = Number.NEGATIVE_INFIN
   return {
     nodes: store.nodes().map((n) => [n.id, ringRows(n.history, sinceMs)]),
     cluster: Array.from({ length: c.length }, (_, i) => [c.timeAt(i), c.valueAt('cpu', i), c.valueAt('up', i)]).filter(([t]) => t! > sinceMs),
+  };
+}
+
+/** A node's readings of the `--column`s named, and their history rows. */
+export function columnsView(names: readonly string[]) {
+  return (n: NodeEntry) => {
+    const r = n.columnHistory;
+    const rows = r === null ? [] : Array.from({ length: r.length }, (_, i) => [r.timeAt(i), ...names.map((name) => r.valueAt(name, i))]);
+    return { id: n.id, columns: n.columns, rows };
   };
 }
