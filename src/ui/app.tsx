@@ -94,7 +94,7 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   useInput((input: string, key: Key) => {
     for (const [one, oneKey] of splitKeys(input, key)) {
       const { ui: state, rows: current, pageSize, intervalMs: interval, kube: anyKube, groups: groupBys, pods: podRows, detailScrollMax: scrollMax } = latest.current;
-      const result = reduceKey(state, one, oneKey, { rows: current, pageSize, kube: anyKube, groups: groupBys, pods: podRows, detailScrollMax: scrollMax });
+      const result = reduceKey(state, one, oneKey, { rows: current, pageSize, kube: anyKube, columns: store.columnNames, groups: groupBys, pods: podRows, detailScrollMax: scrollMax });
       latest.current.ui = result.state;
       if (result.state !== state) setUi(result.state);
       switch (result.effect) {

@@ -1,4 +1,4 @@
-import type { SortKey } from './table-model.js';
+import { columnSortKey, type SortKey } from './table-model.js';
 
 export type ColumnId = 'name' | 'status' | 'ready' | 'roles' | 'cpu' | 'spark' | 'mem' | 'pods' | 'load' | 'rx' | 'tx' | 'read' | 'write' | 'uptime' | 'user';
 
@@ -79,7 +79,7 @@ const KUBE_DROP_ORDER: readonly (readonly ColumnId[])[] = [
 const USER_MIN = 7;
 
 function userColumn(name: string): Column {
-  return { id: 'user', title: name.toUpperCase(), width: Math.max(USER_MIN, name.length), align: 'right', user: name };
+  return { id: 'user', title: name.toUpperCase(), width: Math.max(USER_MIN, name.length), align: 'right', user: name, sort: columnSortKey(name) };
 }
 
 export function tableWidth(columns: readonly Column[]): number {

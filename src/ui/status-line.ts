@@ -31,7 +31,7 @@ export function statusLine(input: StatusInput, width: number): Segment[] {
     left.push({ text: input.total === 0 ? 'no nodes yet' : 'no node matches the filter', color: 'gray' });
   }
   const right: Segment[] = [
-    { text: `sort ${input.sort.key}${input.sort.descending ? '▼' : '▲'}`, color: 'cyan' },
+    { text: `sort ${input.sort.key.replace(/^column:/, '')}${input.sort.descending ? '▼' : '▲'}`, color: 'cyan' },
     ...(input.group && input.group !== 'none' ? [{ text: `  by ${input.group}`, color: 'cyan' as const }] : []),
     ...(input.filterText ? [{ text: `  filter ${input.filterText}`, color: 'yellow' as const }] : []),
     { text: `  ${input.shown}/${input.total}`, color: 'gray' },

@@ -2,9 +2,15 @@
 import { shownCpuPercent, shownMemoryPercent, type KubeNode } from './kube-model.js';
 import { parseLabelFilter, type LabelledNode } from './label-filter.js';
 
-/** `pods` is last, and offered only when some node has Kubernetes info. */
+/** `pods` is last of these, and offered only when some node has Kubernetes info. */
 export const SORT_KEYS = ['name', 'cpu', 'memory', 'network', 'disk', 'load', 'pods'] as const;
-export type SortKey = (typeof SORT_KEYS)[number];
+/** A `--column`'s value, by its name; these come after the built-in keys. */
+export type ColumnSortKey = `column:${string}`;
+export type SortKey = (typeof SORT_KEYS)[number] | ColumnSortKey;
+
+export function columnSortKey(name: string): ColumnSortKey {
+  return `column:${name}`;
+}
 
 export interface SortState {
   readonly key: SortKey;
@@ -15,6 +21,8 @@ export interface SortState {
 export interface SortableNode extends KubeNode, LabelledNode {
   readonly id: string;
   readonly name: string;
+  /** The `--column` readings by name. */
+  readonly columns?: Readonly<Record<string, { readonly value: number | null }>>;
 }
 
 const naturalKeys = new Map<string, string>();
@@ -38,6 +46,7 @@ export function naturalKey(name: string): string {
 /** The figure a sort orders by: the one the table shows, so CPU of a kubelet node is against allocatable. */
 export function sortValue(key: Exclude<SortKey, 'name'>, node: SortableNode): number | null {
   const f = node.figures;
+  if (key.startsWith('column:')) return node.columns?.[key.slice('column:'.length)]?.value ?? null;
   switch (key) {
     case 'cpu':
       return shownCpuPercent(node);
@@ -51,6 +60,8 @@ export function sortValue(key: Exclude<SortKey, 'name'>, node: SortableNode): nu
       return f.load?.load1 ?? null;
     case 'pods':
       return node.pods?.length ?? null;
+    default:
+      return null;
   }
 }
 
@@ -59,8 +70,9 @@ export function defaultSort(key: SortKey): SortState {
   return { key, descending: key !== 'name' };
 }
 
-export function nextSortKey(key: SortKey, kube = false): SortKey {
-  const keys: readonly SortKey[] = kube ? SORT_KEYS : SORT_KEYS.filter((k) => k !== 'pods');
+/** The key after `key` in the cycle `s` steps through: the built-in keys, then the `--column`s. */
+export function nextSortKey(key: SortKey, kube = false, columns: readonly string[] = []): SortKey {
+  const keys: readonly SortKey[] = [...(kube ? SORT_KEYS : SORT_KEYS.filter((k) => k !== 'pods')), ...columns.map(columnSortKey)];
   return keys[(keys.indexOf(key) + 1) % keys.length] ?? 'name';
 }
 

@@ -56,6 +56,8 @@ export interface KeyContext {
   readonly pageSize: number;
   /** Some node has Kubernetes info: the pods sort is offered. */
   readonly kube?: boolean;
+  /** The `--column` names: `s` sorts by them too, after the built-in keys. */
+  readonly columns?: readonly string[];
   /** What `b` cycles through (see groupChoices); by default role and zone with `kube`, else nothing. */
   readonly groups?: readonly GroupBy[];
   /** The selected node's pods as last drawn, when it is a Kubernetes node: the pods pane moves over these. */
@@ -172,7 +174,7 @@ export function reduceKey(current: UiState, input: string, key: Key, ctx: KeyCon
     case 'a':
       return { state: { ...state, alertPanel: !state.alertPanel } };
     case 's':
-      return { state: { ...state, sort: defaultSort(nextSortKey(state.sort.key, ctx.kube)) } };
+      return { state: { ...state, sort: defaultSort(nextSortKey(state.sort.key, ctx.kube, ctx.columns)) } };
     case 'b': {
       const groups = ctx.groups ?? (ctx.kube ? GROUP_BYS : []);
       return groups.length > 1 ? { state: { ...state, group: nextGroupBy(state.group, groups) } } : { state };

@@ -124,6 +124,29 @@ describe('user columns in the table', () => {
     expect(lines.find((l) => l.includes('charlie'))).toMatch(/\s-$/);
     unmount();
   });
+
+  it('are sort keys too: `s` reaches them after the built-in ones, `S` reverses, a node without a value stays last', async () => {
+    const { lastFrame, stdin, unmount } = renderSized(<App store={buildStore()} intervalMs={1000} onQuit={vi.fn()} now={() => NOW} color={false} />, 140, 30);
+    await tick();
+    const sortShown = (): string | undefined => frameLines(lastFrame()).find((l) => /sort \S+[▼▲]/.test(l))?.match(/sort \S+[▼▲]/)?.[0];
+    const order = (): string[] => frameLines(lastFrame()).filter((l) => /^.(alpha|api|charlie)\s/.test(l)).map((l) => l.slice(1).split(/\s+/)[0] ?? '');
+    expect(order()).toEqual(['alpha', 'api', 'charlie']);
+    // name, cpu, memory, network, disk, load: the sixth press reaches rps.
+    await type(stdin, 's', 's', 's', 's', 's');
+    expect(frameLines(lastFrame()).find((l) => l.includes('NODE'))).toMatch(/RPS$/);
+    await type(stdin, 's');
+    const lines = frameLines(lastFrame());
+    expect(lines.find((l) => l.includes('NODE'))).toMatch(/RPS▼$/);
+    expect(sortShown()).toBe('sort rps▼');
+    expect(order()).toEqual(['api', 'alpha', 'charlie']);
+    await type(stdin, 'S');
+    expect(order()).toEqual(['alpha', 'api', 'charlie']);
+    expect(sortShown()).toBe('sort rps▲');
+    // And round again to the name.
+    await type(stdin, 's');
+    expect(sortShown()).toBe('sort name▲');
+    unmount();
+  });
 });
 
 describe('an app target\'s detail', () => {

@@ -79,6 +79,11 @@ describe('sorting with Kubernetes', () => {
     expect(nextSortKey('load')).toBe('name');
     expect(nextSortKey('load', true)).toBe('pods');
     expect(nextSortKey('pods', true)).toBe('name');
+    // --column names come after the built-in keys.
+    expect(nextSortKey('load', false, ['rps', 'p99'])).toBe('column:rps');
+    expect(nextSortKey('pods', true, ['rps', 'p99'])).toBe('column:rps');
+    expect(nextSortKey('column:rps', false, ['rps', 'p99'])).toBe('column:p99');
+    expect(nextSortKey('column:p99', false, ['rps', 'p99'])).toBe('name');
   });
 
   it('sorts by pod count, nodes without pod figures last, and CPU as shown', () => {
