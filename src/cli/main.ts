@@ -90,6 +90,7 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
       intervalMs: source.interval,
       onIntervalChange: (ms) => source.setIntervalMs(ms),
       color: options.color,
+      mouse: options.mouse,
       notice: () => source.notice,
       ...(source.clockMs ? { now: () => source.clockMs?.() ?? Date.now() } : {}),
       onPause: (paused) => source.setPaused?.(paused),

@@ -22,6 +22,8 @@ export interface CliOptions extends SourceFlags, KubeFlags, DiscoveryFlags, Rule
   readonly historyMs: number;
   readonly maxBodyBytes: number;
   readonly color: boolean;
+  /** Wheel and clicks in the interactive view; off leaves the mouse to the terminal (text selection). */
+  readonly mouse: boolean;
   /** Base URL of a Prometheus-compatible server to read every node from, instead of scraping. */
   readonly prometheus?: string;
   /** Validated label matchers for every --prometheus query. */
@@ -96,6 +98,7 @@ export function buildProgram(): Command {
     .option('--speed <x>', 'with --replay: recorded seconds played per second (default: 1)', parseSpeed)
     .option('--at <time>', 'with --replay: the moment to show, an ISO time or an offset from the start such as +5m', parseAt)
     .option('--no-color', 'no colors (also when NO_COLOR is set)')
+    .option('--no-mouse', 'leave the mouse to the terminal: no wheel scrolling or clicks in the view')
     .option('--prometheus <url>', 'read every node from this Prometheus-compatible server (base URL) instead of scraping')
     .option('--selector <matchers>', 'with --prometheus: label matchers added to every query, such as job="node"', selectorArg)
     .option('--prometheus-user <name>', 'with --prometheus: basic auth user, with --prometheus-password-file')
@@ -131,6 +134,7 @@ interface RawOptions extends RawSourceFlags, KubeFlags, RawDiscoveryFlags, RawRu
   history: number;
   maxBodySize: number;
   color: boolean;
+  mouse: boolean;
   prometheus?: string;
   selector?: string;
   prometheusUser?: string;
@@ -167,6 +171,7 @@ export function toCliOptions(targets: string[], raw: RawOptions, env: NodeJS.Pro
     historyMs: raw.history,
     maxBodyBytes: raw.maxBodySize,
     color: raw.color && !('NO_COLOR' in env && env.NO_COLOR !== ''),
+    mouse: raw.mouse,
     prometheus: raw.prometheus,
     selector: raw.selector,
     prometheusUser: raw.prometheusUser,

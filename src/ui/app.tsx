@@ -12,6 +12,7 @@ import { Line } from './line.js';
 import { promptLine, statusLine } from './status-line.js';
 import { filterNodes, parseFilter, selectedIndex, sortNodes } from './table-model.js';
 import { INITIAL_UI, reduceKey, splitKeys, stepInterval, type UiState } from './ui-state.js';
+import { isMouseReport, parseMouse, reduceMouse } from './mouse.js';
 import { usePodPane } from './use-pod-pane.js';
 import { AlertPanel, Header, HelpScreen, NodeDetail, NodeTable } from './views.js';
 import type { AlertList } from '../alerts/monitor.js';
@@ -89,9 +90,22 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
 
   // Keys can arrive faster than frames: the handler works on the latest state and rows, not on
   // the ones captured when it was created.
-  const latest = useRef({ ui, rows, pageSize: tableRows, intervalMs, kube, groups, pods: pods?.pane.rows, paused, detailScrollMax });
-  latest.current = { ...latest.current, rows, pageSize: podsShown ? pods.room : tableRows, intervalMs, ui, kube, groups, pods: pods?.pane.rows, detailScrollMax };
+  const tableShown = !ui.help && !(ui.view === 'detail' && selected);
+  const shownRows = tableShown ? display.slice(offset, offset + tableRows) : [];
+  // Below the header and the alert panel, the table's title line, then its rows.
+  const table = tableShown ? { top: layout.headerLines + panel + 1, shown: shownRows } : undefined;
+  const latest = useRef({ ui, rows, pageSize: tableRows, intervalMs, kube, groups, pods: pods?.pane.rows, paused, detailScrollMax, table });
+  latest.current = { ...latest.current, rows, pageSize: podsShown ? pods.room : tableRows, intervalMs, ui, kube, groups, pods: pods?.pane.rows, detailScrollMax, table };
   useInput((input: string, key: Key) => {
+    if (isMouseReport(input)) {
+      const event = parseMouse(input);
+      if (event === undefined) return;
+      const { ui: state, rows: current, pageSize, kube: anyKube, groups: groupBys, pods: podRows, detailScrollMax: scrollMax, table: drawn } = latest.current;
+      const result = reduceMouse(state, event, { rows: current, pageSize, kube: anyKube, columns: store.columnNames, groups: groupBys, pods: podRows, detailScrollMax: scrollMax, table: drawn });
+      latest.current.ui = result.state;
+      if (result.state !== state) setUi(result.state);
+      return;
+    }
     for (const [one, oneKey] of splitKeys(input, key)) {
       const { ui: state, rows: current, pageSize, intervalMs: interval, kube: anyKube, groups: groupBys, pods: podRows, detailScrollMax: scrollMax } = latest.current;
       const result = reduceKey(state, one, oneKey, { rows: current, pageSize, kube: anyKube, columns: store.columnNames, groups: groupBys, pods: podRows, detailScrollMax: scrollMax });
@@ -136,7 +150,7 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
     body = (
       <NodeTable
         {...sized}
-        rows={display.slice(offset, offset + tableRows)}
+        rows={shownRows}
         columns={columns}
         selectedId={selected?.id}
         alerting={alerts.alerting}

@@ -22,6 +22,7 @@ export const KEYS: readonly (readonly [keys: string, action: string])[] = [
   ['p', 'pause / resume the display'],
   ['[  ]', 'replay: back / forward a minute'],
   ['+  -', 'longer / shorter scrape interval'],
+  ['wheel  click', 'move; select, again for the detail'],
   ['?', 'this help (any key closes it)'],
   ['q  Ctrl-C', 'quit'],
 ];

@@ -8,6 +8,8 @@ export interface InteractiveOptions {
   readonly intervalMs: number;
   readonly onIntervalChange?: (ms: number) => void;
   readonly color: boolean;
+  /** Ask the terminal for wheel and click reports (see mouse.ts); default true. */
+  readonly mouse?: boolean;
   /** The source's header line, asked again on every frame: a source's state moves while it runs. */
   readonly notice?: () => string | undefined;
   /** The moment shown, when not now (a replay's clock). */
@@ -77,7 +79,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<void>
     instance?.rerender(element());
   };
 
-  const restore = enterFullScreen(stdout, stdin);
+  const restore = enterFullScreen(stdout, stdin, options.mouse ?? true);
   const uninstall = installExitHooks(process, {
     quit,
     restore,

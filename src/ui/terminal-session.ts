@@ -1,4 +1,5 @@
 /** Full-screen terminal state and the hooks that give it back on every way out of the process. */
+import { DISABLE_MOUSE, ENABLE_MOUSE } from './mouse.js';
 
 export const ENTER_ALT_SCREEN = '\u001B[?1049h';
 export const LEAVE_ALT_SCREEN = '\u001B[?1049l';
@@ -17,12 +18,12 @@ interface MaybeRawInput {
 }
 
 /**
- * Switches to the alternate screen with the cursor hidden (the user's scrollback stays as it was)
- * and returns the way back: idempotent, synchronous and never throwing, so it is safe to call
+ * Switches to the alternate screen with the cursor hidden (the user's scrollback stays as it was),
+ * with `mouse` asks for the mouse's reports (mouse.ts), and returns the way back: idempotent, synchronous and never throwing, so it is safe to call
  * from an 'exit' handler or after a crash.
  */
-export function enterFullScreen(stdout: Writable, stdin: MaybeRawInput): () => void {
-  stdout.write(ENTER_ALT_SCREEN + HIDE_CURSOR + CLEAR_HOME);
+export function enterFullScreen(stdout: Writable, stdin: MaybeRawInput, mouse = false): () => void {
+  stdout.write(ENTER_ALT_SCREEN + HIDE_CURSOR + CLEAR_HOME + (mouse ? ENABLE_MOUSE : ''));
   let restored = false;
   return () => {
     if (restored) return;
@@ -34,7 +35,7 @@ export function enterFullScreen(stdout: Writable, stdin: MaybeRawInput): () => v
       // The terminal may already be gone; nothing left to restore on it.
     }
     try {
-      stdout.write(SHOW_CURSOR + LEAVE_ALT_SCREEN);
+      stdout.write((mouse ? DISABLE_MOUSE : '') + SHOW_CURSOR + LEAVE_ALT_SCREEN);
     } catch {
       // Same: a closed stdout has no screen to give back.
     }

@@ -16,7 +16,7 @@ describe('command line: usage', () => {
     expect(version.stdout.trim()).toBe(pkg.version);
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
-    for (const flag of ['--targets-file', '--interval', '--timeout', '--concurrency', '--once', '--output', '--insecure', '--ca-file', '--bearer-token-file', '--no-color'])
+    for (const flag of ['--targets-file', '--interval', '--timeout', '--concurrency', '--once', '--output', '--insecure', '--ca-file', '--bearer-token-file', '--no-color', '--no-mouse'])
       expect(help.stdout).toContain(flag);
   });
 

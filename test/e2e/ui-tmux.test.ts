@@ -78,11 +78,25 @@ describe.runIf(requireBinary(NODE_EXPORTER) && requireBinary(TMUX))('the interac
       screen = await tmux.waitFor((s) => !s.includes(`Target ${zeta.url}`) && s.includes('alpha-node'));
       expect(selectedLine(screen)).toContain('zeta-node');
 
+      // The mouse: reports asked for in SGR form; a click selects alpha-node's row, a second opens it.
+      expect([tmux.pane('#{mouse_standard_flag}'), tmux.pane('#{mouse_sgr_flag}')]).toEqual(['1', '1']);
+      const row = screen.split('\n').findIndex((l) => l.slice(1).trimStart().startsWith('alpha-node '));
+      const click = `\u001B[<0;4;${row + 1}M\u001B[<0;4;${row + 1}m`;
+      tmux.sendLiteral(click);
+      screen = await tmux.waitFor((s) => selectedLine(s).includes('alpha-node'));
+      expect(selectedLine(screen)).toContain('alpha-node');
+      tmux.sendLiteral(click);
+      screen = await tmux.waitFor((s) => s.includes(`Target ${alpha.url}`));
+      expect(screen).toContain(`Target ${alpha.url}`);
+      tmux.send('Escape');
+      screen = await tmux.waitFor((s) => !s.includes(`Target ${alpha.url}`) && s.includes('zeta-node'));
+
       tmux.send('q');
       screen = await tmux.waitFor((s) => s.includes('cluster-top exited'));
       expect(screen).toContain('cluster-top exited 0');
       expect(tmux.pane('#{alternate_on}')).toBe('0');
       expect(tmux.pane('#{cursor_flag}')).toBe('1');
+      expect([tmux.pane('#{mouse_standard_flag}'), tmux.pane('#{mouse_sgr_flag}')]).toEqual(['0', '0']);
       expect(screen).not.toContain('alpha-node'); // the UI's screen is gone with the alternate buffer
     } finally {
       tmux.kill();
@@ -99,11 +113,13 @@ describe.runIf(requireBinary(NODE_EXPORTER) && requireBinary(TMUX))('the interac
     try {
       await tmux.waitFor((s) => s.includes('alpha-node'));
       expect(tmux.pane('#{alternate_on}')).toBe('1');
+      expect(tmux.pane('#{mouse_sgr_flag}')).toBe('1');
       act(tmux, Number(readFileSync(pidFile, 'utf8')));
       const screen = await tmux.waitFor((s) => s.includes('cluster-top exited'));
       expect(screen).toMatch(/cluster-top exited (0|129|130|143)\b/);
       expect(tmux.pane('#{alternate_on}')).toBe('0');
       expect(tmux.pane('#{cursor_flag}')).toBe('1');
+      expect([tmux.pane('#{mouse_standard_flag}'), tmux.pane('#{mouse_sgr_flag}')]).toEqual(['0', '0']);
       expect(screen).not.toMatch(/\n\s+at /); // no stack trace left behind
     } finally {
       tmux.kill();

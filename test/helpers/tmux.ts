@@ -27,6 +27,11 @@ export class TmuxSession {
     this.tmux('send-keys', '-t', this.name, ...keys);
   }
 
+  /** Bytes as typed, not key names: an escape sequence such as a mouse report reaches the program as it is. */
+  sendLiteral(text: string): void {
+    this.tmux('send-keys', '-t', this.name, '-l', text);
+  }
+
   /** A tmux format of the pane, e.g. '#{pane_dead}', '#{alternate_on}', '#{cursor_flag}'. */
   pane(format: string): string {
     return this.tmux('display-message', '-p', '-t', this.name, format).trim();

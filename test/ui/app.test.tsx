@@ -97,6 +97,29 @@ describe('App', () => {
     expect(selectedName(lastFrame())).toBe('alpha');
   });
 
+  it('follows the mouse: the wheel moves the selection, a click selects a row, a second click opens it', async () => {
+    const { stdin, lastFrame } = setup();
+    await tick();
+    const wheelDown = '\u001B[<65;20;10M';
+    const clickOn = (name: string): string => {
+      const row = frameLines(lastFrame()).findIndex((l) => l.slice(1).trim().startsWith(`${name} `));
+      return `\u001B[<0;5;${row + 1}M\u001B[<0;5;${row + 1}m`;
+    };
+    await type(stdin, wheelDown);
+    expect(selectedName(lastFrame())).toBe('delta');
+    await type(stdin, '\u001B[<64;20;10M');
+    expect(selectedName(lastFrame())).toBe('alpha');
+    await type(stdin, clickOn('charlie'));
+    expect(selectedName(lastFrame())).toBe('charlie');
+    // No part of a report is read as a key: 'M', digits, ';' and '<' do nothing here.
+    expect(lastFrame()).toContain('NODE▲');
+    await type(stdin, clickOn('charlie'));
+    expect(lastFrame()).toMatch(/charlie/);
+    expect(lastFrame()).not.toContain('NODE▲');
+    await type(stdin, ESC);
+    expect(selectedName(lastFrame())).toBe('charlie');
+  });
+
   it('handles keys that arrive together in one chunk, as when typed fast or pasted', async () => {
     const { stdin, lastFrame } = setup();
     await tick();

@@ -10,6 +10,7 @@ import {
   installExitHooks,
   type ProcessLike,
 } from '../../src/ui/terminal-session.js';
+import { DISABLE_MOUSE, ENABLE_MOUSE } from '../../src/ui/mouse.js';
 import { FakeStdin, FakeStdout } from './fake-terminal.js';
 
 class FakeProcess extends EventEmitter implements ProcessLike {
@@ -28,6 +29,19 @@ describe('enterFullScreen', () => {
     const restores = stdout.frames.filter((f) => f === SHOW_CURSOR + LEAVE_ALT_SCREEN);
     expect(restores).toHaveLength(1);
     expect(stdin.isRaw).toBe(false);
+  });
+
+  it('with the mouse, asks for its reports and stops them on the way back', () => {
+    const stdout = new FakeStdout(80, 24);
+    const restore = enterFullScreen(stdout, new FakeStdin(), true);
+    expect(stdout.frames.join('')).toMatch(new RegExp(`^${escape(ENTER_ALT_SCREEN)}.*${escape(ENABLE_MOUSE)}$`));
+    restore();
+    restore();
+    expect(stdout.frames.filter((f) => f === DISABLE_MOUSE + SHOW_CURSOR + LEAVE_ALT_SCREEN)).toHaveLength(1);
+    const without = new FakeStdout(80, 24);
+    enterFullScreen(without, new FakeStdin())();
+    expect(without.frames.join('')).not.toContain(ENABLE_MOUSE);
+    expect(without.frames.join('')).not.toContain(DISABLE_MOUSE);
   });
 
   it('does not throw when the terminal is gone', () => {
@@ -93,3 +107,7 @@ describe('installExitHooks', () => {
     }
   });
 });
+
+function escape(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+}
