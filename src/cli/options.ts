@@ -187,5 +187,10 @@ export function toCliOptions(targets: string[], raw: RawOptions, env: NodeJS.Pro
 
 /** Default timeout: below the interval so a slow target cannot overlap its own next turn. */
 export function effectiveTimeoutMs(options: CliOptions): number {
-  return options.timeoutMs ?? Math.min(10_000, Math.floor(options.intervalMs * 0.8));
+  return options.timeoutMs ?? defaultTimeoutMs(options.intervalMs);
+}
+
+/** The timeout when none is given: most of the interval, at most 10 s (Prometheus's default). */
+export function defaultTimeoutMs(intervalMs: number): number {
+  return Math.min(10_000, Math.floor(intervalMs * 0.8));
 }

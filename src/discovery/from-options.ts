@@ -2,17 +2,18 @@
 import { readFile } from 'node:fs/promises';
 import { Resolver } from 'node:dns/promises';
 import { dirname, resolve } from 'node:path';
-import { UsageError, type CliOptions } from '../cli/options.js';
+import { defaultTimeoutMs, UsageError, type CliOptions } from '../cli/options.js';
 import { formatDurationMs } from '../cli/duration.js';
 import type { Pipeline } from '../pipeline.js';
 import { parseTarget } from '../targets/parse-target.js';
 import { describeFsError, readTargetsFile } from '../targets/targets-file.js';
-import type { Target } from '../targets/target.js';
+import type { Target, TargetScrape } from '../targets/target.js';
 import { ConfigError } from './config-fields.js';
-import { discoveredTarget, PLAIN_TEMPLATE } from './discovered-target.js';
+import { discoveredTarget, PLAIN_TEMPLATE, type TargetTemplate } from './discovered-target.js';
 import { DiscoverySource } from './discovery-source.js';
 import { DnsProvider } from './dns-provider.js';
 import { FileSdProvider } from './file-sd.js';
+import type { JobConfig } from './job-config.js';
 import { loadJobTemplate } from './job-scrape.js';
 import type { TargetProvider } from './provider.js';
 import { parseScrapeConfig, type ScrapeConfig } from './scrape-config.js';
@@ -43,9 +44,29 @@ export async function buildDiscoverySource(options: CliOptions, makePipeline: Pi
     if (path !== undefined) {
       config = parseScrapeConfig(await readConfig(path), path, options.jobs);
       config.warnings.forEach((line) => warn(line));
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+
+  const intervalMs = options.intervalGiven ? options.intervalMs : (config?.intervalMs ?? options.intervalMs);
+  let timeoutMs = options.timeoutMs;
+  if (timeoutMs === undefined && config?.timeoutMs !== undefined) {
+    if (config.timeoutMs <= intervalMs) timeoutMs = config.timeoutMs;
+    else warn(`${path}: global.scrape_timeout (${formatDurationMs(config.timeoutMs)}) is longer than the interval (${formatDurationMs(intervalMs)}): the default timeout is used`);
+  }
+  if (timeoutMs !== undefined && timeoutMs > intervalMs) {
+    throw new UsageError(`--timeout (${formatDurationMs(timeoutMs)}) must not be longer than the interval (${formatDurationMs(intervalMs)}, from ${path})`);
+  }
+
+  try {
+    if (path !== undefined && config !== undefined) {
       const baseDir = dirname(resolve(path));
+      const run = { intervalMs, intervalGiven: options.intervalGiven === true, timeoutMs, timeoutGiven: options.timeoutMs !== undefined };
       for (const job of config.jobs) {
-        const template = await loadJobTemplate(job, path, baseDir);
+        const cadence = jobCadence(job, run, (line) => warn(`${path}: ${line}`));
+        const template = withCadence(await loadJobTemplate(job, path, baseDir), cadence);
         for (const group of job.staticConfigs) {
           group.targets.forEach((address, i) => {
             try {
@@ -68,15 +89,6 @@ export async function buildDiscoverySource(options: CliOptions, makePipeline: Pi
   }
   providers.push(...fileProviders);
 
-  const intervalMs = options.intervalGiven ? options.intervalMs : (config?.intervalMs ?? options.intervalMs);
-  let timeoutMs = options.timeoutMs;
-  if (timeoutMs === undefined && config?.timeoutMs !== undefined) {
-    if (config.timeoutMs <= intervalMs) timeoutMs = config.timeoutMs;
-    else warn(`${path}: global.scrape_timeout (${formatDurationMs(config.timeoutMs)}) is longer than the interval (${formatDurationMs(intervalMs)}): the default timeout is used`);
-  }
-  if (timeoutMs !== undefined && timeoutMs > intervalMs) {
-    throw new UsageError(`--timeout (${formatDurationMs(timeoutMs)}) must not be longer than the interval (${formatDurationMs(intervalMs)}, from ${path})`);
-  }
   const pipeline = await makePipeline({ ...options, intervalMs, timeoutMs }, []);
   const source = new DiscoverySource(pipeline, statics, providers);
   await source.refreshAll();
@@ -87,6 +99,36 @@ export async function buildDiscoverySource(options: CliOptions, makePipeline: Pi
     throw new UsageError(broken.notice);
   }
   return source;
+}
+
+interface RunCadence {
+  readonly intervalMs: number;
+  readonly intervalGiven: boolean;
+  /** The run's timeout when one was set (--timeout, or the file's global one); undefined for the default. */
+  readonly timeoutMs: number | undefined;
+  readonly timeoutGiven: boolean;
+}
+
+/**
+ * A job's own interval and timeout, settled as Prometheus settles them: a job without a timeout
+ * gets the global one, at most its interval. `-i` and `--timeout` on the command line are for
+ * every target, and win over the file's.
+ */
+export function jobCadence(job: JobConfig, run: RunCadence, warn: (line: string) => void): Pick<TargetScrape, 'intervalMs' | 'timeoutMs'> {
+  const own = run.intervalGiven ? undefined : job.intervalMs;
+  if (own !== undefined && own !== run.intervalMs) {
+    const base = run.timeoutGiven ? run.timeoutMs : (job.timeoutMs ?? run.timeoutMs);
+    return { intervalMs: own, timeoutMs: Math.min(base ?? defaultTimeoutMs(own), own) };
+  }
+  if (run.timeoutGiven || job.timeoutMs === undefined) return {};
+  if (job.timeoutMs <= run.intervalMs) return { timeoutMs: job.timeoutMs };
+  warn(`job "${job.name}": scrape_timeout (${formatDurationMs(job.timeoutMs)}) is longer than the interval (${formatDurationMs(run.intervalMs)}): the run's timeout is used`);
+  return {};
+}
+
+function withCadence(template: TargetTemplate, cadence: Pick<TargetScrape, 'intervalMs' | 'timeoutMs'>): TargetTemplate {
+  if (cadence.intervalMs === undefined && cadence.timeoutMs === undefined) return template;
+  return { ...template, scrape: { ...template.scrape, ...cadence } };
 }
 
 async function readConfig(path: string): Promise<string> {

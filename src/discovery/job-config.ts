@@ -6,6 +6,9 @@ export interface JobConfig {
   readonly scheme: 'http' | 'https';
   readonly metricsPath: string;
   readonly params: Readonly<Record<string, readonly string[]>>;
+  /** The job's own scrape_interval and scrape_timeout; the global ones apply where absent. */
+  readonly intervalMs?: number;
+  readonly timeoutMs?: number;
   readonly auth?: AuthConfig;
   readonly tls?: TlsConfig;
   readonly staticConfigs: readonly StaticConfig[];
@@ -71,11 +74,18 @@ export function readJob(job: Fields, name: string, warn: (line: string) => void)
   // honor_labels settles clashes between a target's labels and the labels of its samples; cluster-top
   // puts no sample labels on targets, so there is never a clash: read for its type only.
   job.bool('honor_labels');
+  const intervalMs = job.duration('scrape_interval');
+  const timeoutMs = job.duration('scrape_timeout');
+  if (intervalMs !== undefined && timeoutMs !== undefined && timeoutMs > intervalMs) {
+    job.fail('scrape_timeout', 'longer than the job\'s scrape_interval');
+  }
   return {
     name,
     scheme,
     metricsPath,
     params: readParams(job),
+    ...(intervalMs === undefined ? {} : { intervalMs }),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
     ...(auth === undefined ? {} : { auth }),
     ...(tls === undefined ? {} : { tls: readTls(tls) }),
     staticConfigs: job.mappings('static_configs').map((s) => ({ path: s.path, targets: s.stringList('targets') ?? [], labels: readLabels(s, 'labels') })),

@@ -40,9 +40,6 @@ export function parseScrapeConfig(text: string, origin: string, pick: readonly s
     // Every job is read, so a mistake in one not picked is still caught; only picked ones warn.
     const jobWarnings: string[] = [];
     const config = readJob(job, name, (line) => void jobWarnings.push(line));
-    for (const key of ['scrape_interval', 'scrape_timeout']) {
-      if (job.duration(key) !== undefined) jobWarnings.push(`${job.at(key)} (job "${name}"): not supported per job: every target is scraped at the global interval`);
-    }
     if (pick.length > 0 && !pick.includes(name)) return;
     jobs.push(config);
     for (const line of jobWarnings) warn(line);

@@ -109,6 +109,7 @@ export class ScrapeScheduler {
     }
   }
 
+  /** The run's interval; targets with one of their own (a scrape job's) keep theirs. */
   setIntervalMs(ms: number): void {
     this.intervalMs = checkedInterval(ms);
     if (!this.started) return;
@@ -140,10 +141,16 @@ export class ScrapeScheduler {
     await Promise.all([...this.states.values()].map((state) => state.current ?? this.launch(state)));
   }
 
+  /** The target's own interval (a scrape job's) or the run's. */
+  private intervalOf(state: TargetState): number {
+    return state.target.scrape?.intervalMs ?? this.intervalMs;
+  }
+
   private arm(state: TargetState, notBefore: number): void {
     clearTimeout(state.timer);
-    const phaseMs = Math.floor(state.phase * this.intervalMs);
-    const turn = phaseMs + Math.ceil((notBefore - phaseMs) / this.intervalMs) * this.intervalMs;
+    const interval = this.intervalOf(state);
+    const phaseMs = Math.floor(state.phase * interval);
+    const turn = phaseMs + Math.ceil((notBefore - phaseMs) / interval) * interval;
     state.timer = setTimeout(() => this.onTurn(state, turn), Math.max(0, turn - this.now()));
   }
 
@@ -151,12 +158,12 @@ export class ScrapeScheduler {
     state.timer = undefined;
     // Never earlier than now: after a stall (a suspended laptop) we resume, not replay missed turns.
     if (state.current !== undefined) {
-      this.arm(state, Math.max(turn + this.intervalMs, this.now()));
+      this.arm(state, Math.max(turn + this.intervalOf(state), this.now()));
       return;
     }
     void this.launch(state).then(() => {
       if (!this.started || state.removed) return;
-      this.arm(state, Math.max(turn + retryDelayMs(this.intervalMs, state.failures), this.now()));
+      this.arm(state, Math.max(turn + retryDelayMs(this.intervalOf(state), state.failures), this.now()));
     });
   }
 

@@ -136,7 +136,7 @@ export class Scraper {
     } catch (err) {
       this.replaceWedgedClient(target, err);
       if (err instanceof ScrapeError) return failure(err.message, err.status);
-      if (deadline.timedOut) return failure(`timed out after ${formatSeconds(this.timeoutMs)}`);
+      if (deadline.timedOut) return failure(`timed out after ${formatSeconds(deadline.timeoutMs)}`);
       if (deadline.cancelled) return failure('scrape cancelled');
       return failure(describeError(err));
     } finally {
@@ -146,11 +146,19 @@ export class Scraper {
     }
   }
 
-  /** The target's kept deadline, or a one-off while it is busy with another scrape of the target. */
+  /**
+   * The target's kept deadline (for the target's own timeout, a scrape job's, else the scraper's),
+   * or a one-off while it is busy with another scrape of the target.
+   */
   private deadlineFor(target: Target): Deadline {
+    const timeoutMs = target.scrape?.timeoutMs ?? this.timeoutMs;
     let deadline = this.deadlines.get(target.id);
-    if (deadline === undefined) this.deadlines.set(target.id, (deadline = new Deadline(this.timeoutMs)));
-    return deadline.busy ? new Deadline(this.timeoutMs) : deadline;
+    if (deadline?.busy) return new Deadline(timeoutMs);
+    if (deadline?.timeoutMs !== timeoutMs) {
+      deadline?.dispose();
+      this.deadlines.set(target.id, (deadline = new Deadline(timeoutMs)));
+    }
+    return deadline;
   }
 
   /** The target is no longer scraped: close its origin's pool once no other target uses it. */
@@ -323,7 +331,7 @@ class Deadline {
     this.current?.abort(new Error('deadline'));
   };
 
-  constructor(private readonly timeoutMs: number) {}
+  constructor(readonly timeoutMs: number) {}
 
   get over(): boolean {
     return this.timedOut || this.cancelled;

@@ -27,4 +27,7 @@ export interface TargetScrape {
    * of one origin with different settings never share a connection.
    */
   readonly tls?: { readonly name: string; readonly options: NonNullable<ScraperOptions['tls']> };
+  /** A scrape job's own interval and timeout, in place of the run's. */
+  readonly intervalMs?: number;
+  readonly timeoutMs?: number;
 }

@@ -131,6 +131,28 @@ describe('command line: --scrape-config', () => {
     expect(r.stderr.trim()).toBe(`cluster-top: ${join(dir, 'prometheus.yml')}: global.external_labels: not supported, ignored`);
   });
 
+  it('gives each job its own scrape_interval and scrape_timeout', async () => {
+    await listen('hang', createHttpServer(() => undefined));
+    const config = join(dir, 'cadence.yml');
+    writeFileSync(config, `
+global: { scrape_interval: 1s }
+scrape_configs:
+  - job_name: quick
+    scrape_interval: 2s
+    scrape_timeout: 300ms
+    static_configs: [{ targets: ['127.0.0.1:${port.hang}'] }]
+  - job_name: default
+    static_configs: [{ targets: ['127.0.0.1:${port.yaml}'] }]
+`);
+    const r = await runCli(['--scrape-config', config, '--once', '-o', 'json']);
+    expect(r.stderr).toBe('');
+    const nodes = snapshotOf(r.stdout).nodes;
+    expect(nodes.map((n) => [n.labels.job, n.up, n.error])).toEqual([['quick', false, 'timed out after 0.3 s'], ['default', true, null]]);
+    // -i and --timeout on the command line are for every target.
+    const given = await runCli(['--scrape-config', config, '-i', '1s', '--timeout', '500ms', '--once', '-o', 'json']);
+    expect(snapshotOf(given.stdout).nodes[0]?.error).toBe('timed out after 0.5 s');
+  });
+
   it('adds targets given on the command line to the discovered ones', async () => {
     const r = await runCli(['--scrape-config', join(dir, 'prometheus.yml'), '--job', 'node', `127.0.0.1:${port.dns}`, '--once', '-o', 'json']);
     expect(snapshotOf(r.stdout).nodes.map((n) => [n.labels.job ?? null, n.up])).toEqual([[null, true], ['node', true]]);

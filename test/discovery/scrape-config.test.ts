@@ -59,7 +59,9 @@ describe('parseScrapeConfig', () => {
       ],
       fileConfigs: [{ files: ['sd/*.json', 'sd/extra.yml'], refreshMs: 60_000 }],
     });
-    expect(api).toMatchObject({ scheme: 'http', metricsPath: '/metrics', auth: { kind: 'authorization', type: 'Bearer', credentials: 'tok' } });
+    expect(api).toMatchObject({ scheme: 'http', metricsPath: '/metrics', intervalMs: 5_000, auth: { kind: 'authorization', type: 'Bearer', credentials: 'tok' } });
+    expect(api?.timeoutMs).toBeUndefined();
+    expect(node?.intervalMs).toBeUndefined();
     expect(legacy?.auth).toEqual({ kind: 'authorization', type: 'Bearer', credentialsFile: 'token.txt', fileField: 'bearer_token_file' });
   });
 
@@ -68,7 +70,6 @@ describe('parseScrapeConfig', () => {
       'prometheus.yml: scrape_configs[0].dns_sd_configs[2].type (job "node"): MX lookups are not supported (A, AAAA, SRV): this dns_sd_config is skipped',
       'prometheus.yml: scrape_configs[0].relabel_configs (job "node"): not supported, ignored',
       'prometheus.yml: scrape_configs[0].tls_config.min_version (job "node"): not supported, ignored',
-      'prometheus.yml: scrape_configs[1].scrape_interval (job "api"): not supported per job: every target is scraped at the global interval',
       'prometheus.yml: global.evaluation_interval: not supported, ignored',
       'prometheus.yml: global.external_labels: not supported, ignored',
       'prometheus.yml: rule_files: not supported, ignored',
@@ -86,6 +87,8 @@ describe('parseScrapeConfig', () => {
     ['scrape_configs: [{ job_name: a, static_configs: [{ targets: a:1 }] }]', 'scrape_configs[0].static_configs[0].targets: expected a list of strings'],
     ['scrape_configs:\n  - job_name: a\n  - job_name: b\n    static_configs: [{ targets: [x:1] }, { targets: [1] }]', 'scrape_configs[1].static_configs[1].targets: expected a list of strings'],
     ['scrape_configs: [{ job_name: a, scheme: ftp }]', 'scrape_configs[0].scheme: expected http or https'],
+    ['scrape_configs: [{ job_name: a, scrape_interval: 5s, scrape_timeout: 10s }]', 'scrape_configs[0].scrape_timeout: longer than the job\'s scrape_interval'],
+    ['scrape_configs: [{ job_name: a, scrape_interval: often }]', 'scrape_configs[0].scrape_interval: expected a duration such as 15s or 1m'],
     ['scrape_configs: [{ job_name: a, metrics_path: metrics }]', 'scrape_configs[0].metrics_path: expected a path starting with /'],
     ['scrape_configs: [{ static_configs: [] }]', 'scrape_configs[0].job_name: expected the job\'s name'],
     ['scrape_configs: [{ job_name: a }, { job_name: a }]', 'scrape_configs[1].job_name: "a" is already the name of another job'],

@@ -123,6 +123,22 @@ describe('ScrapeScheduler on a fake clock', () => {
     }
   });
 
+  it('keeps a target\'s own interval (a scrape job\'s), whatever the run\'s interval becomes', async () => {
+    const scraper = new FakeScraper();
+    const scheduler = newScheduler(scraper);
+    const [plain] = targets(1);
+    const slow: Target = { ...targetFor('http://slow.example:9100/metrics'), scrape: { intervalMs: 5_000 } };
+    scheduler.setTargets([plain!, slow]);
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(19_999);
+    expect(gaps(scraper.timesOf(plain!))).toEqual(Array(19).fill(1000));
+    expect(gaps(scraper.timesOf(slow))).toEqual([5000, 5000, 5000]);
+    scheduler.setIntervalMs(2000);
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(gaps(scraper.timesOf(plain!)).slice(-5)).toEqual(Array(5).fill(2000));
+    expect(gaps(scraper.timesOf(slow))).toEqual(Array(7).fill(5000));
+  });
+
   it('spreads the targets over the interval', async () => {
     const scraper = new FakeScraper();
     const scheduler = newScheduler(scraper);

@@ -203,6 +203,15 @@ describe('Scraper: failures', () => {
     expect(expectError(result)).toBe('timed out after 0.5 s');
   });
 
+  it('times out a target after its own timeout (a scrape job\'s) rather than the scraper\'s', { timeout: 10_000 }, async () => {
+    const server = await serve(startHttp(() => undefined));
+    const scraper = newScraper({ timeoutMs: 5_000 });
+    const target = { ...targetFor(server.url), scrape: { timeoutMs: 300 } };
+    expect(expectError(await scraper.scrape(target))).toBe('timed out after 0.3 s');
+    // The same target with another timeout gets a deadline of that length.
+    expect(expectError(await scraper.scrape({ ...target, scrape: { timeoutMs: 400 } }))).toBe('timed out after 0.4 s');
+  });
+
   it('times out a body that drips one byte at a time, within one deadline', { timeout: 10_000 }, async () => {
     const server = await serve(startHttp(slowDrip));
     const result = await newScraper({ timeoutMs: 700 }).scrape(targetFor(server.url));
