@@ -12,7 +12,7 @@ import { Line } from './line.js';
 import { promptLine, statusLine } from './status-line.js';
 import { filterNodes, parseFilter, selectedIndex, sortNodes } from './table-model.js';
 import { INITIAL_UI, reduceKey, splitKeys, stepInterval, type UiState } from './ui-state.js';
-import { isMouseReport, parseMouse, reduceMouse } from './mouse.js';
+import { MouseInput, reduceMouse } from './mouse.js';
 import { usePodPane } from './use-pod-pane.js';
 import { AlertPanel, Header, HelpScreen, NodeDetail, NodeTable } from './views.js';
 import type { AlertList } from '../alerts/monitor.js';
@@ -96,17 +96,17 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   const table = tableShown ? { top: layout.headerLines + panel + 1, shown: shownRows } : undefined;
   const latest = useRef({ ui, rows, pageSize: tableRows, intervalMs, kube, groups, pods: pods?.pane.rows, paused, detailScrollMax, table });
   latest.current = { ...latest.current, rows, pageSize: podsShown ? pods.room : tableRows, intervalMs, ui, kube, groups, pods: pods?.pane.rows, detailScrollMax, table };
+  const mouse = useRef(new MouseInput());
   useInput((input: string, key: Key) => {
-    if (isMouseReport(input)) {
-      const event = parseMouse(input);
-      if (event === undefined) return;
+    const taken = mouse.current.take(input);
+    if (taken.event) {
       const { ui: state, rows: current, pageSize, kube: anyKube, groups: groupBys, pods: podRows, detailScrollMax: scrollMax, table: drawn } = latest.current;
-      const result = reduceMouse(state, event, { rows: current, pageSize, kube: anyKube, columns: store.columnNames, groups: groupBys, pods: podRows, detailScrollMax: scrollMax, table: drawn });
+      const result = reduceMouse(state, taken.event, { rows: current, pageSize, kube: anyKube, columns: store.columnNames, groups: groupBys, pods: podRows, detailScrollMax: scrollMax, table: drawn });
       latest.current.ui = result.state;
       if (result.state !== state) setUi(result.state);
-      return;
     }
-    for (const [one, oneKey] of splitKeys(input, key)) {
+    if (taken.report && taken.rest === '') return;
+    for (const [one, oneKey] of splitKeys(taken.rest, key)) {
       const { ui: state, rows: current, pageSize, intervalMs: interval, kube: anyKube, groups: groupBys, pods: podRows, detailScrollMax: scrollMax } = latest.current;
       const result = reduceKey(state, one, oneKey, { rows: current, pageSize, kube: anyKube, columns: store.columnNames, groups: groupBys, pods: podRows, detailScrollMax: scrollMax });
       latest.current.ui = result.state;

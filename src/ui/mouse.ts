@@ -3,8 +3,9 @@
  * `m` on a release. Asked for with button tracking (1000), so no motion events come, and the
  * terminal's own selection still works with Shift held (xterm, tmux, most terminals).
  *
- * ink reads each report as one input event and passes it on without the ESC; the view turns it
- * into the same moves as the keys, so a mouse does nothing a key cannot.
+ * ink reads each SGR report as one input event and passes it on without the ESC (X10 reports, from
+ * terminals without SGR, see MouseInput); the view turns them into the same moves as the keys, so
+ * a mouse does nothing a key cannot.
  */
 import type { Key } from 'ink';
 import { reduceKey, type KeyContext, type KeyResult, type UiState } from './ui-state.js';
@@ -40,9 +41,46 @@ export function parseMouse(input: string): MouseEvent | undefined {
   return undefined;
 }
 
-/** Whether the input is a mouse report of any kind: none of it may be read as keys. */
-export function isMouseReport(input: string): boolean {
-  return SGR_REPORT.test(input);
+/**
+ * Splits ink's input events into mouse reports and keys. SGR reports come whole. A terminal that
+ * knows button tracking but not SGR sends X10 reports instead, `ESC [ M` and three bytes (button,
+ * column, row, each plus 32), which ink hands on as `[M` and then text: those three bytes are taken
+ * here too, as a report, and never read as keys (a click in column 81 would otherwise type `q`).
+ */
+export class MouseInput {
+  /** The bytes of an X10 report so far, after its `[M`; null when none is under way. */
+  private x10: string | null = null;
+
+  /** The report in `input`, if any, and what is left of it to read as keys. */
+  take(input: string): { readonly report: boolean; readonly event?: MouseEvent; readonly rest: string } {
+    if (this.x10 !== null) {
+      const bytes = this.x10 + input;
+      if (bytes.length < 3) {
+        this.x10 = bytes;
+        return { report: true, rest: '' };
+      }
+      this.x10 = null;
+      const event = parseMouse(sgrOfX10(bytes));
+      return { report: true, ...(event ? { event } : {}), rest: bytes.slice(3) };
+    }
+    if (SGR_REPORT.test(input)) {
+      const event = parseMouse(input);
+      return { report: true, ...(event ? { event } : {}), rest: '' };
+    }
+    if (input === '[M' || input === '\u001B[M') {
+      this.x10 = '';
+      return { report: true, rest: '' };
+    }
+    return { report: false, rest: input };
+  }
+}
+
+/** An X10 report's three bytes as the SGR report of the same press (a release becomes one). */
+function sgrOfX10(bytes: string): string {
+  const [code = 0, column = 0, row = 0] = [...bytes.slice(0, 3)].map((c) => c.charCodeAt(0) - 32);
+  // X10 says only that some button was released (3), not which.
+  const release = (code & 3) === 3 && (code & WHEEL) === 0;
+  return `[<${release ? code & ~3 : code};${column};${row}${release ? 'm' : 'M'}`;
 }
 
 /** Rows the wheel moves per notch, as terminals scroll their own history. */

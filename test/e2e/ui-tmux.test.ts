@@ -80,6 +80,11 @@ describe.runIf(requireBinary(NODE_EXPORTER) && requireBinary(TMUX))('the interac
 
       // The mouse: reports asked for in SGR form; a click selects alpha-node's row, a second opens it.
       expect([tmux.pane('#{mouse_standard_flag}'), tmux.pane('#{mouse_sgr_flag}')]).toEqual(['1', '1']);
+      // The alert panel comes with the down target's alert and moves the rows down: hidden (a), they stay put.
+      screen = await tmux.waitFor((s) => /^ALERTS/m.test(s));
+      expect(screen).toMatch(/^ALERTS/m);
+      tmux.send('a');
+      screen = await tmux.waitFor((s) => s.includes('alpha-node') && !/^ALERTS/m.test(s));
       const row = screen.split('\n').findIndex((l) => l.slice(1).trimStart().startsWith('alpha-node '));
       const click = `\u001B[<0;4;${row + 1}M\u001B[<0;4;${row + 1}m`;
       tmux.sendLiteral(click);

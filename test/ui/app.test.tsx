@@ -120,6 +120,23 @@ describe('App', () => {
     expect(selectedName(lastFrame())).toBe('charlie');
   });
 
+  it('reads X10 mouse reports too (terminals without SGR): a click in column 81 does not type q', async () => {
+    const { stdin, lastFrame, onQuit } = setup();
+    await tick();
+    const row = frameLines(lastFrame()).findIndex((l) => l.slice(1).trim().startsWith('bravo '));
+    const click = `\u001B[M${String.fromCharCode(32, 81 + 32, row + 1 + 32)}`;
+    expect(click.at(-2)).toBe('q');
+    await type(stdin, click);
+    expect(onQuit).not.toHaveBeenCalled();
+    expect(selectedName(lastFrame())).toBe('bravo');
+    await type(stdin, '\u001B[M', String.fromCharCode(32 + 65, 33, 33), 'j');
+    expect(onQuit).not.toHaveBeenCalled();
+    // The wheel moved three rows down from bravo, to the last node; the j after it is a key again.
+    expect(selectedName(lastFrame())).toBe('echo');
+    await type(stdin, 'k');
+    expect(selectedName(lastFrame())).toBe('delta');
+  });
+
   it('handles keys that arrive together in one chunk, as when typed fast or pasted', async () => {
     const { stdin, lastFrame } = setup();
     await tick();

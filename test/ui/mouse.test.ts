@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isMouseReport, parseMouse, reduceMouse, WHEEL_ROWS, type MouseContext } from '../../src/ui/mouse.js';
+import { MouseInput, parseMouse, reduceMouse, WHEEL_ROWS, type MouseContext } from '../../src/ui/mouse.js';
+
+const isReport = (input: string): boolean => new MouseInput().take(input).report;
 import { INITIAL_UI, type UiState } from '../../src/ui/ui-state.js';
 
 describe('parseMouse (xterm SGR reports, as ink passes them on)', () => {
@@ -16,15 +18,39 @@ describe('parseMouse (xterm SGR reports, as ink passes them on)', () => {
   it('ignores releases, other buttons and motion, yet knows them as reports', () => {
     for (const report of ['[<0;3;8m', '[<1;3;8M', '[<2;3;8M', '[<32;3;8M', '[<35;3;8M', '[<0;0;8M']) {
       expect(parseMouse(report), report).toBeUndefined();
-      expect(isMouseReport(report), report).toBe(true);
+      expect(isReport(report), report).toBe(true);
     }
   });
 
   it('is nothing for keys and other sequences', () => {
     for (const input of ['q', 'j', '[A', '[<0;3M', '[<a;3;8M', '[0;3;8M', '[<0;3;8Mx']) {
       expect(parseMouse(input), input).toBeUndefined();
-      expect(isMouseReport(input), input).toBe(false);
+      expect(isReport(input), input).toBe(false);
     }
+  });
+});
+
+describe('MouseInput', () => {
+  it('takes SGR reports whole and passes everything else on as keys', () => {
+    const mouse = new MouseInput();
+    expect(mouse.take('[<65;2;3M')).toEqual({ report: true, event: { kind: 'wheel', direction: 1 }, rest: '' });
+    expect(mouse.take('[<0;2;3m')).toEqual({ report: true, rest: '' });
+    expect(mouse.take('jq')).toEqual({ report: false, rest: 'jq' });
+  });
+
+  it('takes X10 reports, whole or in pieces, so that their bytes are never keys', () => {
+    const mouse = new MouseInput();
+    const x10 = (code: number, column: number, row: number): string => String.fromCharCode(code + 32, column + 32, row + 32);
+    // A click in column 81 has 'q' as its column byte: it must not quit.
+    expect(mouse.take('[M')).toEqual({ report: true, rest: '' });
+    expect(mouse.take(x10(0, 81, 5))).toEqual({ report: true, event: { kind: 'click', column: 80, row: 4 }, rest: '' });
+    expect(x10(0, 81, 5)[1]).toBe('q');
+    mouse.take('\u001B[M');
+    expect(mouse.take(x10(3, 81, 5).slice(0, 1))).toEqual({ report: true, rest: '' });
+    expect(mouse.take(`${x10(3, 81, 5).slice(1)}j`)).toEqual({ report: true, rest: 'j' });
+    mouse.take('[M');
+    expect(mouse.take(`${x10(65, 1, 1)}`)).toMatchObject({ event: { kind: 'wheel', direction: 1 } });
+    expect(mouse.take('q')).toEqual({ report: false, rest: 'q' });
   });
 });
 
