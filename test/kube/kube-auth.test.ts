@@ -190,6 +190,32 @@ describe('KubeSource: authentication', () => {
     }
   });
 
+  it('sends an OIDC auth provider\'s id-token while it is valid, and reports the 401 once it has expired', async () => {
+    const jwt = (exp: number): string =>
+      [{ alg: 'RS256', typ: 'JWT' }, { iss: 'https://issuer.example', sub: 'alice', exp }, 'signature']
+        .map((part, i) => (i < 2 ? Buffer.from(JSON.stringify(part)).toString('base64url') : part))
+        .join('.');
+    const valid = jwt(Math.floor(Date.now() / 1000) + 3600);
+    const expired = jwt(Math.floor(Date.now() / 1000) - 60);
+    const oidc = await startFakeApiServer({ startTime: T, nodes: [{ name: 'n1' }], users: [{ name: 'alice', token: valid }, { name: 'old', token: expired }] });
+    try {
+      const user = (idToken: string) => ({ 'auth-provider': { name: 'oidc', config: { 'client-id': 'kubernetes', 'id-token': idToken, 'idp-issuer-url': 'https://issuer.example' } } });
+      const cluster = { 'certificate-authority-data': b64(oidc.caPem) };
+      const fresh = await discover(config(oidc, cluster, user(valid)));
+      expect(fresh.ok).toBe(true);
+      await fresh.source.refresh();
+      expect(fresh.source.store.get('n1')?.health.up).toBe(true);
+      expect(oidc.requests.at(-1)).toMatchObject({ user: 'alice', via: 'token', status: 200 });
+      // Expired, and no refresh-token to renew it with: the library sends nothing, and the server says 401.
+      const stale = await discover(config(oidc, cluster, user(expired)));
+      expect(stale.ok).toBe(false);
+      expect(stale.notice).toBe('cannot list nodes: GET /api/v1/nodes?limit=500: 401 Unauthorized: the API server rejected the credentials of user "u" of context "main"');
+      expect(`${stale.notice}`).not.toContain(expired);
+    } finally {
+      await oidc.close();
+    }
+  });
+
   it('works inside a pod with the service account\'s token and CA', async () => {
     await s.write('token', 'admin-token');
     await s.write('ca.crt', server.caPem);
