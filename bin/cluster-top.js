@@ -5,13 +5,14 @@ import { tuneHeap } from '../dist/cli/heap.js';
 // A process-wide setting, so here and not in main(): see src/cli/heap.ts.
 tuneHeap();
 const { main } = await import('../dist/cli/main.js');
+const { visible } = await import('../dist/util/visible-text.js');
 
 main(process.argv).then(
   (code) => {
     process.exitCode = code;
   },
   (error) => {
-    process.stderr.write(`cluster-top: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`cluster-top: ${visible(error instanceof Error ? error.message : String(error))}\n`);
     process.exitCode = 70;
   },
 );

@@ -20,6 +20,7 @@ import { withRecording } from '../record/recording-source.js';
 import { buildPrometheusSource } from '../prometheus/from-options.js';
 import { wantsDiscovery } from '../discovery/flags.js';
 import { buildDiscoverySource } from '../discovery/from-options.js';
+import { visible, visibleJson } from '../util/visible-text.js';
 
 export const EXIT_OK = 0;
 export const EXIT_NOTHING_SCRAPED = 1;
@@ -77,7 +78,7 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
 
   const interactive = !options.once && io.stdout.isTTY === true && process.stdin.isTTY === true;
   if (!interactive) {
-    if (!options.once) io.stderr.write('cluster-top: stdout is not a terminal: printing one snapshot (as with --once)\n');
+    if (!options.once) say(io, 'stdout is not a terminal: printing one snapshot (as with --once)');
     return printOnce(source, options, io);
   }
   const { runInteractive } = await import('../ui/run-interactive.js');
@@ -113,21 +114,25 @@ async function printOnce(source: Source, options: CliOptions, io: MainIo): Promi
   }
   const atMs = source.clockMs?.() ?? Date.now();
   const snapshot = buildSnapshot(source.store, atMs, snapshotAlerts(source.store, options.alertRules, atMs));
-  io.stdout.write(options.output === 'json' ? `${JSON.stringify(snapshot, null, 2)}\n` : renderTable(snapshot));
+  // Every string of the snapshot came from outside: made visible here too, whatever its path.
+  io.stdout.write(options.output === 'json' ? `${visibleJson(snapshot)}\n` : renderTable(snapshot));
   warn(io, source);
   if (!snapshot.nodes.some((n) => n.up)) return EXIT_NOTHING_SCRAPED;
   return options.failOnAlert && snapshot.alerts.some((a) => a.state === 'firing') ? EXIT_ALERT : EXIT_OK;
 }
 
-/** Picks what fills the store from the options; each kind of source is a module of its own. */
-async function buildSource(options: CliOptions, io: MainIo): Promise<Source> {
+/**
+ * Picks what fills the store from the options; each kind of source is a module of its own.
+ * Exported for the tests that feed every source the same input.
+ */
+export async function buildSource(options: CliOptions, io: MainIo): Promise<Source> {
   if (options.record) return withRecording(await buildSource({ ...options, record: undefined }, io), options.record);
   if (options.replay) return ReplaySource.open({ ...options.replay, historyMs: options.historyMs });
   if (options.demo) return startDemo(options.demo, (targets) => buildPipeline(options, targets));
   if (options.prometheus !== undefined) return buildPrometheusSource(options.prometheus, options, historyPoints(options));
   // Imported only when asked for: the Kubernetes client library takes a while to load.
   if (options.kubeconfig !== undefined) return (await import('../kube/from-options.js')).buildKubeSource(options, historyPoints(options));
-  if (wantsDiscovery(options)) return buildDiscoverySource(options, buildPipeline, (line) => io.stderr.write(`cluster-top: ${line}\n`));
+  if (wantsDiscovery(options)) return buildDiscoverySource(options, buildPipeline, (line) => say(io, line));
   if (options.targets.length === 0 && options.targetsFile === undefined) {
     return new LocalSource({ intervalMs: options.intervalMs, historyPoints: historyPoints(options) });
   }
@@ -177,10 +182,15 @@ async function readSecretFile(flag: string, path: string): Promise<string> {
 
 /** A source's last word (a recording cut short, refreshes not recorded), on stderr. */
 function warn(io: MainIo, source: Source): void {
-  if (source.warning) io.stderr.write(`cluster-top: ${source.warning}\n`);
+  if (source.warning) say(io, source.warning);
 }
 
 function usage(io: MainIo, message: string): number {
-  io.stderr.write(`cluster-top: ${message}\n`);
+  say(io, message);
   return EXIT_USAGE;
+}
+
+/** One line on stderr. Messages quote files, flags and servers' answers: shown, never obeyed. */
+function say(io: MainIo, message: string): void {
+  io.stderr.write(`cluster-top: ${visible(message)}\n`);
 }

@@ -1,4 +1,5 @@
 import type { Snapshot, SnapshotNode } from './snapshot.js';
+import { visible } from '../util/visible-text.js';
 import { formatBytes, formatDuration, formatNumber, formatPercent, formatRate, formatValue } from '../ui/format.js';
 
 interface Column {
@@ -40,17 +41,18 @@ function userColumns(snapshot: Snapshot): Column[] {
 /** The `--once` table: plain text, no color, columns as wide as their widest cell; errors and alerts below. */
 export function renderTable(snapshot: Snapshot): string {
   const columns = [...COLUMNS, ...userColumns(snapshot)];
-  const rows = snapshot.nodes.map((n) => columns.map((c) => c.cell(n)));
+  // Names, errors and column titles come from outside: made visible, so a newline cannot forge a row.
+  const rows = snapshot.nodes.map((n) => columns.map((c) => visible(c.cell(n))));
   const widths = columns.map((c, i) => Math.max(c.title.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, i) => (columns[i]?.align === 'right' ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
-  const out = [line(columns.map((c) => c.title)), ...rows.map(line)];
+  const out = [line(columns.map((c) => visible(c.title))), ...rows.map(line)];
   const down = snapshot.nodes.filter((n) => !n.up);
-  for (const n of down) out.push(`${n.name}: ${n.error ?? 'down'}`);
-  for (const a of snapshot.alerts) out.push(`ALERT ${a.state} ${a.name} on ${a.node}: ${formatValue(a.value)} (${a.rule})`);
+  for (const n of down) out.push(visible(`${n.name}: ${n.error ?? 'down'}`));
+  for (const a of snapshot.alerts) out.push(visible(`ALERT ${a.state} ${a.name} on ${a.node}: ${formatValue(a.value)} (${a.rule})`));
   out.push(`${snapshot.nodes.length - down.length}/${snapshot.nodes.length} targets up at ${snapshot.collectedAt}`);
   return `${out.join('\n')}\n`;
 }

@@ -5,6 +5,8 @@ import type { KubeNodeInfo, PodFigures } from '../metrics/kube-figures.js';
 import type { ColumnReading } from '../expr/column.js';
 import type { AppView } from '../metrics/app-model.js';
 import { Ring } from './ring.js';
+import { visible, visibleList, visibleRecord } from '../util/visible-text.js';
+import { visibleApp, visibleColumns, visibleHealth, visibleKube, visiblePods } from './visible-fields.js';
 
 export const NODE_SERIES = ['cpu', 'memory', 'load1', 'rx', 'tx', 'read', 'written'] as const;
 export type NodeSeriesKey = (typeof NODE_SERIES)[number];
@@ -68,8 +70,10 @@ function columnValues(columns: Readonly<Record<string, ColumnReading>>): Record<
 export class ClusterStore {
   readonly capacity: number;
   readonly cluster: Ring<ClusterSeriesKey>;
+  /** Insertion order is the display order: a Map keeps it, and adds and deletes in O(1). */
   private readonly entries = new Map<string, NodeEntry>();
-  private ordered: NodeEntry[] = [];
+  /** The entries as an array, made again on the first read after a node is added or removed. */
+  private ordered: readonly NodeEntry[] | null = [];
   private listeners = new Set<StoreListener>();
   private versionCounter = 0;
 
@@ -79,7 +83,8 @@ export class ClusterStore {
   constructor(capacity: number, columnNames: readonly string[] = []) {
     this.capacity = capacity;
     this.cluster = new Ring(capacity, CLUSTER_SERIES);
-    this.columnNames = columnNames;
+    // A replay's column names come from a file: made visible as the readings' keys are.
+    this.columnNames = visibleList(columnNames);
   }
 
   /** Increments on every change: a cheap way for readers to know whether to redraw. */
@@ -89,7 +94,7 @@ export class ClusterStore {
 
   /** Nodes in the order they were added; the same array until a node is added or removed. */
   nodes(): readonly NodeEntry[] {
-    return this.ordered;
+    return (this.ordered ??= [...this.entries.values()]);
   }
 
   get(id: string): NodeEntry | undefined {
@@ -99,15 +104,16 @@ export class ClusterStore {
   upsert(meta: NodeMeta): NodeEntry {
     const existing = this.entries.get(meta.id);
     if (existing) {
-      if (meta.labels) existing.labels = meta.labels;
+      if (meta.labels) existing.labels = visibleRecord(meta.labels);
       return existing;
     }
+    // The id stays as the source gave it: it is a key, never shown.
     const entry: NodeEntry = {
       id: meta.id,
-      name: meta.name,
-      target: meta.target,
+      name: visible(meta.name),
+      target: visible(meta.target),
       source: meta.source ?? 'node_exporter',
-      labels: meta.labels ?? {},
+      labels: visibleRecord(meta.labels ?? {}),
       figures: EMPTY_FIGURES,
       health: UNKNOWN_HEALTH,
       history: new Ring(this.capacity, NODE_SERIES),
@@ -118,14 +124,14 @@ export class ClusterStore {
       app: null,
     };
     this.entries.set(meta.id, entry);
-    this.ordered = [...this.ordered, entry];
+    this.ordered = null;
     this.changed();
     return entry;
   }
 
   remove(id: string): void {
     if (!this.entries.delete(id)) return;
-    this.ordered = this.ordered.filter((e) => e.id !== id);
+    this.ordered = null;
     this.changed();
   }
 
@@ -133,10 +139,10 @@ export class ClusterStore {
   record(id: string, atMs: number, update: NodeUpdate): void {
     const entry = this.entries.get(id);
     if (!entry) return;
-    entry.name = update.name;
+    if (entry.name !== update.name) entry.name = visible(update.name);
     entry.source = update.source;
     entry.figures = update.figures;
-    entry.health = update.health;
+    entry.health = visibleHealth(update.health);
     const f = update.figures;
     entry.history.push(atMs, {
       cpu: f.cpu?.usagePercent,
@@ -147,8 +153,8 @@ export class ClusterStore {
       read: f.disk?.readBytesPerSecond,
       written: f.disk?.writtenBytesPerSecond,
     });
-    entry.columns = update.columns ?? {};
-    entry.app = update.app ?? null;
+    entry.columns = visibleColumns(update.columns ?? {});
+    entry.app = visibleApp(update.app ?? null);
     entry.columnHistory?.push(atMs, columnValues(entry.columns));
     this.changed();
   }
@@ -158,7 +164,7 @@ export class ClusterStore {
     const entry = this.entries.get(id);
     if (!entry) return;
     entry.figures = EMPTY_FIGURES;
-    entry.health = health;
+    entry.health = visibleHealth(health);
     entry.history.push(atMs, {});
     entry.columns = {};
     entry.app = null;
@@ -170,20 +176,20 @@ export class ClusterStore {
   setKube(id: string, kube: KubeNodeInfo | null): void {
     const entry = this.entries.get(id);
     if (!entry) return;
-    entry.kube = kube;
+    entry.kube = kube && visibleKube(kube);
     this.changed();
   }
 
   setPods(id: string, pods: readonly PodFigures[] | null): void {
     const entry = this.entries.get(id);
     if (!entry) return;
-    entry.pods = pods;
+    entry.pods = pods && visiblePods(pods);
     this.changed();
   }
 
   /** Appends one cluster-wide row computed from the nodes' latest figures. */
   appendClusterPoint(atMs: number): void {
-    const t = clusterTotals(this.ordered);
+    const t = clusterTotals(this.nodes());
     this.cluster.push(atMs, {
       cpu: t.cpuPercent,
       memory: t.memoryPercent,

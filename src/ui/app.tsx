@@ -19,6 +19,7 @@ import type { AlertList } from '../alerts/monitor.js';
 import { alertPanelHeight } from './alert-panel.js';
 import { appScrollMax } from './app-detail.js';
 import { useAlerts } from './use-alerts.js';
+import { visibleOrNull } from '../util/visible-text.js';
 
 export interface AppProps {
   readonly store: ClusterStore;
@@ -52,7 +53,8 @@ export function framePeriodMs(intervalMs: number): number {
 }
 
 export function App({ store, intervalMs, onIntervalChange, onQuit, color = true, now = Date.now, notice: noticeOf, onPause, onSeek, alerts: alertSource, frameMs }: AppProps) {
-  const notice = noticeOf?.();
+  // A source's notice may quote a server's answer (a Prometheus error): shown, never obeyed.
+  const notice = visibleOrNull(noticeOf?.());
   const { columns: width, rows: height } = useTerminalSize();
   const [ui, setUi] = useState<UiState>(INITIAL_UI);
   const [frozen, setFrozen] = useState<FrameData | null>(null);

@@ -1,11 +1,13 @@
 import { Transform, useStdout } from 'ink';
 import { fitLine, lineText, lineWidth, type LineSpec, type Segment, type Tone } from './segments.js';
+import { replaceUnsafe } from '../util/visible-text.js';
 
 const FG: Readonly<Record<Tone, number>> = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, gray: 90 };
 
 /** SGR-styled text, closed with the matching resets as chalk does; 16-color codes only. */
 function styled(s: Segment): string {
-  if (!s.color && !s.bold && !s.dim && !s.inverse) return s.text;
+  const text = replaceUnsafe(s.text);
+  if (!s.color && !s.bold && !s.dim && !s.inverse) return text;
   let open = '';
   let close = '';
   if (s.color) {
@@ -20,7 +22,7 @@ function styled(s: Segment): string {
     open += '\u001B[7m';
     close = `\u001B[27m${close}`;
   }
-  return open + s.text + close;
+  return open + text + close;
 }
 
 const plain = (s: Segment): boolean => !s.color && !s.bold && !s.dim && !s.inverse;
@@ -33,7 +35,9 @@ const sameStyle = (a: Segment, b: Segment): boolean =>
  * character of every frame, so fewer characters and escapes make a cheaper frame.
  */
 export function renderLine(segments: LineSpec, color: boolean): string {
-  if (!color) return lineText(segments).trimEnd();
+  // Text is made visible where it enters the store; this is the net under that, for text that
+  // came another way: whatever control character is left is drawn as U+FFFD, never written.
+  if (!color) return replaceUnsafe(lineText(segments).trimEnd());
   let out = '';
   let run: Segment | undefined;
   for (const s of segments) {
@@ -43,7 +47,7 @@ export function renderLine(segments: LineSpec, color: boolean): string {
       run = s;
     }
   }
-  if (run) out += plain(run) ? run.text.trimEnd() : styled(run);
+  if (run) out += plain(run) ? replaceUnsafe(run.text.trimEnd()) : styled(run);
   return out;
 }
 

@@ -2,6 +2,7 @@ import type { ClusterStore } from '../store/cluster-store.js';
 import type { AppProps } from './app.js';
 import type { AlertList } from '../alerts/monitor.js';
 import { enterFullScreen, installExitHooks } from './terminal-session.js';
+import { visible } from '../util/visible-text.js';
 
 export interface InteractiveOptions {
   readonly store: ClusterStore;
@@ -84,7 +85,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<void>
     quit,
     restore,
     teardown: quit,
-    report: (line) => process.stderr.write(line),
+    report: (line) => process.stderr.write(visible(line.replace(/\n$/, '')) + '\n'),
   });
   try {
     instance = render(element(), { stdout, stdin, exitOnCtrlC: false, patchConsole: false });
