@@ -48,6 +48,11 @@ export class TmuxSession {
     return screen;
   }
 
+  /** Any tmux command on this session's own server (`list-buffers`, `set-option`, ...); its output. */
+  command(...args: string[]): string {
+    return this.tmux(...args);
+  }
+
   kill(): void {
     try {
       this.tmux('kill-server');
