@@ -6,6 +6,7 @@ import { benchParser, printParserBench } from './parser.bench.js';
 import { benchUiFrame } from './ui-frame.bench.js';
 import { benchScale, printScale } from './scale.bench.js';
 import { benchSoak, printSoak } from './scale/soak.js';
+import { benchReplayLoad, printReplayLoad } from './replay-load.bench.js';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -16,6 +17,10 @@ async function main(): Promise<void> {
   if (!only || only === 'ui') {
     console.log('\n== ui: one frame of the node table (target < 16 ms)');
     for (const r of await benchUiFrame()) console.log(`${String(r.nodes).padStart(5)} ${r.kube ? 'kubernetes nodes' : 'nodes'}, terminal ${r.terminal.padEnd(7)} ${r.msPerFrame.toFixed(2)} ms/frame (CPU)`);
+  }
+  if (!only || only === 'replay-load') {
+    console.log('\n== replay-load: one tick of a very large cluster from a recording, and JSON.parse of the same file');
+    printReplayLoad(await benchReplayLoad());
   }
   if (!only || only === 'scale') {
     console.log('\n== scale: cluster-top (headless pipeline, own process) and Prometheus 2.42 on the same simulated nodes (about 7 minutes)');
