@@ -1,5 +1,6 @@
 import type { Snapshot, SnapshotNode } from './snapshot.js';
 import { visible } from '../util/visible-text.js';
+import { withDistinctNames } from '../ui/name-fit.js';
 import { formatBytes, formatDuration, formatNumber, formatPercent, formatRate, formatValue } from '../ui/format.js';
 
 interface Column {
@@ -39,7 +40,9 @@ function userColumns(snapshot: Snapshot): Column[] {
 }
 
 /** The `--once` table: plain text, no color, columns as wide as their widest cell; errors and alerts below. */
-export function renderTable(snapshot: Snapshot): string {
+export function renderTable(given: Snapshot): string {
+  // Targets on one host share its name: the table tells them apart by port or job, as the view does.
+  const snapshot = { ...given, nodes: [...withDistinctNames(given.nodes.map((n) => ({ ...n, id: n.target })))] };
   const columns = [...COLUMNS, ...userColumns(snapshot)];
   // Names, errors and column titles come from outside: made visible, so a newline cannot forge a row.
   const rows = snapshot.nodes.map((n) => columns.map((c) => visible(c.cell(n))));

@@ -2,6 +2,7 @@ import { useMemo, useRef, useState } from 'react';
 import { Box, useInput, type Key } from 'ink';
 import { clusterTotals, type ClusterStore } from '../store/cluster-store.js';
 import { chooseColumns } from './columns.js';
+import { layoutNames, withDistinctNames } from './name-fit.js';
 import { frozenFrame, liveFrame, summarizeScrapes, type FrameData, type ViewNode } from './frame-data.js';
 import { groupChoices, groupNodes, isGroupRow } from './groups.js';
 import { hintLine, type HintMode } from './help.js';
@@ -61,7 +62,10 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   const paused = frozen !== null;
   const version = useFrameClock(store, frameMs ?? framePeriodMs(intervalMs), !paused);
 
-  const frame = frozen ?? liveFrame(store, now());
+  const live = frozen ?? liveFrame(store, now());
+  // Several exporters on one host share its name: the view tells them apart by port or job.
+  const named = useMemo(() => withDistinctNames(live.nodes), [live.nodes, version]);
+  const frame: FrameData = named === live.nodes ? live : { ...live, nodes: named };
   const layout = frameLayout(height);
   const alerts = useAlerts(alertSource, paused);
   // The alert panel takes its lines from the body, above the table or the detail.
@@ -79,7 +83,6 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   );
   const totals = useMemo(() => clusterTotals(frame.nodes), [frame.nodes, version]);
   const scrapes = useMemo(() => summarizeScrapes(frame.nodes), [frame.nodes, version]);
-  const columns = useMemo(() => chooseColumns(width, kube, store.columnNames), [width, kube, store.columnNames]);
 
   const index = selectedIndex(rows, ui.selection);
   const selected: ViewNode | undefined = rows[index];
@@ -94,6 +97,12 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   // the ones captured when it was created.
   const tableShown = !ui.help && !(ui.view === 'detail' && selected);
   const shownRows = tableShown ? display.slice(offset, offset + tableRows) : [];
+  // The name column is sized from the names on screen, and cut so that they stay distinct.
+  const shownNames = shownRows.flatMap((r) => (isGroupRow(r) ? [] : [r.name]));
+  const { columns, names } = layoutNames(shownNames, (wanted) => {
+    const cols = chooseColumns(width, kube, store.columnNames, wanted);
+    return { columns: cols, nameWidth: cols.find((c) => c.id === 'name')?.width ?? 0 };
+  });
   // Below the header and the alert panel, the table's title line, then its rows.
   const table = tableShown ? { top: layout.headerLines + panel + 1, shown: shownRows } : undefined;
   const latest = useRef({ ui, rows, pageSize: tableRows, intervalMs, kube, groups, pods: pods?.pane.rows, paused, detailScrollMax, table });
@@ -156,6 +165,7 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
         columns={columns}
         selectedId={selected?.id}
         alerting={alerts.alerting}
+        names={names}
         sort={ui.sort}
         nowMs={frame.atMs}
       />

@@ -24,7 +24,9 @@ const NAME_MIN = 10;
 const KUBE_NAME_MIN = 16;
 const NAME_COMFORT = 24;
 const NAME_MAX = 48;
-const SPARK_MAX = 30;
+const SPARK_MAX = 40;
+/** The CPU and memory cells widen their bars up to this on a wide terminal. */
+const BAR_CELL_MAX = 21;
 /** Room for Ready,SchedulingDisabled as kubectl writes it. */
 const READY_MAX = 24;
 const ROLES_MAX = 14;
@@ -56,8 +58,11 @@ const KUBE: readonly Column[] = [
   ...(['cpu', 'spark', 'mem', 'pods', 'load', 'rx', 'tx', 'read', 'write', 'uptime'] as const).map((id) => COLUMNS[id]),
 ];
 
-/** Least useful first: decoration and slow-moving figures go before the figures people sort by. */
-const DROP_ORDER: readonly (readonly ColumnId[])[] = [['spark'], ['uptime'], ['read', 'write'], ['rx', 'tx'], ['load'], ['mem'], ['status']];
+/**
+ * Least useful first: decoration and slow-moving figures go before the figures people sort by.
+ * The `--column`s ('user', the last one first) go after disk, which an app target leaves empty.
+ */
+const DROP_ORDER: readonly (readonly ColumnId[])[] = [['spark'], ['uptime'], ['read', 'write'], ['user'], ['rx', 'tx'], ['load'], ['mem'], ['status']];
 /**
  * With Kubernetes the node's conditions matter more than its scrape (a kubelet that stops answering
  * turns the node NotReady anyway), and roles change less than pods.
@@ -66,6 +71,7 @@ const KUBE_DROP_ORDER: readonly (readonly ColumnId[])[] = [
   ['spark'],
   ['uptime'],
   ['read', 'write'],
+  ['user'],
   ['rx', 'tx'],
   ['load'],
   ['status'],
@@ -86,19 +92,38 @@ export function tableWidth(columns: readonly Column[]): number {
   return GUTTER + columns.reduce((n, c) => n + c.width, 0) + COLUMN_GAP * Math.max(0, columns.length - 1);
 }
 
+/** What a table of 80 columns must still show beside the name: the name takes no more than leaves room for them. */
+const ESSENTIAL: readonly ColumnId[] = ['status', 'cpu', 'mem', 'load', 'rx', 'tx'];
+const KUBE_ESSENTIAL: readonly ColumnId[] = ['ready', 'cpu', 'mem', 'pods'];
+
 /**
  * The columns shown at a terminal width, with the Kubernetes ones when some node has Kubernetes
- * info: groups drop out in their drop order until the table fits (name and CPU always stay), then
- * spare width goes to the name, the Kubernetes status and roles, the CPU history and the name again.
+ * info. With `nameWanted` (the widest name on screen, see name-fit.ts) the name column is sized
+ * first, as wide as the names need but leaving room for the essential figures; then groups drop
+ * out in their drop order until the table fits (name and CPU always stay), and spare width goes to
+ * the name (up to what it wants), the Kubernetes status and roles, the CPU history and the bars.
  */
-export function chooseColumns(width: number, kube = false, userColumns: readonly string[] = []): Column[] {
+export function chooseColumns(width: number, kube = false, userColumns: readonly string[] = [], nameWanted?: number): Column[] {
   let columns = [...(kube ? KUBE : PLAIN), ...userColumns.map(userColumn)];
-  // `--column`s come after the built-in ones and go first, the last one first.
-  while (columns[columns.length - 1]?.id === 'user' && tableWidth(columns) > width) columns = columns.slice(0, -1);
+  const nameMin = kube ? KUBE_NAME_MIN : NAME_MIN;
+  if (nameWanted !== undefined) {
+    const essential = columns.filter((c) => (kube ? KUBE_ESSENTIAL : ESSENTIAL).includes(c.id));
+    const room = width - tableWidth(essential) - COLUMN_GAP;
+    const nameWidth = Math.max(nameMin, Math.min(nameWanted, NAME_MAX, room));
+    columns = columns.map((c) => (c.id === 'name' ? { ...c, width: nameWidth } : c));
+  }
   for (const group of kube ? KUBE_DROP_ORDER : DROP_ORDER) {
     if (tableWidth(columns) <= width) break;
-    columns = columns.filter((c) => !group.includes(c.id));
+    if (group.includes('user')) {
+      // `--column`s go the last one first.
+      while (columns[columns.length - 1]?.id === 'user' && tableWidth(columns) > width) columns = columns.slice(0, -1);
+    } else columns = columns.filter((c) => !group.includes(c.id));
   }
+  // The name gives back what it took, rather than lose CPU.
+  const name = columns.findIndex((c) => c.id === 'name');
+  const over = tableWidth(columns) - width;
+  const nameCol = columns[name];
+  if (over > 0 && nameCol) columns[name] = { ...nameCol, width: Math.max(nameMin, nameCol.width - over) };
   let spare = Math.max(0, width - tableWidth(columns));
   const grow = (id: ColumnId, upTo: number): void => {
     const i = columns.findIndex((c) => c.id === id);
@@ -108,10 +133,17 @@ export function chooseColumns(width: number, kube = false, userColumns: readonly
     columns[i] = { ...col, width: col.width + add };
     spare -= add;
   };
-  grow('name', NAME_COMFORT);
+  grow('name', nameWanted ?? NAME_COMFORT);
   grow('ready', READY_MAX);
   grow('roles', ROLES_MAX);
   grow('spark', SPARK_MAX);
-  grow('name', NAME_MAX);
+  if (nameWanted === undefined) grow('name', NAME_MAX);
+  // The two bars share what is left alike.
+  const barRoom = Math.floor(spare / 2);
+  const cpuWidth = columns.find((c) => c.id === 'cpu')?.width ?? 0;
+  const memWidth = columns.find((c) => c.id === 'mem')?.width ?? 0;
+  grow('cpu', Math.min(BAR_CELL_MAX, cpuWidth + barRoom));
+  grow('mem', Math.min(BAR_CELL_MAX, memWidth + barRoom));
+  grow('cpu', BAR_CELL_MAX);
   return columns;
 }

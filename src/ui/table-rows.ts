@@ -1,6 +1,6 @@
 /** The node table's lines as segments: one title line, one line per visible node or group header. */
 import type { TargetHealth } from '../scrape/types.js';
-import { CELL_BAR_WIDTH, COLUMN_GAP, GUTTER, type Column, type ColumnId } from './columns.js';
+import { COLUMN_GAP, GUTTER, type Column, type ColumnId } from './columns.js';
 import { nodeTail, type ViewNode } from './frame-data.js';
 import { fit, formatAge, formatBytesShort, formatDuration, formatMillis, formatPercent, formatValue } from './format.js';
 import type { GroupRow } from './groups.js';
@@ -8,6 +8,7 @@ import { conditionSegments, podsText, rolesText, shownCpuPercent, shownMemoryPer
 import { fitLine, thresholdTone, type Segment, type Tone } from './segments.js';
 import { barParts, sparkline } from './sparkline.js';
 import type { SortState } from './table-model.js';
+import type { NameFit } from './name-fit.js';
 
 export interface NodeStatus {
   readonly text: string;
@@ -30,7 +31,8 @@ export function formatLoad(value: number | null | undefined): string {
 }
 
 function percentCell(percent: number | null | undefined, width: number): Segment[] {
-  const barWidth = Math.min(CELL_BAR_WIDTH, Math.max(0, width - 5));
+  // Six cells of bar at least when there is room; a wider column widens the bar.
+  const barWidth = Math.max(0, width - 5);
   const { filled, empty } = barParts(percent, barWidth);
   const label = formatPercent(percent, 0).padStart(width - barWidth - 1);
   return [
@@ -40,12 +42,12 @@ function percentCell(percent: number | null | undefined, width: number): Segment
   ];
 }
 
-function cell(col: Column, node: ViewNode, status: NodeStatus): Segment[] {
+function cell(col: Column, node: ViewNode, status: NodeStatus, names: NameFit | undefined): Segment[] {
   const f = node.figures;
   const text = (s: string, color?: Tone): Segment[] => [{ text: fit(s, col.width, col.align), ...(color ? { color } : {}) }];
   switch (col.id) {
     case 'name':
-      return text(node.name);
+      return text(names ? names.show(node.name) : node.name);
     case 'status':
       return [{ text: fit(status.text, col.width), color: status.tone, bold: status.down }];
     case 'ready':
@@ -97,7 +99,7 @@ const GAP: Segment = { text: ' '.repeat(COLUMN_GAP) };
  * One node's row, exactly `width` cells. A down node has no figures, so the cells after its status
  * carry the scrape error instead; its row is dimmed. `alerting` marks the name.
  */
-export function rowSegments(node: ViewNode, columns: readonly Column[], width: number, nowMs: number, selected: boolean, alerting = false): Segment[] {
+export function rowSegments(node: ViewNode, columns: readonly Column[], width: number, nowMs: number, selected: boolean, alerting = false, names?: NameFit): Segment[] {
   const status = nodeStatus(node.health, nowMs);
   const out: Segment[] = [{ text: selected ? '>'.padEnd(GUTTER) : ' '.repeat(GUTTER), bold: true }];
   const statusAt = columns.findIndex((c) => c.id === 'status');
@@ -118,7 +120,7 @@ export function rowSegments(node: ViewNode, columns: readonly Column[], width: n
       i = end;
       continue;
     }
-    const segs = col.id === 'name' && alerting ? markedName(node.name, col.width) : cell(col, node, status);
+    const segs = col.id === 'name' && alerting ? markedName(names ? names.show(node.name) : node.name, col.width) : cell(col, node, status, names);
     out.push(...(status.down && col.id !== 'status' ? segs.map((s) => ({ ...s, dim: true })) : segs));
   }
   const fitted = fitLine(out, width);
@@ -147,13 +149,17 @@ export function groupSegments(group: GroupRow, columns: readonly Column[], width
   return fitLine(out, width);
 }
 
-export function titleSegments(columns: readonly Column[], sort: SortState, width: number): Segment[] {
+/** The title line; `shared` is what every name on screen has in common and the rows leave out. */
+export function titleSegments(columns: readonly Column[], sort: SortState, width: number, shared = ''): Segment[] {
   const out: Segment[] = [{ text: ' '.repeat(GUTTER) }];
   columns.forEach((col, i) => {
     if (i > 0) out.push(GAP);
     const sorted = col.sort === sort.key;
     const title = sorted ? `${col.title}${sort.descending ? '▼' : '▲'}` : col.title;
-    out.push({ text: fit(title, col.width, col.align), bold: true, ...(sorted ? { color: 'cyan' as const } : {}) });
+    const style = { bold: true, ...(sorted ? { color: 'cyan' as const } : {}) };
+    if (col.id === 'name' && shared && title.length + 2 <= col.width) {
+      out.push({ text: title, ...style }, { text: fit(` ${shared}`, col.width - title.length), color: 'gray' });
+    } else out.push({ text: fit(title, col.width, col.align), ...style });
   });
   return fitLine(out, width);
 }

@@ -13,6 +13,7 @@ import { Lines } from './line.js';
 import { podPaneLines, type PodPane } from './pod-lines.js';
 import { groupSegments, rowSegments, titleSegments } from './table-rows.js';
 import type { SortState } from './table-model.js';
+import type { NameFit } from './name-fit.js';
 
 interface Sized {
   readonly width: number;
@@ -33,14 +34,16 @@ export interface NodeTableProps extends Sized {
   readonly nowMs: number;
   /** Ids of the nodes with a firing alert: their rows are marked. */
   readonly alerting?: ReadonlySet<string>;
+  /** How the names on screen fit the name column (name-fit.ts); as they are when absent. */
+  readonly names?: NameFit;
 }
 
-export function NodeTable({ rows, columns, selectedId, sort, nowMs, alerting, width, height, color }: NodeTableProps) {
+export function NodeTable({ rows, columns, selectedId, sort, nowMs, alerting, names, width, height, color }: NodeTableProps) {
   if (height <= 0) return null;
   const visible = rows.slice(0, height - 1);
   const lines = [
-    titleSegments(columns, sort, width),
-    ...visible.map((r) => (isGroupRow(r) ? groupSegments(r, columns, width) : rowSegments(r, columns, width, nowMs, r.id === selectedId, alerting?.has(r.id)))),
+    titleSegments(columns, sort, width, names?.shared),
+    ...visible.map((r) => (isGroupRow(r) ? groupSegments(r, columns, width) : rowSegments(r, columns, width, nowMs, r.id === selectedId, alerting?.has(r.id), names))),
   ];
   return (
     <Box flexDirection="column">

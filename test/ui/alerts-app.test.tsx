@@ -105,11 +105,12 @@ describe('alerts in the UI', () => {
 });
 
 describe('user columns in the table', () => {
-  it('come after the built-in columns and go first when the terminal narrows', () => {
+  it('come after the built-in columns, and outlast the history, uptime and disk when the terminal narrows', () => {
     const ids = (width: number) => chooseColumns(width, false, ['rps', 'p99_latency']).map((c) => c.user ?? c.id);
     expect(ids(200)).toEqual(['name', 'status', 'cpu', 'spark', 'mem', 'load', 'rx', 'tx', 'read', 'write', 'uptime', 'rps', 'p99_latency']);
-    expect(ids(110)).toEqual(['name', 'status', 'cpu', 'spark', 'mem', 'load', 'rx', 'tx', 'read', 'write', 'uptime', 'rps']);
-    expect(ids(100)).toEqual(['name', 'status', 'cpu', 'spark', 'mem', 'load', 'rx', 'tx', 'read', 'write', 'uptime']);
+    expect(ids(110)).toEqual(['name', 'status', 'cpu', 'mem', 'load', 'rx', 'tx', 'read', 'write', 'uptime', 'rps', 'p99_latency']);
+    expect(ids(90)).toEqual(['name', 'status', 'cpu', 'mem', 'load', 'rx', 'tx', 'rps', 'p99_latency']);
+    expect(ids(80)).toEqual(['name', 'status', 'cpu', 'mem', 'load', 'rx', 'tx', 'rps']);
     expect(chooseColumns(200, false, ['p99_latency']).at(-1)).toMatchObject({ title: 'P99_LATENCY', width: 11, align: 'right' });
   });
 

@@ -66,7 +66,7 @@ describe('App with Kubernetes at small sizes', () => {
     });
   }
 
-  it('keeps name, conditions, CPU and memory at 60 columns, adds roles and pods at 80', async () => {
+  it('keeps name, conditions, CPU and memory at 60 columns, adds pods at 80 and roles at 100', async () => {
     const titles = async (columns: number, rows: number): Promise<string[]> => {
       const t = mount(columns, rows);
       await tick();
@@ -74,8 +74,11 @@ describe('App with Kubernetes at small sizes', () => {
       t.unmount();
       return title.trim().split(/\s+/);
     };
-    expect(await titles(60, 15)).toEqual(['NODE▲', 'STATUS', 'CPU', 'MEM']);
-    expect(await titles(80, 24)).toEqual(['NODE▲', 'STATUS', 'ROLES', 'CPU', 'MEM', 'PODS']);
+    // At 60 columns the names lose what they share, which the name column's title shows once.
+    expect(await titles(60, 15)).toEqual(['NODE▲', 'ip-10-0-0…', 'STATUS', 'CPU', 'MEM']);
+    // At 80 the full names fit beside conditions, CPU, memory and pods; roles give way to them.
+    expect(await titles(80, 24)).toEqual(['NODE▲', 'STATUS', 'CPU', 'MEM', 'PODS']);
+    expect(await titles(100, 24)).toEqual(['NODE▲', 'STATUS', 'ROLES', 'SCRAPE', 'CPU', 'MEM', 'PODS', 'LOAD']);
   });
 
   it('scrolls the pod list: a page down, to the end, back to the top, the selected pod always shown', async () => {
