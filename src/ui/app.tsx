@@ -41,6 +41,8 @@ export interface AppProps {
   readonly alerts?: AlertList;
   /** How often a frame is drawn (new data, the clock); default framePeriodMs(intervalMs). */
   readonly frameMs?: number;
+  /** Ctrl-Z: give the terminal back and stop, as a shell's job control expects. */
+  readonly onSuspend?: () => void;
 }
 
 const SEEK_MS = 60_000;
@@ -53,7 +55,7 @@ export function framePeriodMs(intervalMs: number): number {
   return Math.min(1000, Math.max(250, intervalMs));
 }
 
-export function App({ store, intervalMs, onIntervalChange, onQuit, color = true, now = Date.now, notice: noticeOf, onPause, onSeek, alerts: alertSource, frameMs }: AppProps) {
+export function App({ store, intervalMs, onIntervalChange, onQuit, color = true, now = Date.now, notice: noticeOf, onPause, onSeek, alerts: alertSource, frameMs, onSuspend }: AppProps) {
   // A source's notice may quote a server's answer (a Prometheus error): shown, never obeyed.
   const notice = visibleOrNull(noticeOf?.());
   const { columns: width, rows: height } = useTerminalSize();
@@ -126,6 +128,9 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
         case 'quit':
           onQuit();
           return;
+        case 'suspend':
+          onSuspend?.();
+          break;
         case 'pause': {
           // Two `p` in one chunk of input must toggle twice: the ref knows, the render state not yet.
           const pause = !latest.current.paused;

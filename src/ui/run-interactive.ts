@@ -1,7 +1,7 @@
 import type { ClusterStore } from '../store/cluster-store.js';
 import type { AppProps } from './app.js';
 import type { AlertList } from '../alerts/monitor.js';
-import { enterFullScreen, installExitHooks } from './terminal-session.js';
+import { enterFullScreen, installExitHooks, installSuspend } from './terminal-session.js';
 import { visible } from '../util/visible-text.js';
 
 export interface InteractiveOptions {
@@ -71,6 +71,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<void>
       ...(options.onSeek !== undefined ? { onSeek: options.onSeek } : {}),
       ...(options.alerts !== undefined ? { alerts: options.alerts } : {}),
       ...(options.onIntervalChange ? { onIntervalChange: changeInterval } : {}),
+      onSuspend: () => jobControl.suspend(),
     };
     return createElement(App, props);
   };
@@ -80,17 +81,30 @@ export async function runInteractive(options: InteractiveOptions): Promise<void>
     instance?.rerender(element());
   };
 
-  const restore = enterFullScreen(stdout, stdin, options.mouse ?? true);
+  const mouse = options.mouse ?? true;
+  let restore = enterFullScreen(stdout, stdin, mouse);
   const uninstall = installExitHooks(process, {
     quit,
-    restore,
+    restore: () => restore(),
     teardown: quit,
     report: (line) => process.stderr.write(visible(line.replace(/\n$/, '')) + '\n'),
+  });
+  const jobControl = installSuspend(process, {
+    leave: () => restore(),
+    resume: () => {
+      restore = enterFullScreen(stdout, stdin, mouse);
+      // ink set raw mode once; the shell put the terminal back in line mode while we were stopped.
+      if (stdin.isTTY) stdin.setRawMode(true);
+      // ink writes only what changed since its last frame, which the shell has drawn over.
+      instance?.clear();
+      instance?.rerender(element());
+    },
   });
   try {
     instance = render(element(), { stdout, stdin, exitOnCtrlC: false, patchConsole: false });
     await instance.waitUntilExit();
   } finally {
+    jobControl.uninstall();
     uninstall();
     restore();
   }

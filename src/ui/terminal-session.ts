@@ -108,3 +108,41 @@ export function installExitHooks(proc: ProcessLike, handlers: ExitHandlers): () 
     for (const [event, listener] of listeners) proc.off(event, listener);
   };
 }
+
+/** What installSuspend needs of `process`. */
+export interface SuspendProcess {
+  readonly pid: number;
+  on(event: 'SIGTSTP', listener: () => void): unknown;
+  off(event: 'SIGTSTP', listener: () => void): unknown;
+  once(event: 'SIGCONT', listener: () => void): unknown;
+  kill(pid: number, signal: 'SIGSTOP'): unknown;
+}
+
+export interface SuspendHandlers {
+  /** Give the terminal back as on exit (cooked mode, main screen, cursor, no mouse reports). */
+  readonly leave: () => void;
+  /** Take it again and draw a whole frame. */
+  readonly resume: () => void;
+}
+
+/**
+ * Job control as btop, less and vim do it: Ctrl-Z (read as a key in raw mode, so the app calls
+ * `suspend`) or a SIGTSTP from outside gives the terminal back and stops the process with
+ * SIGSTOP, which cannot be caught; `fg` sends SIGCONT, and the terminal is taken again.
+ */
+export function installSuspend(proc: SuspendProcess, handlers: SuspendHandlers): { suspend: () => void; uninstall: () => void } {
+  let stopped = false;
+  const resume = (): void => {
+    stopped = false;
+    handlers.resume();
+  };
+  const suspend = (): void => {
+    if (stopped) return;
+    stopped = true;
+    handlers.leave();
+    proc.once('SIGCONT', resume);
+    proc.kill(proc.pid, 'SIGSTOP');
+  };
+  proc.on('SIGTSTP', suspend);
+  return { suspend, uninstall: () => proc.off('SIGTSTP', suspend) };
+}

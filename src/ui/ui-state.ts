@@ -47,7 +47,7 @@ export const INITIAL_UI: UiState = {
 };
 
 /** longer/shorter: the scrape interval's next step up or down. */
-export type KeyEffect = 'quit' | 'pause' | 'longer' | 'shorter' | 'back' | 'forward';
+export type KeyEffect = 'quit' | 'suspend' | 'pause' | 'longer' | 'shorter' | 'back' | 'forward';
 
 export interface KeyContext {
   /** The rows as last drawn, in order: selection moves over these. */
@@ -146,6 +146,7 @@ function scrolled(from: number, m: Move, max: number): number {
 
 export function reduceKey(current: UiState, input: string, key: Key, ctx: KeyContext): KeyResult {
   if (key.ctrl && input === 'c') return { state: current, effect: 'quit' };
+  if (key.ctrl && input === 'z') return { state: current, effect: 'suspend' };
   // Until the first key the selection is just "the top row"; from then on it follows its node
   // through sorting, filtering and new data.
   const state = ctx.rows.length > 0 ? { ...current, selection: moveSelection(ctx.rows, current.selection, { by: 0 }) } : current;
