@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { MachineReader, MachineReading } from '../local/machine-reading.js';
 import { nodeFamilies } from '../local/node-families.js';
+import { DEFAULT_CONNECTION_LIMITS, guardConnections, type ConnectionLimits } from './connection-guard.js';
 import { renderExposition, TEXT_CONTENT_TYPE } from './exposition-text.js';
 import { urlHost, type ListenAddress } from './listen-address.js';
 
@@ -14,6 +15,8 @@ export interface AgentServerOptions extends ListenAddress {
   readonly reader: MachineReader;
   /** When set, every request must carry `Authorization: Bearer <token>`. */
   readonly token?: string;
+  /** Defaults: DEFAULT_CONNECTION_LIMITS (tests shorten the deadlines). */
+  readonly limits?: Partial<ConnectionLimits>;
 }
 
 export interface RunningAgent {
@@ -25,10 +28,11 @@ export interface RunningAgent {
 
 /**
  * Limits that keep a slow or hostile client from holding the agent: a scrape is a small GET,
- * so anything bigger or slower than one is cut off by Node's HTTP parser (431, 408, 400).
+ * so anything bigger than one is cut off by Node's HTTP parser (431, 400). Node checks its own
+ * timeouts only every 30 s, so the deadlines that matter are guardConnections' own, per connection;
+ * these stay as a backstop.
  */
-const SERVER_LIMITS = { maxHeaderSize: 16 * 1024, headersTimeout: 10_000, requestTimeout: 30_000, keepAliveTimeout: 5_000 };
-const MAX_CONNECTIONS = 256;
+const SERVER_LIMITS = { maxHeaderSize: 16 * 1024, headersTimeout: 10_000, requestTimeout: 30_000 };
 /** Time given to in-flight scrapes on stop before their connections are cut. */
 const CLOSE_GRACE_MS = 2_000;
 
@@ -39,10 +43,11 @@ export async function startAgentServer(options: AgentServerOptions): Promise<Run
   // Scrapes that arrive together share one read of the machine.
   const collect = () => (reading ??= options.reader.read().finally(() => (reading = undefined)));
 
-  const server = createServer(SERVER_LIMITS, (req, res) => {
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
+  const server = createServer({ ...SERVER_LIMITS, keepAliveTimeout: limits.keepAliveTimeoutMs }, (req, res) => {
     handle(req, res, expected, collect).catch(() => res.destroy());
   });
-  server.maxConnections = MAX_CONNECTIONS;
+  guardConnections(server, limits);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,6 +61,7 @@ describe('cluster-top agent (the built binary)', () => {
       expect(without.code).toBe(1);
       for (const output of [withToken.stdout, withToken.stderr, without.stdout, without.stderr]) expect(output).not.toContain(token);
     } finally {
+      rmSync(dir, { recursive: true, force: true }); // the agent read its token at start
       expect(await agent.stop()).toBe(0);
     }
     expect(agent.stderr()).toContain('(bearer token required)');

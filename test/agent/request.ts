@@ -8,9 +8,13 @@ export interface Reply {
 }
 
 /** One HTTP request with nothing added (no automatic gzip, no default headers beyond Host). */
-export function request(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+export function request(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string; localAddress?: string } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: options.method ?? 'GET', headers: options.headers, agent: false, timeout: 10_000 }, (res) => {
+    const settings = { method: options.method ?? 'GET', headers: options.headers, agent: false, timeout: 10_000, localAddress: options.localAddress };
+    const req = httpRequest(url, settings, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
