@@ -32,9 +32,11 @@ export interface MainIo {
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WritableStream;
   readonly env: NodeJS.ProcessEnv;
+  /** Whether keys can be read: the view needs a terminal on stdin too. */
+  readonly stdin?: { readonly isTTY?: boolean };
 }
 
-const defaultIo: MainIo = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+const defaultIo: MainIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, stdin: process.stdin };
 
 /** Runs the command line; resolves to the exit status. Expected failures never throw. */
 export async function main(argv: readonly string[], io: MainIo = defaultIo): Promise<number> {
@@ -63,6 +65,9 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
     throw error;
   }
 
+  if (options.output === 'json' && !options.once && io.stdout.isTTY === true && (io.stdin ?? process.stdin).isTTY === true) {
+    return usage(io, '-o json prints one snapshot: add --once (the interactive view has no JSON)');
+  }
   let source: Source;
   try {
     source = await buildSource(options, io);
@@ -76,11 +81,12 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
     return usage(io, '--column needs scraped targets: targets, --targets-file, --demo, --scrape-config or --dns');
   }
 
-  const interactive = !options.once && io.stdout.isTTY === true && process.stdin.isTTY === true;
+  const interactive = !options.once && io.stdout.isTTY === true && (io.stdin ?? process.stdin).isTTY === true;
   if (!interactive) {
-    if (!options.once) say(io, 'stdout is not a terminal: printing one snapshot (as with --once)');
+    if (!options.once) say(io, `${io.stdout.isTTY === true ? 'stdin' : 'stdout'} is not a terminal: printing one snapshot (as with --once)`);
     return printOnce(source, options, io);
   }
+
   const { runInteractive } = await import('../ui/run-interactive.js');
   const alerts = new AlertMonitor(source.store, options.alertRules, () => source.clockMs?.() ?? Date.now());
   source.start();

@@ -143,6 +143,9 @@ interface RawOptions extends RawSourceFlags, KubeFlags, RawDiscoveryFlags, RawRu
 }
 
 export function toCliOptions(targets: string[], raw: RawOptions, env: NodeJS.ProcessEnv): CliOptions {
+  if (raw.history < raw.interval) {
+    throw new UsageError(`--history (${raw.history}ms) must be at least --interval (${raw.interval}ms): it keeps that many refreshes`);
+  }
   if (raw.timeout !== undefined && raw.timeout > raw.interval) {
     throw new UsageError(`--timeout (${raw.timeout}ms) must not be longer than --interval (${raw.interval}ms)`);
   }

@@ -55,8 +55,16 @@ export function headerLines(input: HeaderInput, width: number): Segment[][] {
     ...(input.paused ? [{ text: ' PAUSED ', color: 'yellow' as const, bold: true, inverse: true }, { text: ' ' }] : []),
     { text: formatClock(input.frame.atMs), bold: true },
   ];
+  // "all ok" only when something was scraped and nothing failed: a source with no nodes yet (a
+  // Prometheus that does not answer) or nodes not scraped yet is not ok.
   const failing: Segment =
-    scrapes.failing > 0 ? { text: `${scrapes.failing} failing`, color: 'red', bold: true } : { text: 'all ok', color: 'green' };
+    scrapes.failing > 0
+      ? { text: `${scrapes.failing} failing`, color: 'red', bold: true }
+      : totals.total === 0
+        ? { text: 'no targets', color: 'gray' }
+        : totals.up === 0
+          ? { text: 'waiting', color: 'gray' }
+          : { text: 'all ok', color: 'green' };
   const second: Group[] = [
     { segments: [{ text: 'NET ', bold: true }, { text: `↓${rate(totals.rxBytesPerSecond)} ↑${rate(totals.txBytesPerSecond)}` }], priority: 6 },
     { segments: [{ text: 'DISK ', bold: true }, { text: `r ${rate(totals.readBytesPerSecond)} w ${rate(totals.writtenBytesPerSecond)}` }], priority: 5 },
