@@ -195,10 +195,7 @@ export class ReplaySource implements Source {
     for (const { node, health, figures, columns } of tick.entries) {
       const d = this.declarations.get(node)!;
       present.add(d.id);
-      const entry = this.store.upsert({ id: d.id, name: d.name, target: d.target, source: d.source, labels: d.labels });
-      entry.name = d.name;
-      entry.source = d.source;
-      entry.labels = d.labels;
+      this.store.declare({ id: d.id, name: d.name, target: d.target, source: d.source, labels: d.labels });
       const at = health.lastScrapeMs;
       if (at === null || at === this.lastScrapeMs.get(d.id)) continue;
       this.lastScrapeMs.set(d.id, at);

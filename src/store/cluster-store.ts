@@ -13,28 +13,34 @@ export type NodeSeriesKey = (typeof NODE_SERIES)[number];
 export const CLUSTER_SERIES = ['cpu', 'memory', 'rx', 'tx', 'read', 'written', 'up'] as const;
 export type ClusterSeriesKey = (typeof CLUSTER_SERIES)[number];
 
-/** What the store knows of one node; the UI and the snapshot read these, nothing else. */
+/**
+ * What the store knows of one node; the UI and the snapshot read these, nothing else. Read-only
+ * outside the store: its methods are the one way in, and they make text from outside visible.
+ */
 export interface NodeEntry {
   readonly id: string;
-  name: string;
+  readonly name: string;
   readonly target: string;
-  source: NodeSource;
-  labels: Readonly<Record<string, string>>;
+  readonly source: NodeSource;
+  readonly labels: Readonly<Record<string, string>>;
   /** Latest figures, exact; all groups null while the node is down. */
-  figures: NodeFigures;
-  health: TargetHealth;
+  readonly figures: NodeFigures;
+  readonly health: TargetHealth;
   readonly history: Ring<NodeSeriesKey>;
   /** Kubernetes facts of the node; null for sources that are not Kubernetes. */
-  kube: KubeNodeInfo | null;
+  readonly kube: KubeNodeInfo | null;
   /** The node's pods with their latest figures; null when the source knows no pods. */
-  pods: readonly PodFigures[] | null;
+  readonly pods: readonly PodFigures[] | null;
   /** Latest `--column` readings by column name; {} while down or before the first scrape. */
-  columns: Readonly<Record<string, ColumnReading>>;
+  readonly columns: Readonly<Record<string, ColumnReading>>;
   /** History of the `--column` values, one series per column; null without columns. */
   readonly columnHistory: Ring<string> | null;
   /** The metric families of a target that is no node_exporter (source `app`); null otherwise. */
-  app: AppView | null;
+  readonly app: AppView | null;
 }
+
+/** An entry as the store itself changes it. */
+type StoredEntry = { -readonly [K in keyof NodeEntry]: NodeEntry[K] };
 
 export interface NodeMeta {
   readonly id: string;
@@ -71,7 +77,7 @@ export class ClusterStore {
   readonly capacity: number;
   readonly cluster: Ring<ClusterSeriesKey>;
   /** Insertion order is the display order: a Map keeps it, and adds and deletes in O(1). */
-  private readonly entries = new Map<string, NodeEntry>();
+  private readonly entries = new Map<string, StoredEntry>();
   /** The entries as an array, made again on the first read after a node is added or removed. */
   private ordered: readonly NodeEntry[] | null = [];
   private listeners = new Set<StoreListener>();
@@ -108,7 +114,7 @@ export class ClusterStore {
       return existing;
     }
     // The id stays as the source gave it: it is a key, never shown.
-    const entry: NodeEntry = {
+    const entry: StoredEntry = {
       id: meta.id,
       name: visible(meta.name),
       target: visible(meta.target),
@@ -127,6 +133,19 @@ export class ClusterStore {
     this.ordered = null;
     this.changed();
     return entry;
+  }
+
+  /**
+   * As upsert, and a node already there takes the name, source and labels given as well: a
+   * replay's node declarations say what a node is at each moment. Made visible as upsert does.
+   */
+  declare(meta: NodeMeta): NodeEntry {
+    const existing = this.entries.get(meta.id);
+    if (!existing) return this.upsert(meta);
+    if (existing.name !== meta.name) existing.name = visible(meta.name);
+    if (meta.source) existing.source = meta.source;
+    if (meta.labels) existing.labels = visibleRecord(meta.labels);
+    return existing;
   }
 
   remove(id: string): void {

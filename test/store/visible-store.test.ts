@@ -50,6 +50,20 @@ describe('ClusterStore: text from outside enters visible', () => {
     expect(hasUnsafe(store.get(EVIL)?.health.lastError ?? '')).toBe(false);
   });
 
+  it('makes visible the name and labels a node is declared with again (a replay), and takes its source', () => {
+    const store = new ClusterStore(4);
+    store.upsert({ id: 'n', name: 'n', target: 't' });
+    const entry = store.declare({ id: 'n', name: EVIL, target: 't', source: 'kubelet', labels: { [EVIL]: EVIL } });
+    expect(entry).toBe(store.get('n'));
+    expect(strings({ name: entry.name, labels: entry.labels }).filter(hasUnsafe)).toEqual([]);
+    expect(entry.name).toBe('x\\x1b]0;title\\x07\\n\\u009b\\u202e');
+    expect(entry.source).toBe('kubelet');
+    // A scrape under the same name leaves it as it is.
+    store.record('n', 1, { name: EVIL, source: 'kubelet', figures: EMPTY_FIGURES, health: { ...UNKNOWN_HEALTH, up: true } });
+    expect(hasUnsafe(store.get('n')?.name ?? '')).toBe(false);
+    expect(store.declare({ id: 'new', name: EVIL, target: EVIL }).name).toBe(entry.name);
+  });
+
   it('keeps the objects a source gave when nothing needs it', () => {
     const store = new ClusterStore(4);
     const labels = { job: 'node' };

@@ -1,0 +1,70 @@
+/**
+ * The interactive view of a source's store, walked through as someone would: the table, the alert
+ * panel, every sort column, every node's detail (a Kubernetes node's pods and containers too, an app's metric list
+ * scrolled), every grouping `b` offers with a detail opened in it. Every frame ink writes is kept.
+ */
+import { App } from '../../src/ui/app.js';
+import { AlertMonitor } from '../../src/alerts/monitor.js';
+import type { AlertRule } from '../../src/alerts/rules.js';
+import type { Source } from '../../src/source.js';
+import { renderSized } from '../ui/terminal.js';
+import { tick } from '../ui/fixtures.js';
+
+const DOWN = '\u001b[B';
+const PAGE_DOWN = '\u001b[6~';
+const ESC = '\u001b';
+const ENTER = '\r';
+const TAB = '\t';
+
+/** Wide and tall, so that long names and the detail's lines are seen whole, not cut. */
+const COLUMNS = 220;
+const ROWS = 60;
+
+export interface Tour {
+  /** Every frame written, in order. */
+  readonly frames: readonly string[];
+}
+
+export async function tour(source: Source, rules: readonly AlertRule[], color: boolean): Promise<Tour> {
+  const now = (): number => source.clockMs?.() ?? Date.now();
+  const alerts = new AlertMonitor(source.store, rules, now);
+  alerts.evaluate();
+  const r = renderSized(
+    <App store={source.store} intervalMs={source.interval} onQuit={() => undefined} color={color} now={now} notice={() => source.notice} alerts={alerts} />,
+    COLUMNS,
+    ROWS,
+  );
+  const press = async (...keys: string[]): Promise<void> => {
+    for (const key of keys) {
+      r.stdin.write(key);
+      await tick();
+    }
+  };
+  try {
+    await tick();
+    const nodes = source.store.nodes().length;
+    const kube = source.store.nodes().some((n) => n.kube !== null);
+    // The detail of each node: Home, down to it, Enter; then what that detail offers.
+    const details = async (): Promise<void> => {
+      for (let i = 0; i < nodes; i++) {
+        await press('g', ...Array<string>(i).fill(DOWN), ENTER);
+        // Kubernetes: the pods pane, a pod's containers, back to the pods, the charts; an app: its list scrolled.
+        if (kube) await press(TAB, ENTER, ESC, TAB);
+        else await press(PAGE_DOWN);
+        await press(ESC);
+      }
+    };
+    await details();
+    await press('a', 'a');
+    // `s` steps through every sort column, `--column`s included: the status line names each.
+    for (let i = 0; i < 20; i++) await press('s');
+    // `b` cycles through the groupings back to none: each is drawn, and a detail opened from it.
+    for (let i = 0; i < 6; i++) {
+      await press('b');
+      await press('g', ENTER, ESC);
+    }
+    return { frames: [...r.stdout.frames] };
+  } finally {
+    r.unmount();
+  }
+}
