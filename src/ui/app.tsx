@@ -46,6 +46,8 @@ export interface AppProps {
 }
 
 const SEEK_MS = 60_000;
+/** The status column beside the name, which a group header's label spans too. */
+const GROUP_LABEL_BESIDE_NAME = 10;
 
 /**
  * A frame per interval, as btop draws: figures are per interval, and a calm screen reads best.
@@ -101,10 +103,16 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   const shownRows = tableShown ? display.slice(offset, offset + tableRows) : [];
   // The name column is sized from the names on screen, and cut so that they stay distinct.
   const shownNames = shownRows.flatMap((r) => (isGroupRow(r) ? [] : [r.name]));
-  const { columns, names } = layoutNames(shownNames, (wanted) => {
-    const cols = chooseColumns(width, kube, store.columnNames, wanted);
-    return { columns: cols, nameWidth: cols.find((c) => c.id === 'name')?.width ?? 0 };
-  });
+  // A group's header spans the name and the status: its label wants room too.
+  const labelWanted = shownRows.reduce((n, r) => (isGroupRow(r) ? Math.max(n, r.label.length + 12 - GROUP_LABEL_BESIDE_NAME) : n), 0);
+  const { columns, names } = layoutNames(
+    shownNames,
+    (wanted) => {
+      const cols = chooseColumns(width, kube, store.columnNames, wanted);
+      return { columns: cols, nameWidth: cols.find((c) => c.id === 'name')?.width ?? 0 };
+    },
+    labelWanted,
+  );
   // Below the header and the alert panel, the table's title line, then its rows.
   const table = tableShown ? { top: layout.headerLines + panel + 1, shown: shownRows } : undefined;
   const latest = useRef({ ui, rows, pageSize: tableRows, intervalMs, kube, groups, pods: pods?.pane.rows, paused, detailScrollMax, table });

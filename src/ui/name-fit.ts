@@ -73,13 +73,13 @@ const longest = (names: readonly string[]): number => names.reduce((n, s) => Mat
  * goes to figures), and how each name is then shown. `choose` lays out the columns for a wanted
  * name width and returns the name column's width with them.
  */
-export function layoutNames<T>(names: readonly string[], choose: (nameWanted: number) => { columns: T; nameWidth: number }): { columns: T; names: NameFit } {
-  const full = longest(names);
+export function layoutNames<T>(names: readonly string[], choose: (nameWanted: number) => { columns: T; nameWidth: number }, atLeast = 0): { columns: T; names: NameFit } {
+  const full = Math.max(atLeast, longest(names));
   let chosen = choose(full);
   if (chosen.nameWidth < full) {
     const { prefix, suffix } = strip(names);
     const core = names.reduce((n, s) => Math.max(n, s.startsWith(prefix) && s.endsWith(suffix) ? s.length - prefix.length - suffix.length : s.length), 0);
-    if (core < chosen.nameWidth) chosen = choose(core);
+    if (Math.max(atLeast, core) < chosen.nameWidth) chosen = choose(Math.max(atLeast, core));
   }
   return { columns: chosen.columns, names: fitNames(names, chosen.nameWidth) };
 }
