@@ -8,8 +8,8 @@ import { groupChoices, groupNodes, isGroupRow } from './groups.js';
 import { hintLine, type HintMode } from './help.js';
 import { useFrameClock, useScrollOffset, useTerminalSize } from './hooks.js';
 import { hasKube } from './kube-model.js';
-import { frameLayout } from './layout.js';
-import { Line } from './line.js';
+import { frameLayout, tooSmall, tooSmallLines } from './layout.js';
+import { Line, Lines } from './line.js';
 import { promptLine, statusLine } from './status-line.js';
 import { filterNodes, parseFilter, selectedIndex, sortNodes } from './table-model.js';
 import { INITIAL_UI, reduceKey, splitKeys, stepInterval, type UiState } from './ui-state.js';
@@ -166,6 +166,13 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
     }
   });
 
+  if (tooSmall(width, height)) {
+    return (
+      <Box flexDirection="column" width={width}>
+        <Lines lines={tooSmallLines(width, height)} color={color} />
+      </Box>
+    );
+  }
   const sized = { width, height: bodyHeight, color };
   let body;
   if (ui.help) body = <HelpScreen {...sized} />;

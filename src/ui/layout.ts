@@ -1,4 +1,6 @@
 /** How the terminal's lines are shared out; pure so the height rules can be tested without ink. */
+import { fit } from './format.js';
+import type { Segment } from './segments.js';
 
 export interface FrameLayout {
   readonly headerLines: number;
@@ -18,4 +20,23 @@ export function frameLayout(rows: number): FrameLayout {
   if (budget >= 5) return { headerLines: 1, statusLine: true, hintLine: false, body: budget - 2 };
   if (budget >= 2) return { headerLines: 0, statusLine: true, hintLine: false, body: budget - 1 };
   return { headerLines: 0, statusLine: false, hintLine: false, body: budget };
+}
+
+/** Below this the table cannot show a name beside its figures: the view says so instead, as btop does. */
+export const MIN_COLUMNS = 50;
+export const MIN_ROWS = 12;
+
+export function tooSmall(columns: number, rows: number): boolean {
+  return columns < MIN_COLUMNS || rows < MIN_ROWS;
+}
+
+/** What a terminal below the minimum shows: its size, the size needed, and how to leave. */
+export function tooSmallLines(columns: number, rows: number): Segment[][] {
+  const width = Math.max(1, columns);
+  const lines: Segment[][] = [
+    [{ text: fit('terminal too small', width), bold: true, color: 'red' }],
+    [{ text: fit(`${columns}x${rows}, need ${MIN_COLUMNS}x${MIN_ROWS}`, width) }],
+    [{ text: fit('q quits', width), color: 'gray' }],
+  ];
+  return lines.slice(0, Math.max(1, rows - 1));
 }
