@@ -121,7 +121,7 @@ async function printOnce(source: Source, options: CliOptions, io: MainIo): Promi
   const atMs = source.clockMs?.() ?? Date.now();
   const snapshot = buildSnapshot(source.store, atMs, snapshotAlerts(source.store, options.alertRules, atMs));
   // Every string of the snapshot came from outside: made visible here too, whatever its path.
-  io.stdout.write(options.output === 'json' ? `${visibleJson(snapshot)}\n` : renderTable(snapshot));
+  io.stdout.write(options.output === 'json' ? `${visibleJson(snapshot)}\n` : renderTable(snapshot, io.stdout.isTTY === true && io.stdout.columns > 0 ? io.stdout.columns : undefined));
   warn(io, source);
   if (!snapshot.nodes.some((n) => n.up)) return EXIT_NOTHING_SCRAPED;
   return options.failOnAlert && snapshot.alerts.some((a) => a.state === 'firing') ? EXIT_ALERT : EXIT_OK;

@@ -49,3 +49,25 @@ describe('the header before anything is scraped', () => {
     expect(header(store)).toContain('scrape waiting');
   });
 });
+
+describe('the --once table on a terminal', () => {
+  it('fits the terminal width, dropping the least needed columns first; piped, it is full width', async () => {
+    const { renderTable } = await import('../../src/cli/table.js');
+    const { buildSnapshot } = await import('../../src/cli/snapshot.js');
+    const { makeFigures, upHealth, NOW } = await import('../ui/fixtures.js');
+    const store = new ClusterStore(4);
+    for (const name of ['gke-prod-default-pool-3f2a9c1e-x7kq', 'gke-prod-default-pool-3f2a9c1e-b2mn']) {
+      store.upsert({ id: name, name, target: `http://${name}:9100/metrics` });
+      store.record(name, NOW, { name, source: 'node_exporter', figures: makeFigures({ cpu: 50, mem: 40, rx: 1e6, tx: 2e6 }), health: upHealth(NOW) });
+    }
+    const snapshot = buildSnapshot(store, NOW);
+    const full = renderTable(snapshot);
+    expect(Math.max(...full.split('\n').map((l) => l.length))).toBeGreaterThan(80);
+    const fitted = renderTable(snapshot, 80);
+    const lines = fitted.trimEnd().split('\n');
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+    expect(lines[0]?.split(/\s{2,}/)).toEqual(expect.arrayContaining(['NAME', 'STATUS', 'CPU', 'MEM', 'LOAD1', 'NET RX']));
+    expect(lines[0]).not.toContain('CORES');
+    expect(fitted).toContain('gke-prod-default-pool-3f2a9c1e-x7kq');
+  });
+});
