@@ -39,7 +39,8 @@ function chartBlock(node: ViewNode, spec: ChartSpec, width: number, height: numb
     height: height - 1,
     label: spec.percent ? (v) => `${Math.round(v)}%` : formatBytesShort,
     labelWidth,
-    ...(spec.percent ? { max: 100 } : {}),
+    // A quiet interface's chart spans at least 1 KiB/s: below that the axis would read 1B 1B 0B.
+    ...(spec.percent ? { max: 100 } : { max: 1024 }),
   });
   return [fitLine(title, width), ...chart];
 }

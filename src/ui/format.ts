@@ -61,12 +61,16 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
 
 const SHORT_UNITS = ['B', 'K', 'M', 'G', 'T', 'P'] as const;
 
-/** 1536 -> "1.5K": at most five characters, for table cells where the unit is in the column title. */
+/**
+ * 1536 -> "1.5K": at most five characters, for table cells. Binary like every byte figure here
+ * (K is KiB, M is MiB), and like btop the next unit from 1000 on, so a cell never reads "1017M"
+ * beside a "0.99G".
+ */
 export function formatBytesShort(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '-';
   let value = Math.abs(bytes);
   let unit = 0;
-  while (value >= 1024 && unit < SHORT_UNITS.length - 1) {
+  while (value >= 1000 && unit < SHORT_UNITS.length - 1) {
     value /= 1024;
     unit++;
   }

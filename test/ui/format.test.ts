@@ -4,7 +4,11 @@ import { formatAge, formatBytesShort, formatClock } from '../../src/ui/format.js
 describe('formatBytesShort', () => {
   it('uses one-letter units and at most five characters', () => {
     expect(formatBytesShort(0)).toBe('0B');
-    expect(formatBytesShort(1023)).toBe('1023B');
+    expect(formatBytesShort(999)).toBe('999B');
+    // From 1000 on, the next (binary) unit: no four-digit figure beside a smaller unit's.
+    expect(formatBytesShort(1023)).toBe('1.0K');
+    expect(formatBytesShort(1017 * 1024 ** 2)).toBe('1.0G');
+    expect(formatBytesShort(1019 * 1024)).toBe('1.0M');
     expect(formatBytesShort(1536)).toBe('1.5K');
     expect(formatBytesShort(5 * 1024 ** 2)).toBe('5.0M');
     expect(formatBytesShort(null)).toBe('-');
