@@ -19,6 +19,7 @@ import { AlertPanel, Header, HelpScreen, NodeDetail, NodeTable } from './views.j
 import type { AlertList } from '../alerts/monitor.js';
 import { alertPanelHeight } from './alert-panel.js';
 import { appScrollMax } from './app-detail.js';
+import { clusterCharts, clusterPanelHeight } from './detail-charts.js';
 import { useAlerts } from './use-alerts.js';
 import { visibleOrNull } from '../util/visible-text.js';
 
@@ -75,7 +76,6 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   // The alert panel takes its lines from the body, above the table or the detail.
   const panel = ui.alertPanel && !ui.help ? alertPanelHeight(alerts.list.length, layout.body) : 0;
   const bodyHeight = layout.body - panel;
-  const tableRows = Math.max(0, bodyHeight - 1);
   const filter = useMemo(() => parseFilter(ui.filterText), [ui.filterText]);
   // `version` is in the deps because nodes change in place: the array is the same, the figures not.
   const kube = useMemo(() => hasKube(frame.nodes), [frame.nodes, version]);
@@ -85,6 +85,9 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
     () => groupNodes(sortNodes(ui.filterText ? filterNodes(frame.nodes, filter) : frame.nodes, ui.sort), group),
     [frame.nodes, version, filter, ui.filterText, ui.sort, group],
   );
+  // The cluster's own charts above the table when the terminal is large (btop's top box).
+  const clusterPanel = ui.view === 'table' && !ui.help ? clusterPanelHeight(width, bodyHeight, display.length + 1) : 0;
+  const tableRows = Math.max(0, bodyHeight - clusterPanel - 1);
   const totals = useMemo(() => clusterTotals(frame.nodes), [frame.nodes, version]);
   const scrapes = useMemo(() => summarizeScrapes(frame.nodes), [frame.nodes, version]);
 
@@ -114,7 +117,7 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
     labelWanted,
   );
   // Below the header and the alert panel, the table's title line, then its rows.
-  const table = tableShown ? { top: layout.headerLines + panel + 1, shown: shownRows } : undefined;
+  const table = tableShown ? { top: layout.headerLines + panel + clusterPanel + 1, shown: shownRows } : undefined;
   const latest = useRef({ ui, rows, pageSize: tableRows, intervalMs, kube, groups, pods: pods?.pane.rows, paused, detailScrollMax, table });
   latest.current = { ...latest.current, rows, pageSize: podsShown ? pods.room : tableRows, intervalMs, ui, kube, groups, pods: pods?.pane.rows, detailScrollMax, table };
   const mouse = useRef(new MouseInput());
@@ -181,6 +184,7 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
     body = (
       <NodeTable
         {...sized}
+        height={bodyHeight - clusterPanel}
         rows={shownRows}
         columns={columns}
         selectedId={selected?.id}
@@ -202,6 +206,7 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
     <Box flexDirection="column" width={width}>
       <Header input={{ frame, totals, scrapes, intervalMs, paused, notice, alertsFiring: alerts.firing }} width={width} height={layout.headerLines} color={color} />
       {panel > 0 && <AlertPanel alerts={alerts.list} nowMs={frame.atMs} width={width} height={panel} color={color} />}
+      {clusterPanel > 0 && tableShown && <Lines lines={clusterCharts(frame, width, clusterPanel)} color={color} />}
       {body}
       {layout.statusLine && <Line segments={status} color={color} />}
       {layout.hintLine && <Line segments={hintLine(width, hints)} color={color} />}
