@@ -1,6 +1,6 @@
 /**
  * Time to draw one frame of the node table for large clusters, with a full history ring per
- * node, into fake terminals of 80x24 and 120x40: from a store change to the frame written, the way frames
+ * node, into fake terminals of 80x24, 120x40 and 200x60: from a store change to the frame written, the way frames
  * happen in use (the store-version hook, then React and ink), so each frame re-sorts, re-filters
  * and re-totals every node. Frames are spaced beyond the 4-per-second redraw limit so none waits
  * for it; the timer hop is in the figure. Most of a frame is ink turning the text into cells (a
@@ -173,6 +173,7 @@ export interface UiFrameResult {
 const SIZES: readonly TerminalSize[] = [
   { columns: 80, rows: 24 },
   { columns: 120, rows: 40 },
+  { columns: 200, rows: 60 },
 ];
 
 export async function benchUiFrame(): Promise<UiFrameResult[]> {
