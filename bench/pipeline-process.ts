@@ -2,11 +2,13 @@
  * The headless pipeline (scrape, parse, derive, store) in a process of its own, so a benchmark
  * can read this process's CPU and memory from /proc, apart from the simulator's and its own:
  *
- *   node .bench-out/pipeline-process.js --targets-file F --interval 1s --seconds 60 [--ignore URL,URL]
+ *   node .bench-out/pipeline-process.js --targets-file F --interval 1s --seconds 60 [--ignore URL,URL] [--transport own|undici]
  *
  * bench/scale/build-process.ts turns this file into .bench-out/pipeline-process.js on the built
  * dist/ (tsx's loader thread alone would add about 50 MB of RSS to the figures). The Pipeline is
  * built with the command line's own defaults (timeout, concurrency, history) for the same flags.
+ * `--transport undici` scrapes plain HTTP over undici's Client instead of our own reader
+ * (ScraperOptions.plainHttpTransport), to measure what the reader saves.
  *
  * Prints {"ready":true} once scraping starts, then one JSON line per interval (WindowLine) three
  * intervals after it ends, when its scrapes have all finished. It stops on SIGTERM, SIGINT, the
@@ -36,11 +38,14 @@ const { values } = parseArgs({
     interval: { type: 'string', default: '1s' },
     seconds: { type: 'string', default: '60' },
     ignore: { type: 'string', default: '' },
+    transport: { type: 'string', default: 'own' },
   },
   strict: true,
 });
 const targetsFile = values['targets-file'];
 if (targetsFile === undefined) throw new Error('--targets-file is required');
+const transport = (['own', 'undici'] as const).find((t) => t === values.transport);
+if (transport === undefined) throw new Error('--transport is own or undici');
 const program = buildProgram();
 program.parse(['-f', targetsFile, '-i', values.interval], { from: 'user' });
 const options = toCliOptions([], program.opts(), process.env);
@@ -56,7 +61,7 @@ const pipeline = new Pipeline({
   intervalMs,
   concurrency: options.concurrency,
   historyPoints: Math.max(2, Math.ceil(options.historyMs / intervalMs)),
-  scraper: { timeoutMs: effectiveTimeoutMs(options), maxBodyBytes: options.maxBodyBytes },
+  scraper: { timeoutMs: effectiveTimeoutMs(options), maxBodyBytes: options.maxBodyBytes, plainHttpTransport: transport },
 });
 
 // The store is where every scrape ends up, success or failure: tapping it observes the pipeline

@@ -1,7 +1,13 @@
 /**
  * `npm run bench`: every benchmark, each with its peer measured in the same run, and the ratio.
  * Machines are shared and noisy: compare ratios, not absolute times.
+ *
+ * `npm run bench -- scale` takes options:
+ *   --transport own|undici   what carries the pipeline's plain-HTTP scrapes (default own: our reader)
+ *   --nodes 100,1000         cluster sizes (default 100,1000,2000)
+ *   --without-prometheus     no Prometheus runs beside
  */
+import { parseArgs } from 'node:util';
 import { benchParser, printParserBench } from './parser.bench.js';
 import { benchUiFrame } from './ui-frame.bench.js';
 import { benchScale, printScale } from './scale.bench.js';
@@ -9,7 +15,19 @@ import { benchSoak, printSoak } from './scale/soak.js';
 import { benchReplayLoad, printReplayLoad } from './replay-load.bench.js';
 
 async function main(): Promise<void> {
-  const only = process.argv[2];
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      transport: { type: 'string', default: 'own' },
+      nodes: { type: 'string' },
+      'without-prometheus': { type: 'boolean', default: false },
+    },
+  });
+  const only = positionals[0];
+  const transport = (['own', 'undici'] as const).find((t) => t === values.transport);
+  if (transport === undefined) throw new Error('--transport is own or undici');
+  const sizes = values.nodes?.split(',').map(Number);
+  if (sizes?.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--nodes is a comma-separated list of node counts');
   if (!only || only === 'parser') {
     console.log('== parser: MB/s and ratio to parse-prometheus-text-format on the same payload');
     printParserBench(await benchParser());
@@ -24,7 +42,8 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'scale') {
     console.log('\n== scale: cluster-top (headless pipeline, own process) and Prometheus 2.42 on the same simulated nodes (about 7 minutes)');
-    printScale(await benchScale((line) => console.log(line)));
+    const options = { transport, prometheus: !values['without-prometheus'], ...(sizes === undefined ? {} : { sizes }) };
+    printScale(await benchScale((line) => console.log(line), options));
   }
   // Ten minutes: only when asked for by name.
   if (only === 'scale-soak') {

@@ -6,7 +6,12 @@
  * counted. The runs take turns rather than overlap: on a 2-core machine, running side by side
  * they would slow each other down. Only loopback is used; every run is bounded in time.
  * At 2,000 nodes the simulator answers without gzip (see bench/scale/simulator.ts).
+ *
+ * ScaleOptions narrow a run: other sizes, no Prometheus, or the plain-HTTP scrapes over undici's
+ * Client instead of our own reader (`--transport undici`), which keeps the memory reason for that
+ * reader measured. The UI runs the built binary, which has no such switch: it is left out then.
  */
+import type { PlainHttpTransport } from '../src/scrape/scraper.js';
 import { buildPipelineProcess } from './scale/build-process.js';
 import { runPipeline, type PipelineFigures } from './scale/pipeline-run.js';
 import { runPrometheus, type PrometheusFigures } from './scale/prometheus-run.js';
@@ -22,41 +27,52 @@ const MEASURE_MS = 20_000;
 /** Prometheus starts slower (TSDB, first compaction of the head) than cluster-top. */
 const PROMETHEUS_WARMUP_MS = 12_000;
 
+export interface ScaleOptions {
+  /** Cluster sizes; default SIZES. */
+  readonly sizes?: readonly number[];
+  /** Whether Prometheus runs beside each pipeline run; default true. */
+  readonly prometheus?: boolean;
+  /** What carries the pipeline's plain-HTTP scrapes; default our own reader. */
+  readonly transport?: PlainHttpTransport;
+}
+
 export interface ScaleRow {
   readonly nodes: number;
   readonly intervalMs: number;
   readonly gzip: boolean;
   readonly pipeline: PipelineFigures;
-  readonly prometheus: PrometheusFigures;
+  readonly prometheus: PrometheusFigures | undefined;
 }
 
 export interface ScaleResult {
+  readonly transport: PlainHttpTransport;
   readonly rows: readonly ScaleRow[];
-  readonly ui: UiFigures;
+  /** Only with our own reader and UI_NODES among the sizes. */
+  readonly ui: UiFigures | undefined;
 }
 
-export async function benchScale(log: (line: string) => void): Promise<ScaleResult> {
+export async function benchScale(log: (line: string) => void, options: ScaleOptions = {}): Promise<ScaleResult> {
+  const { sizes = SIZES, prometheus: withPrometheus = true, transport = 'own' } = options;
   const script = buildPipelineProcess();
   const rows: ScaleRow[] = [];
   let ui: UiFigures | undefined;
-  for (const nodes of SIZES) {
+  for (const nodes of sizes) {
     await withCluster(nodes, async (sim, targetsFile) => {
       for (const intervalMs of INTERVALS_MS) {
-        log(`  ${nodes} nodes every ${intervalMs / 1000} s: cluster-top, then Prometheus`);
+        log(`  ${nodes} nodes every ${intervalMs / 1000} s: cluster-top (plain HTTP over ${transport === 'own' ? 'our reader' : 'undici'})${withPrometheus ? ', then Prometheus' : ''}`);
         const common = { intervalMs, simulatorPid: sim.pid, measureMs: MEASURE_MS };
-        const pipeline = await runPipeline({ ...common, script, targetsFile, ignore: sim.failing, warmupMs: WARMUP_MS });
-        const prometheus = await runPrometheus({ ...common, urls: sim.urls, warmupMs: PROMETHEUS_WARMUP_MS });
+        const pipeline = await runPipeline({ ...common, script, targetsFile, ignore: sim.failing, warmupMs: WARMUP_MS, transport });
+        const prometheus = withPrometheus ? await runPrometheus({ ...common, urls: sim.urls, warmupMs: PROMETHEUS_WARMUP_MS }) : undefined;
         rows.push({ nodes, intervalMs, gzip: gzipAt(nodes), pipeline, prometheus });
       }
-      if (nodes === UI_NODES) {
+      if (nodes === UI_NODES && transport === 'own') {
         log(`  ${nodes} nodes every ${UI_INTERVAL_MS / 1000} s: the interactive UI in tmux`);
         const expectUp = sim.urls.length - sim.failing.length;
         ui = await runUi({ targetsFile, intervalMs: UI_INTERVAL_MS, expectUp, simulatorPid: sim.pid, warmupMs: WARMUP_MS, measureMs: MEASURE_MS });
       }
     });
   }
-  if (ui === undefined) throw new Error(`no UI run: ${UI_NODES} is not among the sizes`);
-  return { rows, ui };
+  return { transport, rows, ui };
 }
 
 const MiB = 1024 * 1024;
@@ -64,7 +80,8 @@ const mb = (bytes: number): string => (bytes / MiB).toFixed(0);
 const pct = (share: number): string => `${(100 * share).toFixed(2)}%`;
 const cpu = (s: number): string => s.toFixed(3);
 
-export function printScale({ rows, ui }: ScaleResult): void {
+export function printScale({ transport, rows, ui }: ScaleResult): void {
+  console.log(`plain-HTTP scrapes over ${transport === 'own' ? 'our own reader' : "undici's Client"}`);
   const header = ['nodes', 'every', 'gzip', 'CPU s/s', 'RSS MB', 'missed', 'MB/s wire', 'MB/s body', 'samples/s', '| Prom CPU', 'RSS MB', 'missed', '| CPU ratio', 'others CPU'];
   const table = rows.map((r) => [
     String(r.nodes),
@@ -76,17 +93,21 @@ export function printScale({ rows, ui }: ScaleResult): void {
     (r.pipeline.wireBytesPerSecond / 1e6).toFixed(1),
     (r.pipeline.bodyBytesPerSecond / 1e6).toFixed(1),
     Math.round(r.pipeline.samplesPerSecond).toLocaleString('en-US'),
-    `| ${cpu(r.prometheus.cpuPerSecond)}`,
-    mb(r.prometheus.peakRssBytes),
-    pct(r.prometheus.missedShare),
-    `| ${(r.pipeline.cpuPerSecond / r.prometheus.cpuPerSecond).toFixed(2)}`,
-    `${r.pipeline.othersCpuPerSecond.toFixed(2)}/${r.prometheus.othersCpuPerSecond.toFixed(2)}`,
+    `| ${r.prometheus === undefined ? '-' : cpu(r.prometheus.cpuPerSecond)}`,
+    r.prometheus === undefined ? '-' : mb(r.prometheus.peakRssBytes),
+    r.prometheus === undefined ? '-' : pct(r.prometheus.missedShare),
+    `| ${r.prometheus === undefined ? '-' : (r.pipeline.cpuPerSecond / r.prometheus.cpuPerSecond).toFixed(2)}`,
+    `${r.pipeline.othersCpuPerSecond.toFixed(2)}/${r.prometheus === undefined ? '-' : r.prometheus.othersCpuPerSecond.toFixed(2)}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
   for (const row of [header, ...table]) console.log(row.map((cell, i) => cell.padStart(widths[i]!)).join('  '));
   console.log('CPU s/s: CPU seconds per second of the process (all threads), from /proc; RSS: its peak.');
   console.log('missed: turns with no scrape (cluster-top: per target and interval, the simulator\'s down and slow node left out;');
   console.log('  Prometheus: samples of `up` against targets x intervals). others CPU: the rest of the machine meanwhile (cluster-top/Prometheus run).');
+  if (ui === undefined) {
+    console.log(`\nUI: not run (it runs with our own reader, at ${UI_NODES} nodes)`);
+    return;
+  }
   console.log(`\nUI (built binary in tmux 120x40), ${UI_NODES} nodes every ${UI_INTERVAL_MS / 1000} s: CPU ${cpu(ui.cpuPerSecond)} s/s, RSS ${mb(ui.peakRssBytes)} MB, ${ui.upAtEnd} up at the end, others CPU ${ui.othersCpuPerSecond.toFixed(2)}`);
   printTargets(rows, ui);
 }
@@ -99,13 +120,15 @@ function printTargets(rows: readonly ScaleRow[], ui: UiFigures): void {
   console.log('\ntargets (1,000 nodes at 1 s, 2 cores):');
   if (main !== undefined) {
     console.log(`  every node scraped every interval: ${pct(main.pipeline.missedShare)} missed -> ${verdict(main.pipeline.missedShare === 0)}`);
-    console.log(`  at most half of Prometheus's CPU: ${cpu(main.pipeline.cpuPerSecond)} vs ${cpu(main.prometheus.cpuPerSecond)} -> ${verdict(main.pipeline.cpuPerSecond <= main.prometheus.cpuPerSecond / 2)}`);
+    const prometheus = main.prometheus;
+    if (prometheus !== undefined) console.log(`  at most half of Prometheus's CPU: ${cpu(main.pipeline.cpuPerSecond)} vs ${cpu(prometheus.cpuPerSecond)} -> ${verdict(main.pipeline.cpuPerSecond <= prometheus.cpuPerSecond / 2)}`);
   }
   console.log(`  under 0.5 CPU s/s, UI included: ${cpu(ui.cpuPerSecond)} -> ${verdict(ui.cpuPerSecond < 0.5)}`);
   console.log(`  under 200 MB RSS, UI included: ${mb(ui.peakRssBytes)} MB -> ${verdict(ui.peakRssBytes < 200 * MiB)}`);
-  const small = at(SIZES[0], UI_INTERVAL_MS);
-  const large = at(SIZES[SIZES.length - 1] ?? SIZES[0], UI_INTERVAL_MS);
-  if (small !== undefined && large !== undefined) {
+  const sizes = [...new Set(rows.map((r) => r.nodes))];
+  const small = at(Math.min(...sizes), UI_INTERVAL_MS);
+  const large = at(Math.max(...sizes), UI_INTERVAL_MS);
+  if (small !== undefined && large !== undefined && large.nodes > small.nodes) {
     const perThousand = ((large.pipeline.peakRssBytes - small.pipeline.peakRssBytes) / (large.nodes - small.nodes)) * 1000;
     console.log(`  memory per 1,000 nodes (headless, ${small.nodes} -> ${large.nodes} nodes at 1 s): ${mb(perThousand)} MB, over a base of ${mb(small.pipeline.peakRssBytes)} MB`);
   }

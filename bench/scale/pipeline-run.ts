@@ -2,6 +2,7 @@
  * The headless pipeline at one cluster size and interval: bench/pipeline-process.ts in its own
  * process, its CPU and RSS read from /proc over the measured span, its scrapes counted per turn.
  */
+import type { PlainHttpTransport } from '../../src/scrape/scraper.js';
 import type { WindowLine } from '../pipeline-process.js';
 import { JsonLinesChild } from './child.js';
 import { Span, sleep, type SpanFigures } from './proc.js';
@@ -16,6 +17,8 @@ export interface PipelineRunOptions {
   readonly simulatorPid: number;
   readonly warmupMs: number;
   readonly measureMs: number;
+  /** What carries the plain-HTTP scrapes (ScraperOptions.plainHttpTransport); default our own reader. */
+  readonly transport?: PlainHttpTransport;
   /** Extra node flags, e.g. --cpu-prof. */
   readonly nodeArgs?: readonly string[];
 }
@@ -35,7 +38,7 @@ type Line = WindowLine | { readonly ready: true };
 export async function runPipeline(o: PipelineRunOptions): Promise<PipelineFigures> {
   // The process's own bound, should this benchmark die without closing its stdin.
   const seconds = Math.ceil((o.warmupMs + o.measureMs) / 1000 + (6 * o.intervalMs) / 1000) + 30;
-  const args = [...(o.nodeArgs ?? []), o.script, '--targets-file', o.targetsFile, '--interval', `${o.intervalMs}ms`, '--seconds', String(seconds), '--ignore', o.ignore.join(',')];
+  const args = [...(o.nodeArgs ?? []), o.script, '--targets-file', o.targetsFile, '--interval', `${o.intervalMs}ms`, '--seconds', String(seconds), '--ignore', o.ignore.join(','), '--transport', o.transport ?? 'own'];
   const child = new JsonLinesChild<Line>(process.execPath, args);
   try {
     await child.waitUntil((lines) => lines.length > 0, 30_000);

@@ -70,6 +70,11 @@ export class Http1Connection {
   private idleTimerMs = 0;
   private idleMs: number;
   private closing = false;
+  /**
+   * A read is being fed to a response: no request starts until it is, since bytes after the
+   * response in the same read mean the connection must not carry another.
+   */
+  private reading = false;
   private closedResolve: (() => void) | undefined;
   readonly closed: Promise<void>;
 
@@ -132,7 +137,7 @@ export class Http1Connection {
   }
 
   private next(): void {
-    if (this.current !== undefined || this.queue.length === 0) return;
+    if (this.current !== undefined || this.queue.length === 0 || this.reading) return;
     const { pending, exchange } = this.queue.shift() as { pending: Pending; exchange: Exchange };
     const reader = new ResponseReader({
       head: (statusCode, headers) => {
@@ -173,16 +178,29 @@ export class Http1Connection {
     const current = this.current;
     if (socket !== this.socket || current === undefined) {
       // Bytes nobody asked for: a server that talks out of turn cannot be trusted with the next request.
-      socket.destroy();
+      if (socket === this.socket) this.drop();
+      else socket.destroy();
       return;
     }
+    let stop: number;
+    this.reading = true;
     try {
-      const stop = current.reader.feed(READ_BUFFER, 0, bytes);
-      if (this.current === current && !current.reader.done) current.exchange.handler.onExchangeReadEnd();
-      else if (stop < bytes && this.socket === socket) socket.destroy();
+      stop = current.reader.feed(READ_BUFFER, 0, bytes);
     } catch (error) {
+      this.reading = false;
       if (this.current === current) this.fail(current.exchange, error as Error);
+      else this.next();
+      return;
     }
+    this.reading = false;
+    if (this.current === current) {
+      // The response goes on in a later read: what is kept of this one must be copied now.
+      current.exchange.handler.onExchangeReadEnd();
+      return;
+    }
+    // The response ended (or was aborted) in this read; bytes after its end are a server talking out of turn.
+    if (stop < bytes && this.socket === socket) this.drop();
+    this.next();
   }
 
   private finished(exchange: Exchange, keepAlive: boolean): void {

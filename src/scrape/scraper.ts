@@ -47,7 +47,15 @@ export interface ScraperOptions {
    * or undefined for the URL's own. The result says which was used (ScrapeResult.requestPath).
    */
   readonly requestPath?: (target: Target) => string | undefined;
+  /**
+   * What carries plain-HTTP scrapes with one connection per origin: our own reader (the default,
+   * see http1-connection.ts) or undici's Client, as before it. Only the scale benchmark asks for
+   * undici (`npm run bench -- scale --transport undici`), to keep measuring why we have our own.
+   */
+  readonly plainHttpTransport?: PlainHttpTransport;
 }
+
+export type PlainHttpTransport = 'own' | 'undici';
 
 /** A header sent more than once (Impersonate-Group) has one value per line. */
 export type RequestHeaders = Record<string, string | string[]>;
@@ -64,7 +72,7 @@ const STALE_SOCKET_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
 
 /**
  * For plain HTTP with one connection per origin (the default, and nearly every node_exporter) our
- * own connection (see http1-connection.ts); otherwise undici: a Client for one connection per
+ * own connection (see http1-connection.ts), unless ScraperOptions.plainHttpTransport asks for undici; otherwise undici: a Client for one connection per
  * origin, a Pool for more (a Pool of one would cost a 2,048-slot request queue, 16 KB, per target).
  */
 type OriginDispatcher = Http1Connection | Client | Pool | ProxyAgent;
@@ -83,6 +91,7 @@ export class Scraper {
   private readonly extraHeaders: ScraperOptions['headers'];
   private readonly proxy: string | undefined;
   private readonly requestPathOf: ScraperOptions['requestPath'];
+  private readonly plainHttpTransport: PlainHttpTransport;
   private readonly poolOptions: Pool.Options & { readonly connect: buildConnector.BuildOptions };
   private readonly pools = new Map<string, OriginPool>();
   private readonly closing = new Set<Promise<void>>();
@@ -100,6 +109,7 @@ export class Scraper {
     this.extraHeaders = options.headers;
     this.proxy = options.proxy;
     this.requestPathOf = options.requestPath;
+    this.plainHttpTransport = options.plainHttpTransport ?? 'own';
     this.poolOptions = {
       connections: options.connectionsPerOrigin ?? 1,
       keepAliveTimeout: KEEP_ALIVE_MS,
@@ -252,7 +262,7 @@ export class Scraper {
         ? new ProxyAgent({ ...options, uri: this.proxy, requestTls: options.connect })
         : options.connections !== 1
           ? new Pool(url.origin, options)
-          : url.protocol === 'http:'
+          : url.protocol === 'http:' && this.plainHttpTransport === 'own'
             ? new Http1Connection(url.hostname.replace(/^\[(.*)\]$/, '$1'), Number(url.port || 80), url.host, { keepAliveMs: KEEP_ALIVE_MS })
             : new Client(url.origin, options);
       entry = { pool, users: new Set() };

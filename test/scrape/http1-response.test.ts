@@ -117,24 +117,54 @@ describe('ResponseReader', () => {
       'HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n',
       'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
       'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabX\r\n',
-      'HTTP/1.1 101 Switching Protocols\r\n\r\n',
+      'HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: upgrade\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok',
+      'HTTP/1.1 200 OK\nContent-Length: 2\n\nok',
     ];
     for (const text of bad) expect(() => feed(reader().reader, [text]), text).toThrow('invalid HTTP response');
   });
 
-  it('bounds the head and the lines it carries between reads', () => {
-    expect(() => feed(reader().reader, [`HTTP/1.1 200 OK\r\nX: ${'a'.repeat(MAX_HEAD_BYTES)}`])).toThrow('response headers too large');
-    const { reader: r } = reader();
-    expect(() => feed(r, ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n', '1'.repeat(5000)])).toThrow('invalid HTTP response');
+  it('counts every byte that is not body against one budget', () => {
+    const refuse = (parts: string[]): void => expect(() => feed(reader().reader, parts), parts.join('').slice(0, 80)).toThrow('response headers too large');
+    const read = (parts: string[]): void => {
+      const { reader: r } = reader();
+      feed(r, parts);
+      expect(r.done).toBe(true);
+    };
+    const half = 'a'.repeat(MAX_HEAD_BYTES / 2);
+    // Each part under the budget, together over it: the head and its trailers, an interim
+    // response and the head, the extensions of two chunks, zeros padding a chunk size, blank lines.
+    read([`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX: ${half}\r\n\r\n2\r\nok\r\n0\r\n\r\n`]);
+    refuse([`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX: ${half}\r\n\r\n2\r\nok\r\n0\r\nY: ${half}\r\n\r\n`]);
+    refuse([`HTTP/1.1 103 Early Hints\r\nX: ${half}\r\n\r\n`, `HTTP/1.1 200 OK\r\nY: ${half}\r\nContent-Length: 0\r\n\r\n`]);
+    refuse([`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;a=${half}\r\no\r\n1;b=${half}\r\nk\r\n0\r\n\r\n`]);
+    refuse(['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n', '0'.repeat(MAX_HEAD_BYTES), '2\r\nok\r\n0\r\n\r\n']);
+    refuse(['\r\n'.repeat(MAX_HEAD_BYTES / 2 + 1), 'HTTP/1.1 204 No Content\r\n\r\n']);
+    refuse([`HTTP/1.1 200 OK\r\nX: ${'a'.repeat(MAX_HEAD_BYTES)}`]);
+    // Chunk framing itself is not counted: a body of many small chunks is fine.
+    read([`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${'1\r\nx\r\n'.repeat(4000)}0\r\n\r\n`]);
+    // A chunk size past 2^64 - 1, however padded.
+    expect(() => feed(reader().reader, ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n', `00${'1'.repeat(17)}\r\n`])).toThrow('invalid HTTP response');
   });
 
-  it('prefers chunked coding over Content-Length, and reads other codings to the close', () => {
-    const { reader: r, heard } = reader();
-    feed(r, ['HTTP/1.1 200 OK\r\nContent-Length: 99\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n']);
-    expect(heard).toMatchObject({ body: 'ok', ends: [true] });
+  it('refuses Content-Length with Transfer-Encoding, and reads codings other than chunked to the close', () => {
+    expect(() => feed(reader().reader, ['HTTP/1.1 200 OK\r\nContent-Length: 99\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n'])).toThrow('invalid HTTP response');
     const other = reader();
     feed(other.reader, ['HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nraw']);
     expect(other.reader.closed()).toBe(true);
     expect(other.heard).toMatchObject({ body: 'raw', ends: [false] });
+  });
+
+  it('does not keep a connection whose response says close in any spacing llhttp misses', () => {
+    const { reader: r, heard } = reader();
+    feed(r, ['HTTP/1.1 200 OK\r\nConnection: close\t\r\nContent-Length: 0\r\n\r\n']);
+    expect(heard.ends).toEqual([false]);
+  });
+
+  it('reads 101 without an upgrade as a response with no body, never to be reused', () => {
+    const { reader: r, heard } = reader();
+    const text = 'HTTP/1.1 101 Switching Protocols\r\n\r\n';
+    expect(feed(r, [`${text}rest`])).toBe(text.length);
+    expect(heard).toMatchObject({ status: 101, body: '', ends: [false] });
   });
 });

@@ -145,6 +145,31 @@ describe('Scraper: successful scrapes', () => {
   });
 });
 
+describe('Scraper: the plain-HTTP transport (the scale benchmark\'s switch)', () => {
+  it('carries plain-HTTP scrapes over our own reader by default, and over undici when asked', async () => {
+    const heads: string[] = [];
+    const body = gzipSync(METRICS);
+    const server = await serve(startRaw((socket) => {
+      let pending = '';
+      socket.on('data', (data) => {
+        pending += data.toString('latin1');
+        for (let end = pending.indexOf('\r\n\r\n'); end >= 0; end = pending.indexOf('\r\n\r\n')) {
+          heads.push(pending.slice(0, end));
+          pending = pending.slice(end + 4);
+          socket.write(`HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${body.length}\r\n\r\n`);
+          socket.write(body);
+        }
+      });
+    }));
+    const target = targetFor(`${server.url}/metrics`);
+    for (const options of [{}, { plainHttpTransport: 'own' as const }, { plainHttpTransport: 'undici' as const }]) {
+      expect(expectOk(await newScraper(options).scrape(target)).takeBody()).toBe(METRICS);
+    }
+    // Ours writes the host and our headers alone; undici adds its own.
+    expect(heads.map((head) => head.toLowerCase().includes('connection: keep-alive'))).toEqual([false, false, true]);
+  });
+});
+
 describe('Scraper: request headers', () => {
   it('sends Accept, Accept-Encoding, User-Agent and the bearer token', async () => {
     let seen: IncomingHttpHeaders = {};
