@@ -33,7 +33,13 @@ export function scanQuoted(cur: Cursor, what: string): string {
       else if (e === QUOTE) replacement = '"';
       else if (e === 110) replacement = '\n';
       else if (i + 1 >= len || e === LF || e === CR) cur.fail(open, `unterminated ${what}`);
-      else cur.fail(i, `invalid escape \\${text[i + 1] ?? ''} in ${what}`);
+      else {
+        // Any other escape stays as written, backslash and all, as Prometheus keeps it (its lexers
+        // take `\\.` for any character, and only \\, \" and \n are replaced). What follows the
+        // backslash is read as any other character of the string.
+        i++;
+        continue;
+      }
       // Concatenation builds a rope, so many escapes in a huge value stay linear.
       out = (out ?? '') + text.slice(segment, i) + replacement;
       i += 2;
