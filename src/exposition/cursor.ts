@@ -39,6 +39,9 @@ export function isControl(c: number): boolean {
 
 const MAX_QUOTED_TOKEN = 40;
 
+/** OpenMetrics, as Prometheus reads it, has no blank before a line end. */
+export const BLANK_AT_END = 'blank at end of line';
+
 /** Position in the payload plus the line bookkeeping that errors need. */
 export class Cursor {
   pos = 0;
@@ -98,6 +101,18 @@ export class Cursor {
     } else {
       this.pos = p;
     }
+  }
+
+  /** Fails at `at`, where OpenMetrics wants a space and something else stands: `reason` unless a tab or a line end. */
+  notSpace(at: number, reason: string): never {
+    if (this.text.charCodeAt(at) === TAB) this.fail(at, 'tab where OpenMetrics has a space');
+    this.unexpected(at, reason);
+  }
+
+  /** Fails when a blank stands at `at`, just after a space: OpenMetrics has one between tokens. */
+  noSecondBlank(at: number): void {
+    const c = this.text.charCodeAt(at);
+    if (c === SPACE || c === TAB) this.fail(at, 'more than one blank');
   }
 
   /** Call with pos just past an LF. */

@@ -9,7 +9,7 @@ export interface ReadChunk {
   /** The TYPE lines' family names and types, in order. */
   readonly typeNames: readonly string[];
   readonly types: readonly MetricType[];
-  /** Which format's vocabulary the types were read with: the two accept different ones. */
+  /** Which format it was read in: the two accept different types, and OpenMetrics fewer layouts. */
   readonly openMetrics: boolean;
   readonly name: string;
   /**
@@ -89,8 +89,9 @@ export class LineCache {
   learn(text: string, read: ReadChunk): CachedChunk | undefined {
     if (text.length > MAX_CHUNK_CHARS) return undefined;
     const known = this.byText.get(text);
-    // A chunk read for a filter that skipped its sample has no labels to give a filter that keeps it.
-    const serves = known !== undefined && (known.types.length === 0 || known.openMetrics === read.openMetrics) && (known.labels !== undefined || read.labels === undefined);
+    // A chunk read for a filter that skipped its sample has no labels to give a filter that keeps it;
+    // one read as Prometheus text vouches for nothing in OpenMetrics, which refuses more.
+    const serves = known !== undefined && known.openMetrics === read.openMetrics && (known.labels !== undefined || read.labels === undefined);
     if (serves) return known;
     if (!this.seenAgain(text)) return undefined;
     if (this.byText.size >= this.maxChunks) {

@@ -1,6 +1,9 @@
-import { CHAR_CLASS, Cursor, NAME_CHAR, NAME_START, QUOTE, SPACE, TAB } from './cursor.js';
+import { BLANK_AT_END, CHAR_CLASS, CR, Cursor, NAME_CHAR, NAME_START, QUOTE, SPACE, TAB } from './cursor.js';
 import { scanQuoted } from './scan-labels.js';
 import type { MetricType } from './types.js';
+
+const UNDERSCORE = 95;
+const U = 85;
 
 const PROMETHEUS_TYPES: readonly MetricType[] = ['counter', 'gauge', 'histogram', 'summary', 'untyped'];
 const OPENMETRICS_TYPES: readonly MetricType[] = [
@@ -25,7 +28,11 @@ const MAX_TYPE_NAME_GUESSES = 4096;
 
 /**
  * Comment lines: TYPE is recorded; HELP and UNIT are checked to start with a name and otherwise
- * skipped, text and all (nothing of them is kept); other comments are skipped, in OpenMetrics too.
+ * skipped, text and all (nothing of them is kept); other comments are skipped.
+ *
+ * OpenMetrics comment lines are read as Prometheus (2.42) reads them: `# HELP`, `# TYPE`,
+ * `# UNIT` or `# EOF`, one space between the tokens, nothing else, and a unit that ends the
+ * metric name.
  */
 export class MetadataReader extends Cursor {
   /** TYPE declarations of kept families in order, read into a Map only when someone asks. */
@@ -52,6 +59,7 @@ export class MetadataReader extends Cursor {
 
   /** A line starting with `#`; leaves pos at the start of the next line. */
   protected comment(): void {
+    if (this.openMetrics) return this.openMetricsComment();
     const afterHash = ++this.pos;
     this.skipBlanks();
     const p = this.pos;
@@ -61,33 +69,80 @@ export class MetadataReader extends Cursor {
       this.skipBlanks();
       const nameStart = this.pos;
       this.typeDeclaration(nameStart, this.typeName());
-    } else if (this.keywordAt(p, 'HELP') || (this.openMetrics && this.keywordAt(p, 'UNIT'))) {
+    } else if (this.keywordAt(p, 'HELP')) {
       this.pos = p + 5;
       this.skipBlanks();
       const c = this.text.charCodeAt(this.pos);
       if (c !== QUOTE && !(c < 128 && (CHAR_CLASS[c] as number) & NAME_START)) this.unexpected(this.pos, 'invalid metric name');
       this.skipToNextLine();
-    } else if (this.openMetrics && this.text.startsWith('EOF', p)) {
-      this.pos = p + 3;
-      this.skipBlanks();
-      this.endLine('unexpected text after # EOF');
-      this.sawEof = true;
     } else {
       this.skipToNextLine();
     }
   }
 
-  /** A four-letter keyword and a blank after it. */
-  private keywordAt(p: number, word: string): boolean {
+  /** An OpenMetrics comment line: `# HELP`, `# TYPE`, `# UNIT` or `# EOF`, as Prometheus reads them. */
+  private openMetricsComment(): void {
     const text = this.text;
-    const c = text.charCodeAt(p + 4);
+    const afterHash = this.pos + 1;
+    if (text.charCodeAt(afterHash) !== SPACE) this.notSpace(afterHash, 'expected a blank after "#"');
+    const p = afterHash + 1;
+    this.noSecondBlank(p);
+    const type = this.wordAt(p, 'TYPE');
+    if (!type && !this.wordAt(p, 'HELP') && !this.wordAt(p, 'UNIT')) {
+      if (!text.startsWith('EOF', p)) this.unexpected(p, 'expected HELP, TYPE, UNIT or EOF after "#"');
+      this.pos = p + 3;
+      this.endLine('unexpected text after # EOF');
+      this.sawEof = true;
+      return;
+    }
+    if (text.charCodeAt(p + 4) !== SPACE) this.notSpace(p + 4, `expected a blank after ${text.slice(p, p + 4)}`);
+    this.pos = p + 5;
+    this.noSecondBlank(this.pos);
+    const nameStart = this.pos;
+    const unit = !type && text.charCodeAt(p) === U;
+    // A HELP line's name is checked, not kept: no string is made of it.
+    const name = type ? this.typeName() : unit ? this.metadataName() : this.skipMetadataName();
+    // Where the name ends: a blank, as both read it.
+    if (text.charCodeAt(this.pos) !== SPACE) this.notSpace(this.pos, 'invalid metric name');
+    this.pos++;
+    if (type) {
+      this.noSecondBlank(this.pos);
+      return this.typeDeclaration(nameStart, name);
+    }
+    if (unit) this.unit(name);
+    this.skipToNextLine();
+  }
+
+  /** The four letters of a keyword at `p`, whatever follows them. */
+  private wordAt(p: number, word: string): boolean {
+    const text = this.text;
     return (
-      (c === SPACE || c === TAB) &&
       text.charCodeAt(p) === word.charCodeAt(0) &&
       text.charCodeAt(p + 1) === word.charCodeAt(1) &&
       text.charCodeAt(p + 2) === word.charCodeAt(2) &&
       text.charCodeAt(p + 3) === word.charCodeAt(3)
     );
+  }
+
+  /** The text of a UNIT line from pos to its end: empty, or the end of the metric name after a `_`. */
+  private unit(name: string): void {
+    const text = this.text;
+    const start = this.pos;
+    const lf = text.indexOf('\n', start);
+    let end = lf < 0 ? this.len : lf;
+    if (end > start && text.charCodeAt(end - 1) === CR) end--;
+    const n = end - start;
+    if (n === 0) return;
+    const suffix = name.length - n;
+    if (suffix < 1 || name.charCodeAt(suffix - 1) !== UNDERSCORE || name.slice(suffix) !== text.slice(start, end)) {
+      this.fail(start, 'unit is not the end of the metric name');
+    }
+  }
+
+  /** A four-letter keyword and a blank after it. */
+  private keywordAt(p: number, word: string): boolean {
+    const c = this.text.charCodeAt(p + 4);
+    return (c === SPACE || c === TAB) && this.wordAt(p, word);
   }
 
   /** The family name of a TYPE line, guessed from earlier payloads when possible; leaves pos after it. */
@@ -113,6 +168,19 @@ export class MetadataReader extends Cursor {
     return copy;
   }
 
+  /** As metadataName, but a bare name is only read, not made into a string ('' is returned). */
+  private skipMetadataName(): string {
+    const text = this.text;
+    let c = text.charCodeAt(this.pos);
+    if (c === QUOTE) return this.metadataName();
+    if (!(c < 128 && (CHAR_CLASS[c] as number) & NAME_START)) this.unexpected(this.pos, 'invalid metric name');
+    let p = this.pos + 1;
+    for (c = text.charCodeAt(p); c < 128 && (CHAR_CLASS[c] as number) & NAME_CHAR; c = text.charCodeAt(++p));
+    this.pos = p;
+    if (c !== SPACE && c !== TAB) this.unexpected(p, 'invalid metric name');
+    return '';
+  }
+
   /** A bare or quoted metric name followed by a blank; leaves pos after it. */
   private metadataName(): string {
     const text = this.text;
@@ -134,9 +202,10 @@ export class MetadataReader extends Cursor {
     return name;
   }
 
+  /** The rest of a TYPE line from the blank after its name (OpenMetrics: from its type). */
   private typeDeclaration(nameStart: number, name: string): void {
     const text = this.text;
-    this.skipBlanks();
+    if (!this.openMetrics) this.skipBlanks();
     const start = this.pos;
     let p = start;
     for (let c = text.charCodeAt(p); c > SPACE && c !== 127; c = text.charCodeAt(++p));
@@ -151,7 +220,12 @@ export class MetadataReader extends Cursor {
       this.lastKept = kept;
     }
     this.pos = p;
-    this.skipBlanks();
+    if (this.openMetrics) {
+      const c = text.charCodeAt(p);
+      if (c === SPACE || c === TAB) this.fail(p, BLANK_AT_END);
+    } else {
+      this.skipBlanks();
+    }
     this.endLine('unexpected text after metric type');
     this.declaredType = type;
     this.declaredName = name;

@@ -1,4 +1,4 @@
-import { BACKSLASH, BRACE_CLOSE, BRACE_OPEN, CHAR_CLASS, COMMA, CR, HASH, LF, NAME_CHAR, NAME_START, QUOTE, SPACE, TAB } from './cursor.js';
+import { BACKSLASH, BLANK_AT_END, BRACE_CLOSE, BRACE_OPEN, CHAR_CLASS, COMMA, CR, HASH, LF, NAME_CHAR, NAME_START, QUOTE, SPACE, TAB } from './cursor.js';
 import type { CachedChunk, LineCache } from './line-cache.js';
 import { MetadataReader } from './metadata.js';
 import { parseFloatAt, parseIntAt, tokenEnd } from './parse-number.js';
@@ -25,8 +25,14 @@ export function formatFromContentType(contentType: string): ExpositionFormat {
 /**
  * Parses a Prometheus text (0.0.4) or OpenMetrics 1.0 payload. Throws only ExpositionError.
  *
- * Leniencies beyond the specs, all harmless to read: blanks between any tokens, blank lines and
- * free comments in OpenMetrics too, CR LF line ends, a signed timestamp in Prometheus text.
+ * Leniencies beyond the specs, all harmless to read: in Prometheus text, blanks between any
+ * tokens, blank lines, free comments and a signed timestamp; in both, CR LF line ends, any escape
+ * in a quoted string (kept as written, as Prometheus keeps it) and the quoted names of Prometheus 3.
+ * OpenMetrics is otherwise read as strictly as Prometheus 2.42 reads it, so a payload Prometheus
+ * would not scrape is an error here too (test/exposition/openmetrics-suite.test.ts): one space
+ * between tokens, no blank line, no comment but HELP, TYPE, UNIT and EOF, nothing after # EOF, no
+ * comma before a label set's `}`, exemplars only on `_total` and `_bucket` samples.
+ * Lines of families that `families` skips are only checked to end in a number, in both formats.
  */
 export function parseExposition(text: string, options: ParseOptions = {}): ParseResult {
   let parser: Parser | undefined;
@@ -158,7 +164,8 @@ class Parser extends MetadataReader {
         if (text.charCodeAt(end - 1) === guess.lastChar && text.slice(start, end) === guess.text) {
           // A blank before the value, as the parser would check right after the text.
           const after = text.charCodeAt(end);
-          if ((after === SPACE || after === TAB) && (guess.types.length === 0 || guess.openMetrics === this.openMetrics) && this.repeat(guess, start, end)) {
+          // Only in the format it was read in: OpenMetrics refuses some of what Prometheus text allows.
+          if ((after === SPACE || after === TAB) && guess.openMetrics === this.openMetrics && this.repeat(guess, start, end)) {
             previous = guess;
             guess = guess.next;
             continue;
@@ -272,11 +279,14 @@ class Parser extends MetadataReader {
       if (c === HASH) {
         this.comment();
       } else if (c === LF) {
+        if (this.openMetrics) this.fail(this.pos, 'blank line');
         this.pos++;
         this.nextLine();
       } else if (c === SPACE || c === TAB) {
+        if (this.openMetrics) this.fail(this.pos, 'blank at start of line');
         this.skipBlanks();
       } else if (c === CR) {
+        if (this.openMetrics && this.isLineEnd(this.pos)) this.fail(this.pos, 'blank line');
         this.endLine('binary data');
       } else if (c === BRACE_OPEN) {
         this.bracedSample();
@@ -286,13 +296,9 @@ class Parser extends MetadataReader {
   }
 
   private finish(): void {
-    const text = this.text;
     if (this.sawEof) {
-      for (; this.pos < this.len; this.pos++) {
-        const c = text.charCodeAt(this.pos);
-        if (c === LF) this.nextLine();
-        else if (c !== SPACE && c !== TAB && c !== CR) this.fail(this.pos, 'content after # EOF');
-      }
+      // Not even a blank line: Prometheus takes nothing after it.
+      if (this.pos < this.len) this.fail(this.pos, 'content after # EOF');
     } else if (this.openMetrics) {
       this.fail(this.pos, 'missing # EOF');
     }
@@ -325,14 +331,15 @@ class Parser extends MetadataReader {
       return this.skipSample();
     }
     const labels: Record<string, string> = {};
-    if (c !== BRACE_OPEN) {
+    // In OpenMetrics the label set follows the name at once: after a blank comes the value.
+    if (c !== BRACE_OPEN && !this.openMetrics) {
       this.skipBlanks();
       // Blanks before the value are sampleRest's to check: step back unless a label set follows.
       if (text.charCodeAt(this.pos) !== BRACE_OPEN) this.pos = p;
     }
     if (text.charCodeAt(this.pos) === BRACE_OPEN) {
       this.pos++;
-      scanLabelSet(this, labels, 'set', this.labelNames);
+      scanLabelSet(this, labels, 'set', this.labelNames, this.openMetrics);
     }
     this.readSeries(name, labels);
     this.sampleRest(start, name, labels);
@@ -343,32 +350,43 @@ class Parser extends MetadataReader {
     const start = this.pos;
     this.sampleLines++;
     this.pos++;
-    this.skipBlanks();
+    this.blanksInSet();
     const labels: Record<string, string> = {};
     let name: string | undefined;
     if (this.text.charCodeAt(this.pos) === QUOTE) {
       // The usual layout puts the name first: decide the filter before reading any label.
       const quoteAt = this.pos;
       const first = scanQuoted(this, 'metric name');
-      this.skipBlanks();
+      this.blanksInSet();
       const c = this.text.charCodeAt(this.pos);
       if (c === COMMA || c === BRACE_CLOSE) {
         if (first.length === 0) this.fail(quoteAt, 'invalid metric name');
         name = first;
         if (!this.keep(name)) return this.skipSample();
         this.pos++;
-        if (c === COMMA) scanLabelSet(this, labels, 'set', this.labelNames);
+        if (c === COMMA) {
+          if (this.openMetrics && this.text.charCodeAt(this.pos) === BRACE_CLOSE) this.fail(this.pos, 'expected a label name after ","');
+          scanLabelSet(this, labels, 'set', this.labelNames, this.openMetrics);
+        }
       } else {
         this.pos = quoteAt;
       }
     }
     if (name === undefined) {
-      name = scanLabelSet(this, labels, 'free', this.labelNames);
+      name = scanLabelSet(this, labels, 'free', this.labelNames, this.openMetrics);
       if (name === undefined) this.fail(start, 'missing metric name');
       if (!this.keep(name)) return this.skipSample();
     }
     this.readSeries(name, labels);
     this.sampleRest(start, name, labels);
+  }
+
+  /** Blanks inside a label set: skipped, or in OpenMetrics an error. */
+  private blanksInSet(): void {
+    const c = this.text.charCodeAt(this.pos);
+    if (c !== SPACE && c !== TAB) return;
+    if (this.openMetrics) this.fail(this.pos, 'blank in an OpenMetrics label set');
+    this.skipBlanks();
   }
 
   /**
@@ -404,8 +422,9 @@ class Parser extends MetadataReader {
     return this.kept === undefined || this.kept.has(name);
   }
 
-  /** From just after the name or label set: value, optional timestamp, optional exemplar. */
+  /** From just after the name or label set: value and optional timestamp. */
   private sampleRest(sampleStart: number, name: string, labels: Labels): void {
+    if (this.openMetrics) return this.openMetricsRest(sampleStart, name, labels);
     const text = this.text;
     let p = this.pos;
     let c = text.charCodeAt(p);
@@ -420,14 +439,8 @@ class Parser extends MetadataReader {
     if (c === SPACE || c === TAB) {
       do c = text.charCodeAt(++p);
       while (c === SPACE || c === TAB);
-      if (c !== LF && c !== CR && p < this.len && !(c === HASH && this.openMetrics)) {
+      if (c !== LF && c !== CR && p < this.len) {
         timestampMs = this.timestamp(p);
-        p = this.pos;
-        c = text.charCodeAt(p);
-      }
-      if (c === HASH && this.openMetrics) {
-        this.pos = p;
-        this.exemplar();
         p = this.pos;
         c = text.charCodeAt(p);
       }
@@ -443,35 +456,97 @@ class Parser extends MetadataReader {
     this.samples.push({ name, labels, value, timestampMs });
   }
 
-  /** Milliseconds: Prometheus text writes integer ms, OpenMetrics float seconds. Leaves pos after it. */
+  /**
+   * sampleRest in OpenMetrics, as Prometheus reads it: one space before the value, before the
+   * timestamp and around the `#` of an exemplar; none at the end of the line.
+   */
+  private openMetricsRest(sampleStart: number, name: string, labels: Labels): void {
+    const text = this.text;
+    let p = this.pos;
+    let c = text.charCodeAt(p);
+    if (c !== SPACE) this.notSpace(p, `unexpected character "${text[p] ?? ''}" before value`);
+    this.noSecondBlank(++p);
+    const value = parseFloatAt(text, p);
+    if (typeof value !== 'number') this.badToken(p, value === null ? 'number out of range:' : 'expected a number, got');
+    p = tokenEnd;
+    c = text.charCodeAt(p);
+    let timestampMs: number | undefined;
+    if (c === SPACE) {
+      p = this.afterSpace(p);
+      c = text.charCodeAt(p);
+      if (c !== HASH) {
+        timestampMs = this.timestamp(p);
+        p = this.pos;
+        c = text.charCodeAt(p);
+        if (c === SPACE && text.charCodeAt(p + 1) === HASH) c = text.charCodeAt(++p);
+      }
+      if (c === HASH) {
+        this.pos = p;
+        this.exemplar(name);
+        p = this.pos;
+        c = text.charCodeAt(p);
+      }
+    }
+    if (this.samples.length >= this.maxSamples) this.fail(sampleStart, `more than ${this.maxSamples} samples`);
+    if (c === LF) {
+      this.pos = p + 1;
+      this.nextLine();
+    } else {
+      this.endOpenMetricsLine(p, 'unexpected text after sample');
+    }
+    this.samples.push({ name, labels, value, timestampMs });
+  }
+
+  /** Past the space at `p`, at the token that must follow it (OpenMetrics). */
+  private afterSpace(p: number): number {
+    const next = p + 1;
+    this.noSecondBlank(next);
+    if (this.isLineEnd(next)) this.fail(p, BLANK_AT_END);
+    return next;
+  }
+
+  /** The line end at `p` (OpenMetrics): a blank there is the error, rather than any text. */
+  private endOpenMetricsLine(p: number, reason: string): void {
+    const c = this.text.charCodeAt(p);
+    if (c === TAB) this.notSpace(p, reason);
+    if (c === SPACE) this.afterSpace(p);
+    this.pos = p;
+    this.endLine(reason);
+  }
+
+  /** Milliseconds: Prometheus text writes integer ms, OpenMetrics float seconds. Leaves pos after it (in Prometheus text, after the blanks after it). */
   private timestamp(start: number): number {
     const parsed = this.openMetrics ? parseFloatAt(this.text, start) : parseIntAt(this.text, start);
     if (typeof parsed !== 'number' || !Number.isFinite(parsed)) {
       this.badToken(start, parsed === null ? 'timestamp out of range:' : 'invalid timestamp');
     }
     this.pos = tokenEnd;
-    this.skipBlanks();
+    if (!this.openMetrics) this.skipBlanks();
     // Rounded, not truncated as Prometheus does, so 1.001 s is 1001 ms despite binary floats.
     return this.openMetrics ? Math.round(parsed * 1000) : parsed;
   }
 
-  /** ` # {labels} value [timestamp]` after an OpenMetrics sample: checked, then dropped. */
-  private exemplar(): void {
+  /**
+   * ` # {labels} value [timestamp]` after an OpenMetrics sample of `name`, pos on the `#`: checked,
+   * then dropped. Leaves pos after the value or timestamp.
+   */
+  private exemplar(name: string): void {
     const text = this.text;
-    this.pos++;
-    const c = text.charCodeAt(this.pos);
-    if (c !== SPACE && c !== TAB) this.unexpected(this.pos, 'expected a blank after "#"');
-    this.skipBlanks();
-    if (text.charCodeAt(this.pos) !== BRACE_OPEN) this.unexpected(this.pos, 'expected "{" to open an exemplar');
-    this.pos++;
-    scanLabelSet(this, {}, 'none', []);
-    const blank = text.charCodeAt(this.pos);
-    if (blank !== SPACE && blank !== TAB) this.unexpected(this.pos, 'expected a blank before the exemplar value');
-    this.skipBlanks();
-    const value = parseFloatAt(text, this.pos);
-    if (typeof value !== 'number') this.badToken(this.pos, value === null ? 'number out of range:' : 'expected a number, got');
-    this.pos = tokenEnd;
-    this.skipBlanks();
-    if (!this.isLineEnd(this.pos)) this.timestamp(this.pos);
+    // Prometheus 2.42 refuses exemplars on other samples (2.43 and later take them on any).
+    if (!name.endsWith('_total') && !name.endsWith('_bucket')) this.fail(this.pos, 'exemplar on a sample whose name ends in neither _total nor _bucket');
+    let p = this.pos + 1;
+    if (text.charCodeAt(p) !== SPACE) this.notSpace(p, 'expected a blank after "#"');
+    this.noSecondBlank(++p);
+    if (text.charCodeAt(p) !== BRACE_OPEN) this.unexpected(p, 'expected "{" to open an exemplar');
+    this.pos = p + 1;
+    scanLabelSet(this, {}, 'none', [], true);
+    p = this.pos;
+    if (text.charCodeAt(p) !== SPACE) this.notSpace(p, 'expected a blank before the exemplar value');
+    this.noSecondBlank(++p);
+    const value = parseFloatAt(text, p);
+    if (typeof value !== 'number') this.badToken(p, value === null ? 'number out of range:' : 'expected a number, got');
+    p = tokenEnd;
+    this.pos = p;
+    if (text.charCodeAt(p) === SPACE) this.timestamp(this.afterSpace(p));
   }
 }

@@ -33,7 +33,13 @@ export function scanQuoted(cur: Cursor, what: string): string {
       else if (e === QUOTE) replacement = '"';
       else if (e === 110) replacement = '\n';
       else if (i + 1 >= len || e === LF || e === CR) cur.fail(open, `unterminated ${what}`);
-      else cur.fail(i, `invalid escape \\${text[i + 1] ?? ''} in ${what}`);
+      else {
+        // Any other escape stays as written, backslash and all, as Prometheus keeps it (its lexers
+        // take `\\.` for any character, and only \\, \" and \n are replaced). What follows the
+        // backslash is read as any other character of the string.
+        i++;
+        continue;
+      }
       // Concatenation builds a rope, so many escapes in a huge value stay linear.
       out = (out ?? '') + text.slice(segment, i) + replacement;
       i += 2;
@@ -51,6 +57,8 @@ export function scanQuoted(cur: Cursor, what: string): string {
   const tail = text.slice(segment, i);
   return out === undefined ? tail : out + tail;
 }
+
+const BLANK_IN_SET = 'blank in an OpenMetrics label set';
 
 /** A bare or quoted label name at cur.pos; leaves pos after it. */
 function scanLabelName(cur: Cursor): string {
@@ -83,12 +91,15 @@ export type NameSlot = 'free' | 'set' | 'none';
  * `names` holds the bare label names of the previous line in order, and is updated to this
  * line's: lines of a family repeat them, and confirming a guess with one slice comparison beats
  * reading the name, and hands out the same string, which V8 then need not look up again as a key.
+ *
+ * `openMetrics`: as Prometheus reads OpenMetrics, no blank in the set and no comma before its `}`.
  */
 export function scanLabelSet(
   cur: Cursor,
   labels: Record<string, string>,
   slot: NameSlot,
   names: string[],
+  openMetrics: boolean,
 ): string | undefined {
   const text = cur.text;
   let metricName: string | undefined;
@@ -97,6 +108,7 @@ export function scanLabelSet(
   for (let k = 0; ; ) {
     let c = text.charCodeAt(cur.pos);
     if (c === SPACE || c === TAB) {
+      if (openMetrics) cur.fail(cur.pos, BLANK_IN_SET);
       cur.skipBlanks();
       c = text.charCodeAt(cur.pos);
     }
@@ -118,12 +130,18 @@ export function scanLabelSet(
       allGuessed = false;
     }
     if (c === SPACE || c === TAB) {
+      if (openMetrics) cur.fail(cur.pos, BLANK_IN_SET);
       cur.skipBlanks();
       c = text.charCodeAt(cur.pos);
     }
     if (c === EQUALS) {
       cur.pos++;
-      cur.skipBlanks();
+      if (openMetrics) {
+        c = text.charCodeAt(cur.pos);
+        if (c === SPACE || c === TAB) cur.fail(cur.pos, BLANK_IN_SET);
+      } else {
+        cur.skipBlanks();
+      }
       if (text.charCodeAt(cur.pos) !== QUOTE) cur.unexpected(cur.pos, 'expected a quoted label value');
       const value = scanQuoted(cur, 'label value');
       if (!allGuessed && Object.hasOwn(labels, name)) cur.fail(start, `duplicate label name "${name}"`);
@@ -138,6 +156,7 @@ export function scanLabelSet(
       k++;
       c = text.charCodeAt(cur.pos);
       if (c === SPACE || c === TAB) {
+        if (openMetrics) cur.fail(cur.pos, BLANK_IN_SET);
         cur.skipBlanks();
         c = text.charCodeAt(cur.pos);
       }
@@ -148,7 +167,10 @@ export function scanLabelSet(
     } else {
       cur.unexpected(cur.pos, 'expected "=" after label name');
     }
-    if (c === COMMA) cur.pos++;
-    else if (c !== BRACE_CLOSE) cur.unexpected(cur.pos, 'expected "," or "}" in label set');
+    if (c === COMMA) {
+      cur.pos++;
+      // Prometheus 2.42 takes no comma before the `}` in OpenMetrics (2.51 and later do).
+      if (openMetrics && text.charCodeAt(cur.pos) === BRACE_CLOSE) cur.fail(cur.pos, 'expected a label name after ","');
+    } else if (c !== BRACE_CLOSE) cur.unexpected(cur.pos, 'expected "," or "}" in label set');
   }
 }

@@ -147,6 +147,16 @@ describe('LineCache', () => {
     expectSame(`${info}# EOF\n`, cache, { format: 'openmetrics' });
   });
 
+  it('does not take lines read as Prometheus text for OpenMetrics, which refuses more', () => {
+    const cache = new LineCache();
+    // Each is fine in Prometheus text and an error in OpenMetrics, in the chunk the cache would hold.
+    for (const lines of ['# a comment\na 1\nb 1\n', 'a 1\n\nb 1\n', 'a 1\nb{x="1", y="2"} 1\n', 'a 1\nb{x="1",} 1\n', 'a 1\n# TYPE b  gauge\nb 1\n']) {
+      for (let i = 0; i < 3; i++) expectSame(lines, cache);
+      expect(outcome(`${lines}# EOF\n`, { cache, format: 'openmetrics' })).toEqual(outcome(`${lines}# EOF\n`, { format: 'openmetrics' }));
+      expect(outcome(`${lines}# EOF\n`, { format: 'openmetrics' })).toHaveProperty('error');
+    }
+  });
+
   it('reads exemplars and timestamps after a cached series', () => {
     const cache = new LineCache();
     const text = '# TYPE c counter\nc_total{a="1"} 1 1700000000.5 # {trace="x"} 1 1700000000\nc_total{a="2"} 2\n# EOF\n';
