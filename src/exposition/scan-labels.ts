@@ -12,7 +12,6 @@ import {
   QUOTE,
   SPACE,
   TAB,
-  isControl,
 } from './cursor.js';
 
 /** Reads `"..."` at cur.pos (which is on the quote) and leaves pos past the closing quote. */
@@ -47,10 +46,10 @@ export function scanQuoted(cur: Cursor, what: string): string {
       continue;
     }
     // Past the end charCodeAt gives NaN, which fails every comparison but this one.
-    if (c < SPACE || c !== c) {
-      if (c === LF || c === CR || i >= len) cur.fail(open, `unterminated ${what}`);
-      if (isControl(c)) cur.fail(i, 'binary data');
-    }
+    // Other control characters (ESC, NUL, DEL) are kept: Prometheus scrapes such a value, and a
+    // monitor must not mark down a target Prometheus takes. They are made visible where text
+    // enters the store (util/visible-text.ts), never written to a terminal.
+    if ((c < SPACE || c !== c) && (c === LF || c === CR || i >= len)) cur.fail(open, `unterminated ${what}`);
     i++;
   }
   cur.pos = i + 1;

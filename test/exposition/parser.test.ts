@@ -101,7 +101,8 @@ describe('parseExposition: Prometheus text format', () => {
     expect(flat(om(`${line}# EOF\n`).samples)).toEqual(expected);
     expectError('a{x="\\', 1, 5, 'unterminated label value');
     expectError('a{x="\\\nb"} 1\n', 1, 5, 'unterminated label value');
-    expectError('a{x="\\\u0001"} 1\n', 1, 7, 'binary data');
+    // A control character after the backslash is kept too, as in any label value.
+    expect(parseExposition('a{x="\\\u0001"} 1\n').samples[0]?.labels).toEqual({ x: '\\\u0001' });
   });
 
   it('keeps label values verbatim otherwise: UTF-8, tabs, braces, commas, equals signs', () => {
@@ -467,8 +468,12 @@ describe('parseExposition: bad input', () => {
     expectError('a 1\n\rx', 2, 1, 'binary data');
   });
 
-  it('reports binary data', () => {
-    expectError('a{x="a\u0000b"} 1\n', 1, 7, 'binary data');
+  it('keeps control characters inside a label value, as Prometheus scrapes them (the store shows them as escapes)', () => {
+    expect(parseExposition('a{x="a\u0000b\u001b]0;t\u0007\u007f"} 1\n').samples[0]?.labels).toEqual({ x: 'a\u0000b\u001b]0;t\u0007\u007f' });
+    expectError('a{x="a\rb"} 1\n', 1, 5, 'unterminated label value');
+  });
+
+  it('reports binary data outside label values', () => {
     expectError('a 1\u0000\n', 1, 4, 'binary data');
     expectError('a\u0001 1\n', 1, 2, 'binary data');
     expectError('\u0000\u0001\u0002', 1, 1, 'binary data');

@@ -64,11 +64,13 @@ const closeAll = (endpoints: readonly Endpoint[]): Promise<void> => Promise.all(
 const scrape: HostileSource = {
   name: 'scraped exposition text',
   async start() {
-    // The exposition format escapes only \n in a label value; C1, bidi and zero-width characters and
-    // tab pass raw in UTF-8. ESC, CR and DEL have no escape: raw, they are "binary data" (the last endpoint).
+    // The exposition format escapes only \n in a label value; C1, bidi and zero-width characters,
+    // tab, ESC and DEL pass raw (Prometheus scrapes them too). CR has no escape and ends the line:
+    // the last endpoint's value is unterminated.
     const appName = `queue${H.csi}depth`;
     const appLabel = `route${H.bidi}`;
     const appLabel2 = `zw${H.zeroWidth}x${H.tab}y`;
+    const appLabel3 = `esc${H.oscTitle}${H.osc52}${H.sgr}${H.del}`;
     const badNumber = `${H.csi}${H.bidi}${H.zeroWidth}`;
     const endpoints = [
       await text(nodeExporterText(H.forgedRow)),
@@ -77,13 +79,14 @@ const scrape: HostileSource = {
           '# TYPE http_requests_total counter',
           `http_requests_total{path=${quoted(appLabel)},code="200"} 5`,
           `http_requests_total{path=${quoted(appLabel2)},code="500"} 1`,
+          `http_requests_total{path=${quoted(appLabel3)},code="503"} 1`,
           `http_requests_total{path=${quoted(`nl${H.forgedRow}`)},code="404"} 2`,
           `{${quoted(appName)}} 3`,
           '',
         ].join('\n'),
       ),
       await text(`node_load1 ${badNumber}\n`),
-      await text(`node_load1{x=${quoted(`${H.oscTitle}${H.osc52}${H.sgr}${H.del}${H.cr}`)}} 1\n`),
+      await text(`node_load1{x=${quoted(`cr${H.cr}`)}} 1\n`),
     ];
     return {
       args: [...endpoints.map((e) => e.url), '-i', '200ms', ...ALERT],
@@ -92,11 +95,12 @@ const scrape: HostileSource = {
         { text: appName, in: ['frames'] },
         { text: appLabel, in: ['frames'] },
         { text: appLabel2, in: ['frames'] },
+        { text: appLabel3, in: ['frames'] },
         { text: `nl${H.forgedRow}`, in: ['frames'] },
         { text: `expected a number, got "${badNumber}"`, in: ['table', 'json', 'frames'] },
-        { text: 'binary data', in: ['table', 'json', 'frames'] },
+        { text: 'unterminated label value', in: ['table', 'json', 'frames'] },
       ],
-      uncarried: { names: ['oscTitle', 'osc52', 'sgr', 'cr', 'del'], why: 'the exposition format has no escape for ESC, CR or DEL, and refuses them raw' },
+      uncarried: { names: ['cr'], why: 'the exposition format has no escape for CR, and a raw one ends the line' },
       close: () => closeAll(endpoints),
     };
   },
