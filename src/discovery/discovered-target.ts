@@ -1,5 +1,6 @@
 /** A discovered `host:port` as a Target, with the labels Prometheus would give it. */
 import { TargetError } from '../targets/parse-target.js';
+import { redactUrl } from '../targets/redact.js';
 import type { Target, TargetScrape } from '../targets/target.js';
 
 /** How a job (or a bare --dns flag) turns addresses into URLs. */
@@ -49,7 +50,8 @@ export function discoveredTarget(template: TargetTemplate, address: string, grou
   return {
     id: url.href,
     url,
-    displayUrl: url.href,
+    // A `__param_token` or a job's `params` may hold a secret.
+    displayUrl: redactUrl(url),
     host: (m[1] ?? '').replace(/^\[(.*)\]$/, '$1'),
     labels,
     ...(template.scrape === undefined ? {} : { scrape: template.scrape }),

@@ -1,5 +1,6 @@
 import { closeSync, ftruncateSync, openSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
 import type { ClusterStore, NodeEntry } from '../store/cluster-store.js';
+import { redactTargetText } from '../targets/redact.js';
 import { describeFsError } from '../targets/targets-file.js';
 import { encodeEntry, HEADER_PREFIX, headerLine } from './format.js';
 import { RecordingError } from './reader.js';
@@ -16,6 +17,8 @@ export interface RecorderOptions {
 /** What a file has declared of a node: a change to any of it is declared again. */
 interface Declared {
   readonly node: number;
+  /** The id as written: the node's id with any secret masked, unique within the file. */
+  readonly id: string;
   readonly name: string;
   readonly target: string;
   readonly source: string;
@@ -43,6 +46,8 @@ export class Recorder {
   private ticksInFile = 0;
   private nextNode = 0;
   private readonly declared = new Map<string, Declared>();
+  /** The ids written to this file (see writtenId). */
+  private readonly writtenIds = new Set<string>();
   private lastTickMs = Number.NEGATIVE_INFINITY;
   private problem: string | undefined;
   private lost = 0;
@@ -104,6 +109,7 @@ export class Recorder {
     this.ticksInFile = 0;
     this.nextNode = 0;
     this.declared.clear();
+    this.writtenIds.clear();
     return fd;
   }
 
@@ -131,13 +137,15 @@ export class Recorder {
   private encode(timeMs: number): { bytes: Buffer; commit: () => void } {
     const lines: string[] = [];
     const changes: [string, Declared][] = [];
+    const batchIds = new Set<string>();
     const entries: unknown[] = [timeMs];
     for (const n of this.options.store.nodes()) {
       const known = this.declared.get(n.id);
       const node = known?.node ?? this.nextNode++;
       if (!known || !sameMeta(known, n)) {
-        const declared: Declared = { node, name: n.name, target: n.target, source: n.source, labels: n.labels };
-        lines.push(JSON.stringify({ node, id: n.id, name: n.name, target: n.target, source: n.source, labels: n.labels }));
+        const id = known?.id ?? this.writtenId(n.id, node, batchIds);
+        const declared: Declared = { node, id, name: n.name, target: n.target, source: n.source, labels: n.labels };
+        lines.push(JSON.stringify({ node, id, name: n.name, target: redactTargetText(n.target), source: n.source, labels: n.labels }));
         changes.push([n.id, declared]);
       }
       entries.push(encodeEntry(node, n.health, n.figures, this.options.store.columnNames, n.columns));
@@ -147,9 +155,21 @@ export class Recorder {
       bytes: Buffer.from(`${lines.join('\n')}\n`),
       commit: () => {
         for (const [id, d] of changes) this.declared.set(id, d);
+        for (const id of batchIds) this.writtenIds.add(id);
         this.ticksInFile++;
       },
     };
+  }
+
+  /**
+   * A node's id as the file holds it: ids are URLs that may carry a token in their query. Two ids
+   * that differ only in their secrets would be written alike, so the later one gets its node number.
+   */
+  private writtenId(id: string, node: number, batch: Set<string>): string {
+    const shown = redactTargetText(id);
+    const written = this.writtenIds.has(shown) || batch.has(shown) ? `${shown} (node ${node})` : shown;
+    batch.add(written);
+    return written;
   }
 
   private append(bytes: Buffer): void {
