@@ -1,4 +1,4 @@
-import { closeSync, ftruncateSync, openSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, ftruncateSync, lstatSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import type { ClusterStore, NodeEntry } from '../store/cluster-store.js';
 import { redactTargetText } from '../targets/redact.js';
 import { describeFsError } from '../targets/targets-file.js';
@@ -25,8 +25,19 @@ interface Declared {
   readonly labels: Readonly<Record<string, string>>;
 }
 
+/**
+ * A recording is created readable by its owner only, and never through a symbolic link at its
+ * path: whoever can plant one must not get the file written where it points. O_TRUNC: an empty
+ * file at the path is taken over, as before (a recording there was moved to `<path>.1` first).
+ */
+const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
+const CREATE_MODE = 0o600;
+
+const SYMLINK = 'is a symbolic link, which --record does not follow';
+
 function describeWriteError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ELOOP') return SYMLINK;
   if (code === 'ENOSPC') return 'no space left on device';
   if (code === 'EDQUOT') return 'disk quota exceeded';
   if (code === 'EROFS') return 'read-only file system';
@@ -63,11 +74,13 @@ export class Recorder {
 
   /**
    * Starts a recording. An existing recording at `path` is kept as `<path>.1`; any other existing
-   * file is left alone and refused. Throws RecordingError naming the file when it cannot be written.
+   * file, and a symbolic link, is left alone and refused. Throws RecordingError naming the file
+   * when it cannot be written.
    */
   static open(options: RecorderOptions): Recorder {
     const { path } = options;
     try {
+      if (isSymlink(path)) throw new RecordingError(`--record ${path}: ${SYMLINK}`);
       if (nonEmptyFile(path)) {
         if (!startsWithHeader(path)) throw new RecordingError(`--record ${path}: the file exists and is not a cluster-top recording`);
         renameSync(path, `${path}.1`);
@@ -97,7 +110,7 @@ export class Recorder {
   }
 
   private begin(): number {
-    const fd = openSync(this.options.path, 'w');
+    const fd = openSync(this.options.path, CREATE_FLAGS, CREATE_MODE);
     const header = Buffer.from(headerLine((this.options.now ?? Date.now)(), this.options.intervalMs, this.options.store.columnNames));
     try {
       writeAt(fd, header, 0);
@@ -212,9 +225,18 @@ function sameMeta(known: Declared, n: NodeEntry): boolean {
   );
 }
 
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
 function nonEmptyFile(path: string): boolean {
   try {
-    return statSync(path).size > 0;
+    return lstatSync(path).size > 0;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw error;
