@@ -150,6 +150,7 @@ class Parser extends MetadataReader {
     const cache = this.cache;
     // The cached chunk expected next, and the one read last (whose `next` the one read now becomes).
     let guess = cache?.head;
+    cache?.beginPayload();
     let previous: CachedChunk | undefined;
     while (this.pos < this.len && !this.sawEof) {
       const start = this.pos;
@@ -159,6 +160,9 @@ class Parser extends MetadataReader {
           // A blank before the value, as the parser would check right after the text.
           const after = text.charCodeAt(end);
           if ((after === SPACE || after === TAB) && (guess.types.length === 0 || guess.openMetrics === this.openMetrics) && this.repeat(guess, start, end)) {
+            // A guess comes from the cache.
+            cache!.hits++;
+            if (guess.generation !== cache!.generation) cache!.renew(guess);
             previous = guess;
             guess = guess.next;
             continue;
