@@ -89,6 +89,7 @@ describe('targets never show their secrets', () => {
     const t = discoveredTarget(PLAIN_TEMPLATE, '127.0.0.1:9100', { __param_token: 'abc', __param_module: 'node' });
     expect(t.url.searchParams.get('token')).toBe('abc');
     expect(t.displayUrl).toBe('http://127.0.0.1:9100/metrics?token=***&module=node');
+    expect(() => discoveredTarget(PLAIN_TEMPLATE, 'u:Pw0rd@127.0.0.1:9100')).toThrow(new TargetError('"***@127.0.0.1:9100" is not host:port'));
   });
 
   it('the store, which the view, the snapshot and recordings read, holds the masked URL', async () => {
