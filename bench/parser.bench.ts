@@ -22,7 +22,16 @@ export interface ParserBenchResult {
   readonly filteredMBps: number;
   readonly peerMBps: number;
   /** Payloads of CLUSTER_NODES simulated nodes in turn, each with its own devices, node view's families. */
-  readonly cluster: { readonly payloadBytes: number; readonly coldMBps: number; readonly cachedMBps: number; readonly peerMBps: number };
+  readonly cluster: {
+    readonly payloadBytes: number;
+    readonly coldMBps: number;
+    readonly cachedMBps: number;
+    readonly peerMBps: number;
+    /** Of the chunks the shared cache was asked for over the timed rounds, the share it had. */
+    readonly hitRate: number;
+    /** What the shared cache holds at the end, about (LineCache.bytes). */
+    readonly cacheBytes: number;
+  };
 }
 
 const FIXTURE = fileURLToPath(new URL('../test/fixtures/node-exporter.prom', import.meta.url));
@@ -65,7 +74,10 @@ export async function benchParser(): Promise<ParserBenchResult> {
     roundMBps: [],
   };
   const clusterPeer: Contender = { run: (text) => parsePrometheusTextFormat(text).length, roundMBps: [] };
-  await runRounds([clusterCold, clusterCached, clusterPeer], nodes, nodeBytes);
+  await runRounds([clusterCold, clusterCached, clusterPeer], nodes, nodeBytes, () => {
+    clusterCache.hits = 0;
+    clusterCache.misses = 0;
+  });
 
   return {
     cluster: {
@@ -73,6 +85,8 @@ export async function benchParser(): Promise<ParserBenchResult> {
       coldMBps: median(clusterCold.roundMBps),
       cachedMBps: median(clusterCached.roundMBps),
       peerMBps: median(clusterPeer.roundMBps),
+      hitRate: clusterCache.hits / (clusterCache.hits + clusterCache.misses),
+      cacheBytes: clusterCache.bytes,
     },
     payloadBytes,
     scrapes: SCRAPES,
@@ -103,11 +117,13 @@ export function printParserBench(r: ParserBenchResult): void {
   );
   clusterLine('cluster-top, no cache', c.coldMBps);
   clusterLine('cluster-top, line cache shared by the nodes', c.cachedMBps);
+  console.log(`${'  its hit rate, and what it holds'.padEnd(52)} ${(100 * c.hitRate).toFixed(1).padStart(7)} %     ${(c.cacheBytes / 1024).toFixed(0)} KiB`);
   clusterLine('parse-prometheus-text-format (peer)', c.peerMBps);
 }
 
-async function runRounds(contenders: readonly Contender[], payloads: readonly string[], payloadBytes: number): Promise<void> {
+async function runRounds(contenders: readonly Contender[], payloads: readonly string[], payloadBytes: number, afterWarmup = () => {}): Promise<void> {
   for (const c of contenders) measure(c, WARMUP_MS, payloads, payloadBytes);
+  afterWarmup();
   for (let round = 0; round < ROUNDS; round++) {
     // Interleaved, and the order rotates, so a noisy stretch of the machine hits every parser.
     const shift = round % contenders.length;

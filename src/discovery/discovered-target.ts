@@ -1,5 +1,6 @@
 /** A discovered `host:port` as a Target, with the labels Prometheus would give it. */
 import { TargetError } from '../targets/parse-target.js';
+import { redactTargetText, redactUrl } from '../targets/redact.js';
 import type { Target, TargetScrape } from '../targets/target.js';
 
 /** How a job (or a bare --dns flag) turns addresses into URLs. */
@@ -27,7 +28,8 @@ const ADDRESS = /^(\[[0-9A-Fa-f:.]+(?:%[\w.-]+)?\]|[A-Za-z0-9_](?:[A-Za-z0-9_.-]
 export function discoveredTarget(template: TargetTemplate, address: string, groupLabels: Readonly<Record<string, string>> = {}, connectHost?: string): Target {
   const m = ADDRESS.exec(address);
   if (!m || (m[2] !== undefined && !(Number(m[2]) >= 1 && Number(m[2]) <= 65_535))) {
-    throw new TargetError(`"${address}" is not host:port`);
+    // An address of user:password@host is no host:port, and is not echoed as one.
+    throw new TargetError(`"${redactTargetText(address)}" is not host:port`);
   }
   const scheme = groupLabels.__scheme__ ?? template.scheme;
   if (scheme !== 'http' && scheme !== 'https') throw new TargetError(`${address}: __scheme__ must be http or https`);
@@ -37,7 +39,7 @@ export function discoveredTarget(template: TargetTemplate, address: string, grou
   try {
     url = new URL(`${scheme}://${host}${m[2] === undefined ? '' : `:${m[2]}`}${path.startsWith('/') ? path : `/${path}`}`);
   } catch {
-    throw new TargetError(`"${address}" is not host:port`);
+    throw new TargetError(`"${redactTargetText(address)}" is not host:port`);
   }
   const params: Record<string, readonly string[]> = { ...template.params };
   const labels: Record<string, string> = { ...(template.job === undefined ? {} : { job: template.job }), instance: address };
@@ -49,7 +51,8 @@ export function discoveredTarget(template: TargetTemplate, address: string, grou
   return {
     id: url.href,
     url,
-    displayUrl: url.href,
+    // A `__param_token` or a job's `params` may hold a secret.
+    displayUrl: redactUrl(url),
     host: (m[1] ?? '').replace(/^\[(.*)\]$/, '$1'),
     labels,
     ...(template.scrape === undefined ? {} : { scrape: template.scrape }),

@@ -35,6 +35,10 @@ export interface CachedChunk extends ReadChunk {
   kept: boolean;
   /** Which TYPE lines the filter keeps, decided with `kept`. */
   readonly typeKept: boolean[];
+  /** The cache's generation the chunk was last used in (see LineCache). */
+  generation: number;
+  /** What the chunk costs in memory, about: its texts and objects. */
+  readonly bytes: number;
 }
 
 export const NOT_DECIDED = Symbol('not decided');
@@ -42,6 +46,15 @@ export const NOT_DECIDED = Symbol('not decided');
 /** Longer chunks are rare and would make the cache's memory depend on what a target sends. */
 const MAX_CHUNK_CHARS = 4096;
 const DEFAULT_MAX_CHUNKS = 100_000;
+/**
+ * The cache's memory, about: a cluster of node_exporters of a few versions needs well under 1 MiB
+ * (their shared lines), while one target that writes thousands of long lines that change every
+ * other scrape could otherwise fill it with a gigabyte of lines no one reads again.
+ */
+export const DEFAULT_MAX_BYTES = 8 * 1024 * 1024;
+/** A chunk's object, its arrays and its labels object, besides the characters it holds: about. */
+const CHUNK_OVERHEAD_BYTES = 200;
+const NAME_OVERHEAD_BYTES = 40;
 /**
  * Room for the hashes of about 50 payloads' worth of lines no other node writes: with more nodes
  * than that, a node's own lines are pushed out before its next scrape, and only what nodes share
@@ -63,8 +76,15 @@ const SEEN_WAYS = 4;
  * A chunk is kept only when it is seen again soon, before a few thousand other new texts pass: in the
  * next payload of a node like the last one, or the next scrape of one of a few nodes. Lines that
  * one node of many writes (a pod's veth device, a serial number) come round too seldom and are
- * never kept, so the cache holds what the nodes share, not a copy of every node. Bounded: past
- * `maxChunks` it starts over.
+ * never kept, so the cache holds what the nodes share, not a copy of every node.
+ *
+ * Bounded by `maxBytes` (and `maxChunks`), in two generations: chunks are learnt into the young
+ * one, and a chunk of the old one that is used again moves to the young one. When the young one
+ * holds three quarters of the bound (or both together all of it), it becomes the old one, and the
+ * old one is dropped with whatever was not used meanwhile. So the lines read scrape after scrape
+ * stay, whatever else passes through; and one payload may add no more than an eighth of the bound,
+ * so a target that floods the cache with lines it never writes again takes at least two of its
+ * payloads to turn a generation over, while the lines the others share are read (kept) in between.
  */
 export class LineCache {
   head: CachedChunk | undefined;
@@ -73,13 +93,39 @@ export class LineCache {
    * still in its slot when it comes again. Nothing is allocated for a line that is never kept.
    */
   private readonly seen = new Int32Array(SEEN_BUCKETS * SEEN_WAYS);
-  private byText = new Map<string, CachedChunk>();
-  private readonly names = new Map<string, string>();
+  /** The young generation's chunks, by text, and the old one's. */
+  private young = new Map<string, CachedChunk>();
+  private old = new Map<string, CachedChunk>();
+  private youngBytes = 0;
+  private oldBytes = 0;
+  /** The young generation's number: a chunk with another was last used in the old one. */
+  generation = 1;
+  /** Interned names of the young generation and the old one (chunks hold them: they go with their generation). */
+  private names = new Map<string, string>();
+  private oldNames = new Map<string, string>();
+  /** What the payload being read has added so far: one payload may add no more than an eighth of maxBytes. */
+  private payloadBytes = 0;
+  /** Chunks served from the cache, and chunks asked for and not (for the benchmark's hit rate). */
+  hits = 0;
+  misses = 0;
 
-  constructor(private readonly maxChunks = DEFAULT_MAX_CHUNKS) {}
+  constructor(
+    private readonly maxChunks = DEFAULT_MAX_CHUNKS,
+    private readonly maxBytes = DEFAULT_MAX_BYTES,
+  ) {}
+
+  /** A new payload is being read (see payloadBytes). */
+  beginPayload(): void {
+    this.payloadBytes = 0;
+  }
 
   get size(): number {
-    return this.byText.size;
+    return this.young.size + this.old.size;
+  }
+
+  /** What the cached chunks cost in memory, about; never more than `maxBytes`. */
+  get bytes(): number {
+    return this.youngBytes + this.oldBytes;
   }
 
   /**
@@ -87,18 +133,32 @@ export class LineCache {
    * a slice of a payload: only copies are kept.
    */
   learn(text: string, read: ReadChunk): CachedChunk | undefined {
-    if (text.length > MAX_CHUNK_CHARS) return undefined;
-    const known = this.byText.get(text);
+    if (text.length > MAX_CHUNK_CHARS) {
+      this.misses++;
+      return undefined;
+    }
+    const known = this.young.get(text) ?? this.old.get(text);
     // A chunk read for a filter that skipped its sample has no labels to give a filter that keeps it;
     // one read as Prometheus text vouches for nothing in OpenMetrics, which refuses more.
     const serves = known !== undefined && known.openMetrics === read.openMetrics && (known.labels !== undefined || read.labels === undefined);
-    if (serves) return known;
-    if (!this.seenAgain(text)) return undefined;
-    if (this.byText.size >= this.maxChunks) {
-      this.byText = new Map();
-      this.names.clear();
-      this.head = undefined;
+    if (serves) {
+      this.hits++;
+      if (known.generation !== this.generation) this.renew(known);
+      return known;
     }
+    this.misses++;
+    if (!this.seenAgain(text)) return undefined;
+    const bytes = CHUNK_OVERHEAD_BYTES + stringBytes(text) + (read.labels === undefined ? 0 : labelBytes(read.labels)) + NAME_OVERHEAD_BYTES * read.typeNames.length;
+    // A payload that would fill a generation by itself would push out what every other target shares.
+    if (this.payloadBytes + bytes > this.maxBytes / 8) return undefined;
+    this.payloadBytes += bytes;
+    if (this.young.size + 1 > (this.maxChunks * 3) / 4 || this.youngBytes + bytes > (this.maxBytes * 3) / 4 || this.size + 1 > this.maxChunks || this.bytes + bytes > this.maxBytes) {
+      this.age();
+      // Chunks used again can fill the young generation past its share: the old one can be the whole bound.
+      if (this.size + 1 > this.maxChunks || this.bytes + bytes > this.maxBytes) this.age();
+    }
+    // One that does not serve is replaced, in whichever generation it was.
+    if (known !== undefined) this.forget(known);
     const noTypes = read.types.length === 0;
     const chunk: CachedChunk = {
       text: copyOf(text),
@@ -114,9 +174,53 @@ export class LineCache {
       keptBy: NOT_DECIDED,
       kept: false,
       typeKept: noTypes ? NONE : [],
+      generation: this.generation,
+      bytes,
     };
-    this.byText.set(chunk.text, chunk);
+    this.young.set(chunk.text, chunk);
+    this.youngBytes += bytes;
     return chunk;
+  }
+
+  /**
+   * A chunk the parser used again (by the guess, or looked up): moved to the young generation,
+   * unless it was dropped already (it was on a chain the parser followed: it is forgotten).
+   */
+  renew(chunk: CachedChunk): void {
+    if (chunk.generation === this.generation) return;
+    if (this.old.get(chunk.text) !== chunk) return;
+    this.old.delete(chunk.text);
+    this.oldBytes -= chunk.bytes;
+    this.young.set(chunk.text, chunk);
+    this.youngBytes += chunk.bytes;
+    chunk.generation = this.generation;
+  }
+
+  private forget(chunk: CachedChunk): void {
+    if (this.young.get(chunk.text) === chunk) {
+      this.young.delete(chunk.text);
+      this.youngBytes -= chunk.bytes;
+    } else if (this.old.get(chunk.text) === chunk) {
+      this.old.delete(chunk.text);
+      this.oldBytes -= chunk.bytes;
+    }
+  }
+
+  /**
+   * The young generation becomes the old one; the old one is dropped. Chunks that stay must not
+   * lead to dropped ones (a chain would keep them alive): such links are cut.
+   */
+  private age(): void {
+    const dropped = this.generation - 1;
+    for (const chunk of this.young.values()) if (chunk.next !== undefined && chunk.next.generation <= dropped) chunk.next = undefined;
+    if (this.head !== undefined && this.head.generation <= dropped) this.head = undefined;
+    this.old = this.young;
+    this.oldBytes = this.youngBytes;
+    this.oldNames = this.names;
+    this.young = new Map();
+    this.youngBytes = 0;
+    this.names = new Map();
+    this.generation++;
   }
 
   /**
@@ -143,7 +247,10 @@ export class LineCache {
   /** One string per metric and label name however many chunks hold it. */
   private intern(name: string): string {
     let kept = this.names.get(name);
-    if (kept === undefined) this.names.set((kept = copyOf(name)), kept);
+    if (kept === undefined) {
+      kept = this.oldNames.get(name) ?? copyOf(name);
+      this.names.set(kept, kept);
+    }
     return kept;
   }
 
@@ -157,6 +264,19 @@ export class LineCache {
     }
     return Object.freeze(copy);
   }
+}
+
+/** A string's characters in V8: one byte each while all are Latin-1, else two. */
+function stringBytes(s: string): number {
+  return NON_LATIN1.test(s) ? 2 * s.length : s.length;
+}
+const NON_LATIN1 = /[^\u0000-\u00ff]/;
+
+/** A label set's names (interned, but counted in each chunk) and values. */
+function labelBytes(labels: Labels): number {
+  let n = 0;
+  for (const name of Object.keys(labels)) n += NAME_OVERHEAD_BYTES + stringBytes(name) + stringBytes(labels[name] as string);
+  return n;
 }
 
 /** Shared by every chunk without TYPE lines: never written, as nothing is pushed where there are no types. */

@@ -156,6 +156,7 @@ class Parser extends MetadataReader {
     const cache = this.cache;
     // The cached chunk expected next, and the one read last (whose `next` the one read now becomes).
     let guess = cache?.head;
+    cache?.beginPayload();
     let previous: CachedChunk | undefined;
     while (this.pos < this.len && !this.sawEof) {
       const start = this.pos;
@@ -166,6 +167,9 @@ class Parser extends MetadataReader {
           const after = text.charCodeAt(end);
           // Only in the format it was read in: OpenMetrics refuses some of what Prometheus text allows.
           if ((after === SPACE || after === TAB) && guess.openMetrics === this.openMetrics && this.repeat(guess, start, end)) {
+            // A guess comes from the cache.
+            cache!.hits++;
+            if (guess.generation !== cache!.generation) cache!.renew(guess);
             previous = guess;
             guess = guess.next;
             continue;

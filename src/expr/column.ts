@@ -30,17 +30,24 @@ export const MAX_PARTS = 20;
 
 const NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
+/**
+ * Whether `name` may name a column. `__` names are Prometheus's reserved ones, and `__proto__`
+ * would be no plain key; readings are plain objects keyed by column name, so an inherited member's
+ * name would read as set.
+ */
+export function isColumnName(name: string): boolean {
+  return NAME.test(name) && !name.startsWith('__') && !(name in Object.prototype);
+}
+
 /** Parses `name=expression`; an ExprError's position is in `spec` as the user wrote it. */
 export function parseColumn(spec: string): UserColumn {
   const eq = spec.indexOf('=');
   if (eq < 0) throw new ExprError('expected "=" after the column name', spec.length);
   const name = spec.slice(0, eq).trim();
-  // `__` names are Prometheus's reserved ones, and `__proto__` would be no plain key.
   if (!NAME.test(name) || name.startsWith('__')) {
     throw new ExprError('a column name is letters, digits and _, not starting with a digit or __', Math.max(0, spec.search(/\S/)));
   }
-  // Readings are plain objects keyed by column name: an inherited member's name would read as set.
-  if (name in Object.prototype) throw new ExprError(`"${name}" cannot be a column name`, Math.max(0, spec.search(/\S/)));
+  if (!isColumnName(name)) throw new ExprError(`"${name}" cannot be a column name`, Math.max(0, spec.search(/\S/)));
   const text = spec.slice(eq + 1);
   try {
     return { name, expr: parseExpression(text) };

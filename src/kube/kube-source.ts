@@ -9,6 +9,7 @@ import { ClusterStore } from '../store/cluster-store.js';
 import { ScrapeScheduler } from '../scrape/scheduler.js';
 import type { ScrapeResult } from '../scrape/types.js';
 import type { Target } from '../targets/target.js';
+import { redactUrl } from '../targets/redact.js';
 import type { KubeNodeInfo } from '../metrics/kube-figures.js';
 import { ApiError, KubeApi } from './api-client.js';
 import { Credentials } from './credentials.js';
@@ -213,14 +214,14 @@ export class KubeSource implements Source {
 
   private target(id: string, path: string): Target {
     const url = this.api.url(path);
-    return { id, url, displayUrl: url.href, host: id, labels: {} };
+    return { id, url, displayUrl: redactUrl(url), host: id, labels: {} };
   }
 
   private displayTarget(name: string): string {
     const port = this.options.nodeExporterPort;
-    if (this.mode === 'kubelet') return this.api.url(port === undefined ? kubeletPath(name) : exporterPath(name, port)).href;
+    if (this.mode === 'kubelet') return redactUrl(this.api.url(port === undefined ? kubeletPath(name) : exporterPath(name, port)));
     const node = encodeURIComponent(name);
-    return this.api.url(this.mode === 'metrics-api' ? `${METRICS_API}/nodes/${node}` : `/api/v1/nodes/${node}`).href;
+    return redactUrl(this.api.url(this.mode === 'metrics-api' ? `${METRICS_API}/nodes/${node}` : `/api/v1/nodes/${node}`));
   }
 
   /** Whether some kubelet has answered only with one collection so far (its samples' time has not moved). */

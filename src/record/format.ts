@@ -21,12 +21,17 @@
  *    one reading per column in the header's order: its value (a number or null) when it has no
  *    labelled parts, else [value, [[labels, value], ...], partCount].
  *
- * Numbers are written as JavaScript prints them, so figures read back exactly. Nothing secret is
- * in a record: targets are display URLs (passwords already `***`) and errors are short sentences.
+ * Numbers are written as JavaScript prints them, so figures read back exactly. Every field has a
+ * range (see RANGES below): the writer leaves out what is outside it (a group or reading becomes
+ * null, a text is cut), and the reader takes a record holding anything outside it for damage, so a
+ * file from anywhere cannot make a replay allocate or compute past what a real cluster needs.
+ *
+ * Nothing secret is in a record: ids and targets are written with credentials and secret query
+ * parameters masked (`***`), and errors are short sentences.
  */
 import type { CpuFigures, NodeFigures, NodeSource } from '../metrics/node-figures.js';
 import type { TargetHealth } from '../scrape/types.js';
-import { NO_READING, type ColumnPart, type ColumnReading } from '../expr/column.js';
+import { isColumnName, MAX_PARTS, NO_READING, type ColumnPart, type ColumnReading } from '../expr/column.js';
 
 export const FORMAT_NAME = 'cluster-top-recording';
 export const FORMAT_VERSION = 1;
@@ -67,39 +72,90 @@ export class FormatError extends Error {}
 
 const SOURCES: readonly NodeSource[] = ['node_exporter', 'kubelet', 'local', 'prometheus', 'app'];
 
+/** The latest moment a JavaScript Date can hold: later times cannot be shown. */
+export const MAX_TIME_MS = 8.64e15;
+/** Longest interval: the longest a timer can wait. */
+export const MAX_INTERVAL_MS = 2 ** 31 - 1;
+/** Most CPUs of one node: Linux's largest NR_CPUS. */
+export const MAX_CORES = 8192;
+/** Largest figure (bytes, rates, load): a zettabyte, so sums over any cluster stay finite. */
+export const MAX_FIGURE = 1e21;
+/** Largest `--column` value: columns are the user's arithmetic, so only far from overflowing. */
+export const MAX_COLUMN_VALUE = 1e300;
+/** Longest text of a tick (an error, a part's labels), in UTF-16 code units. */
+export const MAX_TEXT = 4096;
+
+type Check = (x: number) => boolean;
+
+const RANGES = {
+  /** A moment, in ms since 1970. */
+  time: (x: number) => x >= 0 && x <= MAX_TIME_MS,
+  /** A count (of bytes, samples, failures) or a node number. */
+  count: (x: number) => Number.isSafeInteger(x) && x >= 0,
+  /** A figure that cannot be below zero (a total, a rate, a load, an uptime). */
+  amount: (x: number) => x >= 0 && x <= MAX_FIGURE,
+  /** A figure that is a difference and so may be below zero (used = total - available). */
+  difference: (x: number) => Math.abs(x) <= MAX_FIGURE,
+  percent: (x: number) => x >= 0 && x <= 100,
+  cores: (x: number) => x >= 0 && x <= MAX_CORES,
+  column: (x: number) => Math.abs(x) <= MAX_COLUMN_VALUE,
+} satisfies Record<string, Check>;
+
+const { time, count, amount, difference, percent, cores, column } = RANGES;
+
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-const finite = (...xs: (number | null)[]): boolean => xs.every((x) => x === null || Number.isFinite(x));
-/** A group holding a non-finite number would read back as null where a number belongs: it is dropped whole. */
-const group = (values: (number | null)[]): (number | null)[] | null => (finite(...values) ? values : null);
+/** `x` when it is a number in range, else null: what the writer puts where a value does not fit. */
+const fit = (x: number | null, inRange: Check): number | null => (x !== null && Number.isFinite(x) && inRange(x) ? x : null);
+/** A group of figures, each in its range; null (left out whole) when any is not. */
+function group(values: (number | null)[], ranges: readonly Check[]): (number | null)[] | null {
+  return values.every((x, i) => fit(x, ranges[i]!) !== null) ? values : null;
+}
+/** A text cut to MAX_TEXT, not inside a surrogate pair. */
+function text(s: string): string {
+  if (s.length <= MAX_TEXT) return s;
+  const end = /[\uD800-\uDBFF]/.test(s[MAX_TEXT - 1]!) ? MAX_TEXT - 1 : MAX_TEXT;
+  return s.slice(0, end);
+}
+
+const LOAD = [amount, amount, amount];
+const MEMORY = [amount, difference, amount, difference];
+const SWAP = [amount, difference];
+const PAIR = [amount, amount];
+const FILESYSTEM = [amount, difference];
 
 function encodeCpu(cpu: CpuFigures | null): Json {
-  if (!cpu || !finite(cpu.cores, cpu.usagePercent, ...(cpu.perCoreUsagePercent ?? []))) return null;
-  return [cpu.cores, cpu.usagePercent, cpu.perCoreUsagePercent];
+  if (!cpu || fit(cpu.cores, cores) === null || (cpu.usagePercent !== null && fit(cpu.usagePercent, percent) === null)) return null;
+  const perCore = cpu.perCoreUsagePercent;
+  if (perCore !== null && (perCore.length > MAX_CORES || perCore.some((p) => p !== null && fit(p, percent) === null))) return null;
+  return [cpu.cores, cpu.usagePercent, perCore];
 }
 
 /** A reading as the format writes it (see the top of the file). */
 function encodeReading(reading: ColumnReading): Json {
-  const value = finite(reading.value) ? reading.value : null;
+  const value = fit(reading.value, column);
   if (reading.parts.length === 0 && reading.partCount === 0) return value;
-  const parts = reading.parts.filter((p) => Number.isFinite(p.value)).map((p): Json => [p.labels, p.value]);
-  return [value, parts, reading.partCount];
+  const parts = reading.parts
+    .filter((p) => fit(p.value, column) !== null)
+    .slice(0, MAX_PARTS)
+    .map((p): Json => [text(p.labels), p.value]);
+  return [value, parts, Math.max(parts.length, fit(reading.partCount, count) ?? 0)];
 }
 
 /** `columns` are the header's column names: each entry then ends with their readings. */
 export function encodeEntry(node: number, health: TargetHealth, f: NodeFigures, columns: readonly string[] = [], readings: Readonly<Record<string, ColumnReading>> = {}): Json {
   const h = health;
   const entry: Json[] = [
-    node, h.up ? 1 : 0, h.lastError, h.lastScrapeMs, h.lastDurationMs, h.lastSuccessMs, h.consecutiveFailures,
-    h.lastBodyBytes, h.lastWireBytes, h.lastSamples,
+    node, h.up ? 1 : 0, h.lastError === null ? null : text(h.lastError), fit(h.lastScrapeMs, time), fit(h.lastDurationMs, time), fit(h.lastSuccessMs, time),
+    fit(h.consecutiveFailures, count) ?? 0, fit(h.lastBodyBytes, count), fit(h.lastWireBytes, count), fit(h.lastSamples, count),
     encodeCpu(f.cpu),
-    f.load && group([f.load.load1, f.load.load5, f.load.load15]),
-    f.memory && group([f.memory.totalBytes, f.memory.usedBytes, f.memory.availableBytes, f.memory.usedPercent]),
-    f.swap && group([f.swap.totalBytes, f.swap.usedBytes]),
-    f.network && group([f.network.receiveBytesPerSecond, f.network.transmitBytesPerSecond]),
-    f.disk && group([f.disk.readBytesPerSecond, f.disk.writtenBytesPerSecond]),
-    f.filesystem && group([f.filesystem.sizeBytes, f.filesystem.usedBytes]),
-    finite(f.uptimeSeconds) ? f.uptimeSeconds : null,
+    f.load && group([f.load.load1, f.load.load5, f.load.load15], LOAD),
+    f.memory && group([f.memory.totalBytes, f.memory.usedBytes, f.memory.availableBytes, f.memory.usedPercent], MEMORY),
+    f.swap && group([f.swap.totalBytes, f.swap.usedBytes], SWAP),
+    f.network && group([f.network.receiveBytesPerSecond, f.network.transmitBytesPerSecond], PAIR),
+    f.disk && group([f.disk.readBytesPerSecond, f.disk.writtenBytesPerSecond], PAIR),
+    f.filesystem && group([f.filesystem.sizeBytes, f.filesystem.usedBytes], FILESYSTEM),
+    fit(f.uptimeSeconds, amount),
   ];
   if (columns.length > 0) entry.push(Object.keys(readings).length === 0 ? null : columns.map((name) => encodeReading(readings[name] ?? NO_READING)));
   return entry;
@@ -110,7 +166,8 @@ export function headerLine(startedAtMs: number, intervalMs: number, columns: rea
     format: FORMAT_NAME,
     version: FORMAT_VERSION,
     startedAt: new Date(startedAtMs).toISOString(),
-    intervalMs,
+    // Sources' intervals are whole milliseconds in range; this keeps the header readable whatever comes.
+    intervalMs: Math.min(MAX_INTERVAL_MS, Math.max(1, Math.round(intervalMs))),
     ...(columns.length > 0 ? { columns } : {}),
   };
   return `${JSON.stringify(header)}\n`;
@@ -119,20 +176,61 @@ export function headerLine(startedAtMs: number, intervalMs: number, columns: rea
 /** The header's first bytes: enough to tell a recording from any other file. */
 export const HEADER_PREFIX = `{"format":"${FORMAT_NAME}"`;
 
+/**
+ * What a record may hold at most, checked on its bytes before it is parsed: `levels[d]` is how many
+ * elements an array or object at depth d + 1 may have (nothing lies deeper), `stringBytes` how
+ * long a string may be as written.
+ */
+export interface RecordShape {
+  readonly levels: readonly number[];
+  readonly stringBytes: number;
+}
+
+/** A JSON string of MAX_TEXT characters, each escaped as \uXXXX at worst, with its quotes. */
+const MAX_TEXT_BYTES = 6 * MAX_TEXT + 2;
+
+/**
+ * A tick's levels, the tick itself first: entries, an entry's fields, a group (or the column
+ * readings), per-core figures (or a reading), parts, a part. Texts are errors and parts' labels.
+ */
+export function tickShape(declaredNodes: number, columns: number): RecordShape {
+  return { levels: [1 + declaredNodes, 19, Math.max(4, columns), MAX_CORES, MAX_PARTS, 2], stringBytes: MAX_TEXT_BYTES };
+}
+
+/** Header and declarations: objects, a list of column names or an object of labels inside. */
+export const OBJECT_SHAPE: RecordShape = { levels: [64, 1 << 16], stringBytes: Infinity };
+
+/**
+ * The most bytes a valid tick of `declaredNodes` nodes can take, every field at its longest (a
+ * JSON number takes at most 24 characters, a text character at most 6 escaped).
+ */
+export function maxTickBytes(declaredNodes: number, columns: number): number {
+  const NUMBER = 25;
+  const TEXT = MAX_TEXT_BYTES + 1;
+  const reading = NUMBER * 2 + MAX_PARTS * (TEXT + NUMBER + 3);
+  const entry = 18 * NUMBER + TEXT + MAX_CORES * NUMBER + columns * reading + 64;
+  return 64 * 1024 + declaredNodes * entry;
+}
+
 function fail(what: string): never {
   throw new FormatError(what);
 }
 
-function num(x: unknown, what: string): number {
-  return typeof x === 'number' ? x : fail(`${what} is not a number`);
+function num(x: unknown, what: string, inRange?: Check, integer = false): number {
+  if (typeof x !== 'number') fail(`${what} is not a number`);
+  if (integer && !Number.isInteger(x)) fail(`${what} is not a whole number (${x})`);
+  if (inRange && !inRange(x)) fail(`${what} is out of range (${x})`);
+  return x;
 }
 
-function numOrNull(x: unknown, what: string): number | null {
-  return x === null ? null : num(x, what);
+function numOrNull(x: unknown, what: string, inRange: Check, integer = false): number | null {
+  return x === null ? null : num(x, what, inRange, integer);
 }
 
-function str(x: unknown, what: string): string {
-  return typeof x === 'string' ? x : fail(`${what} is not a string`);
+function str(x: unknown, what: string, max = Infinity): string {
+  if (typeof x !== 'string') fail(`${what} is not a string`);
+  if (x.length > max) fail(`${what} is longer than ${max} characters`);
+  return x;
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {
@@ -148,20 +246,23 @@ function tuple(x: unknown, length: number, what: string): unknown[] | null {
 export function decodeHeader(value: unknown): RecordingHeader {
   if (!isObject(value) || value.format !== FORMAT_NAME) fail('no recording header');
   if (value.version !== FORMAT_VERSION) fail(`recording format version ${String(value.version)}, this program reads ${FORMAT_VERSION}`);
-  const startedAt = str(value.startedAt, 'startedAt');
-  if (Number.isNaN(Date.parse(startedAt))) fail('startedAt is not a time');
-  const intervalMs = num(value.intervalMs, 'intervalMs');
-  if (!(intervalMs > 0)) fail('intervalMs is not positive');
+  const startedAt = str(value.startedAt, 'startedAt', 64);
+  const startedMs = Date.parse(startedAt);
+  if (Number.isNaN(startedMs)) fail('startedAt is not a time');
+  if (!time(startedMs)) fail(`startedAt is out of range (${startedAt})`);
+  // Positive and whole: the history's rows are counted by it.
+  const intervalMs = num(value.intervalMs, 'intervalMs', (x) => x >= 1 && x <= MAX_INTERVAL_MS, true);
   if (value.columns === undefined) return { format: FORMAT_NAME, version: FORMAT_VERSION, startedAt, intervalMs };
   if (!Array.isArray(value.columns) || value.columns.length === 0) fail('columns is not a list of names');
   const columns = value.columns.map((name, i) => str(name, `column ${i + 1}`));
+  const bad = columns.findIndex((name) => !isColumnName(name));
+  if (bad !== -1) fail(`column ${bad + 1} is not a column name`);
   if (new Set(columns).size !== columns.length) fail('columns names a column twice');
   return { format: FORMAT_NAME, version: FORMAT_VERSION, startedAt, intervalMs, columns };
 }
 
 export function decodeDeclaration(value: Record<string, unknown>): NodeDeclaration {
-  const node = num(value.node, 'node');
-  if (!Number.isInteger(node) || node < 0) fail('node is not a node number');
+  const node = num(value.node, 'node', count, true);
   const source = str(value.source, 'source') as NodeSource;
   if (!SOURCES.includes(source)) fail(`unknown source "${source}"`);
   const labels = isObject(value.labels) ? value.labels : fail('labels is not an object');
@@ -179,26 +280,33 @@ export function decodeDeclaration(value: Record<string, unknown>): NodeDeclarati
 function decodeCpu(x: unknown): CpuFigures | null {
   const c = tuple(x, 3, 'cpu');
   if (!c) return null;
-  const perCore = c[2] === null ? null : Array.isArray(c[2]) ? c[2].map((v, i) => numOrNull(v, `cpu core ${i}`)) : fail('cpu cores is not an array');
-  return { cores: num(c[0], 'cpu.cores'), usagePercent: numOrNull(c[1], 'cpu.usagePercent'), perCoreUsagePercent: perCore };
+  const perCore = c[2] === null ? null : Array.isArray(c[2]) ? c[2] : fail('cpu cores is not an array');
+  if (perCore && perCore.length > MAX_CORES) fail(`cpu has more than ${MAX_CORES} cores`);
+  return {
+    cores: num(c[0], 'cpu.cores', cores),
+    usagePercent: numOrNull(c[1], 'cpu.usagePercent', percent),
+    perCoreUsagePercent: perCore && perCore.map((v, i) => numOrNull(v, `cpu core ${i}`, percent)),
+  };
 }
 
-/** Numbers of a group, checked; null when the group is null. */
-function nums(x: unknown, length: number, what: string): number[] | null {
-  const t = tuple(x, length, what);
-  return t && t.map((v, i) => num(v, `${what}[${i}]`));
+/** Numbers of a group, each checked against its range; null when the group is null. */
+function nums(x: unknown, ranges: readonly Check[], what: string): number[] | null {
+  const t = tuple(x, ranges.length, what);
+  return t && t.map((v, i) => num(v, `${what}[${i}]`, ranges[i]));
 }
 
 function decodeReading(x: unknown, what: string): ColumnReading {
-  if (x === null || typeof x === 'number') return { value: x, parts: [], partCount: 0 };
+  if (x === null || typeof x === 'number') return { value: numOrNull(x, `${what} value`, column), parts: [], partCount: 0 };
   const r = tuple(x, 3, what) ?? fail(`${what} is null`);
-  const parts = Array.isArray(r[1]) ? r[1].map((p, i): ColumnPart => {
+  if (!Array.isArray(r[1])) fail(`${what} parts is not an array`);
+  if (r[1].length > MAX_PARTS) fail(`${what} has more than ${MAX_PARTS} parts`);
+  const parts = r[1].map((p, i): ColumnPart => {
     const part = tuple(p, 2, `${what} part ${i + 1}`) ?? fail(`${what} part ${i + 1} is null`);
-    return { labels: str(part[0], `${what} part ${i + 1} labels`), value: num(part[1], `${what} part ${i + 1} value`) };
-  }) : fail(`${what} parts is not an array`);
-  const partCount = num(r[2], `${what} part count`);
-  if (!Number.isInteger(partCount) || partCount < parts.length) fail(`${what} part count is less than its parts`);
-  return { value: numOrNull(r[0], `${what} value`), parts, partCount };
+    return { labels: str(part[0], `${what} part ${i + 1} labels`, MAX_TEXT), value: num(part[1], `${what} part ${i + 1} value`, column) };
+  });
+  const partCount = num(r[2], `${what} part count`, count, true);
+  if (partCount < parts.length) fail(`${what} part count is less than its parts`);
+  return { value: numOrNull(r[0], `${what} value`, column), parts, partCount };
 }
 
 function decodeColumns(x: unknown, names: readonly string[]): Record<string, ColumnReading> {
@@ -211,26 +319,26 @@ function decodeColumns(x: unknown, names: readonly string[]): Record<string, Col
 /** `columns`: the header's column names; an entry then has one more element, their readings. */
 export function decodeEntry(value: unknown, columns: readonly string[] = []): TickEntry {
   const e = tuple(value, columns.length > 0 ? 19 : 18, 'entry') ?? fail('entry is null');
-  const node = num(e[0], 'node');
+  const node = num(e[0], 'node', count, true);
   if (e[1] !== 0 && e[1] !== 1) fail('up is not 0 or 1');
-  const error = e[2] === null ? null : str(e[2], 'error');
+  const error = e[2] === null ? null : str(e[2], 'error', MAX_TEXT);
   const health: TargetHealth = {
     up: e[1] === 1,
     lastError: error,
-    lastScrapeMs: numOrNull(e[3], 'lastScrapeMs'),
-    lastDurationMs: numOrNull(e[4], 'lastDurationMs'),
-    lastSuccessMs: numOrNull(e[5], 'lastSuccessMs'),
-    consecutiveFailures: num(e[6], 'consecutiveFailures'),
-    lastBodyBytes: numOrNull(e[7], 'lastBodyBytes'),
-    lastWireBytes: numOrNull(e[8], 'lastWireBytes'),
-    lastSamples: numOrNull(e[9], 'lastSamples'),
+    lastScrapeMs: numOrNull(e[3], 'lastScrapeMs', time),
+    lastDurationMs: numOrNull(e[4], 'lastDurationMs', time),
+    lastSuccessMs: numOrNull(e[5], 'lastSuccessMs', time),
+    consecutiveFailures: num(e[6], 'consecutiveFailures', count, true),
+    lastBodyBytes: numOrNull(e[7], 'lastBodyBytes', count, true),
+    lastWireBytes: numOrNull(e[8], 'lastWireBytes', count, true),
+    lastSamples: numOrNull(e[9], 'lastSamples', count, true),
   };
-  const load = nums(e[11], 3, 'load');
-  const memory = nums(e[12], 4, 'memory');
-  const swap = nums(e[13], 2, 'swap');
-  const network = nums(e[14], 2, 'network');
-  const disk = nums(e[15], 2, 'disk');
-  const filesystem = nums(e[16], 2, 'filesystem');
+  const load = nums(e[11], LOAD, 'load');
+  const memory = nums(e[12], MEMORY, 'memory');
+  const swap = nums(e[13], SWAP, 'swap');
+  const network = nums(e[14], PAIR, 'network');
+  const disk = nums(e[15], PAIR, 'disk');
+  const filesystem = nums(e[16], FILESYSTEM, 'filesystem');
   const figures: NodeFigures = {
     cpu: decodeCpu(e[10]),
     load: load && { load1: load[0]!, load5: load[1]!, load15: load[2]! },
@@ -239,13 +347,13 @@ export function decodeEntry(value: unknown, columns: readonly string[] = []): Ti
     network: network && { receiveBytesPerSecond: network[0]!, transmitBytesPerSecond: network[1]! },
     disk: disk && { readBytesPerSecond: disk[0]!, writtenBytesPerSecond: disk[1]! },
     filesystem: filesystem && { sizeBytes: filesystem[0]!, usedBytes: filesystem[1]! },
-    uptimeSeconds: numOrNull(e[17], 'uptimeSeconds'),
+    uptimeSeconds: numOrNull(e[17], 'uptimeSeconds', amount),
   };
   return { node, health, figures, columns: columns.length > 0 ? decodeColumns(e[18], columns) : {} };
 }
 
 export function decodeTick(value: unknown[], columns: readonly string[] = []): Tick {
-  const timeMs = num(value[0], 'tick time');
+  const timeMs = num(value[0], 'tick time', time);
   return { timeMs, entries: value.slice(1).map((e, i) => {
     try {
       return decodeEntry(e, columns);

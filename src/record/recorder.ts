@@ -1,5 +1,6 @@
-import { closeSync, ftruncateSync, openSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, ftruncateSync, lstatSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import type { ClusterStore, NodeEntry } from '../store/cluster-store.js';
+import { redactTargetText } from '../targets/redact.js';
 import { describeFsError } from '../targets/targets-file.js';
 import { encodeEntry, HEADER_PREFIX, headerLine } from './format.js';
 import { RecordingError } from './reader.js';
@@ -16,14 +17,27 @@ export interface RecorderOptions {
 /** What a file has declared of a node: a change to any of it is declared again. */
 interface Declared {
   readonly node: number;
+  /** The id as written: the node's id with any secret masked, unique within the file. */
+  readonly id: string;
   readonly name: string;
   readonly target: string;
   readonly source: string;
   readonly labels: Readonly<Record<string, string>>;
 }
 
+/**
+ * A recording is created readable by its owner only, and never through a symbolic link at its
+ * path: whoever can plant one must not get the file written where it points. O_TRUNC: an empty
+ * file at the path is taken over, as before (a recording there was moved to `<path>.1` first).
+ */
+const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
+const CREATE_MODE = 0o600;
+
+const SYMLINK = 'is a symbolic link, which --record does not follow';
+
 function describeWriteError(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ELOOP') return SYMLINK;
   if (code === 'ENOSPC') return 'no space left on device';
   if (code === 'EDQUOT') return 'disk quota exceeded';
   if (code === 'EROFS') return 'read-only file system';
@@ -43,6 +57,8 @@ export class Recorder {
   private ticksInFile = 0;
   private nextNode = 0;
   private readonly declared = new Map<string, Declared>();
+  /** The ids written to this file (see writtenId). */
+  private readonly writtenIds = new Set<string>();
   private lastTickMs = Number.NEGATIVE_INFINITY;
   private problem: string | undefined;
   private lost = 0;
@@ -58,11 +74,13 @@ export class Recorder {
 
   /**
    * Starts a recording. An existing recording at `path` is kept as `<path>.1`; any other existing
-   * file is left alone and refused. Throws RecordingError naming the file when it cannot be written.
+   * file, and a symbolic link, is left alone and refused. Throws RecordingError naming the file
+   * when it cannot be written.
    */
   static open(options: RecorderOptions): Recorder {
     const { path } = options;
     try {
+      if (isSymlink(path)) throw new RecordingError(`--record ${path}: ${SYMLINK}`);
       if (nonEmptyFile(path)) {
         if (!startsWithHeader(path)) throw new RecordingError(`--record ${path}: the file exists and is not a cluster-top recording`);
         renameSync(path, `${path}.1`);
@@ -92,7 +110,7 @@ export class Recorder {
   }
 
   private begin(): number {
-    const fd = openSync(this.options.path, 'w');
+    const fd = openSync(this.options.path, CREATE_FLAGS, CREATE_MODE);
     const header = Buffer.from(headerLine((this.options.now ?? Date.now)(), this.options.intervalMs, this.options.store.columnNames));
     try {
       writeAt(fd, header, 0);
@@ -104,6 +122,7 @@ export class Recorder {
     this.ticksInFile = 0;
     this.nextNode = 0;
     this.declared.clear();
+    this.writtenIds.clear();
     return fd;
   }
 
@@ -131,13 +150,15 @@ export class Recorder {
   private encode(timeMs: number): { bytes: Buffer; commit: () => void } {
     const lines: string[] = [];
     const changes: [string, Declared][] = [];
+    const batchIds = new Set<string>();
     const entries: unknown[] = [timeMs];
     for (const n of this.options.store.nodes()) {
       const known = this.declared.get(n.id);
       const node = known?.node ?? this.nextNode++;
       if (!known || !sameMeta(known, n)) {
-        const declared: Declared = { node, name: n.name, target: n.target, source: n.source, labels: n.labels };
-        lines.push(JSON.stringify({ node, id: n.id, name: n.name, target: n.target, source: n.source, labels: n.labels }));
+        const id = known?.id ?? this.writtenId(n.id, node, batchIds);
+        const declared: Declared = { node, id, name: n.name, target: n.target, source: n.source, labels: n.labels };
+        lines.push(JSON.stringify({ node, id, name: n.name, target: redactTargetText(n.target), source: n.source, labels: n.labels }));
         changes.push([n.id, declared]);
       }
       entries.push(encodeEntry(node, n.health, n.figures, this.options.store.columnNames, n.columns));
@@ -147,9 +168,21 @@ export class Recorder {
       bytes: Buffer.from(`${lines.join('\n')}\n`),
       commit: () => {
         for (const [id, d] of changes) this.declared.set(id, d);
+        for (const id of batchIds) this.writtenIds.add(id);
         this.ticksInFile++;
       },
     };
+  }
+
+  /**
+   * A node's id as the file holds it: ids are URLs that may carry a token in their query. Two ids
+   * that differ only in their secrets would be written alike, so the later one gets its node number.
+   */
+  private writtenId(id: string, node: number, batch: Set<string>): string {
+    const shown = redactTargetText(id);
+    const written = this.writtenIds.has(shown) || batch.has(shown) ? `${shown} (node ${node})` : shown;
+    batch.add(written);
+    return written;
   }
 
   private append(bytes: Buffer): void {
@@ -192,9 +225,18 @@ function sameMeta(known: Declared, n: NodeEntry): boolean {
   );
 }
 
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
 function nonEmptyFile(path: string): boolean {
   try {
-    return statSync(path).size > 0;
+    return lstatSync(path).size > 0;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw error;

@@ -3,6 +3,8 @@ import type { Source } from '../source.js';
 import type { NodeDeclaration } from './format.js';
 import { describeStop, Recording, RecordingError } from './reader.js';
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** `--at`: a moment as an ISO time, or an offset from the recording's start (`+5m`). */
 export interface ReplayAt {
   readonly text: string;
@@ -61,7 +63,9 @@ export class ReplaySource implements Source {
     this.clock = options.clock ?? Date.now;
     this.interval = recording.header.intervalMs;
     this.historyMs = options.historyMs;
-    this.store = new ClusterStore(Math.max(2, Math.ceil(options.historyMs / this.interval)), recording.header.columns);
+    // A node never has more rows than the file has ticks: a header's tiny interval cannot size rings past what the file fills.
+    const rows = Math.min(Math.ceil(options.historyMs / this.interval), recording.tickCount);
+    this.store = new ClusterStore(Math.max(2, rows), recording.header.columns);
     this.firstMs = recording.times[0] ?? recording.startedMs;
     this.lastMs = recording.times.at(-1) ?? recording.startedMs;
     this.atMs = options.at && this.resolveAt(options.at);
@@ -152,7 +156,8 @@ export class ReplaySource implements Source {
     this.timer = undefined;
     const next = this.recording.times[this.applied + 1];
     if (!this.running || this.paused || this.failure || next === undefined) return;
-    const delay = Math.max(0, (next - this.clockMs()) / this.options.speed);
+    // A longer wait than a timer can take would fire at once (and again, and again): wake and look again instead.
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, (next - this.clockMs()) / this.options.speed));
     this.timer = setTimeout(() => {
       this.moveTo(this.clockMs());
       this.schedule();

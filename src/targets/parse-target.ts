@@ -1,4 +1,5 @@
 import type { Target } from './target.js';
+import { redactTargetText, redactUrl } from './redact.js';
 
 export const DEFAULT_PORT = 9100;
 
@@ -29,15 +30,21 @@ function fromUrl(raw: string, labels: Readonly<Record<string, string>>): Target 
   try {
     url = new URL(raw);
   } catch {
-    throw new TargetError(`invalid target URL "${redactUrlText(raw)}"`);
+    throw new TargetError(`invalid target URL "${redactTargetText(raw)}"`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new TargetError(`invalid target "${redactUrlText(raw)}": only http and https URLs can be scraped`);
+    throw new TargetError(`invalid target "${redactTargetText(raw)}": only http and https URLs can be scraped`);
+  }
+  // `http://u:pa/ss@host/` is host "u", port "pa": an `@` past the host is most likely a password cut short.
+  if (url.username === '' && url.password === '' && raw.slice(raw.indexOf('//') + 2).includes('@')) {
+    throw new TargetError(`invalid target "${redactTargetText(raw)}": "@" after the host (in a password, write "/" as %2F, "?" as %3F, "#" as %23; in a path or query, "@" as %40)`);
   }
   return makeTarget(url, labels);
 }
 
 function fromHostPort(raw: string, labels: Readonly<Record<string, string>>): Target {
+  const shown = redactTargetText(raw);
+  if (raw.includes('@')) throw new TargetError(`invalid target "${shown}": credentials go in a URL (http://user:password@host:port/metrics)`);
   let host: string;
   let portText: string | undefined;
   const bracketed = /^\[([0-9A-Fa-f:.]+(?:%[\w.-]+)?)\](?::(.*))?$/.exec(raw);
@@ -46,43 +53,36 @@ function fromHostPort(raw: string, labels: Readonly<Record<string, string>>): Ta
     portText = bracketed[2];
   } else if ((raw.match(/:/g) ?? []).length >= 2) {
     // A bare IPv6 address cannot carry a port: the port would be ambiguous.
-    if (!/^[0-9A-Fa-f:.]+$/.test(raw)) throw new TargetError(`invalid target "${raw}": not a host, host:port or URL`);
+    if (!/^[0-9A-Fa-f:.]+$/.test(raw)) throw new TargetError(`invalid target "${shown}": not a host, host:port or URL`);
     host = `[${raw}]`;
   } else {
     const colon = raw.indexOf(':');
     host = colon === -1 ? raw : raw.slice(0, colon);
     portText = colon === -1 ? undefined : raw.slice(colon + 1);
-    if (!HOSTNAME.test(host)) throw new TargetError(`invalid target "${raw}": "${host}" is not a host name or address`);
+    if (!HOSTNAME.test(host)) throw new TargetError(`invalid target "${shown}": "${redactTargetText(host)}" is not a host name or address`);
   }
   const port = portText === undefined ? DEFAULT_PORT : Number(portText);
   if (!/^\d+$/.test(portText ?? String(DEFAULT_PORT)) || port < 1 || port > 65535) {
-    throw new TargetError(`invalid target "${raw}": port must be a number from 1 to 65535`);
+    throw new TargetError(`invalid target "${shown}": port must be a number from 1 to 65535`);
   }
   let url: URL;
   try {
     url = new URL(`http://${host}:${port}/metrics`);
   } catch {
-    throw new TargetError(`invalid target "${raw}": not a host, host:port or URL`);
+    throw new TargetError(`invalid target "${shown}": not a host, host:port or URL`);
   }
   return makeTarget(url, labels);
 }
 
 function makeTarget(url: URL, labels: Readonly<Record<string, string>>): Target {
-  const display = new URL(url.href);
-  if (display.password) display.password = '***';
   const id = new URL(url.href);
   id.username = '';
   id.password = '';
   return {
     id: id.href,
     url,
-    displayUrl: display.href,
+    displayUrl: redactUrl(url),
     host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
     labels,
   };
-}
-
-/** For error messages about text that did not even parse as a URL: hide anything like user:pass@. */
-function redactUrlText(raw: string): string {
-  return raw.replace(/\/\/[^/@]*@/, '//***@');
 }

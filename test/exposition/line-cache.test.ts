@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { LineCache } from '../../src/exposition/line-cache.js';
+import { DEFAULT_MAX_BYTES, LineCache } from '../../src/exposition/line-cache.js';
 import { parseExposition } from '../../src/exposition/parser.js';
 import { ExpositionError, type ParseOptions } from '../../src/exposition/types.js';
 import { NODE_EXPORTER_FAMILIES } from '../../src/metrics/node-exporter.js';
+import { makeClusterSpecs } from '../../src/simulator/sim-cluster.js';
+import { SimNode } from '../../src/simulator/sim-node.js';
 import { random } from '../random.js';
 
 const fixture = (name: string): string =>
@@ -200,5 +202,76 @@ describe('LineCache', () => {
       // Learnt from the mutated payload too: the next one must not be read through a wrong chunk.
       expectSame(base, cache, i % 3 === 0 ? {} : { families: NODE_EXPORTER_FAMILIES });
     }
+  });
+
+  it('ages out what is not used again, within a small bound, and still reads right', () => {
+    const text = fixture('node-exporter.prom');
+    const cache = new LineCache(100_000, 64 * 1024);
+    for (let i = 0; i < 12; i++) {
+      expectSame(nextScrape(withCores(text, 2 + (i % 3) * 30), i).replaceAll('eth0', `eth${i % 4}`), cache, i % 2 === 0 ? {} : { families: NODE_EXPORTER_FAMILIES });
+      expect(cache.bytes).toBeLessThanOrEqual(64 * 1024);
+    }
+  });
+
+  it('stays within its bytes when one target serves 4,000 distinct 3.9 KB lines, each twice before they change', () => {
+    const cache = new LineCache();
+    const pad = 'x'.repeat(3880);
+    for (let round = 0; round < 2; round++) {
+      const text = Array.from({ length: 4000 }, (_, i) => `flood{id="${round}-${i}",pad="${pad}"} 1\n`).join('');
+      expect(text.length / 4000).toBeGreaterThan(3900);
+      for (let twice = 0; twice < 2; twice++) {
+        parseExposition(text, { cache });
+        expect(cache.bytes).toBeLessThanOrEqual(DEFAULT_MAX_BYTES);
+      }
+    }
+    // Each payload adds an eighth of the bound at most; unbounded, 8,000 lines would be kept.
+    expect(cache.bytes).toBeLessThanOrEqual(DEFAULT_MAX_BYTES / 4);
+    expect(cache.size).toBeLessThan(600);
+  });
+
+  it('under a flood of long lines, fills to its bound and turns its generations over, never past it', () => {
+    const bound = 1 << 20;
+    const cache = new LineCache(100_000, bound);
+    const pad = 'x'.repeat(3880);
+    let most = 0;
+    for (let round = 0; round < 24; round++) {
+      const text = Array.from({ length: 200 }, (_, i) => `flood{id="${round}-${i}",pad="${pad}"} 1\n`).join('');
+      for (let twice = 0; twice < 2; twice++) {
+        parseExposition(text, { cache });
+        most = Math.max(most, cache.bytes);
+        expect(cache.bytes).toBeLessThanOrEqual(bound);
+      }
+    }
+    expect(most).toBeGreaterThan((bound * 3) / 4);
+    expect(cache.generation).toBeGreaterThan(3);
+  });
+
+  it('hits the node_exporter lines of a cluster as often as an unbounded cache does; a flood costs them little', () => {
+    const nodes = makeClusterSpecs(60, 1).map((spec) => new SimNode(spec));
+    const start = Date.UTC(2026, 10, 21);
+    /** The hit rate of the nodes' payloads after the first round (the flood's own lines are not counted). */
+    const hitRate = (cache: LineCache, flood: string | undefined) => {
+      let hits = 0;
+      let misses = 0;
+      for (let round = 0; round < 3; round++) {
+        nodes.forEach((node, i) => {
+          const [h, m] = [cache.hits, cache.misses];
+          parseExposition(node.render(start + round * 2000), { families: NODE_EXPORTER_FAMILIES, cache });
+          if (round > 0) [hits, misses] = [hits + cache.hits - h, misses + cache.misses - m];
+          // Every tenth node, the flood: new lines every other time.
+          if (flood !== undefined && i % 10 === 0) parseExposition(flood.replaceAll('ROUND', String(Math.floor((round * nodes.length + i) / 20))), { cache });
+        });
+      }
+      return hits / (hits + misses);
+    };
+    const unbounded = hitRate(new LineCache(Infinity, Infinity), undefined);
+    expect(unbounded).toBeGreaterThan(0.9);
+    expect(hitRate(new LineCache(), undefined)).toBe(unbounded);
+    const pad = 'x'.repeat(3880);
+    const flood = Array.from({ length: 1000 }, (_, i) => `flood{id="ROUND-${i}",pad="${pad}"} 1\n`).join('');
+    const flooded = new LineCache();
+    // The lines the nodes share stay; the lines of one node, read once a round, may be pushed out.
+    expect(hitRate(flooded, flood)).toBeGreaterThan(0.9 * unbounded);
+    expect(flooded.bytes).toBeLessThanOrEqual(DEFAULT_MAX_BYTES);
   });
 });
