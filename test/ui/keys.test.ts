@@ -1,7 +1,9 @@
-/** The binding table (src/ui/keys.ts) against what reduceKey does. */
+/** The binding table (src/ui/keys.ts) against what reduceKey does, and against the README. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Key } from 'ink';
 import { BINDINGS, conditionOf, pressName, SCOPES, type KeyName, type Press, type Scope } from '../../src/ui/keys.js';
+import { readmeKeyTable } from '../../src/ui/help.js';
 import { holds, INITIAL_UI, reduceKey, scopeOf, type KeyContext, type UiState } from '../../src/ui/ui-state.js';
 
 const NO_KEY: Key = {
@@ -70,6 +72,13 @@ function setting(scope: Scope, rich: boolean): { state: UiState; ctx: KeyContext
 const pinned = (s: UiState): UiState => ({ ...s, selection: { id: 'c', index: 2 } });
 
 describe('the binding table', () => {
+  it('is the README key table, between its markers', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const between = /<!-- keys[^>]*-->\n([\s\S]*?)\n<!-- \/keys -->/.exec(readme);
+    expect(between, 'README.md has <!-- keys --> … <!-- /keys --> markers').not.toBeNull();
+    expect(between?.[1]).toBe(readmeKeyTable());
+  });
+
   it('names every key it answers to in the keys the help shows', () => {
     for (const b of BINDINGS) {
       const shown = new Set(b.keys.flatMap((k) => [k, ...k.split('/')]));
