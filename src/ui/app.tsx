@@ -131,10 +131,10 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
     alerts: alerts.list.length,
     intervalMs,
   };
-  const latest = useRef({ ui, ctx: keyCtx, paused, table });
-  latest.current = { ...latest.current, ui, ctx: keyCtx, table };
   // Why the last key did nothing, for a moment (a new object each time, so a repeated key shows it anew).
   const [note, setNote] = useState<{ readonly text: string } | null>(null);
+  const latest = useRef({ ui, ctx: keyCtx, paused, table, note: note !== null });
+  latest.current = { ...latest.current, ui, ctx: keyCtx, table, note: note !== null };
   useEffect(() => {
     if (!note) return;
     const timer = setTimeout(() => setNote(null), noteMs);
@@ -155,8 +155,13 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
       const result = reduceKey(state, one, oneKey, ctx);
       latest.current.ui = result.state;
       if (result.state !== state) setUi(result.state);
-      // A key clears the note of the key before it.
-      setNote(result.note ? { text: result.note } : null);
+      // A key clears the note of the key before it. No state is set for nothing: a frame drawn
+      // after Ctrl-Z has given the terminal back would land on the shell's screen.
+      const leaving = result.effect === 'quit' || result.effect === 'suspend';
+      if (!leaving && (result.note || latest.current.note)) {
+        setNote(result.note ? { text: result.note } : null);
+        latest.current.note = result.note !== undefined;
+      }
       switch (result.effect) {
         case 'quit':
           onQuit();

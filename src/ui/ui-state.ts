@@ -276,6 +276,8 @@ export function reduceKey(current: UiState, input: string, key: Key, ctx: KeyCon
     return note ? { state, note } : { state };
   }
   const { binding, press } = found;
+  // Quit and suspend change nothing: no new state, so no frame is drawn as the terminal is given back.
+  if (press.does === 'quit' || press.does === 'suspend') return { state: current, effect: press.does };
   const condition = conditionOf(binding, scope);
   if (condition && !holds(condition, state, ctx)) return binding.unless ? { state, note: binding.unless } : { state };
   return perform(press.does, scope, state, input, ctx);

@@ -144,11 +144,15 @@ describe('the binding table', () => {
     }
   });
 
-  it('keeps Ctrl-C (quit) and Ctrl-Z (suspend) everywhere, the prompt and the help included', () => {
+  it('keeps Ctrl-C (quit) and Ctrl-Z (suspend) everywhere, the prompt and the help included, changing no state', () => {
     for (const scope of SCOPES) {
       const { state, ctx } = setting(scope, true);
-      expect(reduceKey(state, 'c', { ...NO_KEY, ctrl: true }, ctx).effect).toBe('quit');
-      expect(reduceKey(state, 'z', { ...NO_KEY, ctrl: true }, ctx).effect).toBe('suspend');
+      const quit = reduceKey(state, 'c', { ...NO_KEY, ctrl: true }, ctx);
+      const suspend = reduceKey(state, 'z', { ...NO_KEY, ctrl: true }, ctx);
+      expect([quit.effect, suspend.effect]).toEqual(['quit', 'suspend']);
+      // The very same state: the App draws no frame while it gives the terminal back.
+      expect(quit.state).toBe(state);
+      expect(suspend.state).toBe(state);
     }
   });
 });
