@@ -101,7 +101,8 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
       notice: () => source.notice,
       ...(source.clockMs ? { now: () => source.clockMs?.() ?? Date.now() } : {}),
       onPause: (paused) => source.setPaused?.(paused),
-      onSeek: (deltaMs) => source.seek?.(deltaMs),
+      // Only a replay seeks: the view offers `[ ]` when it is given onSeek.
+      ...(source.seek ? { onSeek: (deltaMs: number) => source.seek?.(deltaMs) } : {}),
       alerts,
     });
   } finally {

@@ -1,18 +1,18 @@
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Box, useInput, type Key } from 'ink';
 import { clusterTotals, type ClusterStore } from '../store/cluster-store.js';
 import { chooseColumns } from './columns.js';
 import { layoutNames, withDistinctNames } from './name-fit.js';
 import { frozenFrame, liveFrame, summarizeScrapes, type FrameData, type ViewNode } from './frame-data.js';
 import { groupChoices, groupNodes, isGroupRow } from './groups.js';
-import { hintLine, type HintMode } from './help.js';
+import { helpScrollMax, hintLine } from './help.js';
 import { useFrameClock, useScrollOffset, useTerminalSize } from './hooks.js';
 import { hasKube } from './kube-model.js';
 import { frameLayout, tooSmall, tooSmallLines } from './layout.js';
 import { Line, Lines } from './line.js';
-import { promptLine, statusLine } from './status-line.js';
+import { noteLine, promptLine, statusLine } from './status-line.js';
 import { filterNodes, parseFilter, selectedIndex, sortNodes } from './table-model.js';
-import { INITIAL_UI, reduceKey, splitKeys, stepInterval, type UiState } from './ui-state.js';
+import { holds, INITIAL_UI, reduceKey, scopeOf, splitKeys, stepInterval, type KeyContext, type UiState } from './ui-state.js';
 import { MouseInput, reduceMouse } from './mouse.js';
 import { usePodPane } from './use-pod-pane.js';
 import { AlertPanel, Header, HelpScreen, NodeDetail, NodeTable } from './views.js';
@@ -44,9 +44,12 @@ export interface AppProps {
   readonly frameMs?: number;
   /** Ctrl-Z: give the terminal back and stop, as a shell's job control expects. */
   readonly onSuspend?: () => void;
+  /** How long a key's note (why it did nothing) stays in the status line. */
+  readonly noteMs?: number;
 }
 
 const SEEK_MS = 60_000;
+const NOTE_MS = 3000;
 /** The status column beside the name, which a group header's label spans too. */
 const GROUP_LABEL_BESIDE_NAME = 10;
 
@@ -58,7 +61,7 @@ export function framePeriodMs(intervalMs: number): number {
   return Math.min(1000, Math.max(250, intervalMs));
 }
 
-export function App({ store, intervalMs, onIntervalChange, onQuit, color = true, now = Date.now, notice: noticeOf, onPause, onSeek, alerts: alertSource, frameMs, onSuspend }: AppProps) {
+export function App({ store, intervalMs, onIntervalChange, onQuit, color = true, now = Date.now, notice: noticeOf, onPause, onSeek, alerts: alertSource, frameMs, onSuspend, noteMs = NOTE_MS }: AppProps) {
   // A source's notice may quote a server's answer (a Prometheus error): shown, never obeyed.
   const notice = visibleOrNull(noticeOf?.());
   const { columns: width, rows: height } = useTerminalSize();
@@ -118,23 +121,50 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   );
   // Below the header and the alert panel, the table's title line, then its rows.
   const table = tableShown ? { top: layout.headerLines + panel + clusterPanel + 1, shown: shownRows } : undefined;
-  const latest = useRef({ ui, rows, pageSize: tableRows, intervalMs, kube, groups, pods: pods?.pane.rows, paused, detailScrollMax, table });
-  latest.current = { ...latest.current, rows, pageSize: podsShown ? pods.room : tableRows, intervalMs, ui, kube, groups, pods: pods?.pane.rows, detailScrollMax, table };
+  const keyCtx: KeyContext = {
+    rows,
+    pageSize: podsShown ? pods.room : tableRows,
+    kube,
+    columns: store.columnNames,
+    groups,
+    pods: pods?.pane.rows,
+    detailScrollMax,
+    helpScrollMax: helpScrollMax(width, layout.body),
+    replay: onSeek !== undefined,
+    alerts: alerts.list.length,
+    intervalMs,
+  };
+  // Why the last key did nothing, for a moment (a new object each time, so a repeated key shows it anew).
+  const [note, setNote] = useState<{ readonly text: string } | null>(null);
+  const latest = useRef({ ui, ctx: keyCtx, paused, table, note: note !== null });
+  latest.current = { ...latest.current, ui, ctx: keyCtx, table, note: note !== null };
+  useEffect(() => {
+    if (!note) return;
+    const timer = setTimeout(() => setNote(null), noteMs);
+    return () => clearTimeout(timer);
+  }, [note, noteMs]);
   const mouse = useRef(new MouseInput());
   useInput((input: string, key: Key) => {
     const taken = mouse.current.take(input);
     if (taken.event) {
-      const { ui: state, rows: current, pageSize, kube: anyKube, groups: groupBys, pods: podRows, detailScrollMax: scrollMax, table: drawn } = latest.current;
-      const result = reduceMouse(state, taken.event, { rows: current, pageSize, kube: anyKube, columns: store.columnNames, groups: groupBys, pods: podRows, detailScrollMax: scrollMax, table: drawn });
+      const { ui: state, ctx, table: drawn } = latest.current;
+      const result = reduceMouse(state, taken.event, { ...ctx, table: drawn });
       latest.current.ui = result.state;
       if (result.state !== state) setUi(result.state);
     }
     if (taken.report && taken.rest === '') return;
     for (const [one, oneKey] of splitKeys(taken.rest, key)) {
-      const { ui: state, rows: current, pageSize, intervalMs: interval, kube: anyKube, groups: groupBys, pods: podRows, detailScrollMax: scrollMax } = latest.current;
-      const result = reduceKey(state, one, oneKey, { rows: current, pageSize, kube: anyKube, columns: store.columnNames, groups: groupBys, pods: podRows, detailScrollMax: scrollMax });
+      const { ui: state, ctx } = latest.current;
+      const result = reduceKey(state, one, oneKey, ctx);
       latest.current.ui = result.state;
       if (result.state !== state) setUi(result.state);
+      // A key clears the note of the key before it. No state is set for nothing: a frame drawn
+      // after Ctrl-Z has given the terminal back would land on the shell's screen.
+      const leaving = result.effect === 'quit' || result.effect === 'suspend';
+      if (!leaving && (result.note || latest.current.note)) {
+        setNote(result.note ? { text: result.note } : null);
+        latest.current.note = result.note !== undefined;
+      }
       switch (result.effect) {
         case 'quit':
           onQuit();
@@ -158,9 +188,9 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
           break;
         case 'longer':
         case 'shorter': {
-          const next = stepInterval(interval, result.effect === 'longer' ? 1 : -1);
+          const next = stepInterval(ctx.intervalMs ?? intervalMs, result.effect === 'longer' ? 1 : -1);
           if (next !== null) {
-            latest.current.intervalMs = next;
+            latest.current.ctx = { ...ctx, intervalMs: next };
             onIntervalChange?.(next);
           }
           break;
@@ -178,7 +208,7 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   }
   const sized = { width, height: bodyHeight, color };
   let body;
-  if (ui.help) body = <HelpScreen {...sized} />;
+  if (ui.help) body = <HelpScreen {...sized} scroll={ui.helpScroll} />;
   else if (ui.view === 'detail' && selected) body = <NodeDetail {...sized} node={selected} nowMs={frame.atMs} pods={podsShown ? pods.pane : undefined} scroll={ui.detailScroll} />;
   else {
     body = (
@@ -195,12 +225,15 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
       />
     );
   }
-  const status =
-    ui.prompt !== null
-      ? promptLine(ui.prompt, parseFilter(ui.prompt), width, color)
-      : statusLine({ selected, sort: podsShown ? ui.podSort : ui.sort, filterText: ui.filterText, shown: rows.length, total: frame.nodes.length, nowMs: frame.atMs, group }, width);
-  const podHints: HintMode = !podsShown ? 'kube-charts' : ui.containers ? 'containers' : 'pods';
-  const hints: HintMode = ui.view === 'detail' ? (pods ? podHints : selected?.app ? 'app' : 'table') : groups.length > 1 ? 'kube-table' : 'table';
+  let status;
+  if (ui.prompt !== null) {
+    status = promptLine({ draft: ui.prompt, check: parseFilter(ui.prompt), selected: ui.promptSelected, shown: rows.length, total: frame.nodes.length }, width, color);
+  } else if (note) {
+    status = noteLine(note.text, width);
+  } else {
+    status = statusLine({ selected, sort: podsShown ? ui.podSort : ui.sort, filterText: ui.filterText, shown: rows.length, total: frame.nodes.length, nowMs: frame.atMs, group }, width);
+  }
+  const hints = hintLine(width, scopeOf(ui, keyCtx), (c) => holds(c, ui, keyCtx));
 
   return (
     <Box flexDirection="column" width={width}>
@@ -209,7 +242,7 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
       {clusterPanel > 0 && tableShown && <Lines lines={clusterCharts(frame, width, clusterPanel)} color={color} />}
       {body}
       {layout.statusLine && <Line segments={status} color={color} />}
-      {layout.hintLine && <Line segments={hintLine(width, hints)} color={color} />}
+      {layout.hintLine && <Line segments={hints} color={color} />}
     </Box>
   );
 }

@@ -102,14 +102,15 @@ export interface MouseContext extends KeyContext {
  * on a node's row selects it, and a click on the selected row opens its detail, as Enter does.
  */
 export function reduceMouse(state: UiState, event: MouseEvent, ctx: MouseContext): KeyResult {
-  if (state.prompt !== null || state.help) return { state };
+  if (state.prompt !== null) return { state };
+  // The wheel moves as the arrows do, the help included (it scrolls, when longer than the screen).
   if (event.kind === 'wheel') {
     const arrow: Key = { ...NO_KEY, upArrow: event.direction < 0, downArrow: event.direction > 0 };
     let result: KeyResult = { state };
     for (let i = 0; i < WHEEL_ROWS; i++) result = reduceKey(result.state, '', arrow, ctx);
     return result;
   }
-  if (state.view !== 'table' || ctx.table === undefined) return { state };
+  if (state.help || state.view !== 'table' || ctx.table === undefined) return { state };
   const clicked = ctx.table.shown[event.row - ctx.table.top];
   const index = clicked === undefined ? -1 : ctx.rows.findIndex((r) => r.id === clicked.id);
   if (clicked === undefined || index < 0) return { state };

@@ -39,9 +39,27 @@ export function statusLine(input: StatusInput, width: number): Segment[] {
   return packLine([{ segments: left, priority: 1 }], right, width);
 }
 
-export function promptLine(draft: string, check: NodeFilter, width: number, color: boolean): Segment[] {
+export interface PromptInput {
+  readonly draft: string;
+  readonly check: NodeFilter;
+  /** The text is selected: typing replaces it. */
+  readonly selected: boolean;
+  /** Nodes shown by the filter in force / all of them: the table follows the typing. */
+  readonly shown: number;
+  readonly total: number;
+}
+
+export function promptLine(input: PromptInput, width: number, color: boolean): Segment[] {
   const cursor: Segment = color ? { text: ' ', inverse: true } : { text: '_' };
-  const prompt = { segments: [{ text: 'filter: ', color: 'cyan' as const, bold: true }, { text: draft }, cursor], priority: 2 };
-  if (!check.ok) return packLine([prompt, { segments: [{ text: check.error, color: 'red', bold: true }], priority: 1 }], [], width);
-  return packLine([prompt], [{ text: 'Enter apply  Esc clear', color: 'gray' }], width);
+  const text: Segment = input.selected && color ? { text: input.draft, inverse: true } : { text: input.draft };
+  const prompt = { segments: [{ text: 'filter: ', color: 'cyan' as const, bold: true }, text, cursor], priority: 3 };
+  const count: Segment = { text: `${input.shown}/${input.total}`, color: 'gray' };
+  if (!input.check.ok) return packLine([prompt, { segments: [{ text: input.check.error, color: 'red', bold: true }], priority: 2 }], [count], width);
+  const replaces = { segments: [{ text: 'typing replaces it', color: 'gray' as const }], priority: 1 };
+  return packLine(input.selected ? [prompt, replaces] : [prompt], [count], width);
+}
+
+/** Why a key did nothing, shown for a moment in place of the status line. */
+export function noteLine(note: string, width: number): Segment[] {
+  return packLine([{ segments: [{ text: note, color: 'yellow' }], priority: 1 }], [], width);
 }

@@ -1,6 +1,7 @@
 /** What the keys do, as a pure function from one UI state to the next (plus what to tell the outside). */
 import type { Key } from 'ink';
 import { GROUP_BYS, nextGroupBy, type GroupBy } from './groups.js';
+import { conditionOf, elsewhere, findBinding, type Action, type Condition, type Scope } from './keys.js';
 import { defaultPodSort, nextPodSortKey, type PodSortState } from './pod-model.js';
 import { defaultSort, moveSelection, nextSortKey, parseFilter, type Move, type Selection, type SortState } from './table-model.js';
 
@@ -9,10 +10,12 @@ export interface UiState {
   readonly help: boolean;
   readonly selection: Selection;
   readonly sort: SortState;
-  /** The applied filter; '' shows every node. */
+  /** The applied filter; '' shows every node. While the prompt is open, the prompt's text as long as it parses. */
   readonly filterText: string;
   /** The filter being typed, null when the prompt is closed. */
   readonly prompt: string | null;
+  /** The prompt's text is selected (as `/` opens it on the last filter): typing replaces it. */
+  readonly promptSelected: boolean;
   /** Header rows in the table; offered when some node has Kubernetes info or target labels. */
   readonly group: GroupBy;
   /**
@@ -28,6 +31,8 @@ export interface UiState {
   readonly alertPanel: boolean;
   /** First line shown of an app target's metric list. */
   readonly detailScroll: number;
+  /** First line shown of the help, when it is longer than the screen. */
+  readonly helpScroll: number;
 }
 
 export const INITIAL_UI: UiState = {
@@ -37,6 +42,7 @@ export const INITIAL_UI: UiState = {
   sort: defaultSort('name'),
   filterText: '',
   prompt: null,
+  promptSelected: false,
   group: 'none',
   pane: 'charts',
   podSelection: { id: null, index: 0 },
@@ -44,6 +50,7 @@ export const INITIAL_UI: UiState = {
   containers: false,
   alertPanel: true,
   detailScroll: 0,
+  helpScroll: 0,
 };
 
 /** longer/shorter: the scrape interval's next step up or down. */
@@ -64,11 +71,21 @@ export interface KeyContext {
   readonly pods?: readonly { readonly id: string }[];
   /** In the detail of an app target: how far its metric list scrolls; the movement keys scroll it. */
   readonly detailScrollMax?: number;
+  /** How far the help scrolls at this size; 0 when it fits. */
+  readonly helpScrollMax?: number;
+  /** A recording is played: `[` and `]` move its clock. */
+  readonly replay?: boolean;
+  /** How many alerts are listed: `a` shows or hides them. */
+  readonly alerts?: number;
+  /** The scrape interval: `+` and `-` say so at its ends. */
+  readonly intervalMs?: number;
 }
 
 export interface KeyResult {
   readonly state: UiState;
   readonly effect?: KeyEffect;
+  /** Why the key did nothing, for the status line a moment. */
+  readonly note?: string;
 }
 
 export const INTERVAL_STEPS = [500, 1000, 2000, 5000, 10_000, 30_000, 60_000] as const;
@@ -97,46 +114,50 @@ export function splitKeys(input: string, key: Key): [string, Key][] {
   });
 }
 
-function promptKey(state: UiState, draft: string, input: string, key: Key): KeyResult {
-  if (key.return) {
-    return parseFilter(draft).ok ? { state: { ...state, filterText: draft.trim(), prompt: null } } : { state };
+/** Where the keys go now: the help, the prompt, or the view shown. */
+export function scopeOf(state: UiState, ctx: KeyContext): Scope {
+  if (state.help) return 'help';
+  if (state.prompt !== null) return 'prompt';
+  if (state.view === 'table') return 'table';
+  if (ctx.pods && state.pane === 'pods') return state.containers ? 'containers' : 'pods';
+  return ctx.detailScrollMax !== undefined ? 'app' : 'charts';
+}
+
+/** Whether a binding's condition holds (see keys.ts). */
+export function holds(condition: Condition, state: UiState, ctx: KeyContext): boolean {
+  switch (condition) {
+    case 'kube':
+      return ctx.pods !== undefined;
+    case 'groups':
+      return (ctx.groups ?? (ctx.kube ? GROUP_BYS : [])).length > 1;
+    case 'replay':
+      return ctx.replay === true;
+    case 'alerts':
+      return (ctx.alerts ?? 0) > 0;
+    case 'scrolls':
+      return (ctx.helpScrollMax ?? 0) > 0;
+    case 'filtered':
+      return state.filterText !== '';
   }
-  if (key.escape) return { state: { ...state, filterText: '', prompt: null } };
-  // ink reports the usual Backspace byte (0x7f) as delete.
-  if (key.backspace || key.delete) return { state: { ...state, prompt: draft.slice(0, -1) } };
-  if (key.ctrl || key.meta || key.tab) return { state };
-  const printable = input.replace(/[\u0000-\u001f\u007f]/g, '');
-  return printable ? { state: { ...state, prompt: draft + printable } } : { state };
 }
 
-function move(state: UiState, ctx: KeyContext, m: Move): KeyResult {
-  return { state: { ...state, selection: moveSelection(ctx.rows, state.selection, m) } };
-}
-
-/** A movement key as a move of `page` rows, or null when the key moves nothing. */
-function movement(input: string, key: Key, page: number): Move | null {
-  if (key.upArrow || input === 'k') return { by: -1 };
-  if (key.downArrow || input === 'j') return { by: 1 };
-  if (key.pageUp) return { by: -page };
-  if (key.pageDown) return { by: page };
-  if (key.home || input === 'g') return { to: 'first' };
-  if (key.end || input === 'G') return { to: 'last' };
-  return null;
-}
-
-/** Keys of a Kubernetes node's detail; null for the keys it shares with the table. */
-function kubeDetailKey(state: UiState, input: string, key: Key, pods: readonly { readonly id: string }[], page: number): KeyResult | null {
-  if (key.tab) return { state: { ...state, pane: state.pane === 'pods' ? 'charts' : 'pods', containers: false } };
-  if (state.pane !== 'pods') return null;
-  const m = movement(input, key, page);
-  if (m) return { state: { ...state, podSelection: moveSelection(pods, state.podSelection, m) } };
-  if (key.return || key.rightArrow) return { state: { ...state, containers: pods.length > 0 } };
-  if (key.escape || key.leftArrow || key.backspace || key.delete) {
-    return { state: state.containers ? { ...state, containers: false } : { ...state, view: 'table' } };
+function moveOf(action: Action, page: number): Move | null {
+  switch (action) {
+    case 'up':
+      return { by: -1 };
+    case 'down':
+      return { by: 1 };
+    case 'page-up':
+      return { by: -page };
+    case 'page-down':
+      return { by: page };
+    case 'first':
+      return { to: 'first' };
+    case 'last':
+      return { to: 'last' };
+    default:
+      return null;
   }
-  if (input === 's') return { state: { ...state, podSort: defaultPodSort(nextPodSortKey(state.podSort.key)) } };
-  if (input === 'S') return { state: { ...state, podSort: { ...state.podSort, descending: !state.podSort.descending } } };
-  return null;
 }
 
 function scrolled(from: number, m: Move, max: number): number {
@@ -144,59 +165,120 @@ function scrolled(from: number, m: Move, max: number): number {
   return Math.min(Math.max(to, 0), max);
 }
 
-export function reduceKey(current: UiState, input: string, key: Key, ctx: KeyContext): KeyResult {
-  if (key.ctrl && input === 'c') return { state: current, effect: 'quit' };
-  if (key.ctrl && input === 'z') return { state: current, effect: 'suspend' };
-  // Until the first key the selection is just "the top row"; from then on it follows its node
-  // through sorting, filtering and new data.
-  const state = ctx.rows.length > 0 ? { ...current, selection: moveSelection(ctx.rows, current.selection, { by: 0 }) } : current;
-  if (state.help) return { state: { ...state, help: false } };
-  if (state.prompt !== null) return promptKey(state, state.prompt, input, key);
-  const page = Math.max(1, ctx.pageSize);
-  if (state.view === 'detail' && ctx.pods) {
-    const result = kubeDetailKey(state, input, key, ctx.pods, page);
-    if (result) return result;
+function moved(state: UiState, scope: Scope, m: Move, ctx: KeyContext): UiState {
+  switch (scope) {
+    case 'pods':
+    case 'containers':
+      return { ...state, podSelection: moveSelection(ctx.pods ?? [], state.podSelection, m) };
+    case 'app':
+      return { ...state, detailScroll: scrolled(state.detailScroll, m, ctx.detailScrollMax ?? 0) };
+    case 'help':
+      return { ...state, helpScroll: scrolled(state.helpScroll, m, ctx.helpScrollMax ?? 0) };
+    default:
+      return { ...state, selection: moveSelection(ctx.rows, state.selection, m) };
   }
-  const m = movement(input, key, page);
-  if (m && state.view === 'detail' && ctx.detailScrollMax !== undefined) return { state: { ...state, detailScroll: scrolled(state.detailScroll, m, ctx.detailScrollMax) } };
-  if (m) return move(state, ctx, m);
-  if (key.return || key.rightArrow) {
-    return ctx.rows.length === 0 ? { state } : { state: { ...state, view: 'detail', detailScroll: 0 } };
+}
+
+/**
+ * The prompt's text changed: the table follows it as it is typed, as long as it parses; while it
+ * does not (a regex half typed), the last filter that did stays.
+ */
+function drafted(state: UiState, draft: string): UiState {
+  const live = parseFilter(draft).ok ? draft.trim() : state.filterText;
+  return { ...state, prompt: draft, promptSelected: false, filterText: live };
+}
+
+const SHOWN_MS = (ms: number): string => (ms < 1000 ? `${ms}ms` : `${ms / 1000}s`);
+
+function intervalStep(state: UiState, ctx: KeyContext, effect: 'longer' | 'shorter'): KeyResult {
+  if (ctx.intervalMs !== undefined && stepInterval(ctx.intervalMs, effect === 'longer' ? 1 : -1) === null) {
+    const note = effect === 'longer' ? `+: ${SHOWN_MS(ctx.intervalMs)} is the longest interval` : `-: ${SHOWN_MS(ctx.intervalMs)} is the shortest interval`;
+    return { state, note };
   }
-  if (key.escape || key.leftArrow || key.backspace || key.delete) {
-    if (state.view === 'detail') return { state: { ...state, view: 'table' } };
-    return key.escape && state.filterText ? { state: { ...state, filterText: '' } } : { state };
-  }
-  switch (input) {
-    case 'q':
-      return { state, effect: 'quit' };
-    case '?':
-      return { state: { ...state, help: true } };
-    case 'a':
-      return { state: { ...state, alertPanel: !state.alertPanel } };
-    case 's':
+  return { state, effect };
+}
+
+function perform(action: Action, scope: Scope, state: UiState, input: string, ctx: KeyContext): KeyResult {
+  const m = moveOf(action, Math.max(1, ctx.pageSize));
+  if (m) return { state: moved(state, scope, m, ctx) };
+  const pods = scope === 'pods' || scope === 'containers';
+  switch (action) {
+    case 'open':
+      if (pods) return { state: { ...state, containers: (ctx.pods ?? []).length > 0 } };
+      return ctx.rows.length === 0 ? { state } : { state: { ...state, view: 'detail', detailScroll: 0 } };
+    case 'back':
+      return { state: scope === 'containers' ? { ...state, containers: false } : { ...state, view: 'table' } };
+    case 'unfilter':
+      return { state: { ...state, filterText: '' } };
+    case 'sort':
+      if (pods) return { state: { ...state, podSort: defaultPodSort(nextPodSortKey(state.podSort.key)) } };
       return { state: { ...state, sort: defaultSort(nextSortKey(state.sort.key, ctx.kube, ctx.columns)) } };
-    case 'b': {
-      const groups = ctx.groups ?? (ctx.kube ? GROUP_BYS : []);
-      return groups.length > 1 ? { state: { ...state, group: nextGroupBy(state.group, groups) } } : { state };
-    }
-    case 'S':
+    case 'reverse':
+      if (pods) return { state: { ...state, podSort: { ...state.podSort, descending: !state.podSort.descending } } };
       return { state: { ...state, sort: { ...state.sort, descending: !state.sort.descending } } };
-    case '/':
-      return { state: { ...state, prompt: state.filterText } };
-    case 'p':
-      return { state, effect: 'pause' };
-    case '[':
+    case 'filter':
+      return { state: { ...state, prompt: state.filterText, promptSelected: state.filterText !== '' } };
+    case 'group':
+      return { state: { ...state, group: nextGroupBy(state.group, ctx.groups ?? GROUP_BYS) } };
+    case 'pane':
+      return { state: { ...state, pane: state.pane === 'pods' ? 'charts' : 'pods', containers: false } };
+    case 'alerts':
+      return { state: { ...state, alertPanel: !state.alertPanel } };
+    case 'pause':
+    case 'quit':
+    case 'suspend':
+      return { state, effect: action };
+    case 'seek-back':
       return { state, effect: 'back' };
-    case ']':
+    case 'seek-forward':
       return { state, effect: 'forward' };
-    case '+':
-    case '=':
-      return { state, effect: 'longer' };
-    case '-':
-    case '_':
-      return { state, effect: 'shorter' };
+    case 'longer':
+    case 'shorter':
+      return intervalStep(state, ctx, action);
+    case 'help':
+      return { state: { ...state, help: true, helpScroll: 0 } };
+    case 'type': {
+      const draft = state.prompt ?? '';
+      return { state: drafted(state, (state.promptSelected ? '' : draft) + input.replace(/[\u0000-\u001f\u007f]/g, '')) };
+    }
+    case 'erase': {
+      const draft = state.prompt ?? '';
+      return { state: drafted(state, state.promptSelected ? '' : draft.slice(0, -1)) };
+    }
+    case 'erase-all':
+      return { state: drafted(state, '') };
+    case 'unselect':
+      return { state: { ...state, promptSelected: false } };
+    case 'keep': {
+      const draft = state.prompt ?? '';
+      // An invalid regex keeps the prompt open, with its error, until it is mended or cleared.
+      return parseFilter(draft).ok ? { state: { ...state, filterText: draft.trim(), prompt: null, promptSelected: false } } : { state };
+    }
+    case 'clear':
+      return { state: { ...state, filterText: '', prompt: null, promptSelected: false } };
+    case 'close':
+      return { state: { ...state, help: false } };
     default:
       return { state };
   }
+}
+
+/** A key press: what the binding table (keys.ts) says it does where it is pressed, and nothing for a key it does not name. */
+export function reduceKey(current: UiState, input: string, key: Key, ctx: KeyContext): KeyResult {
+  // Until the first key the selection is just "the top row"; from then on it follows its node
+  // through sorting, filtering and new data.
+  const state = ctx.rows.length > 0 ? { ...current, selection: moveSelection(ctx.rows, current.selection, { by: 0 }) } : current;
+  const scope = scopeOf(state, ctx);
+  const found = findBinding(scope, input, key);
+  if (!found) {
+    // A key of another view says where it works; in the prompt and the help, keys are text or close it.
+    const note = scope === 'prompt' || scope === 'help' ? undefined : elsewhere(input, key);
+    return note ? { state, note } : { state };
+  }
+  const { binding, press } = found;
+  // Quit and suspend change nothing: no new state, so no frame is drawn as the terminal is given back.
+  if (press.does === 'quit' || press.does === 'suspend') return { state: current, effect: press.does };
+  const condition = conditionOf(binding, scope);
+  if (condition && !holds(condition, state, ctx)) return binding.unless ? { state, note: binding.unless } : { state };
+  return perform(press.does, scope, state, input, ctx);
 }

@@ -77,10 +77,10 @@ export function AlertPanel({ alerts, nowMs, width, height, color }: Sized & { re
   return <Lines lines={alertPanelLines(alerts, width, height, nowMs)} color={color} />;
 }
 
-export function HelpScreen({ width, height, color }: Sized) {
+export function HelpScreen({ width, height, color, scroll = 0 }: Sized & { readonly scroll?: number }) {
   return (
     <Box flexDirection="column">
-      <Lines lines={helpLines(width, height)} color={color} />
+      <Lines lines={helpLines(width, height, scroll)} color={color} />
     </Box>
   );
 }

@@ -9,6 +9,8 @@ const DOWN = '\u001B[B';
 const ESC = '\u001B';
 
 interface SetupProps {
+  intervalMs?: number;
+  noteMs?: number;
   notice?: () => string | undefined;
   onIntervalChange?: (ms: number) => void;
   onPause?: (paused: boolean) => void;
@@ -18,7 +20,7 @@ interface SetupProps {
 function setup(props: SetupProps = {}) {
   const store = buildStore(10);
   const onQuit = vi.fn();
-  const r = render(<App store={store} intervalMs={2000} onQuit={onQuit} now={() => NOW} color={false} {...props} />);
+  const r = render(<App store={store} intervalMs={props.intervalMs ?? 2000} onQuit={onQuit} now={() => NOW} color={false} {...props} />);
   return { store, onQuit, ...r };
 }
 
@@ -190,6 +192,86 @@ describe('App', () => {
     await type(stdin, ESC);
     expect(lastFrame()).not.toContain('invalid regex');
     for (const name of ['alpha', 'bravo', 'charlie', 'delta', 'echo']) expect(lastFrame()).toContain(name);
+  });
+
+  it('filters as the text is typed; an invalid regex keeps the last valid filter; Esc clears and closes', async () => {
+    const { stdin, lastFrame } = setup();
+    await tick();
+    await type(stdin, '/', 'c');
+    expect(lastFrame()).toContain('filter: c');
+    expect(lastFrame()).toContain('charlie');
+    expect(lastFrame()).not.toContain('alpha');
+    await type(stdin, 'h', '[');
+    expect(lastFrame()).toContain('invalid regex');
+    expect(lastFrame()).toContain('charlie');
+    expect(lastFrame()).not.toContain('bravo');
+    await type(stdin, '\u0015', 'a');
+    expect(lastFrame()).toContain('filter: a');
+    expect(lastFrame()).toContain('alpha');
+    expect(lastFrame()).toContain('bravo');
+    expect(lastFrame()).not.toContain('echo');
+    await type(stdin, ESC);
+    expect(lastFrame()).not.toContain('filter:');
+    expect(frameLines(lastFrame()).at(-2)).not.toContain('filter a');
+    for (const name of ['alpha', 'bravo', 'charlie', 'delta', 'echo']) expect(lastFrame()).toContain(name);
+  });
+
+  it('opens the prompt on the last filter, which typing replaces rather than extends', async () => {
+    const { stdin, lastFrame } = setup();
+    await tick();
+    await type(stdin, '/', 'alp', '\r');
+    expect(lastFrame()).toContain('filter alp');
+    await type(stdin, '/');
+    expect(lastFrame()).toContain('filter: alp');
+    expect(lastFrame()).toContain('typing replaces it');
+    await type(stdin, 'ech', '\r');
+    expect(lastFrame()).toContain('filter ech');
+    expect(lastFrame()).toContain('echo');
+    expect(lastFrame()).not.toContain('alpha');
+  });
+
+  it('says for a moment why a key does nothing: b without labels, [ outside a replay, + at the longest interval', async () => {
+    const onIntervalChange = vi.fn();
+    const { stdin, lastFrame } = setup({ intervalMs: 60_000, onIntervalChange });
+    await tick();
+    const status = (): string => frameLines(lastFrame()).at(-2) ?? '';
+    expect(lastFrame()).not.toContain('b group');
+    expect(lastFrame()).not.toContain('[] seek');
+    await type(stdin, 'b');
+    expect(status()).toContain('b: no labels to group by');
+    // The next key takes it away.
+    await type(stdin, 'j');
+    expect(status()).toMatch(/^bravo /);
+    await type(stdin, '[');
+    expect(status()).toContain('[ ]: only in a replay');
+    await type(stdin, '+');
+    expect(status()).toContain('+: 60s is the longest interval');
+    expect(onIntervalChange).not.toHaveBeenCalled();
+    await type(stdin, '-');
+    expect(onIntervalChange.mock.calls).toEqual([[30_000]]);
+    await type(stdin, '\r');
+    expect(frameLines(lastFrame()).at(-1)).not.toContain('Tab');
+    await type(stdin, '\t');
+    expect(status()).toContain('Tab: pods are shown for Kubernetes nodes only');
+    await type(stdin, 's');
+    expect(status()).toContain('s: only in the table and the pods');
+  });
+
+  it('takes the note away by itself after a moment', async () => {
+    const { stdin, lastFrame } = setup({ noteMs: 20 });
+    await tick();
+    await type(stdin, 'b');
+    expect(lastFrame()).toContain('b: no labels to group by');
+    const frame = await waitForFrame(lastFrame, (f) => !f.includes('no labels'));
+    expect(frame).not.toContain('no labels');
+    expect(frameLines(frame).at(-2)).toMatch(/^alpha /);
+  });
+
+  it('shows [ ] in the footer only in a replay, and a only with alerts listed', async () => {
+    const { lastFrame } = setup({ onSeek: vi.fn() });
+    await tick();
+    expect(frameLines(lastFrame()).at(-1)).toContain('[] seek');
+    expect(frameLines(lastFrame()).at(-1)).not.toContain('a alerts');
   });
 
   it('opens the selected node detail on Enter, with its cores, and closes it on Esc', async () => {

@@ -74,6 +74,12 @@ describe('reduceMouse', () => {
     expect(scrolled.selection).toEqual(detail.selection);
   });
 
+  it('scrolls the help when it is longer than the screen, and never closes it', () => {
+    const help = state({ help: true });
+    expect(reduceMouse(help, { kind: 'wheel', direction: 1 }, { ...ctx, helpScrollMax: 10 }).state).toMatchObject({ help: true, helpScroll: WHEEL_ROWS });
+    expect(reduceMouse(help, { kind: 'wheel', direction: 1 }, ctx).state).toMatchObject({ help: true, helpScroll: 0 });
+  });
+
   it('selects the node clicked, and opens the detail of the selected one', () => {
     const clicked = reduceMouse(state(), { kind: 'click', column: 5, row: 5 }, ctx).state;
     expect(clicked.selection).toEqual({ id: 'c', index: 2 });

@@ -73,6 +73,70 @@ describe('reduceKey', () => {
     expect(s).toMatchObject({ prompt: '[ab', filterText: '' });
   });
 
+  it('opens the prompt on the last filter, selected: typing replaces it, Backspace erases it, → keeps it to add to', () => {
+    let s = press(INITIAL_UI, '/').state;
+    for (const ch of 'web') s = press(s, ch).state;
+    s = press(s, '', { return: true }).state;
+    s = press(s, '/').state;
+    expect(s).toMatchObject({ prompt: 'web', promptSelected: true });
+    expect(press(s, 'd').state).toMatchObject({ prompt: 'd', promptSelected: false, filterText: 'd' });
+    expect(press(s, '', { backspace: true }).state).toMatchObject({ prompt: '', promptSelected: false, filterText: '' });
+    const kept = press(s, '', { rightArrow: true }).state;
+    expect(kept).toMatchObject({ prompt: 'web', promptSelected: false });
+    expect(press(kept, '-').state).toMatchObject({ prompt: 'web-', filterText: 'web-' });
+    // Nothing was typed over an empty filter: no selection.
+    expect(press(INITIAL_UI, '/').state.promptSelected).toBe(false);
+  });
+
+  it('filters as the text is typed, keeping the last valid filter while a regex is invalid', () => {
+    let s = press(INITIAL_UI, '/').state;
+    s = press(s, 'a').state;
+    expect(s).toMatchObject({ prompt: 'a', filterText: 'a' });
+    s = press(s, '[').state;
+    expect(s).toMatchObject({ prompt: 'a[', filterText: 'a' });
+    s = press(s, ']').state;
+    expect(s).toMatchObject({ prompt: 'a[]', filterText: 'a[]' });
+    s = press(s, '', { backspace: true }).state;
+    expect(s).toMatchObject({ prompt: 'a[', filterText: 'a[]' });
+    s = press(s, 'u', { ctrl: true }).state;
+    expect(s).toMatchObject({ prompt: '', filterText: '' });
+    s = press(s, 'b').state;
+    expect(press(s, '', { return: true }).state).toMatchObject({ prompt: null, filterText: 'b' });
+    expect(press(s, '', { escape: true, meta: true }).state).toMatchObject({ prompt: null, filterText: '' });
+  });
+
+  it('scrolls the help on the moving keys, within its length; any other key closes it', () => {
+    const helpCtx: KeyContext = { ...ctx, helpScrollMax: 4 };
+    const hpress = (state: UiState, input: string, k: Partial<Key> = {}) => reduceKey(state, input, key(k), helpCtx);
+    let s = hpress(INITIAL_UI, '?').state;
+    s = hpress(s, '', { downArrow: true }).state;
+    s = hpress(s, 'j').state;
+    expect(s).toMatchObject({ help: true, helpScroll: 2 });
+    expect(hpress(s, '', { pageDown: true }).state.helpScroll).toBe(4);
+    expect(hpress(s, 'G').state.helpScroll).toBe(4);
+    expect(hpress(s, 'k').state.helpScroll).toBe(1);
+    expect(hpress(s, '', { escape: true }).state.help).toBe(false);
+    expect(hpress(s, '?').state.help).toBe(false);
+    // A help that fits: the arrows leave it open and still.
+    const fits = press(INITIAL_UI, '?').state;
+    expect(press(fits, '', { downArrow: true }).state).toMatchObject({ help: true, helpScroll: 0 });
+    expect(hpress(hpress(s, '', { escape: true }).state, '?').state.helpScroll).toBe(0);
+  });
+
+  it('says why a key does nothing: the interval at its ends, a key of another view', () => {
+    const longest = reduceKey(INITIAL_UI, '+', key({}), { ...ctx, intervalMs: 60_000 });
+    expect([longest.note, longest.effect]).toEqual(['+: 60s is the longest interval', undefined]);
+    const shortest = reduceKey(INITIAL_UI, '-', key({}), { ...ctx, intervalMs: 500 });
+    expect([shortest.note, shortest.effect]).toEqual(['-: 500ms is the shortest interval', undefined]);
+    const shorter = reduceKey(INITIAL_UI, '-', key({}), { ...ctx, intervalMs: 1000 });
+    expect([shorter.note, shorter.effect]).toEqual([undefined, 'shorter']);
+    const detail = press(INITIAL_UI, '', { return: true }).state;
+    expect(press(detail, 's').note).toBe('s: only in the table and the pods');
+    expect(press(detail, '/').note).toBe('/: only in the table');
+    expect(press(INITIAL_UI, '', { tab: true }).note).toBe('Tab: only in a detail, the pods and the containers');
+    expect(press(INITIAL_UI, 'x').note).toBeUndefined();
+  });
+
   it('closes help on any key, without acting on it', () => {
     const help = press(INITIAL_UI, '?').state;
     expect(help.help).toBe(true);
