@@ -68,9 +68,13 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
   if (options.output === 'json' && !options.once && io.stdout.isTTY === true && (io.stdin ?? process.stdin).isTTY === true) {
     return usage(io, '-o json prints one snapshot: add --once (the interactive view has no JSON)');
   }
+  // What is said while the source is built (fields ignored, targets given twice) is shown in the
+  // view too: the full screen hides stderr.
+  const warnings: string[] = [];
+  const heard: MainIo = { ...io, stderr: { write: (line: string) => (warnings.push(line.replace(/^cluster-top: /, '').trimEnd()), io.stderr.write(line)) } as NodeJS.WritableStream };
   let source: Source;
   try {
-    source = await buildSource(options, io);
+    source = await buildSource(options, heard);
   } catch (error) {
     if (error instanceof UsageError || error instanceof TargetError || error instanceof RecordingError) return usage(io, error.message);
     throw error;
@@ -93,6 +97,7 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
   alerts.start();
   try {
     await runInteractive({
+      warnings,
       store: source.store,
       intervalMs: source.interval,
       onIntervalChange: (ms) => source.setIntervalMs(ms),
@@ -143,7 +148,7 @@ export async function buildSource(options: CliOptions, io: MainIo): Promise<Sour
   if (options.targets.length === 0 && options.targetsFile === undefined) {
     return new LocalSource({ intervalMs: options.intervalMs, historyPoints: historyPoints(options) });
   }
-  return buildPipeline(options, await collectTargets(options));
+  return buildPipeline(options, await collectTargets(options, (line) => say(io, line)));
 }
 
 async function buildPipeline(options: CliOptions, targets: Target[]): Promise<Pipeline> {
@@ -165,13 +170,13 @@ async function buildPipeline(options: CliOptions, targets: Target[]): Promise<Pi
   });
 }
 
-async function collectTargets(options: CliOptions): Promise<Target[]> {
+async function collectTargets(options: CliOptions, warn: (line: string) => void): Promise<Target[]> {
   const targets = options.targets.map((t) => parseTarget(t));
   if (options.targetsFile) targets.push(...(await readTargetsFile(options.targetsFile)));
   if (targets.length === 0) {
     throw new UsageError(`no targets in ${options.targetsFile}: write one host, host:port or URL per line`);
   }
-  return uniqueTargets(targets);
+  return uniqueTargets(targets, warn);
 }
 
 function historyPoints(options: CliOptions): number {

@@ -51,8 +51,20 @@ export function describeFsError(error: unknown): string {
   }
 }
 
-/** Drops repeated targets (same URL), keeping the first: scraping a node twice would double it. */
-export function uniqueTargets(targets: readonly Target[]): Target[] {
-  const seen = new Set<string>();
-  return targets.filter((t) => (seen.has(t.id) ? false : (seen.add(t.id), true)));
+/**
+ * Drops repeated targets (same URL), keeping the first: scraping a node twice would double it.
+ * `warn` hears of each one dropped, and whether it came with other credentials (never which).
+ */
+export function uniqueTargets(targets: readonly Target[], warn: (line: string) => void = () => {}): Target[] {
+  const seen = new Map<string, Target>();
+  return targets.filter((t) => {
+    const kept = seen.get(t.id);
+    if (!kept) {
+      seen.set(t.id, t);
+      return true;
+    }
+    const other = kept.url.username !== t.url.username || kept.url.password !== t.url.password;
+    warn(`${t.displayUrl} is given twice${other ? ' with other credentials' : ''}: scraped once, with the first`);
+    return false;
+  });
 }

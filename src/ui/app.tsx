@@ -18,6 +18,7 @@ import { usePodPane } from './use-pod-pane.js';
 import { AlertPanel, Header, HelpScreen, NodeDetail, NodeTable } from './views.js';
 import type { AlertList } from '../alerts/monitor.js';
 import { alertPanelHeight } from './alert-panel.js';
+import { warningLines } from './warning-lines.js';
 import { appScrollMax } from './app-detail.js';
 import { clusterCharts, clusterPanelHeight } from './detail-charts.js';
 import { useAlerts } from './use-alerts.js';
@@ -44,11 +45,14 @@ export interface AppProps {
   readonly frameMs?: number;
   /** Ctrl-Z: give the terminal back and stop, as a shell's job control expects. */
   readonly onSuspend?: () => void;
+  /** What the command line said before the view took the screen (fields ignored, targets merged); `x` dismisses. */
+  readonly warnings?: readonly string[];
   /** How long a key's note (why it did nothing) stays in the status line. */
   readonly noteMs?: number;
 }
 
 const SEEK_MS = 60_000;
+const NO_WARNINGS: readonly string[] = [];
 const NOTE_MS = 3000;
 /** The status column beside the name, which a group header's label spans too. */
 const GROUP_LABEL_BESIDE_NAME = 10;
@@ -61,7 +65,7 @@ export function framePeriodMs(intervalMs: number): number {
   return Math.min(1000, Math.max(250, intervalMs));
 }
 
-export function App({ store, intervalMs, onIntervalChange, onQuit, color = true, now = Date.now, notice: noticeOf, onPause, onSeek, alerts: alertSource, frameMs, onSuspend, noteMs = NOTE_MS }: AppProps) {
+export function App({ store, intervalMs, onIntervalChange, onQuit, color = true, now = Date.now, notice: noticeOf, onPause, onSeek, alerts: alertSource, frameMs, onSuspend, noteMs = NOTE_MS, warnings = NO_WARNINGS }: AppProps) {
   // A source's notice may quote a server's answer (a Prometheus error): shown, never obeyed.
   const notice = visibleOrNull(noticeOf?.());
   const { columns: width, rows: height } = useTerminalSize();
@@ -78,7 +82,8 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   const alerts = useAlerts(alertSource, paused);
   // The alert panel takes its lines from the body, above the table or the detail.
   const panel = ui.alertPanel && !ui.help ? alertPanelHeight(alerts.list.length, layout.body) : 0;
-  const bodyHeight = layout.body - panel;
+  const warned = !ui.warningsDismissed && !ui.help ? warningLines(warnings, width, layout.body - panel) : [];
+  const bodyHeight = layout.body - panel - warned.length;
   const filter = useMemo(() => parseFilter(ui.filterText), [ui.filterText]);
   // `version` is in the deps because nodes change in place: the array is the same, the figures not.
   const kube = useMemo(() => hasKube(frame.nodes), [frame.nodes, version]);
@@ -120,7 +125,7 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
     labelWanted,
   );
   // Below the header and the alert panel, the table's title line, then its rows.
-  const table = tableShown ? { top: layout.headerLines + panel + clusterPanel + 1, shown: shownRows } : undefined;
+  const table = tableShown ? { top: layout.headerLines + panel + warned.length + clusterPanel + 1, shown: shownRows } : undefined;
   const keyCtx: KeyContext = {
     rows,
     pageSize: podsShown ? pods.room : tableRows,
@@ -132,6 +137,7 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
     helpScrollMax: helpScrollMax(width, layout.body),
     replay: onSeek !== undefined,
     alerts: alerts.list.length,
+    warnings: warnings.length,
     intervalMs,
   };
   // Why the last key did nothing, for a moment (a new object each time, so a repeated key shows it anew).
@@ -239,6 +245,7 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
     <Box flexDirection="column" width={width}>
       <Header input={{ frame, totals, scrapes, intervalMs, paused, notice, alertsFiring: alerts.firing }} width={width} height={layout.headerLines} color={color} />
       {panel > 0 && <AlertPanel alerts={alerts.list} nowMs={frame.atMs} width={width} height={panel} color={color} />}
+      {warned.length > 0 && <Lines lines={warned} color={color} />}
       {clusterPanel > 0 && tableShown && <Lines lines={clusterCharts(frame, width, clusterPanel)} color={color} />}
       {body}
       {layout.statusLine && <Line segments={status} color={color} />}

@@ -202,6 +202,7 @@ const README_WHEN: Readonly<Record<Condition, string>> = {
   alerts: 'with alerts listed',
   scrolls: 'when longer than the screen',
   filtered: 'when filtered',
+  warnings: 'with start-up warnings shown',
 };
 
 function whereText(b: Binding): string {

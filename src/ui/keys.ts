@@ -15,9 +15,9 @@ export const SCOPES: readonly Scope[] = [...VIEWS, 'prompt', 'help'];
  * What must hold for a binding to do anything where it applies; its footer hint is shown only
  * then. kube: the node in the detail is a Kubernetes node; groups: `b` has something to group
  * by; replay: a recording is played; alerts: some alert is listed; scrolls: the help is longer
- * than the screen; filtered: a filter is applied.
+ * than the screen; filtered: a filter is applied; warnings: start-up warnings are shown.
  */
-export type Condition = 'kube' | 'groups' | 'replay' | 'alerts' | 'scrolls' | 'filtered';
+export type Condition = 'kube' | 'groups' | 'replay' | 'alerts' | 'scrolls' | 'filtered' | 'warnings';
 
 /** What a key press does; what it means for the state depends on the scope (ui-state.ts). */
 export type Action =
@@ -36,6 +36,7 @@ export type Action =
   | 'group'
   | 'pane'
   | 'alerts'
+  | 'dismiss'
   | 'pause'
   | 'seek-back'
   | 'seek-forward'
@@ -229,6 +230,17 @@ export const BINDINGS: readonly Binding[] = [
     unless: 'a: no alerts to show',
     hint: { label: 'alerts', priority: 50 },
     presses: [ch('a', 'alerts')],
+  },
+  {
+    keys: ['x'],
+    text: 'dismiss the start-up warnings',
+    readme: 'dismiss the start-up warnings (flags or config fields ignored, targets merged) shown above the table',
+    section: EVERY_VIEW,
+    in: VIEWS,
+    when: 'warnings',
+    unless: 'x: no warnings to dismiss',
+    hint: { label: 'dismiss warnings', priority: 10 },
+    presses: [ch('x', 'dismiss')],
   },
   {
     keys: ['p'],

@@ -19,6 +19,8 @@ export interface InteractiveOptions {
   readonly onSeek?: (deltaMs: number) => void;
   /** The alerts to show, evaluated elsewhere. */
   readonly alerts?: AlertList;
+  /** What was said on stderr before the view took the screen. */
+  readonly warnings?: readonly string[];
   readonly stdout?: NodeJS.WriteStream;
   readonly stdin?: NodeJS.ReadStream;
 }
@@ -70,6 +72,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<void>
       ...(options.onPause !== undefined ? { onPause: options.onPause } : {}),
       ...(options.onSeek !== undefined ? { onSeek: options.onSeek } : {}),
       ...(options.alerts !== undefined ? { alerts: options.alerts } : {}),
+      ...(options.warnings !== undefined ? { warnings: options.warnings } : {}),
       ...(options.onIntervalChange ? { onIntervalChange: changeInterval } : {}),
       onSuspend: () => jobControl.suspend(),
     };

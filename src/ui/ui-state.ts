@@ -29,6 +29,8 @@ export interface UiState {
   readonly containers: boolean;
   /** The alert panel is shown (when some alert is listed); `a` toggles it. */
   readonly alertPanel: boolean;
+  /** The start-up warnings were dismissed (`x`). */
+  readonly warningsDismissed: boolean;
   /** First line shown of an app target's metric list. */
   readonly detailScroll: number;
   /** First line shown of the help, when it is longer than the screen. */
@@ -49,6 +51,7 @@ export const INITIAL_UI: UiState = {
   podSort: defaultPodSort('cpu'),
   containers: false,
   alertPanel: true,
+  warningsDismissed: false,
   detailScroll: 0,
   helpScroll: 0,
 };
@@ -77,6 +80,8 @@ export interface KeyContext {
   readonly replay?: boolean;
   /** How many alerts are listed: `a` shows or hides them. */
   readonly alerts?: number;
+  /** How many start-up warnings are shown: `x` dismisses them. */
+  readonly warnings?: number;
   /** The scrape interval: `+` and `-` say so at its ends. */
   readonly intervalMs?: number;
 }
@@ -134,6 +139,8 @@ export function holds(condition: Condition, state: UiState, ctx: KeyContext): bo
       return ctx.replay === true;
     case 'alerts':
       return (ctx.alerts ?? 0) > 0;
+    case 'warnings':
+      return (ctx.warnings ?? 0) > 0 && !state.warningsDismissed;
     case 'scrolls':
       return (ctx.helpScrollMax ?? 0) > 0;
     case 'filtered':
@@ -224,6 +231,8 @@ function perform(action: Action, scope: Scope, state: UiState, input: string, ct
       return { state: { ...state, pane: state.pane === 'pods' ? 'charts' : 'pods', containers: false } };
     case 'alerts':
       return { state: { ...state, alertPanel: !state.alertPanel } };
+    case 'dismiss':
+      return { state: { ...state, warningsDismissed: true } };
     case 'pause':
     case 'quit':
     case 'suspend':

@@ -43,7 +43,7 @@ const rows = ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id }));
 const pods = ['p1', 'p2', 'p3', 'p4'].map((id) => ({ id }));
 /** Mid-list, filtered, so that every key of the table has something to do. */
 const base: UiState = { ...INITIAL_UI, selection: { id: 'c', index: 2 }, filterText: 'x', podSelection: { id: 'p2', index: 1 } };
-const everything: KeyContext = { rows, pageSize: 2, groups: ['none', 'job'], replay: true, alerts: 1, intervalMs: 2000, helpScrollMax: 10 };
+const everything: KeyContext = { rows, pageSize: 2, groups: ['none', 'job'], replay: true, alerts: 1, warnings: 2, intervalMs: 2000, helpScrollMax: 10 };
 const nothing: KeyContext = { rows, pageSize: 2, intervalMs: 2000 };
 
 /** A state and a context for each scope, where each condition holds (`rich`) or none does. */
@@ -124,7 +124,7 @@ describe('the binding table', () => {
         }
       }
     }
-    expect(new Set(said)).toEqual(new Set(['b: no labels to group by', 'Tab: pods are shown for Kubernetes nodes only', 'a: no alerts to show', '[ ]: only in a replay (--replay FILE)']));
+    expect(new Set(said)).toEqual(new Set(['b: no labels to group by', 'Tab: pods are shown for Kubernetes nodes only', 'a: no alerts to show', '[ ]: only in a replay (--replay FILE)', 'x: no warnings to dismiss']));
   });
 
   it('a key not in the table does nothing anywhere; a key of another scope only says where it works', () => {
