@@ -72,7 +72,10 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   const [ui, setUi] = useState<UiState>(INITIAL_UI);
   const [frozen, setFrozen] = useState<FrameData | null>(null);
   const paused = frozen !== null;
-  const version = useFrameClock(store, frameMs ?? framePeriodMs(intervalMs), !paused);
+  const clockVersion = useFrameClock(store, frameMs ?? framePeriodMs(intervalMs), !paused);
+  // Live, every render takes the store as it is now: a render between two clock ticks (a key, a
+  // replay's seek) would otherwise show the header's totals from before beside the rows from after.
+  const version = paused ? clockVersion : store.version;
 
   const live = frozen ?? liveFrame(store, now());
   // Several exporters on one host share its name: the view tells them apart by port or job.

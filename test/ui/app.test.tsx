@@ -341,3 +341,21 @@ describe('App', () => {
     for (const frame of frames) expect(frame).not.toMatch(ANSI);
   });
 });
+
+describe('App after a seek', () => {
+  it('shows the header and the table at the same moment in the first frame after [', async () => {
+    const store = buildStore(3);
+    const name = store.nodes()[0]?.name ?? '';
+    // The seek changes the store at once, between two ticks of the frame clock, as a replay's does.
+    const onSeek = vi.fn(() => {
+      for (const n of store.nodes()) store.record(n.id, NOW + 1000, { name: n.name, source: 'node_exporter', figures: makeFigures({ cpu: 97, mem: 50 }), health: upHealth(NOW + 1000) });
+    });
+    const { stdin, lastFrame } = render(<App store={store} intervalMs={2000} onQuit={vi.fn()} now={() => NOW} color={false} onSeek={onSeek} frameMs={60_000} />);
+    await tick();
+    stdin.write('[');
+    await tick();
+    const lines = frameLines(lastFrame());
+    expect(lines.find((l) => l.includes(name) && l.includes('%'))).toMatch(/97%/);
+    expect(lines[0]).toMatch(/CPU .*97\.0%/);
+  });
+});
