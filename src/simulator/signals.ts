@@ -294,9 +294,3 @@ export class Activity {
     return this.wave.integral(t) + (this.noise?.integral(t) ?? 0);
   }
 }
-
-/** Mean of a rate over the `window` seconds before t, from its integral (load averages). */
-export function meanOver(integral: (t: number) => number, at: (t: number) => number, t: number, window: number): number {
-  const w = Math.min(window, t);
-  return w > 0 ? (integral(t) - integral(t - w)) / w : at(t);
-}
