@@ -4,10 +4,11 @@
  *
  *   node --import tsx bench/simulator-process.ts --nodes 1000 --seed 1 [--base-port 20000] [--duration 60] [--no-gzip]
  *
- * Prints one JSON line {"urls":[...],"down":[i...],"slow":[i...]} on stdout once every endpoint
- * listens, then serves until SIGTERM, SIGINT, the end of stdin, or --duration seconds. Watching
- * stdin ties it to its parent: when the parent dies, the pipe closes and the simulator stops. So
- * spawn it with a stdin pipe (the default), not 'ignore', which reads as an immediate end.
+ * Prints one JSON line {"urls":[...],"down":[i...],"slow":[i...],"flapping":[i...]} on stdout once
+ * every endpoint listens, then serves until SIGTERM, SIGINT, the end of stdin, or --duration
+ * seconds. Watching stdin ties it to its parent: when the parent dies, the pipe closes and the
+ * simulator stops. So spawn it with a stdin pipe (the default), not 'ignore', which reads as an
+ * immediate end.
  * --no-gzip answers uncompressed even when asked for gzip, sparing the simulator ~0.2 ms of CPU
  * per scrape where it shares the machine's cores with the scraper being measured.
  */
@@ -79,6 +80,7 @@ async function main(): Promise<void> {
     urls: cluster.urls,
     down: indexes((i) => cluster.specs[i]!.down === true),
     slow: indexes((i) => (cluster.specs[i]!.slowMs ?? 0) > 0),
+    flapping: indexes((i) => cluster.specs[i]!.flapping === true),
   };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
 }

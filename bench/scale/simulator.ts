@@ -18,12 +18,13 @@ interface Ready {
   readonly urls: string[];
   readonly down: number[];
   readonly slow: number[];
+  readonly flapping: number[];
 }
 
 export interface RunningSimulator {
   readonly pid: number;
   readonly urls: readonly string[];
-  /** The down and the slow node: they fail by design, and cluster-top backs off from them. */
+  /** The down, the slow and the flapping node: they fail by design, and cluster-top backs off from them. */
   readonly failing: readonly string[];
   stop(): Promise<void>;
 }
@@ -37,7 +38,7 @@ export async function startSimulator(nodes: number, gzip: boolean): Promise<Runn
     return {
       pid: child.pid,
       urls,
-      failing: [...ready!.down, ...ready!.slow].map((i) => urls[i]!),
+      failing: [...ready!.down, ...ready!.slow, ...ready!.flapping].map((i) => urls[i]!),
       stop: () => child.stop(),
     };
   } catch (error) {

@@ -11,15 +11,21 @@ export interface DemoOptions {
 
 /**
  * `--demo`: a simulated cluster in this process (real HTTP on loopback) watched through the real
- * scrape pipeline, so its down and slow nodes fail exactly as real ones do. The same seed gives
- * the same nodes (names, sizes, which one is down or slow); only the ports differ.
+ * scrape pipeline, so its down, slow and flapping nodes fail exactly as real ones do. The same
+ * seed gives the same nodes (names, labels, sizes, which one is down, slow, flapping or heating
+ * up) and the same figures at the same time since the start; only the ports differ.
  */
 export async function startDemo(options: DemoOptions, makePipeline: (targets: Target[]) => Promise<Pipeline>): Promise<Source> {
   const sim = await startSimCluster({ n: options.nodes, seed: options.seed });
   try {
     // The simulated name stands in for the host, the name shown until a node reports its own:
-    // the down and slow nodes never do, and rows of "127.0.0.1" would not tell them apart.
-    const targets = sim.urls.map((url, i) => ({ ...parseTarget(url), host: sim.specs[i]!.name }));
+    // the down and slow nodes never do, and rows of "127.0.0.1" would not tell them apart. The
+    // labels are what discovery would give each target (job, zone, pool, role), for grouping
+    // and label filters.
+    const targets = sim.urls.map((url, i) => {
+      const spec = sim.specs[i]!;
+      return { ...parseTarget(url, spec.labels ?? {}), host: spec.name };
+    });
     return new DemoSource(sim, await makePipeline(targets), `demo: ${options.nodes} simulated nodes, seed ${options.seed}`);
   } catch (error) {
     await sim.close();

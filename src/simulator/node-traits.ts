@@ -1,6 +1,6 @@
 /** A simulated node's devices and habits, drawn once from its seed. */
 import type { Rng } from './random.js';
-import { Activity, Wave } from './signals.js';
+import { Activity, Wave, type ActivityOptions } from './signals.js';
 
 const GIB = 1024 ** 3;
 /**
@@ -52,9 +52,11 @@ export function modeShares(rng: Rng, cores: number): Record<BusyMode, Float64Arr
   return out;
 }
 
-export function interfaces(rng: Rng, cores: number, mean: number): NetInterface[] {
+/** `options`: how the node's traffic swings (see ActivityOptions), beside NET_DISK's bounds. */
+export function interfaces(rng: Rng, cores: number, mean: number, options: ActivityOptions = {}): NetInterface[] {
   const eth = cores <= 4 ? 125e6 : cores <= 32 ? 1.25e9 : 3.125e9;
   const periods = [[5, 20], [30, 120], [300, 1200]] as const;
+  const traffic = { ...options, ...NET_DISK };
   const make = (name: string, index: number, speedBytes: number, share: number, virtual: boolean): NetInterface => ({
     name,
     index,
@@ -63,8 +65,8 @@ export function interfaces(rng: Rng, cores: number, mean: number): NetInterface[
     speedBytes,
     rxPacketBytes: rng.range(400, 1200),
     txPacketBytes: rng.range(300, 900),
-    rx: new Activity(rng, share, periods, NET_DISK),
-    tx: new Activity(rng, share * rng.range(0.4, 0.9), periods, NET_DISK),
+    rx: new Activity(rng, share, periods, traffic),
+    tx: new Activity(rng, share * rng.range(0.4, 0.9), periods, traffic),
   });
   const list = [
     make('docker0', 3, eth / 10, mean, true),
@@ -76,14 +78,15 @@ export function interfaces(rng: Rng, cores: number, mean: number): NetInterface[
   return list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-export function disks(rng: Rng, cores: number, mean: number): Disk[] {
+export function disks(rng: Rng, cores: number, mean: number, options: ActivityOptions = {}): Disk[] {
   const periods = [[10, 40], [60, 300], [600, 3600]] as const;
+  const io = { ...options, ...NET_DISK };
   const make = (name: string, minor: number, share: number): Disk => ({
     name,
     minor,
     capacityBytesPerSecond: rng.range(5e8, 2e9),
-    read: new Activity(rng, share * rng.range(0.5, 1.5), periods, NET_DISK),
-    write: new Activity(rng, share * rng.range(0.5, 1.5), periods, NET_DISK),
+    read: new Activity(rng, share * rng.range(0.5, 1.5), periods, io),
+    write: new Activity(rng, share * rng.range(0.5, 1.5), periods, io),
   });
   const out = [make('nvme0n1', 0, mean)];
   if (cores >= 16) out.push(make('nvme1n1', 3, mean * 1.5));

@@ -2,12 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { missingCollector, missingCollectorMessage } from './collectors.js';
-import { hash32, Rng } from './random.js';
+import { makeClusterSpecs } from './cluster-layout.js';
+import { hash32 } from './random.js';
 import { SIM_CONTENT_TYPE, SimNode, type SimNodeSpec } from './sim-node.js';
 
-const GIB = 1024 ** 3;
-/** Longer than any typical scrape timeout (cluster-top's is at most 10 s, usually far less). */
-const SLOW_MS = 12_000;
+export { makeClusterSpecs } from './cluster-layout.js';
+
 /** Keep idle scrape connections open across long scrape intervals, as Go's server does. */
 const KEEP_ALIVE_MS = 120_000;
 /**
@@ -16,36 +16,6 @@ const KEEP_ALIVE_MS = 120_000;
  * scrapes/s), CPU a benchmark's scraper on the same machine would lose.
  */
 const GZIP_LEVEL = 1;
-
-/**
- * A varied, deterministic cluster: mostly 4–16 cores, some 2, a few 32–128, 2–8 GiB per core;
- * names sim-node-001…; with n ≥ 8, one node down and one slower than any scrape timeout.
- */
-export function makeClusterSpecs(n: number, seed: number): SimNodeSpec[] {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be a whole number ≥ 0, got ${n}`);
-  const rng = new Rng(hash32(seed, 0xc1));
-  const width = Math.max(3, String(n).length);
-  const downAt = n >= 8 ? rng.int(0, n - 1) : -1;
-  const slowAt = n >= 8 ? (downAt + rng.int(1, n - 1)) % n : -1;
-  return Array.from({ length: n }, (_, i) => {
-    const kind = rng.next();
-    const cores = kind < 0.08 ? 2 : kind < 0.9 ? rng.pick([4, 4, 8, 8, 8, 12, 16, 16]) : rng.pick([32, 32, 48, 64, 96, 128]);
-    // The kernel keeps a little of the installed memory for itself, so MemTotal is a bit less.
-    const memoryBytes = 4096 * Math.floor((cores * rng.pick([2, 4, 4, 8]) * GIB * 0.985) / 4096);
-    const mood = rng.next();
-    const baseLoad = mood < 0.15 ? rng.range(0.01, 0.08) : mood < 0.85 ? rng.range(0.1, 0.55) : rng.range(0.65, 0.95);
-    const spec: SimNodeSpec = {
-      name: `sim-node-${String(i + 1).padStart(width, '0')}`,
-      cores,
-      memoryBytes,
-      seed: hash32(seed, i + 1),
-      baseLoad,
-    };
-    if (i === downAt) return { ...spec, down: true };
-    if (i === slowAt) return { ...spec, slowMs: SLOW_MS };
-    return spec;
-  });
-}
 
 export interface SimClusterOptions {
   /** Node count when `specs` is not given. */
@@ -69,7 +39,7 @@ export interface SimClusterOptions {
 export interface SimCluster {
   /** One http://127.0.0.1:port/metrics per spec, in spec order. */
   readonly urls: string[];
-  /** The specs served, boot moments filled in. */
+  /** The specs served, boot moments and the cluster's start filled in. */
   readonly specs: SimNodeSpec[];
   close(): Promise<void>;
 }
@@ -80,7 +50,7 @@ export interface SimCluster {
  * is none). A down node is a port nobody listens on, so connecting is refused, as with a
  * stopped exporter; with OS-chosen ports that port is found by binding and releasing it after all
  * others are bound, so another process could in principle take it meanwhile. A slow node answers
- * after slowMs.
+ * after slowMs. A flapping node, during its outages, drops each request's connection unanswered.
  *
  * File descriptors: one per listening node plus one per open connection; a scraper keeping one
  * keep-alive connection per node needs about 2 × n here (4,000 for 2,000 nodes).
@@ -90,9 +60,11 @@ export async function startSimCluster(options: SimClusterOptions): Promise<SimCl
   if (host !== '127.0.0.1') throw new Error(`the simulator listens on 127.0.0.1 only, not ${String(host)}`);
   const now = options.now ?? Date.now;
   const startMs = now();
-  const specs = (options.specs ?? makeClusterSpecs(options.n, options.seed)).map((s) =>
-    s.bootTimeMs === undefined ? { ...s, bootTimeMs: startMs - defaultUptimeMs(s.seed) } : s,
-  );
+  const specs = (options.specs ?? makeClusterSpecs(options.n, options.seed)).map((s) => ({
+    ...s,
+    bootTimeMs: s.bootTimeMs ?? startMs - defaultUptimeMs(s.seed),
+    clusterStartMs: s.clusterStartMs ?? startMs,
+  }));
   // Built first, so a bad spec throws before any port is bound.
   const nodes = specs.map((spec) => (spec.down ? undefined : new SimNode(spec)));
   const servers: Server[] = [];
@@ -144,6 +116,10 @@ function handler(node: SimNode, slowMs: number, gzip: boolean, now: () => number
     }
     // URLSearchParams decodes the key too, so `collect%5B%5D` counts as `collect[]`, as in Go.
     const collectors = query < 0 ? undefined : new URLSearchParams(url.slice(query + 1)).getAll('collect[]');
+    if (!node.answers(now())) {
+      req.socket.destroy();
+      return;
+    }
     if (slowMs <= 0) {
       answer(node, collectors, gzip, req, res, now());
       return;

@@ -6,7 +6,7 @@ import { addDiskFamilies, addFilesystemFamilies } from './families-storage.js';
 import { NodeModel, type SimNodeSpec } from './node-model.js';
 import { PayloadBuilder, type PayloadTemplate } from './payload-template.js';
 
-export type { SimNodeSpec } from './node-model.js';
+export type { SimNodeSpec, Workload } from './node-model.js';
 
 /**
  * Narrowed templates kept per node: a scraper asks for one collector set, rarely a few; more keys
@@ -71,6 +71,11 @@ export class SimNode {
       this.narrowed.set(key, template);
     }
     return template;
+  }
+
+  /** False during a flapping node's outages (see SimNodeSpec.flapping). */
+  answers(nowMs: number): boolean {
+    return this.model.answers(nowMs);
   }
 
   get bootTimeMs(): number {

@@ -1,25 +1,28 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../src/cli/snapshot.js';
 import { makeClusterSpecs } from '../../src/simulator/sim-cluster.js';
 import { runCli, type CliRun } from '../helpers/run-cli.js';
 
 const ARGS = ['--demo', '8', '--seed', '3', '--once', '-o', 'json', '-i', '500ms'];
 const specs = makeClusterSpecs(8, 3);
-const recording = join(mkdtempSync(join(tmpdir(), 'ct-demo-')), 'demo.rec');
+const dir = mkdtempSync(join(tmpdir(), 'ct-demo-'));
+const recording = join(dir, 'demo.rec');
 let first: CliRun;
 let second: CliRun;
 
-/** What the seed decides: each node's name, size, and whether it answers. */
+/** What the seed decides: each node's name, labels, size, and whether it answers. */
 const identity = (s: Snapshot) =>
-  s.nodes.map((n) => ({ name: n.name, up: n.up, error: n.error?.replace(/[\d.]+ s$/, 'N s') ?? null, cores: n.cpu?.cores, memory: n.memory?.totalBytes }));
+  s.nodes.map((n) => ({ name: n.name, labels: n.labels, up: n.up, error: n.error?.replace(/[\d.]+ s$/, 'N s') ?? null, cores: n.cpu?.cores, memory: n.memory?.totalBytes }));
 
 beforeAll(async () => {
   first = await runCli([...ARGS, '--record', recording]);
   second = await runCli(ARGS);
 });
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('--demo', () => {
   it('watches the simulated cluster through the real scrape path: one node refused, one timing out', () => {
@@ -41,6 +44,17 @@ describe('--demo', () => {
       }
     }
     expect(specs.filter((s) => s.down || s.slowMs)).toHaveLength(2);
+  });
+
+  it('gives each node the labels discovery would: job, zone, pool and role', () => {
+    const snapshot = JSON.parse(first.stdout) as Snapshot;
+    for (const [i, spec] of specs.entries()) {
+      expect(snapshot.nodes[i]!.labels).toEqual(spec.labels);
+      expect(Object.keys(snapshot.nodes[i]!.labels).sort()).toEqual(['job', 'pool', 'role', 'zone']);
+    }
+    // A mixed estate: more than one cluster and zone to group and filter by.
+    expect(new Set(snapshot.nodes.map((n) => n.labels.job)).size).toBeGreaterThan(1);
+    expect(new Set(snapshot.nodes.map((n) => n.labels.zone)).size).toBeGreaterThan(1);
   });
 
   it('is the same cluster with the same seed', () => {

@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeClusterSpecs } from '../../src/simulator/sim-cluster.js';
 import { BIN } from '../helpers/run-cli.js';
@@ -34,6 +36,33 @@ describe.runIf(requireBinary(TMUX))('demo and replay in a real terminal (tmux)',
     }
   });
 
+  it('--demo groups the nodes by their labels with b, and filters them by a label', async () => {
+    const specs = makeClusterSpecs(12, 3);
+    const tmux = start('--demo 12 --seed 3 -i 500ms');
+    try {
+      await tmux.waitFor((s) => specs.every((n) => s.includes(n.name)));
+      // b groups by job first: one header per job, with its node count.
+      tmux.send('b');
+      const jobs = new Map<string, number>();
+      for (const s of specs) jobs.set(s.labels!.job!, (jobs.get(s.labels!.job!) ?? 0) + 1);
+      const grouped = await tmux.waitFor((s) => s.includes('by job') && [...jobs.keys()].every((job) => s.includes(`▾ ${job}`)));
+      for (const [job, count] of jobs) expect(grouped).toMatch(new RegExp(`▾ ${job} ${count} nodes?\\b`));
+      // A label filter keeps the nodes of one zone only.
+      const zone = specs[0]!.labels!.zone!;
+      const inZone = specs.filter((s) => s.labels!.zone === zone).map((s) => s.name);
+      tmux.send('/');
+      tmux.sendLiteral(`zone=${zone}`);
+      tmux.send('Enter');
+      // The table's rows, not the alert panel's (which names down nodes of any zone).
+      const rows = (screen: string) => [...screen.matchAll(/^[ >](\S+)\s+(?:up|DOWN)\b/gm)].map((m) => m[1]).sort();
+      const filtered = await tmux.waitFor((s) => s.includes(`${inZone.length}/12`) && rows(s).join() === [...inZone].sort().join());
+      expect(rows(filtered)).toEqual([...inZone].sort());
+      expect(await quit(tmux)).toContain('cluster-top exited 0');
+    } finally {
+      tmux.kill();
+    }
+  });
+
   it('--replay shows the recorded nodes and where the replay is, and quits with q', async () => {
     const path = tempPath();
     recordScenario(path, 150);
@@ -59,6 +88,7 @@ describe.runIf(requireBinary(TMUX))('demo and replay in a real terminal (tmux)',
       expect(await quit(tmux)).toContain('cluster-top exited 0');
     } finally {
       tmux.kill();
+      rmSync(dirname(path), { recursive: true, force: true });
     }
   });
 });

@@ -89,7 +89,7 @@ describe.runIf(requireBinary(PROMETHEUS) && requireBinary(NODE_EXPORTER))('--pro
       const p = read.find((n) => n.target.endsWith(`instance=${host(url)}`))!;
       const real = i === 0;
       expect(p, JSON.stringify(p)).toMatchObject({ name: d.name, source: 'prometheus', up: true, error: null });
-      expect(p.name).toBe(real ? d.name : `sim-node-00${i}`);
+      expect(p.name).toBe(real ? d.name : sim.specs[i - 1]!.name);
       expect(p.scrapeDurationSeconds).toBeGreaterThan(0);
       compare(d, p, real);
     }
@@ -140,7 +140,7 @@ describe.runIf(requireBinary(PROMETHEUS) && requireBinary(NODE_EXPORTER))('--pro
     expect(ok.code, ok.stdout).toBe(0);
     const snapshot = JSON.parse(ok.stdout) as Snapshot;
     // node_exporter's nodename is this machine's host name.
-    expect(snapshot.nodes.map((n) => n.name).sort()).toEqual([hostname(), 'sim-node-001', 'sim-node-002', 'sim-node-003'].sort());
+    expect(snapshot.nodes.map((n) => n.name).sort()).toEqual([hostname(), ...sim.specs.map((s) => s.name)].sort());
     for (const n of snapshot.nodes) {
       expect(n, JSON.stringify(n)).toMatchObject({ source: 'prometheus', up: true, error: null });
       expect(n.cpu?.usagePercent, n.name).toBeTypeOf('number');
@@ -177,8 +177,9 @@ function compare(d: SnapshotNode, p: SnapshotNode, real: boolean): void {
     expect(p.disk?.writtenBytesPerSecond, label).toBeGreaterThanOrEqual(0);
     return;
   }
-  // Simulated nodes move smoothly (minute-long waves, a rare burst): the same window gives nearly
-  // the same figures; the tolerances leave room for a burst starting inside one window only.
+  // Simulated nodes move smoothly within a second (waves of 5 s and longer, a rare burst): the same
+  // window gives nearly the same figures; the tolerances leave room for a burst starting inside one
+  // window only.
   expect(Math.abs(cpuP - cpuD), label).toBeLessThan(10);
   expect(Math.abs((p.memory?.usedPercent ?? NaN) - (d.memory?.usedPercent ?? NaN)), label).toBeLessThan(1);
   expect(Math.abs((p.load?.load1 ?? NaN) - (d.load?.load1 ?? NaN)), label).toBeLessThan(0.2);

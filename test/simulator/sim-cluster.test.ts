@@ -36,14 +36,16 @@ function errorCode(err: unknown): string | undefined {
   return typeof cause === 'object' && cause !== null && 'code' in cause ? String(cause.code) : undefined;
 }
 
+const GKE = /^gke-prod-(default|highmem)-pool-[0-9a-f]{8}-[a-z0-9]{4}$/;
+const EKS = /^ip-10-0-\d{1,3}-\d{1,3}\.eu-west-1\.compute\.internal$/;
+const AKS = /^aks-(nodepool1|userpool)-\d{8}-vmss[0-9a-z]{6}$/;
+const METAL = /^(db|gpu-a100|gpu-h100|kafka|ci-runner|k8s-cp|lb|bastion)-\d{2,}$/;
+
 describe('makeClusterSpecs', () => {
   it('is deterministic, varied and has one down and one slow node from 8 nodes on', () => {
     const specs = makeClusterSpecs(200, 5);
     expect(makeClusterSpecs(200, 5)).toEqual(specs);
     expect(makeClusterSpecs(200, 6)).not.toEqual(specs);
-    expect(specs[0]!.name).toBe('sim-node-001');
-    expect(specs[199]!.name).toBe('sim-node-200');
-    expect(makeClusterSpecs(1000, 1)[999]!.name).toBe('sim-node-1000');
     expect(new Set(specs.map((s) => s.seed)).size).toBe(200);
     const cores = specs.map((s) => s.cores);
     expect(cores.every((c) => c >= 2 && c <= 128)).toBe(true);
@@ -64,6 +66,72 @@ describe('makeClusterSpecs', () => {
     for (const n of [0, 1, 7]) expect(makeClusterSpecs(n, 5).some((s) => s.down || s.slowMs)).toBe(false);
     expect(makeClusterSpecs(8, 5).filter((s) => s.down || s.slowMs)).toHaveLength(2);
   });
+
+  it('names nodes as GKE, EKS, AKS and bare-metal hosts do, uniquely, sorted, with pools of a few machine sizes', () => {
+    const specs = makeClusterSpecs(2000, 1);
+    const names = specs.map((s) => s.name);
+    expect(new Set(names).size).toBe(2000);
+    expect(names).toEqual([...names].sort());
+    for (const name of names) expect([GKE, EKS, AKS, METAL].some((re) => re.test(name)), name).toBe(true);
+    // Every platform shows up, in about its share, and so already among a handful of nodes.
+    const share = (re: RegExp, list: readonly string[]) => list.filter((n) => re.test(n)).length / list.length;
+    expect(share(GKE, names)).toBeGreaterThan(0.3);
+    expect(share(EKS, names)).toBeGreaterThan(0.2);
+    expect(share(AKS, names)).toBeGreaterThan(0.1);
+    expect(share(METAL, names)).toBeGreaterThan(0.1);
+    const few = makeClusterSpecs(12, 1).map((s) => s.name);
+    for (const re of [GKE, EKS, AKS, METAL]) expect(few.some((n) => re.test(n)), String(re)).toBe(true);
+    // One size per pool; the mean near 14 cores keeps the scale benchmark's payloads as they were.
+    const sizes = new Map<string, Set<string>>();
+    for (const s of specs) {
+      const pool = s.labels!.pool!;
+      sizes.set(pool, (sizes.get(pool) ?? new Set()).add(`${s.cores}/${s.memoryBytes}`));
+    }
+    expect(sizes.size).toBeGreaterThanOrEqual(10);
+    for (const [pool, set] of sizes) expect(set.size, pool).toBe(1);
+    const meanCores = specs.reduce((a, s) => a + s.cores, 0) / specs.length;
+    expect(meanCores).toBeGreaterThan(12);
+    expect(meanCores).toBeLessThan(16);
+  });
+
+  it('labels each node with its job, zone, pool and role, zones spread within each pool', () => {
+    const specs = makeClusterSpecs(300, 2);
+    for (const s of specs) {
+      expect(Object.keys(s.labels ?? {}).sort()).toEqual(['job', 'pool', 'role', 'zone']);
+      const { job, zone } = s.labels!;
+      if (GKE.test(s.name)) expect([job, zone]).toEqual(['gke-prod', expect.stringMatching(/^europe-west1-[bcd]$/)]);
+      if (EKS.test(s.name)) expect([job, zone]).toEqual(['eks-prod', expect.stringMatching(/^eu-west-1[abc]$/)]);
+      if (AKS.test(s.name)) expect([job, zone]).toEqual(['aks-staging', expect.stringMatching(/^westeurope-[123]$/)]);
+      if (METAL.test(s.name)) expect(job).toBe('baremetal');
+    }
+    // An EKS name is its private IP, in its zone's /19 subnet.
+    for (const s of specs.filter((x) => EKS.test(x.name))) {
+      const third = Number(s.name.split('-')[3]);
+      expect(Math.floor(third / 32)).toBe('abc'.indexOf(s.labels!.zone!.slice(-1)));
+    }
+    const zonesOf = (pool: string) => new Set(specs.filter((s) => s.labels!.pool === pool).map((s) => s.labels!.zone));
+    expect(zonesOf('default-pool').size).toBe(3);
+    expect(zonesOf('general').size).toBe(3);
+    const roles = new Set(specs.map((s) => s.labels!.role));
+    for (const role of ['worker', 'system', 'database', 'gpu', 'control-plane']) expect(roles).toContain(role);
+  });
+
+  it('has one flapping node from 12 nodes on and one heating up from 4, none of them the down or slow one', () => {
+    for (const n of [0, 3]) expect(makeClusterSpecs(n, 5).some((s) => s.heatsUp)).toBe(false);
+    for (const n of [4, 8, 11]) {
+      const specs = makeClusterSpecs(n, 5);
+      expect(specs.filter((s) => s.heatsUp)).toHaveLength(1);
+      expect(specs.some((s) => s.flapping)).toBe(false);
+    }
+    for (const seed of [1, 2, 3]) {
+      const specs = makeClusterSpecs(24, seed);
+      const roles = specs.map((s) => [s.down, s.slowMs !== undefined, s.flapping, s.heatsUp].filter(Boolean).length);
+      expect(roles.filter((r) => r === 1)).toHaveLength(4);
+      expect(roles.every((r) => r <= 1)).toBe(true);
+      // Heating from a light load leaves it room to climb.
+      expect(specs.find((s) => s.heatsUp)!.baseLoad).toBeLessThan(0.3);
+    }
+  });
 });
 
 describe('acceptsGzip', () => {
@@ -82,7 +150,8 @@ describe('startSimCluster', () => {
   let cluster: SimCluster;
   let down: number;
   let slow: number;
-  const healthy = () => cluster.urls.filter((_, i) => i !== down && i !== slow);
+  // The flapping node answers at NOW or not, whichever its schedule says: not one to test serving with.
+  const healthy = () => cluster.urls.filter((_, i) => i !== down && i !== slow && !cluster.specs[i]!.flapping);
 
   beforeAll(async () => {
     cluster = await startSimCluster({ n: 24, seed: 1, now: () => NOW });
@@ -208,13 +277,48 @@ describe('startSimCluster', () => {
     }
   });
 
+  it('fills in the cluster start and keeps the labels of each spec', () => {
+    const generated = makeClusterSpecs(24, 1);
+    for (const [i, s] of cluster.specs.entries()) {
+      expect(s.clusterStartMs).toBe(NOW);
+      expect(s.labels).toEqual(generated[i]!.labels);
+    }
+  });
+
+  it('drops the connections of the flapping node during its outages only, as its SimNode says', async () => {
+    let clock = NOW;
+    const spec = { ...makeClusterSpecs(24, 1).find((s) => s.flapping)! };
+    const own = await startSimCluster({ n: 0, seed: 1, specs: [spec], now: () => clock });
+    try {
+      const node = new SimNode(own.specs[0]!);
+      const moments = Array.from({ length: 400 }, (_, k) => NOW + k * 1000);
+      const outage = moments.find((t) => !node.answers(t))!;
+      // First within a minute of the start; down a while, then back.
+      expect(outage - NOW).toBeGreaterThanOrEqual(30_000);
+      expect(outage - NOW).toBeLessThanOrEqual(61_000);
+      const back = moments.find((t) => t > outage && node.answers(t))!;
+      expect(back - outage).toBeGreaterThan(30_000);
+      expect(moments.some((t) => t > back && !node.answers(t))).toBe(true);
+      for (const t of [NOW, outage, outage + 10_000, back]) {
+        clock = t;
+        const answered = await get(own.urls[0]!).then(
+          (r) => r.status,
+          (e: unknown) => (e as NodeJS.ErrnoException).code,
+        );
+        expect(answered, `at +${(t - NOW) / 1000} s`).toBe(node.answers(t) ? 200 : 'ECONNRESET');
+      }
+    } finally {
+      await own.close();
+    }
+  });
+
   it('answers uncompressed when gzip is off, whatever the client asks', async () => {
     const own = await startSimCluster({ n: 1, seed: 3, gzip: false });
     try {
       const res = await get(own.urls[0]!, { 'accept-encoding': 'gzip' });
       expect(res.status).toBe(200);
       expect(res.headers['content-encoding']).toBeUndefined();
-      expect(res.body.toString()).toContain('nodename="sim-node-001"');
+      expect(res.body.toString()).toContain(`nodename="${own.specs[0]!.name}"`);
     } finally {
       await own.close();
     }

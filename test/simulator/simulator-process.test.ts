@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { makeClusterSpecs } from '../../src/simulator/sim-cluster.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const children: ChildProcessWithoutNullStreams[] = [];
@@ -9,6 +10,7 @@ interface Ready {
   readonly urls: string[];
   readonly down: number[];
   readonly slow: number[];
+  readonly flapping: number[];
 }
 
 function start(...args: string[]): { child: ChildProcessWithoutNullStreams; ready: Promise<Ready>; exited: Promise<number | null> } {
@@ -35,15 +37,18 @@ afterEach(() => {
 
 describe('bench/simulator-process.ts', () => {
   it('prints its URLs when ready, serves them, and stops when stdin ends', async () => {
-    const { child, ready, exited } = start('--nodes', '9', '--seed', '3');
-    const { urls, down, slow } = await ready;
-    expect(urls).toHaveLength(9);
+    const { child, ready, exited } = start('--nodes', '12', '--seed', '3');
+    const { urls, down, slow, flapping } = await ready;
+    expect(urls).toHaveLength(12);
     expect(down).toHaveLength(1);
     expect(slow).toHaveLength(1);
-    const healthy = urls.findIndex((_, i) => !down.includes(i) && !slow.includes(i));
+    expect(flapping).toHaveLength(1);
+    // In the order of the specs the seed gives.
+    const names = makeClusterSpecs(12, 3).map((s) => s.name);
+    const healthy = urls.findIndex((_, i) => !down.includes(i) && !slow.includes(i) && !flapping.includes(i));
     const res = await fetch(urls[healthy]!);
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain('nodename="sim-node-');
+    expect(await res.text()).toContain(`nodename="${names[healthy]}"`);
     child.stdin.end();
     expect(await exited).toBe(0);
   });
