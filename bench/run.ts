@@ -7,6 +7,7 @@ import { benchUiFrame } from './ui-frame.bench.js';
 import { benchScale, printScale } from './scale.bench.js';
 import { benchSoak, printSoak } from './scale/soak.js';
 import { benchReplayLoad, printReplayLoad } from './replay-load.bench.js';
+import { benchStartup, printStartup } from './startup.bench.js';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
@@ -21,6 +22,10 @@ async function main(): Promise<void> {
   if (!only || only === 'replay-load') {
     console.log('\n== replay-load: one tick of a very large cluster from a recording, and JSON.parse of the same file');
     printReplayLoad(await benchReplayLoad());
+  }
+  if (!only || only === 'startup') {
+    console.log('\n== startup: --version, --help, and the view\'s first rows and first figures (default 2 s interval), medians of several runs');
+    printStartup(await benchStartup());
   }
   if (!only || only === 'scale') {
     console.log('\n== scale: cluster-top (headless pipeline, own process) and Prometheus 2.42 on the same simulated nodes (about 7 minutes)');
