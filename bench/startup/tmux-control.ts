@@ -5,6 +5,9 @@
  * trip after it is written, without polling.
  */
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 export const TMUX = '/usr/bin/tmux';
@@ -22,7 +25,9 @@ export interface Watch {
 }
 
 export class TmuxControl {
-  private readonly socket = `ct-bench-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  // A socket path of its own (-S) rather than a name (-L): tmux leaves its socket file behind, so it goes with this directory.
+  private readonly dir = mkdtempSync(join(tmpdir(), 'ct-bench-tmux-'));
+  private readonly socket = join(this.dir, 'socket');
   private readonly client: ChildProcessWithoutNullStreams;
   private readonly pending: Pending[] = [];
   private block: string[] | undefined;
@@ -34,7 +39,7 @@ export class TmuxControl {
     this.tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'ct', '-x', String(size.width), '-y', String(size.height), 'sleep 600');
     this.tmux('set-option', '-g', 'window-size', 'manual');
     this.tmux('set-option', '-g', 'remain-on-exit', 'on');
-    this.client = spawn(TMUX, ['-L', this.socket, '-C', 'attach-session', '-t', 'ct'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.client = spawn(TMUX, ['-S', this.socket, '-C', 'attach-session', '-t', 'ct'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.client.stdout.setEncoding('utf8');
     this.client.stdout.on('data', (text: string) => this.read(text));
     this.client.on('exit', () => {
@@ -100,6 +105,7 @@ export class TmuxControl {
     } catch {
       // already gone
     }
+    rmSync(this.dir, { recursive: true, force: true });
   }
 
   private command(line: string): Promise<string[]> {
@@ -144,7 +150,7 @@ export class TmuxControl {
   }
 
   private tmux(...args: string[]): string {
-    return execFileSync(TMUX, ['-L', this.socket, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 });
+    return execFileSync(TMUX, ['-S', this.socket, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 });
   }
 }
 
