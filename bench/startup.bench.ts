@@ -4,6 +4,9 @@
  * readings), each next to `node -e 0` measured in the same run. The view runs in a tmux pane of
  * its own (140x30), watched through a control-mode client (startup/tmux-control.ts), for
  * `--demo 20` and for this machine (no targets). Runs take turns, so noise falls on all alike.
+ *
+ * `npm run bench -- startup <path to another build's bin/cluster-top.js>` measures that build too,
+ * in the same turns: the way to compare two commits on a noisy machine.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,6 +17,14 @@ import { hasCpuFigure, hasNetworkFigure, hasRows } from './startup/screen.js';
 import { TMUX, TmuxControl } from './startup/tmux-control.js';
 
 const BIN = fileURLToPath(new URL('../bin/cluster-top.js', import.meta.url));
+
+/** A build of cluster-top to measure: its launcher, and how the figures name it. */
+export interface Build {
+  readonly name: string;
+  readonly bin: string;
+}
+
+export const THIS_BUILD: Build = { name: 'cluster-top', bin: BIN };
 const PROCESS_RUNS = 15;
 const VIEW_RUNS = 7;
 const VIEW_BOUND_MS = 10_000;
@@ -49,11 +60,13 @@ function timeProcess(args: readonly string[]): Promise<number> {
   });
 }
 
-async function benchProcesses(): Promise<Figure[]> {
+async function benchProcesses(builds: readonly Build[]): Promise<Figure[]> {
   const cases: [string, string[]][] = [
     ['node -e 0', ['-e', '0']],
-    ['cluster-top --version', [BIN, '--version']],
-    ['cluster-top --help', [BIN, '--help']],
+    ...builds.flatMap(({ name, bin }): [string, string[]][] => [
+      [`${name} --version`, [bin, '--version']],
+      [`${name} --help`, [bin, '--help']],
+    ]),
   ];
   const runs = cases.map((): number[] => []);
   for (const [, args] of cases) await timeProcess(args); // warms the file cache
@@ -77,22 +90,16 @@ function commandOf(args: string): string {
   return `exec env -u CI ${process.execPath} ${args}`;
 }
 
-async function benchViews(btop: string | undefined): Promise<{ views: Figure[]; btop: Figure | undefined }> {
+const VIEW_MARKS: ViewCase['marks'] = [['first rows', hasRows], ['first CPU figure', hasCpuFigure], ['first RX figure', hasNetworkFigure]];
+
+async function benchViews(builds: readonly Build[], btop: string | undefined): Promise<{ views: Figure[]; btop: Figure | undefined }> {
   const cases: ViewCase[] = [
     // The peer: node writing one line, through the same tmux pane and capture.
     { label: 'node -e (one line), in tmux', command: commandOf(`-e "console.log(1234567)"`), marks: [['output', (s) => s.includes('1234567')]], quit: [] },
-    {
-      label: '--demo 20',
-      command: commandOf(`${BIN} --demo 20`),
-      marks: [['first rows', hasRows], ['first CPU figure', hasCpuFigure], ['first RX figure', hasNetworkFigure]],
-      quit: ['q'],
-    },
-    {
-      label: 'this machine',
-      command: commandOf(BIN),
-      marks: [['first rows', hasRows], ['first CPU figure', hasCpuFigure], ['first RX figure', hasNetworkFigure]],
-      quit: ['q'],
-    },
+    ...builds.flatMap(({ name, bin }): ViewCase[] => [
+      { label: `${name} --demo 20`, command: commandOf(`${bin} --demo 20`), marks: VIEW_MARKS, quit: ['q'] },
+      { label: `${name} this machine`, command: commandOf(bin), marks: VIEW_MARKS, quit: ['q'] },
+    ]),
   ];
   if (btop !== undefined) {
     // btop's first frame: its boxes drawn (more than a few lines of the screen written).
@@ -116,7 +123,7 @@ async function benchViews(btop: string | undefined): Promise<{ views: Figure[]; 
   } finally {
     tmux.close();
   }
-  const figures = cases.flatMap((c, i) => c.marks.map(([mark], j) => ({ label: c.marks.length === 1 ? `${c.label}: ${mark}` : `cluster-top ${c.label}: ${mark}`, runs: runs[i]![j]!, missed: missed[i]![j]! })));
+  const figures = cases.flatMap((c, i) => c.marks.map(([mark], j) => ({ label: `${c.label}: ${mark}`, runs: runs[i]![j]!, missed: missed[i]![j]! })));
   const btopFigure = btop === undefined ? undefined : figures.pop();
   return { views: figures, btop: btopFigure };
 }
@@ -129,11 +136,12 @@ function onPath(name: string): string | undefined {
   return undefined;
 }
 
-export async function benchStartup(): Promise<StartupResult> {
-  const processes = await benchProcesses();
+/** `builds`: this one, and any other to compare with in the same turns. */
+export async function benchStartup(builds: readonly Build[] = [THIS_BUILD]): Promise<StartupResult> {
+  const processes = await benchProcesses(builds);
   const btopPath = onPath('btop');
   if (!existsSync(TMUX)) return { processes, btop: 'tmux is not installed: no view figures' };
-  const { views, btop } = await benchViews(btopPath);
+  const { views, btop } = await benchViews(builds, btopPath);
   return { processes, views, btop: btop ?? 'btop is not installed here: no figure for its first frame' };
 }
 
