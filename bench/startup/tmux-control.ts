@@ -58,7 +58,8 @@ export class TmuxControl {
     this.onOutput = () => wake();
     const seenBefore = this.outputSeen;
     const t0 = performance.now();
-    await this.command(`respawn-pane -k -t ct ${quote(command)}`);
+    // The pane's terminal state outlives its program (a mode a program left set): reset it first (RIS).
+    await this.command(`respawn-pane -k -t ct ${quote(`printf "\\033c"; ${command}`)}`);
     let captured = seenBefore;
     while (ms.includes(undefined) && performance.now() - t0 < boundMs) {
       if (this.outputSeen === captured) {
