@@ -34,6 +34,8 @@ export class TmuxControl {
   private buffered = '';
   private outputSeen = 0;
   private onOutput: (() => void) | undefined;
+  /** tmux's reason when it ends the control client (`%exit too far behind`, say). */
+  private exitLine: string | undefined;
 
   constructor(size: { width: number; height: number }) {
     this.tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'ct', '-x', String(size.width), '-y', String(size.height), 'sleep 600');
@@ -43,7 +45,8 @@ export class TmuxControl {
     this.client.stdout.setEncoding('utf8');
     this.client.stdout.on('data', (text: string) => this.read(text));
     this.client.on('exit', () => {
-      for (const p of this.pending.splice(0)) p.reject(new Error('the tmux control client exited'));
+      const why = this.exitLine ?? 'no %exit line';
+      for (const p of this.pending.splice(0)) p.reject(new Error(`the tmux control client exited (${why})`));
     });
   }
 
@@ -143,6 +146,7 @@ export class TmuxControl {
       this.block.push(line);
       return;
     }
+    if (line.startsWith('%exit')) this.exitLine = line;
     if (/^%begin \d+ \d+ \d+$/.test(line)) this.block = [];
     else if (line.startsWith('%output ')) {
       this.outputSeen++;

@@ -87,11 +87,14 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
     return printOnce(source, options, io);
   }
 
-  // The source first: its first readings come in while the view's modules (ink, React) load.
-  source.start();
   let alerts: AlertMonitor | undefined;
   try {
-    const [{ runInteractive }, { AlertMonitor }] = await Promise.all([import('../ui/run-interactive.js'), import('../alerts/monitor.js')]);
+    const [{ runInteractive, loadUi }, { AlertMonitor }] = await Promise.all([import('../ui/run-interactive.js'), import('../alerts/monitor.js')]);
+    // The view's modules (one bundle, see ui-modules.ts) before the source starts: the first frame
+    // then waits for no reading. A --demo cluster answers in this process, and its first round held
+    // the modules up by about 150 ms. The first requests go out as the first frame is drawn.
+    await loadUi(io.stdout.isTTY === true);
+    source.start();
     alerts = new AlertMonitor(source.store, options.alertRules, () => source.clockMs?.() ?? Date.now());
     alerts.start();
     await runInteractive({
