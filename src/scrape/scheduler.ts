@@ -70,6 +70,8 @@ interface TargetState {
   controller: AbortController | undefined;
   /** When the latest scrape's request went out (past the concurrency limit's queue). */
   sentAt: number;
+  /** The kind of the turn `timer` waits for. */
+  next: Turn['kind'];
 }
 
 /** Which turn of a target: the quick start's first and second scrapes (see firstRateMs), or one on the grid. */
@@ -122,6 +124,7 @@ export class ScrapeScheduler {
         current: undefined,
         controller: undefined,
         sentAt: 0,
+        next: 'grid',
       };
       this.states.set(target.id, fresh);
       if (this.started) this.begin(fresh, this.now());
@@ -132,9 +135,10 @@ export class ScrapeScheduler {
   setIntervalMs(ms: number): void {
     this.intervalMs = checkedInterval(ms);
     if (!this.started) return;
-    // Waiting targets move to the new grid now; running ones join it when they finish.
+    // Waiting targets move to the new grid now; running ones join it when they finish, and so do
+    // those in their quick start (a grid turn now could come a few ms after their first scrape).
     const now = this.now();
-    for (const state of this.states.values()) if (state.timer !== undefined) this.arm(state, now);
+    for (const state of this.states.values()) if (state.timer !== undefined && state.next === 'grid') this.arm(state, now);
   }
 
   start(): void {
@@ -181,6 +185,7 @@ export class ScrapeScheduler {
 
   private schedule(state: TargetState, turn: Turn, delayMs: number): void {
     clearTimeout(state.timer);
+    state.next = turn.kind;
     state.timer = setTimeout(() => this.onTurn(state, turn), Math.max(0, delayMs));
   }
 

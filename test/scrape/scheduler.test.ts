@@ -433,6 +433,21 @@ describe('ScrapeScheduler with a quick start (firstRateMs), on a fake clock', ()
     expect(gaps([second!, ...rest])).toEqual(Array(rest.length).fill(500));
   });
 
+  it('keeps the quick second when the interval changes meanwhile, and then takes the new interval', async () => {
+    const scraper = new FakeScraper();
+    const scheduler = newScheduler(scraper, { intervalMs: 2000, firstRateMs: 750 });
+    const [target] = targets(1);
+    scheduler.setTargets([target!]);
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(100);
+    scheduler.setIntervalMs(5000);
+    await vi.advanceTimersByTimeAsync(20_000);
+    const [first, second, third, ...rest] = scraper.timesOf(target!);
+    expect([first, second]).toEqual([0, 750]);
+    expect(third).toBe(slotFrom(target!, 5000, 5000));
+    expect(gaps([third!, ...rest])).toEqual(Array(rest.length).fill(5000));
+  });
+
   it('leaves --once alone: scrapeAllOnce() without start() scrapes each target once', async () => {
     const scraper = new FakeScraper();
     const scheduler = newScheduler(scraper, { intervalMs: 2000, firstRateMs: 750 });
