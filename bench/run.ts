@@ -13,6 +13,7 @@ import { benchUiFrame } from './ui-frame.bench.js';
 import { benchScale, printScale } from './scale.bench.js';
 import { benchSoak, printSoak } from './scale/soak.js';
 import { benchReplayLoad, printReplayLoad } from './replay-load.bench.js';
+import { benchStartup, printStartup, THIS_BUILD } from './startup.bench.js';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -39,6 +40,12 @@ async function main(): Promise<void> {
   if (!only || only === 'replay-load') {
     console.log('\n== replay-load: one tick of a very large cluster from a recording, and JSON.parse of the same file');
     printReplayLoad(await benchReplayLoad());
+  }
+  if (!only || only === 'startup') {
+    console.log('\n== startup: --version, --help, and the view\'s first rows and first figures (default 2 s interval), medians of several runs');
+    // A second argument: another build's bin/cluster-top.js, measured in the same turns.
+    const other = only === 'startup' ? process.argv[3] : undefined;
+    printStartup(await benchStartup(other === undefined ? [THIS_BUILD] : [THIS_BUILD, { name: 'other build', bin: other }]));
   }
   if (!only || only === 'scale') {
     console.log('\n== scale: cluster-top (headless pipeline, own process) and Prometheus 2.42 on the same simulated nodes (about 7 minutes)');

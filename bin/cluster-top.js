@@ -2,8 +2,10 @@
 // Thin launcher: all behaviour lives in the built code under dist/.
 import { tuneHeap } from '../dist/cli/heap.js';
 
-// A process-wide setting, so here and not in main(): see src/cli/heap.ts.
-tuneHeap();
+// A process-wide setting, so here and not in main(): see src/cli/heap.ts. Set once the first
+// seconds are over: V8 takes it up at its next collection, and until then its default growth
+// spares the start-up (every module's code, the first frames) collections it does not need.
+setTimeout(tuneHeap, 3000).unref();
 const { main } = await import('../dist/cli/main.js');
 const { visible } = await import('../dist/util/visible-text.js');
 

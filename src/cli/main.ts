@@ -1,25 +1,14 @@
-import { readFile } from 'node:fs/promises';
-import { CommanderError } from 'commander';
-import { buildProgram, effectiveTimeoutMs, toCliOptions, UsageError, type CliOptions } from './options.js';
-import { parseTarget, TargetError } from '../targets/parse-target.js';
-import { describeFsError, readTargetsFile, uniqueTargets } from '../targets/targets-file.js';
-import type { Target } from '../targets/target.js';
-import { Pipeline } from '../pipeline.js';
+/**
+ * The command line. Only what every run needs is imported here: each mode and each source is
+ * imported when used, so `--version` answers before commander loads, `--help` before any source,
+ * and this machine's view never loads undici, the simulator or the Kubernetes client.
+ */
+import type { CliOptions } from './options.js';
+import type { AlertMonitor } from '../alerts/monitor.js';
+import type { Pipeline } from '../pipeline.js';
 import type { Source } from '../source.js';
-import { buildSnapshot } from './snapshot.js';
-import { snapshotAlerts } from './snapshot-alerts.js';
-import { AlertMonitor } from '../alerts/monitor.js';
-import { renderTable } from './table.js';
-import { agentOptions } from './agent-options.js';
-import { runAgent } from '../agent/run-agent.js';
-import { LocalSource } from '../local/local-source.js';
-import { startDemo } from '../demo/demo-source.js';
-import { RecordingError } from '../record/reader.js';
-import { ReplaySource } from '../record/replay-source.js';
-import { withRecording } from '../record/recording-source.js';
-import { buildPrometheusSource } from '../prometheus/from-options.js';
-import { wantsDiscovery } from '../discovery/flags.js';
-import { buildDiscoverySource } from '../discovery/from-options.js';
+import type { Target } from '../targets/target.js';
+import { VERSION } from '../version.js';
 import { visible, visibleJson } from '../util/visible-text.js';
 
 export const EXIT_OK = 0;
@@ -40,6 +29,17 @@ const defaultIo: MainIo = { stdout: process.stdout, stderr: process.stderr, env:
 
 /** Runs the command line; resolves to the exit status. Expected failures never throw. */
 export async function main(argv: readonly string[], io: MainIo = defaultIo): Promise<number> {
+  // Commander answers this too (the same line), but only after it and every flag's module load.
+  const args = argv.slice(2);
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+    io.stdout.write(`${VERSION}\n`);
+    return EXIT_OK;
+  }
+  const [{ CommanderError }, { buildProgram, toCliOptions, UsageError }, { agentOptions }] = await Promise.all([
+    import('commander'),
+    import('./options.js'),
+    import('./agent-options.js'),
+  ]);
   const program = buildProgram()
     .exitOverride()
     .configureOutput({
@@ -53,7 +53,7 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
   try {
     program.parse([...argv]);
     const agent = agentOptions(program);
-    if (agent) return await runAgent(agent, io.stderr);
+    if (agent) return await (await import('../agent/run-agent.js')).runAgent(agent, io.stderr);
     // Whether -i was typed, not defaulted: a --scrape-config's scrape_interval applies when not.
     options = toCliOptions(program.processedArgs[0] as string[], { ...program.opts(), intervalGiven: program.getOptionValueSource('interval') === 'cli' }, io.env);
   } catch (error) {
@@ -76,7 +76,7 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
   try {
     source = await buildSource(options, heard);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof TargetError || error instanceof RecordingError) return usage(io, error.message);
+    if (await isUsageProblem(error)) return usage(io, (error as Error).message);
     throw error;
   }
   // Columns are computed from scraped samples: a source that has its figures from elsewhere has none.
@@ -91,11 +91,16 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
     return printOnce(source, options, io);
   }
 
-  const { runInteractive } = await import('../ui/run-interactive.js');
-  const alerts = new AlertMonitor(source.store, options.alertRules, () => source.clockMs?.() ?? Date.now());
-  source.start();
-  alerts.start();
+  let alerts: AlertMonitor | undefined;
   try {
+    const [{ runInteractive, loadUi }, { AlertMonitor }] = await Promise.all([import('../ui/run-interactive.js'), import('../alerts/monitor.js')]);
+    // The view's modules (one bundle, see ui-modules.ts) before the source starts: the first frame
+    // then waits for no reading. A --demo cluster answers in this process, and its first round held
+    // the modules up by about 150 ms. The first requests go out as the first frame is drawn.
+    await loadUi(io.stdout.isTTY === true);
+    source.start();
+    alerts = new AlertMonitor(source.store, options.alertRules, () => source.clockMs?.() ?? Date.now());
+    alerts.start();
     await runInteractive({
       warnings,
       store: source.store,
@@ -111,7 +116,7 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
       alerts,
     });
   } finally {
-    alerts.stop();
+    alerts?.stop();
     await source.stop();
     warn(io, source);
   }
@@ -124,6 +129,7 @@ async function printOnce(source: Source, options: CliOptions, io: MainIo): Promi
   } finally {
     await source.stop();
   }
+  const [{ buildSnapshot }, { snapshotAlerts }, { renderTable }] = await Promise.all([import('./snapshot.js'), import('./snapshot-alerts.js'), import('./table.js')]);
   const atMs = source.clockMs?.() ?? Date.now();
   const snapshot = buildSnapshot(source.store, atMs, snapshotAlerts(source.store, options.alertRules, atMs));
   // Every string of the snapshot came from outside: made visible here too, whatever its path.
@@ -133,25 +139,42 @@ async function printOnce(source: Source, options: CliOptions, io: MainIo): Promi
   return options.failOnAlert && snapshot.alerts.some((a) => a.state === 'firing') ? EXIT_ALERT : EXIT_OK;
 }
 
+/** Whether a failure to build the source is the user's to fix: one line, exit status 2. */
+async function isUsageProblem(error: unknown): Promise<boolean> {
+  const [{ UsageError }, { TargetError }, { RecordingError }] = await Promise.all([
+    import('./options.js'),
+    import('../targets/parse-target.js'),
+    import('../record/reader.js'),
+  ]);
+  return error instanceof UsageError || error instanceof TargetError || error instanceof RecordingError;
+}
+
 /**
- * Picks what fills the store from the options; each kind of source is a module of its own.
+ * Picks what fills the store from the options; each kind of source is a module of its own,
+ * imported only when asked for (the Kubernetes client library alone takes a while to load).
  * Exported for the tests that feed every source the same input.
  */
 export async function buildSource(options: CliOptions, io: MainIo): Promise<Source> {
-  if (options.record) return withRecording(await buildSource({ ...options, record: undefined }, io), options.record);
-  if (options.replay) return ReplaySource.open({ ...options.replay, historyMs: options.historyMs });
-  if (options.demo) return startDemo(options.demo, (targets) => buildPipeline(options, targets));
-  if (options.prometheus !== undefined) return buildPrometheusSource(options.prometheus, options, historyPoints(options));
-  // Imported only when asked for: the Kubernetes client library takes a while to load.
+  if (options.record) {
+    const { withRecording } = await import('../record/recording-source.js');
+    return withRecording(await buildSource({ ...options, record: undefined }, io), options.record);
+  }
+  if (options.replay) return (await import('../record/replay-source.js')).ReplaySource.open({ ...options.replay, historyMs: options.historyMs });
+  if (options.demo) return (await import('../demo/demo-source.js')).startDemo(options.demo, (targets) => buildPipeline(options, targets));
+  if (options.prometheus !== undefined) return (await import('../prometheus/from-options.js')).buildPrometheusSource(options.prometheus, options, historyPoints(options));
   if (options.kubeconfig !== undefined) return (await import('../kube/from-options.js')).buildKubeSource(options, historyPoints(options));
-  if (wantsDiscovery(options)) return buildDiscoverySource(options, buildPipeline, (line) => say(io, line));
+  if ((await import('../discovery/flags.js')).wantsDiscovery(options)) {
+    return (await import('../discovery/from-options.js')).buildDiscoverySource(options, buildPipeline, (line) => say(io, line));
+  }
   if (options.targets.length === 0 && options.targetsFile === undefined) {
+    const { LocalSource } = await import('../local/local-source.js');
     return new LocalSource({ intervalMs: options.intervalMs, historyPoints: historyPoints(options) });
   }
   return buildPipeline(options, await collectTargets(options, (line) => say(io, line)));
 }
 
 async function buildPipeline(options: CliOptions, targets: Target[]): Promise<Pipeline> {
+  const [{ Pipeline }, { effectiveTimeoutMs, UsageError }] = await Promise.all([import('../pipeline.js'), import('./options.js')]);
   const ca = options.caFile ? await readSecretFile('--ca-file', options.caFile) : undefined;
   const token = options.bearerTokenFile ? (await readSecretFile('--bearer-token-file', options.bearerTokenFile)).trim() : undefined;
   if (token === '') throw new UsageError(`--bearer-token-file ${options.bearerTokenFile}: the file is empty`);
@@ -171,6 +194,11 @@ async function buildPipeline(options: CliOptions, targets: Target[]): Promise<Pi
 }
 
 async function collectTargets(options: CliOptions, warn: (line: string) => void): Promise<Target[]> {
+  const [{ parseTarget }, { readTargetsFile, uniqueTargets }, { UsageError }] = await Promise.all([
+    import('../targets/parse-target.js'),
+    import('../targets/targets-file.js'),
+    import('./options.js'),
+  ]);
   const targets = options.targets.map((t) => parseTarget(t));
   if (options.targetsFile) targets.push(...(await readTargetsFile(options.targetsFile)));
   if (targets.length === 0) {
@@ -185,6 +213,11 @@ function historyPoints(options: CliOptions): number {
 
 /** Reads a file named by a flag; the message names the flag and path, never the content. */
 async function readSecretFile(flag: string, path: string): Promise<string> {
+  const [{ readFile }, { describeFsError }, { UsageError }] = await Promise.all([
+    import('node:fs/promises'),
+    import('../targets/targets-file.js'),
+    import('./options.js'),
+  ]);
   try {
     return await readFile(path, 'utf8');
   } catch (error) {

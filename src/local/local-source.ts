@@ -17,6 +17,13 @@ export interface LocalSourceOptions {
 
 export const LOCAL_ID = 'local';
 
+/**
+ * The second read after start, as btop does: rates (CPU, network, disk) need two. /proc/stat
+ * counts in 10 ms ticks per core, so over 500 ms a first CPU % is within 2 % of a core; the byte
+ * rates are exact (the reads' own times).
+ */
+export const LOCAL_FIRST_RATE_MS = 500;
+
 /** This machine, read directly: one node named after the hostname, no exporter needed. */
 export class LocalSource implements Source {
   readonly store: ClusterStore;
@@ -25,6 +32,7 @@ export class LocalSource implements Source {
   private intervalMs: number;
   private health: TargetHealth = UNKNOWN_HEALTH;
   private timer: NodeJS.Timeout | undefined;
+  private firstRateTimer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
 
   constructor(options: LocalSourceOptions) {
@@ -45,8 +53,13 @@ export class LocalSource implements Source {
     return missing.length === 0 ? undefined : `this machine without /proc: no ${missing.join(', ')} figures`;
   }
 
+  /** Reads now, again LOCAL_FIRST_RATE_MS later (when shorter than the interval), then every interval. */
   start(): void {
     void this.refresh();
+    if (LOCAL_FIRST_RATE_MS < this.intervalMs) {
+      this.firstRateTimer = setTimeout(() => void this.refresh(), LOCAL_FIRST_RATE_MS);
+      this.firstRateTimer.unref();
+    }
     this.startTimer();
   }
 
@@ -66,6 +79,7 @@ export class LocalSource implements Source {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    clearTimeout(this.firstRateTimer);
     await this.inFlight;
   }
 

@@ -7,6 +7,9 @@
  * scrape finished, so there is no drift; a turn that comes while the previous
  * scrape still runs is skipped. A semaphore caps the requests in flight, and
  * the scraper's own deadline bounds how long a dead target holds a place.
+ *
+ * A view wants figures at once, and rates need two scrapes: with `firstRateMs`, a target's first
+ * scrape is at once and its second that long after, and only then does it join the grid.
  */
 import type { Target } from '../targets/target.js';
 import type { Scraper } from './scraper.js';
@@ -24,6 +27,14 @@ export interface ScrapeSchedulerOptions {
    */
   readonly onResult: (result: ScrapeResult) => boolean | Promise<boolean>;
   readonly now?: () => number;
+  /**
+   * A quick start, for a view: each target's first scrape at once (not at its phase), and, when it
+   * succeeds, a second this many ms after it (if shorter than the target's interval), so that rates
+   * exist that soon; then its turns on the grid, the next at least an interval after the first
+   * scrape and half an interval after the second. Targets added while running start so too.
+   * Undefined: the first turn at the target's phase, the grid from the start.
+   */
+  readonly firstRateMs?: number;
 }
 
 /** What the scheduler needs of a Scraper (tests pass a fake). */
@@ -57,7 +68,14 @@ interface TargetState {
    * cost a measurable share of the CPU at 1,000 scrapes a second.
    */
   controller: AbortController | undefined;
+  /** When the latest scrape's request went out (past the concurrency limit's queue). */
+  sentAt: number;
+  /** The kind of the turn `timer` waits for. */
+  next: Turn['kind'];
 }
+
+/** Which turn of a target: the quick start's first and second scrapes (see firstRateMs), or one on the grid. */
+type Turn = { readonly kind: 'grid'; readonly at: number } | { readonly kind: 'first' } | { readonly kind: 'second'; readonly firstSentAt: number };
 
 export class ScrapeScheduler {
   private readonly scraper: ScrapeClient;
@@ -66,6 +84,7 @@ export class ScrapeScheduler {
   private readonly slots: Semaphore;
   private readonly states = new Map<string, TargetState>();
   private readonly running = new Set<Promise<void>>();
+  private readonly firstRateMs: number | undefined;
   private intervalMs: number;
   private started = false;
 
@@ -73,6 +92,7 @@ export class ScrapeScheduler {
     this.scraper = scraper;
     this.onResult = options.onResult;
     this.now = options.now ?? Date.now;
+    this.firstRateMs = options.firstRateMs;
     this.slots = new Semaphore(options.concurrency);
     this.intervalMs = checkedInterval(options.intervalMs);
   }
@@ -103,9 +123,11 @@ export class ScrapeScheduler {
         timer: undefined,
         current: undefined,
         controller: undefined,
+        sentAt: 0,
+        next: 'grid',
       };
       this.states.set(target.id, fresh);
-      if (this.started) this.arm(fresh, this.now());
+      if (this.started) this.begin(fresh, this.now());
     }
   }
 
@@ -113,16 +135,17 @@ export class ScrapeScheduler {
   setIntervalMs(ms: number): void {
     this.intervalMs = checkedInterval(ms);
     if (!this.started) return;
-    // Waiting targets move to the new grid now; running ones join it when they finish.
+    // Waiting targets move to the new grid now; running ones join it when they finish, and so do
+    // those in their quick start (a grid turn now could come a few ms after their first scrape).
     const now = this.now();
-    for (const state of this.states.values()) if (state.timer !== undefined) this.arm(state, now);
+    for (const state of this.states.values()) if (state.timer !== undefined && state.next === 'grid') this.arm(state, now);
   }
 
   start(): void {
     if (this.started) return;
     this.started = true;
     const now = this.now();
-    for (const state of this.states.values()) this.arm(state, now);
+    for (const state of this.states.values()) this.begin(state, now);
   }
 
   /** Cancels timers and scrapes under way; resolves once every scrape has settled. */
@@ -146,24 +169,48 @@ export class ScrapeScheduler {
     return state.target.scrape?.intervalMs ?? this.intervalMs;
   }
 
-  private arm(state: TargetState, notBefore: number): void {
-    clearTimeout(state.timer);
-    const interval = this.intervalOf(state);
-    const phaseMs = Math.floor(state.phase * interval);
-    const turn = phaseMs + Math.ceil((notBefore - phaseMs) / interval) * interval;
-    state.timer = setTimeout(() => this.onTurn(state, turn), Math.max(0, turn - this.now()));
+  /** A target's first turn once running: at once with a quick start, else at its phase. */
+  private begin(state: TargetState, now: number): void {
+    if (this.firstRateMs === undefined) this.arm(state, now);
+    else this.schedule(state, { kind: 'first' }, 0);
   }
 
-  private onTurn(state: TargetState, turn: number): void {
+  /** The target's next turn on the grid: its first phase slot from `notBefore` on. */
+  private arm(state: TargetState, notBefore: number): void {
+    const interval = this.intervalOf(state);
+    const phaseMs = Math.floor(state.phase * interval);
+    const at = phaseMs + Math.ceil((notBefore - phaseMs) / interval) * interval;
+    this.schedule(state, { kind: 'grid', at }, at - this.now());
+  }
+
+  private schedule(state: TargetState, turn: Turn, delayMs: number): void {
+    clearTimeout(state.timer);
+    state.next = turn.kind;
+    state.timer = setTimeout(() => this.onTurn(state, turn), Math.max(0, delayMs));
+  }
+
+  private onTurn(state: TargetState, turn: Turn): void {
     state.timer = undefined;
     // Never earlier than now: after a stall (a suspended laptop) we resume, not replay missed turns.
     if (state.current !== undefined) {
-      this.arm(state, Math.max(turn + this.intervalOf(state), this.now()));
+      this.arm(state, Math.max((turn.kind === 'grid' ? turn.at : this.now()) + this.intervalOf(state), this.now()));
       return;
     }
     void this.launch(state).then(() => {
       if (!this.started || state.removed) return;
-      this.arm(state, Math.max(turn + retryDelayMs(this.intervalOf(state), state.failures), this.now()));
+      const interval = this.intervalOf(state);
+      const now = this.now();
+      if (turn.kind === 'grid') {
+        this.arm(state, Math.max(turn.at + retryDelayMs(interval, state.failures), now));
+      } else if (state.failures > 0) {
+        this.arm(state, Math.max(state.sentAt + retryDelayMs(interval, state.failures), now));
+      } else if (turn.kind === 'first' && this.firstRateMs !== undefined && this.firstRateMs < interval) {
+        this.schedule(state, { kind: 'second', firstSentAt: state.sentAt }, state.sentAt + this.firstRateMs - now);
+      } else {
+        // A rate over half an interval at least, and no more than two scrapes in the first interval.
+        const firstSentAt = turn.kind === 'second' ? turn.firstSentAt : state.sentAt;
+        this.arm(state, Math.max(firstSentAt + interval, state.sentAt + interval / 2, now));
+      }
     });
   }
 
@@ -179,17 +226,19 @@ export class ScrapeScheduler {
   }
 
   private async scrapeAndDeliver(state: TargetState, signal: AbortSignal): Promise<void> {
-    const result = await this.scrapeWithinLimit(state.target, signal);
+    const result = await this.scrapeWithinLimit(state, signal);
     // Cancelled by stop() or setTargets(): nobody wants this result any more.
     if (result === undefined || signal.aborted) return;
     const accepted = await this.deliver(result);
     state.failures = result.ok && accepted ? 0 : state.failures + 1;
   }
 
-  private async scrapeWithinLimit(target: Target, signal: AbortSignal): Promise<ScrapeResult | undefined> {
+  private async scrapeWithinLimit(state: TargetState, signal: AbortSignal): Promise<ScrapeResult | undefined> {
     const release = await this.slots.acquire();
     try {
-      return signal.aborted ? undefined : await this.scraper.scrape(target, signal);
+      if (signal.aborted) return undefined;
+      state.sentAt = this.now();
+      return await this.scraper.scrape(state.target, signal);
     } finally {
       release();
     }

@@ -7,7 +7,6 @@
  * else is recognised by its error code and described by a fixed sentence.
  */
 
-import { errors } from 'undici';
 
 /** A failure whose message we wrote and know to be safe to show. */
 export class ScrapeError extends Error {
@@ -51,8 +50,9 @@ const UNKNOWN_AUTHORITY_CODES = new Set([
 /** The sentence for a failed request; `err` is anything that was thrown. */
 export function describeError(err: unknown): string {
   if (err instanceof ScrapeError) return err.message;
-  // The only undici error without a code; its `data` holds the bytes the server sent.
-  if (err instanceof errors.HTTPParserError) return 'invalid HTTP response';
+  // The only undici error without a code; its `data` holds the bytes the server sent. By its name:
+  // importing undici for its class would load it for scrapes that never use it (see scraper.ts).
+  if (err instanceof Error && err.name === 'HTTPParserError') return 'invalid HTTP response';
   for (const code of errorCodes(err)) {
     const sentence = sentenceForCode(code);
     if (sentence !== undefined) return sentence;

@@ -8,7 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { rootCertificates } from 'node:tls';
-import { Client, Pool, ProxyAgent, type buildConnector, type Dispatcher } from 'undici';
+import type { Client, Pool, ProxyAgent, buildConnector, Dispatcher } from 'undici';
 import type { Target } from '../targets/target.js';
 import { VERSION } from '../version.js';
 import { BodyFetch, type FetchedBody } from './fetch-body.js';
@@ -76,6 +76,18 @@ const STALE_SOCKET_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
  * origin, a Pool for more (a Pool of one would cost a 2,048-slot request queue, 16 KB, per target).
  */
 type OriginDispatcher = Http1Connection | Client | Pool | ProxyAgent;
+
+type Undici = typeof import('undici');
+/**
+ * undici, once a scrape needs it. Loading it costs about as much CPU as starting Node, and plain
+ * HTTP (the demo, nearly every node_exporter) never does: the view comes up that much sooner.
+ */
+let undici: Undici | undefined;
+let loadingUndici: Promise<Undici> | undefined;
+
+function loadUndici(): Promise<Undici> {
+  return (loadingUndici ??= import('undici').then((module) => (undici = module)));
+}
 
 interface OriginPool {
   readonly pool: OriginDispatcher;
@@ -209,6 +221,7 @@ export class Scraper {
       method: 'GET',
       headers: await this.headersFor(target),
     };
+    if (undici === undefined && this.needsUndici(target)) await loadUndici();
     const pool = this.poolFor(target);
     const first = this.dispatch(pool, options, deadline);
     try {
@@ -251,6 +264,15 @@ export class Scraper {
     return headers;
   }
 
+  /**
+   * Whether the target's connection is undici's (HTTPS, a proxy, more than one connection, or the
+   * benchmark's plainHttpTransport 'undici'), not our own.
+   */
+  private needsUndici(target: Target): boolean {
+    return this.proxy !== undefined || this.poolOptions.connections !== 1 || target.url.protocol !== 'http:' || this.plainHttpTransport === 'undici';
+  }
+
+  /** The target's origin's connection; undici is loaded when needsUndici(target). */
   private poolFor(target: Target): OriginDispatcher {
     const key = poolKey(target);
     let entry = this.pools.get(key);
@@ -258,13 +280,9 @@ export class Scraper {
       const tls = target.scrape?.tls;
       const options = tls === undefined ? this.poolOptions : { ...this.poolOptions, connect: connectOptions(this.timeoutMs, tls.options) };
       const url = target.url;
-      const pool = this.proxy !== undefined
-        ? new ProxyAgent({ ...options, uri: this.proxy, requestTls: options.connect })
-        : options.connections !== 1
-          ? new Pool(url.origin, options)
-          : url.protocol === 'http:' && this.plainHttpTransport === 'own'
-            ? new Http1Connection(url.hostname.replace(/^\[(.*)\]$/, '$1'), Number(url.port || 80), url.host, { keepAliveMs: KEEP_ALIVE_MS })
-            : new Client(url.origin, options);
+      const pool = !this.needsUndici(target)
+        ? new Http1Connection(url.hostname.replace(/^\[(.*)\]$/, '$1'), Number(url.port || 80), url.host, { keepAliveMs: KEEP_ALIVE_MS })
+        : undiciPool(url, options, this.proxy);
       entry = { pool, users: new Set() };
       this.pools.set(key, entry);
     }
@@ -281,7 +299,7 @@ export class Scraper {
     if ((err as { code?: unknown } | null)?.code !== 'ERR_TLS_CERT_ALTNAME_INVALID') return;
     const key = poolKey(target);
     const entry = this.pools.get(key);
-    if (!(entry?.pool instanceof Client)) return;
+    if (undici === undefined || !(entry?.pool instanceof undici.Client)) return;
     this.pools.delete(key);
     this.closePool(entry.pool, 'destroy');
   }
@@ -292,6 +310,12 @@ export class Scraper {
     this.closing.add(done);
     void done.then(() => this.closing.delete(done));
   }
+}
+
+function undiciPool(url: URL, options: Pool.Options & { readonly connect: buildConnector.BuildOptions }, proxy: string | undefined): Client | Pool | ProxyAgent {
+  if (undici === undefined) throw new Error('undici is not loaded');
+  if (proxy !== undefined) return new undici.ProxyAgent({ ...options, uri: proxy, requestTls: options.connect });
+  return options.connections !== 1 ? new undici.Pool(url.origin, options) : new undici.Client(url.origin, options);
 }
 
 /** Pools are per origin, and per TLS settings when a target brings its own. */

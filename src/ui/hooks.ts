@@ -5,26 +5,57 @@ import type { ClusterStore } from '../store/cluster-store.js';
 import { scrollOffset } from './table-model.js';
 
 /**
+ * For this long after the view appears, a change in the store draws a frame within
+ * START_UP_FRAME_MS instead of at the clock's next tick: the first figures, and the first rates
+ * that a quick second reading gives (see the scrape scheduler's firstRateMs), show as they come.
+ */
+export const START_UP_FOLLOW_MS = 3000;
+/** Frames while following the store at start-up: four a second at most, as the clock's fastest. */
+const START_UP_FRAME_MS = 250;
+
+/**
  * The store's version as of the latest frame. A frame comes every `periodMs` while enabled, and
  * at once when enabled again: one clock for the data and the header's time. A scrape round of
  * 1,000 nodes is 1,000 store changes spread over the interval; drawing each second, as btop
  * does, keeps the screen calm and costs a fifth of following the changes at 4 frames a second
- * plus a separate clock tick. Keys redraw at once, outside this clock.
+ * plus a separate clock tick. Keys redraw at once, outside this clock. For the first `followMs`
+ * after mounting, the frames follow the store too (see START_UP_FOLLOW_MS).
  */
-export function useFrameClock(store: ClusterStore, periodMs: number, enabled = true): number {
+export function useFrameClock(store: ClusterStore, periodMs: number, enabled = true, followMs = START_UP_FOLLOW_MS): number {
   const [version, setVersion] = useState(store.version);
   const [, setFrame] = useState(0);
+  const [mountedAt] = useState(Date.now);
   useEffect(() => {
     if (!enabled) return;
+    let lastDrawAt = 0;
+    let pending: ReturnType<typeof setTimeout> | undefined;
     const draw = (): void => {
+      clearTimeout(pending);
+      pending = undefined;
+      lastDrawAt = Date.now();
       setVersion(store.version);
       // The version may be unchanged (no node answered): the header's clock still moves.
       setFrame((n) => n + 1);
     };
     draw();
     const timer = setInterval(draw, periodMs);
-    return () => clearInterval(timer);
-  }, [store, periodMs, enabled]);
+    const followFor = mountedAt + followMs - Date.now();
+    let unsubscribe = (): void => {};
+    let followEnd: ReturnType<typeof setTimeout> | undefined;
+    if (followFor > 0 && periodMs > START_UP_FRAME_MS) {
+      // Called on every change (a thousand a round on a large cluster): a frame is asked for once.
+      unsubscribe = store.subscribe(() => {
+        pending ??= setTimeout(draw, Math.max(0, lastDrawAt + START_UP_FRAME_MS - Date.now()));
+      });
+      followEnd = setTimeout(() => unsubscribe(), followFor);
+    }
+    return () => {
+      clearInterval(timer);
+      clearTimeout(pending);
+      clearTimeout(followEnd);
+      unsubscribe();
+    };
+  }, [store, periodMs, enabled, mountedAt, followMs]);
   return version;
 }
 

@@ -3,6 +3,7 @@ import type { AppProps } from './app.js';
 import type { AlertList } from '../alerts/monitor.js';
 import { enterFullScreen, installExitHooks, installSuspend } from './terminal-session.js';
 import { visible } from '../util/visible-text.js';
+import { existsSync } from 'node:fs';
 
 export interface InteractiveOptions {
   readonly store: ClusterStore;
@@ -34,6 +35,9 @@ export interface InteractiveOptions {
  * React picks its build from NODE_ENV when first imported, the development one when it is unset:
  * that build checks and records every render, which cost about 40 MB of RSS and 5 % of a core
  * drawing 1,000 nodes. So React is imported here too, with NODE_ENV=production unless it is set.
+ *
+ * The built program has all of it in one file (ui-modules.bundle.js, see ui-modules.ts), with
+ * React's production build: that file is taken unless NODE_ENV names another build.
  */
 export async function loadUi(terminal: boolean) {
   const hidden = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
@@ -41,8 +45,9 @@ export async function loadUi(terminal: boolean) {
   if (terminal) for (const name of hidden) delete process.env[name];
   process.env.NODE_ENV ??= 'production';
   try {
-    const [react, ink, app] = await Promise.all([import('react'), import('ink'), import('./app.js')]);
-    return { createElement: react.createElement, render: ink.render, App: app.App };
+    const bundled = process.env.NODE_ENV === 'production' && existsSync(BUNDLE);
+    const ui = bundled ? ((await import(BUNDLE.href)) as UiModules) : await import('./ui-modules.js');
+    return { createElement: ui.createElement, render: ui.render, App: ui.App };
   } finally {
     for (const [name, value] of saved) {
       if (value === undefined) delete process.env[name];
@@ -50,6 +55,10 @@ export async function loadUi(terminal: boolean) {
     }
   }
 }
+
+type UiModules = typeof import('./ui-modules.js');
+/** Written by the build next to ui-modules.js; absent when running the sources (tests, tsx). */
+const BUNDLE = new URL('./ui-modules.bundle.js', import.meta.url);
 
 /** Runs the full-screen UI until the user quits (q, Ctrl-C) or a signal asks it to stop. */
 export async function runInteractive(options: InteractiveOptions): Promise<void> {

@@ -133,6 +133,7 @@ export interface SuspendHandlers {
 export function installSuspend(proc: SuspendProcess, handlers: SuspendHandlers): { suspend: () => void; uninstall: () => void } {
   let stopped = false;
   const resume = (): void => {
+    if (!stopped) return;
     stopped = false;
     handlers.resume();
   };
@@ -142,6 +143,11 @@ export function installSuspend(proc: SuspendProcess, handlers: SuspendHandlers):
     handlers.leave();
     proc.once('SIGCONT', resume);
     proc.kill(proc.pid, 'SIGSTOP');
+    // The process stops within that call and goes on from here once continued (fg): the terminal
+    // is taken at once. Waiting for the SIGCONT event instead let a timer that came due meanwhile
+    // (a frame, ink's throttled write) run first and draw on the shell's screen; the event then
+    // finds nothing left to do.
+    resume();
   };
   proc.on('SIGTSTP', suspend);
   return { suspend, uninstall: () => proc.off('SIGTSTP', suspend) };

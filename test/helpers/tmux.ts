@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const TMUX = '/usr/bin/tmux';
 
@@ -8,7 +11,10 @@ export const TMUX = '/usr/bin/tmux';
  * final state (alternate screen, cursor) can be read.
  */
 export class TmuxSession {
-  private readonly socket = `ct-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  // A socket path (-S) in a directory of its own, not a name (-L): tmux leaves its socket file
+  // behind when the server ends, and a test leaves nothing in /tmp.
+  private readonly dir = mkdtempSync(join(tmpdir(), 'ct-test-tmux-'));
+  private readonly socket = join(this.dir, 'socket');
   private readonly name = 'ct';
 
   constructor(command: string, size: { width: number; height: number }, env: Record<string, string | undefined> = {}) {
@@ -59,9 +65,10 @@ export class TmuxSession {
     } catch {
       // already gone
     }
+    rmSync(this.dir, { recursive: true, force: true });
   }
 
   private tmux(...args: string[]): string {
-    return execFileSync(TMUX, ['-L', this.socket, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 });
+    return execFileSync(TMUX, ['-S', this.socket, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 });
   }
 }

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ScrapeScheduler, retryDelayMs, type ScrapeClient, type ScrapeSchedulerOptions } from '../../src/scrape/scheduler.js';
+import { ScrapeScheduler, phaseOf, retryDelayMs, type ScrapeClient, type ScrapeSchedulerOptions } from '../../src/scrape/scheduler.js';
 import { Scraper } from '../../src/scrape/scraper.js';
 import type { ScrapeResult } from '../../src/scrape/types.js';
 import type { Target } from '../../src/targets/target.js';
@@ -336,6 +336,137 @@ describe('ScrapeScheduler on a fake clock', () => {
     await round;
     expect(scraper.maxInFlight).toBe(3);
     expect(delivered.sort()).toEqual(all.map((target) => target.id).sort());
+  });
+});
+
+describe('ScrapeScheduler with a quick start (firstRateMs), on a fake clock', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(0);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** The first slot of the target's grid (phase + k * interval) at or after `at`. */
+  const slotFrom = (target: Target, intervalMs: number, at: number): number => {
+    const phaseMs = Math.floor(phaseOf(target.id) * intervalMs);
+    return phaseMs + Math.ceil((at - phaseMs) / intervalMs) * intervalMs;
+  };
+
+  it('scrapes every target at once, again firstRateMs later, then on its grid from an interval after the first', async () => {
+    const scraper = new FakeScraper();
+    const scheduler = newScheduler(scraper, { intervalMs: 2000, firstRateMs: 750 });
+    const all = targets(6);
+    scheduler.setTargets(all);
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(all.map((target) => scraper.timesOf(target))).toEqual(all.map(() => [0]));
+    await vi.advanceTimersByTimeAsync(12_000);
+    for (const target of all) {
+      const [first, second, third, ...rest] = scraper.timesOf(target);
+      expect([first, second]).toEqual([0, 750]);
+      // At least an interval after the first and half an interval after the second: a rate over 1 s or more.
+      expect(third).toBe(slotFrom(target, 2000, 2000));
+      expect(gaps([third!, ...rest])).toEqual(Array(rest.length).fill(2000));
+      expect(rest.length).toBeGreaterThanOrEqual(4);
+    }
+  });
+
+  it('gives each target added while running the same quick start', async () => {
+    const scraper = new FakeScraper();
+    const scheduler = newScheduler(scraper, { intervalMs: 2000, firstRateMs: 750 });
+    const [old, late] = targets(2);
+    scheduler.setTargets([old!]);
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(5_000);
+    const oldCalls = scraper.timesOf(old!).length;
+    scheduler.setTargets([old!, late!]);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(scraper.timesOf(late!).slice(0, 2)).toEqual([5_000, 5_750]);
+    // The other target keeps its grid.
+    expect(gaps(scraper.timesOf(old!).slice(oldCalls - 1))).toEqual(Array(scraper.timesOf(old!).length - oldCalls).fill(2000));
+  });
+
+  it('counts the second from when the first request went out, however long it queued for a place', async () => {
+    const scraper = new FakeScraper();
+    const scheduler = newScheduler(scraper, { intervalMs: 5000, firstRateMs: 750, concurrency: 1 });
+    const [slow, quick] = targets(2);
+    // The slow one fails, so it takes no second turn soon and leaves the place free.
+    scraper.behaviour.set(slow!.id, taking(700, (target) => fail(target, 'timed out after 0.7 s')));
+    scraper.behaviour.set(quick!.id, taking(10));
+    scheduler.setTargets([slow!, quick!]);
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(3_000);
+    // The fake scraper notes the time a request goes out, once the concurrency limit lets it:
+    // the quick target waited for the slow one, so its second is 750 ms after 700, not after 0.
+    expect(scraper.timesOf(slow!)).toEqual([0]);
+    expect(scraper.timesOf(quick!).slice(0, 2)).toEqual([700, 1450]);
+    expect(scraper.maxInFlight).toBe(1);
+  });
+
+  it('retries a failed first scrape on the grid, not at once', async () => {
+    const scraper = new FakeScraper();
+    const scheduler = newScheduler(scraper, { intervalMs: 2000, firstRateMs: 750 });
+    const [target] = targets(1);
+    scraper.behaviour.set(target!.id, async (t) => fail(t, 'connection refused'));
+    scheduler.setTargets([target!]);
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(7_000);
+    const [first, second, third] = scraper.timesOf(target!);
+    expect(first).toBe(0);
+    expect(second).toBe(slotFrom(target!, 2000, 2000));
+    // Then the usual backoff: two intervals after the second failure.
+    expect(third).toBe(second! + 4000);
+  });
+
+  it('needs no quick second when the interval is no longer than firstRateMs', async () => {
+    const scraper = new FakeScraper();
+    const scheduler = newScheduler(scraper, { intervalMs: 500, firstRateMs: 750 });
+    const [target] = targets(1);
+    scheduler.setTargets([target!]);
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(3_000);
+    const [first, second, ...rest] = scraper.timesOf(target!);
+    expect(first).toBe(0);
+    expect(second).toBe(slotFrom(target!, 500, 500));
+    expect(gaps([second!, ...rest])).toEqual(Array(rest.length).fill(500));
+  });
+
+  it('keeps the quick second when the interval changes meanwhile, and then takes the new interval', async () => {
+    const scraper = new FakeScraper();
+    const scheduler = newScheduler(scraper, { intervalMs: 2000, firstRateMs: 750 });
+    const [target] = targets(1);
+    scheduler.setTargets([target!]);
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(100);
+    scheduler.setIntervalMs(5000);
+    await vi.advanceTimersByTimeAsync(20_000);
+    const [first, second, third, ...rest] = scraper.timesOf(target!);
+    expect([first, second]).toEqual([0, 750]);
+    expect(third).toBe(slotFrom(target!, 5000, 5000));
+    expect(gaps([third!, ...rest])).toEqual(Array(rest.length).fill(5000));
+  });
+
+  it('leaves --once alone: scrapeAllOnce() without start() scrapes each target once', async () => {
+    const scraper = new FakeScraper();
+    const scheduler = newScheduler(scraper, { intervalMs: 2000, firstRateMs: 750 });
+    const all = targets(3);
+    scheduler.setTargets(all);
+    await scheduler.scrapeAllOnce();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(scraper.calls).toHaveLength(3);
+  });
+
+  it('schedules nothing more after stop(), the pending second included', async () => {
+    const scraper = new FakeScraper();
+    const scheduler = newScheduler(scraper, { intervalMs: 2000, firstRateMs: 750 });
+    scheduler.setTargets(targets(3));
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(100);
+    await scheduler.stop();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(scraper.calls).toHaveLength(3);
   });
 });
 

@@ -61,6 +61,51 @@ describe('useFrameClock', () => {
   });
 });
 
+describe('useFrameClock in the first seconds', () => {
+  it('draws a store change at once, not at the next tick of a slow clock: the first figures and rates', async () => {
+    const store = buildStore(1);
+    function Probe() {
+      return <Text>v{useFrameClock(store, 60_000)}</Text>;
+    }
+    const { lastFrame } = render(<Probe />);
+    await tick();
+    store.appendClusterPoint(1);
+    // The clock's period is a minute: only following the store can draw this within the test.
+    expect(await waitForFrame(lastFrame, (f) => f === `v${store.version}`)).toBe(`v${store.version}`);
+  });
+
+  it('draws a burst of changes as one frame', async () => {
+    const store = buildStore(1);
+    let renders = 0;
+    function Probe() {
+      const version = useFrameClock(store, 60_000);
+      renders++;
+      return <Text>v{version}</Text>;
+    }
+    const { lastFrame } = render(<Probe />);
+    await tick();
+    const before = renders;
+    for (let i = 0; i < 1000; i++) store.appendClusterPoint(i);
+    expect(await waitForFrame(lastFrame, (f) => f === `v${store.version}`)).toBe(`v${store.version}`);
+    await tick();
+    expect(renders - before).toBe(1);
+  });
+
+  it('waits for the clock again once the start-up is over', async () => {
+    const store = buildStore(1);
+    function Probe() {
+      return <Text>v{useFrameClock(store, 60_000, true, 50)}</Text>;
+    }
+    const { lastFrame } = render(<Probe />);
+    await tick();
+    const first = lastFrame();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    store.appendClusterPoint(1);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(lastFrame()).toBe(first);
+  });
+});
+
 describe('framePeriodMs', () => {
   it('draws a frame per interval: at least one a second, at most four', () => {
     expect(framePeriodMs(2000)).toBe(1000);

@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { BIN } from '../helpers/run-cli.js';
+
+const TRACE = fileURLToPath(new URL('../helpers/import-trace/register.mjs', import.meta.url));
+const PREFIX = 'import-trace: ';
+
+interface TracedRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  /** Every module URL the run resolved. */
+  readonly modules: readonly string[];
+}
+
+/** The built binary with every module it resolves traced (test/helpers/import-trace); bounded at 20 s. */
+function runTraced(args: readonly string[]): Promise<TracedRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', TRACE, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const modules = stderr.split('\n').filter((l) => l.startsWith(PREFIX)).map((l) => l.slice(PREFIX.length));
+      resolve({ code, stdout, modules });
+    });
+  });
+}
+
+/** Which of these names (a package, or a path under dist/) the run loaded. */
+function loaded(run: TracedRun, names: readonly string[]): string[] {
+  return names.filter((name) => run.modules.some((url) => url.includes(name.startsWith('dist/') ? `/${name}` : `/node_modules/${name}/`)));
+}
+
+// The flags' own modules (dist/kube/flags.js and the like) are light and load with commander.
+const HEAVY = ['undici', '@kubernetes/client-node', 'ink', 'react', 'dist/simulator/', 'dist/pipeline.js', 'dist/kube/from-options.js', 'dist/record/'];
+
+describe('each run loads only the modules it uses', () => {
+  it('--version loads neither commander nor any source', async () => {
+    const run = await runTraced(['--version']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect(loaded(run, ['dist/version.js'])).toEqual(['dist/version.js']); // the trace works
+    expect(loaded(run, ['commander', 'dist/cli/options.js', ...HEAVY])).toEqual([]);
+  });
+
+  it('-V is --version, and --version among other arguments is still commander\'s', async () => {
+    const short = await runTraced(['-V']);
+    expect(short.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    const mixed = await runTraced(['--no-color', '--version']);
+    expect(mixed.stdout).toBe(short.stdout);
+    expect(loaded(mixed, ['commander'])).toEqual(['commander']);
+  });
+
+  it('--help loads commander and the flags, no source', async () => {
+    const run = await runTraced(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Usage: cluster-top');
+    expect(loaded(run, ['commander'])).toEqual(['commander']);
+    expect(loaded(run, [...HEAVY, 'dist/local/'])).toEqual([]);
+  });
+
+  it('this machine loads its reader, not undici, the simulator or the Kubernetes client', async () => {
+    const run = await runTraced(['--once', '-i', '200ms']);
+    expect(run.code).toBe(0);
+    expect(loaded(run, ['dist/local/local-source.js'])).toEqual(['dist/local/local-source.js']);
+    expect(loaded(run, HEAVY)).toEqual([]);
+  });
+
+  it('--demo scrapes plain HTTP without undici', async () => {
+    const run = await runTraced(['--demo', '2', '--once', '-i', '200ms']);
+    expect(run.code).toBe(0);
+    expect(loaded(run, ['dist/simulator/', 'dist/pipeline.js'])).toEqual(['dist/simulator/', 'dist/pipeline.js']);
+    expect(loaded(run, ['undici', '@kubernetes/client-node', 'ink', 'react', 'dist/kube/from-options.js'])).toEqual([]);
+  });
+
+  it('an https target loads undici when its first scrape needs it', async () => {
+    // Nothing listens on port 1: refused at once, after undici was loaded to connect.
+    const run = await runTraced(['--once', '-i', '200ms', '--timeout', '150ms', 'https://127.0.0.1:1/metrics']);
+    expect(run.code).toBe(1);
+    expect(loaded(run, ['undici'])).toEqual(['undici']);
+    expect(loaded(run, ['@kubernetes/client-node', 'ink', 'dist/simulator/'])).toEqual([]);
+  });
+});
