@@ -30,11 +30,13 @@ function alertLine(alert: Alert, width: number, nowMs: number): Segment[] {
   const age = formatAge((nowMs - sinceMs(alert)) / 1000);
   const when = alert.state === 'resolved' ? `resolved ${age} ago` : `${alert.state} ${age}`;
   const dim = alert.state === 'resolved';
+  // The node's name takes what the rest leaves, up to the longest cloud names (the rule text last).
+  const nameWidth = Math.max(24, Math.min(48, width - 80));
   return fitLine(
     [
       { text: `${mark.text} `, color: mark.color, bold: true },
       { text: fit(alert.rule.column, 14), bold: !dim, dim },
-      { text: ` ${fit(alert.node, 24)}`, dim },
+      { text: ` ${fit(alert.node, nameWidth)}`, dim },
       { text: ` ${fit(formatValue(alert.value), 7, 'right')}`, color: mark.color, dim },
       { text: `  ${fit(when, 16)}`, color: mark.color, dim },
       { text: `  ${ruleText(alert.rule)}`, color: 'gray' },
