@@ -2,12 +2,12 @@
 
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
 
-/** 1536 -> "1.5 KiB"; three significant digits at most, like btop. */
+/** 1536 -> "1.5 KiB"; three significant digits at most, like btop: the next unit from 1000 on ("0.98 MiB", not "1003 KiB"). */
 export function formatBytes(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '-';
   let value = Math.abs(bytes);
   let unit = 0;
-  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+  while (value >= 1000 && unit < BYTE_UNITS.length - 1) {
     value /= 1024;
     unit++;
   }

@@ -72,7 +72,7 @@ describe('each run loads only the modules it uses', () => {
   });
 
   it('--demo scrapes plain HTTP without undici', async () => {
-    const run = await runTraced(['--demo', '2', '--once', '-i', '200ms']);
+    const run = await runTraced(['--demo', '2', '--once', '-i', '2s']);
     expect(run.code).toBe(0);
     expect(loaded(run, ['dist/simulator/', 'dist/pipeline.js'])).toEqual(['dist/simulator/', 'dist/pipeline.js']);
     expect(loaded(run, ['undici', '@kubernetes/client-node', 'ink', 'react', 'dist/kube/from-options.js'])).toEqual([]);
