@@ -20,27 +20,16 @@ export interface NameFit {
 function sharedPrefix(names: readonly string[]): string {
   const first = names[0] ?? '';
   let end = first.length;
-  for (const name of names) {
-    let i = 0;
-    while (i < end && i < name.length && name[i] === first[i]) i++;
-    end = i;
-  }
+  for (const name of names) end = Math.min(end, commonPrefix(first, name));
   while (end > 0 && !SEPARATOR.test(first[end - 1] ?? '')) end--;
   return first.slice(0, end);
 }
 
-/** The longest suffix all names share that starts with a separator. */
+const reversed = (s: string): string => [...s].reverse().join('');
+
+/** The longest suffix all names share that starts with a separator: the shared prefix of the names backwards. */
 function sharedSuffix(names: readonly string[]): string {
-  const reversed = names.map((n) => [...n].reverse().join(''));
-  const first = reversed[0] ?? '';
-  let end = first.length;
-  for (const name of reversed) {
-    let i = 0;
-    while (i < end && i < name.length && name[i] === first[i]) i++;
-    end = i;
-  }
-  while (end > 0 && !SEPARATOR.test(first[end - 1] ?? '')) end--;
-  return [...first.slice(0, end)].reverse().join('');
+  return reversed(sharedPrefix(names.map(reversed)));
 }
 
 /** The name with `head` cells from its start, an ellipsis, and its end: exactly `width` cells. */
