@@ -1,9 +1,9 @@
 /** Static, DNS and file_sd targets feeding one real Pipeline, against endpoints and a DNS server on loopback. */
-import { readFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Resolver } from 'node:dns/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir.js';
 import { DiscoverySource } from '../../src/discovery/discovery-source.js';
 import { PLAIN_TEMPLATE, type TargetTemplate } from '../../src/discovery/discovered-target.js';
 import { DnsProvider } from '../../src/discovery/dns-provider.js';
@@ -22,12 +22,11 @@ let dir: string;
 beforeAll(async () => {
   for (let i = 0; i < 4; i++) endpoints.push(await serve((_req, res) => res.end(PAYLOAD)));
   dns = await startDnsServer();
-  dir = mkdtempSync(join(tmpdir(), 'ct-discovery-'));
+  dir = tempDir('discovery');
 });
 afterAll(async () => {
   await Promise.all(endpoints.map((e) => e.close()));
   await dns.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 function writeGroups(name: string, groups: unknown): void {

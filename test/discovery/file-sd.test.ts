@@ -1,7 +1,7 @@
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir.js';
 import { FileSdProvider, readGroups } from '../../src/discovery/file-sd.js';
 import type { TargetTemplate } from '../../src/discovery/discovered-target.js';
 import { waitUntil } from '../ui/fixtures.js';
@@ -10,9 +10,8 @@ const TEMPLATE: TargetTemplate = { job: 'files', scheme: 'http', metricsPath: '/
 let dir: string;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ct-file-sd-'));
+  dir = tempDir('file-sd');
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Written aside and renamed into place, as tools that generate file_sd files do. */
 function put(name: string, text: string): string {

@@ -4,10 +4,10 @@
  * must stay as they were. A second pane that prints the same bytes raw proves this terminal
  * obeys them, so the check can fail.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir.js';
 import { BIN } from '../helpers/run-cli.js';
 import { requireBinary } from '../helpers/real-binary.js';
 import { TMUX, TmuxSession } from '../helpers/tmux.js';
@@ -29,12 +29,11 @@ describe.runIf(requireBinary(TMUX))('hostile names in a real terminal (tmux)', (
       if (answer === 'hang') return answer;
       return { ...answer, body: answer.body.replaceAll('"alpha"', JSON.stringify(NAME)).replaceAll('"a:9100"', JSON.stringify(INSTANCE)) };
     });
-    dir = mkdtempSync(join(tmpdir(), 'ct-hostile-tmux-'));
+    dir = tempDir('hostile-tmux');
   });
   afterAll(async () => {
     for (const s of sessions) s.kill();
     await fake?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   function open(command: string): TmuxSession {

@@ -1,8 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { removeTempDir, tempDir } from './temp-dir-core.js';
 
 export const NODE_EXPORTER = '/usr/bin/prometheus-node-exporter';
 
@@ -28,7 +26,7 @@ export interface RunningExporter {
 /** Starts the real node_exporter on a loopback port and waits (bounded) until it answers. */
 export async function startNodeExporter(): Promise<RunningExporter> {
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'ct-node-exporter-'));
+  const dir = tempDir('node-exporter');
   const child: ChildProcess = spawn(
     NODE_EXPORTER,
     [`--web.listen-address=127.0.0.1:${port}`, `--collector.textfile.directory=${dir}`],
@@ -43,7 +41,7 @@ export async function startNodeExporter(): Promise<RunningExporter> {
       child.kill('SIGTERM');
       await exited;
     }
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   };
   for (let attempt = 0; attempt < 100; attempt++) {
     if (child.exitCode !== null) break;
