@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp-dir.js';
 import { FileSdProvider, readGroups } from '../../src/discovery/file-sd.js';
 import type { TargetTemplate } from '../../src/discovery/discovered-target.js';
-import { waitUntil } from '../ui/fixtures.js';
+import { WAIT } from '../ui/fixtures.js';
 
 const TEMPLATE: TargetTemplate = { job: 'files', scheme: 'http', metricsPath: '/metrics', params: {} };
 let dir: string;
@@ -90,9 +90,9 @@ describe('FileSdProvider', () => {
     });
     try {
       put('a.yml', '- targets: [a:1, a:2]');
-      expect(await waitUntil(() => p.targets.length === 2)).toBe(true);
+      await expect.poll(() => p.targets, WAIT).toHaveLength(2);
       put('b.yml', '- targets: [b:1]\n  labels: { env: dev }');
-      expect(await waitUntil(() => p.targets.length === 3)).toBe(true);
+      await expect.poll(() => p.targets, WAIT).toHaveLength(3);
       expect(p.targets[2]?.labels).toEqual({ job: 'files', instance: 'b:1', env: 'dev' });
       expect(changes).toBeGreaterThan(0);
     } finally {
