@@ -49,12 +49,7 @@ describe.runIf(requireBinary(TMUX))('hostile names in a real terminal (tmux)', (
     const raw = join(dir, 'raw');
     writeFileSync(raw, `${TITLE}${CLIPBOARD}`);
     const tmux = open(`sleep 0.5; cat '${raw}'; sleep 60`);
-    let title = '';
-    for (let i = 0; i < 50 && title !== 'pwned-title'; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      title = tmux.pane('#{pane_title}');
-    }
-    expect(title).toBe('pwned-title');
+    await expect.poll(() => tmux.pane('#{pane_title}'), { timeout: 5000, interval: 100 }).toBe('pwned-title');
     expect(buffers(tmux)).toContain('pwned-clipboard');
   });
 

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { vi } from 'vitest';
 import { removeTempDir, tempDir } from './temp-dir-core.js';
 
 export const NODE_EXPORTER = '/usr/bin/prometheus-node-exporter';
@@ -43,17 +44,20 @@ export async function startNodeExporter(): Promise<RunningExporter> {
     }
     removeTempDir(dir);
   };
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (child.exitCode !== null) break;
-    try {
-      const res = await fetch(url);
-      await res.arrayBuffer();
-      if (res.ok) return { port, url, stop };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  // Whether it answers: false if it exits first, or does not answer for 10 s.
+  const answers = await vi
+    .waitFor(
+      async () => {
+        if (child.exitCode !== null) return false;
+        const res = await fetch(url); // throws while it is not listening yet
+        await res.arrayBuffer();
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        return true;
+      },
+      { timeout: 10_000, interval: 100 },
+    )
+    .catch(() => false);
+  if (answers) return { port, url, stop };
   await stop();
   throw new Error(`node_exporter did not start on port ${port}: ${stderr.trim().split('\n').pop() ?? ''}`);
 }

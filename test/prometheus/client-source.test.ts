@@ -208,7 +208,7 @@ describe('PrometheusSource against a fake server', () => {
     const f = await serveFake(oneNodeAnswer);
     const s = source(f.url, {}, 10);
     s.start();
-    for (let i = 0; i < 100 && (s.store.cluster.length < 10 || s.store.nodes().length === 0); i++) await new Promise((r) => setTimeout(r, 20));
+    await expect.poll(() => s.store.cluster.length >= 10 && s.store.nodes().length > 0, { timeout: 2000, interval: 20 }).toBe(true);
     const node = s.store.nodes()[0];
     expect(node?.history.length).toBe(10);
     // Nine rows from query_range (0.42 at every step), then the first refresh's own row.
