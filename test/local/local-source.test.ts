@@ -6,6 +6,12 @@ import { LOCAL_ID, LocalSource } from '../../src/local/local-source.js';
 import { OsReader } from '../../src/local/os-reader.js';
 import { buildSnapshot, type SnapshotNode } from '../../src/cli/snapshot.js';
 
+/** The jiffies of every CPU, idle ones too, from /proc/stat: they move on as real time passes. */
+function cpuJiffies(): number {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1);
+  return cpu.reduce((sum, field) => sum + Number(field), 0);
+}
+
 function snapshotOf(source: LocalSource): SnapshotNode {
   const [node] = buildSnapshot(source.store, Date.now()).nodes;
   if (!node) throw new Error('no local node');
@@ -68,17 +74,23 @@ describe.runIf(existsSync('/proc/stat'))('local source on Linux: /proc', () => {
       const source = new LocalSource({ intervalMs: 100, historyPoints: 50, reader });
       const readings = (): number => source.store.get(LOCAL_ID)!.history.length;
       const READ = { timeout: 5000, interval: 10 };
+      // The next read sees /proc's counters moved on (CPU usage is a rate of them), however fast the fake clock goes.
+      const tick = async (ms: number): Promise<void> => {
+        const mark = cpuJiffies();
+        await expect.poll(cpuJiffies, READ).toBeGreaterThan(mark);
+        await vi.advanceTimersByTimeAsync(ms);
+      };
       source.start();
       await expect.poll(readings, READ).toBe(1);
       for (const n of [2, 3]) {
-        await vi.advanceTimersByTimeAsync(100);
+        await tick(100);
         await expect.poll(readings, READ).toBe(n);
       }
       source.setIntervalMs(150);
       expect(source.interval).toBe(150);
       const before = readings();
       for (const n of [before + 1, before + 2]) {
-        await vi.advanceTimersByTimeAsync(150);
+        await tick(150);
         await expect.poll(readings, READ).toBe(n);
       }
       await source.stop();
