@@ -53,7 +53,8 @@ export function kubectlUntil(
         started = true;
         whenStarted();
       }
-      if (until.test(stdout)) child.kill('SIGTERM');
+      // Whole lines only: a line that came in two chunks is not cut at the first.
+      if (until.test(stdout.slice(0, stdout.lastIndexOf('\n') + 1))) child.kill('SIGTERM');
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (code) => {
