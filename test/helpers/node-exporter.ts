@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { vi } from 'vitest';
-import { removeTempDir, tempDir } from './temp-dir-core.js';
+import { fileTempDir, removeTempDir } from './temp-dir-core.js';
 
 export const NODE_EXPORTER = '/usr/bin/prometheus-node-exporter';
 
@@ -27,7 +27,7 @@ export interface RunningExporter {
 /** Starts the real node_exporter on a loopback port and waits (bounded) until it answers. */
 export async function startNodeExporter(): Promise<RunningExporter> {
   const port = await freePort();
-  const dir = tempDir('node-exporter');
+  const dir = fileTempDir('node-exporter');
   const child: ChildProcess = spawn(
     NODE_EXPORTER,
     [`--web.listen-address=127.0.0.1:${port}`, `--collector.textfile.directory=${dir}`],

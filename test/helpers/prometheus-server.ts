@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './node-exporter.js';
-import { removeTempDir, tempDir } from './temp-dir-core.js';
+import { fileTempDir, removeTempDir } from './temp-dir-core.js';
 
 export const PROMETHEUS = '/usr/bin/prometheus';
 
@@ -23,7 +23,7 @@ export interface RunningPrometheus {
  */
 export async function startPrometheus(config: (dir: string) => string): Promise<RunningPrometheus> {
   const port = await freePort();
-  const dir = tempDir('prometheus');
+  const dir = fileTempDir('prometheus');
   writeFileSync(join(dir, 'prometheus.yml'), config(dir));
   const child: ChildProcess = spawn(
     PROMETHEUS,

@@ -41,7 +41,18 @@ export function tempDir(name: string): string {
   return dir;
 }
 
-/** Removes every folder `tempDir` made that is still there. */
+/**
+ * A new folder `$TMPDIR/ct-<name>-XXXXXX` for a server that may outlive the test that started it
+ * (one started in a test and stopped in an afterAll): removed when the file's tests are over,
+ * after every hook of the file, wherever it was made. The server's stop() should remove it sooner.
+ */
+export function fileTempDir(name: string): string {
+  const dir = makeTempDir(name);
+  pending.add(dir);
+  return dir;
+}
+
+/** Removes every folder `tempDir` and `fileTempDir` made that is still there. */
 export function removeTempDirs(): void {
   for (const dir of [...pending]) removeTempDir(dir);
 }

@@ -9,13 +9,15 @@
  *   removed when the test is over, in a beforeAll, at module scope or in a helper called from
  *   them, when the file's tests are over (the setup file temp-dir-setup.ts, named in
  *   vitest.config.ts, removes them after all).
+ * - `fileTempDir(name)`: the same, but removed when the file's tests are over even if made in a
+ *   test: for a server's folder, when the server may outlive the test that started it.
  * - `removeTempDir(dir)`: removes one now (a helper's stop() after its server exited).
  */
 import { basename } from 'node:path';
 import { test as base } from 'vitest';
 import { makeTempDir, removeTempDir } from './temp-dir-core.js';
 
-export { TEMP_PREFIX, removeTempDir, tempDir } from './temp-dir-core.js';
+export { TEMP_PREFIX, fileTempDir, removeTempDir, tempDir } from './temp-dir-core.js';
 
 /** vitest's `test` with `tmp`: a folder of the test's own, named after its file, removed after it. */
 export const test = base.extend<{ tmp: string }>({

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { vi } from 'vitest';
-import { removeTempDir, tempDir } from './temp-dir-core.js';
+import { makeTempDir, removeTempDir } from './temp-dir-core.js';
 
 export const TMUX = '/usr/bin/tmux';
 
@@ -13,10 +13,11 @@ const NOT_YET = new Error('the screen is not there yet');
  * tmux's /tmp/tmux-UID, where a killed server leaves its socket file behind), so tests never touch
  * a user's sessions, with one window running `command` at a fixed size. The pane stays after the
  * command exits so its final state (alternate screen, cursor) can be read. `kill` stops the server
- * and removes the folder.
+ * and removes the folder; nothing else does (without its socket the server could not be told to
+ * stop), so a session never killed shows as a ct-tmux-* folder left behind.
  */
 export class TmuxSession {
-  private readonly dir = tempDir('tmux');
+  private readonly dir = makeTempDir('tmux');
   private readonly socket = join(this.dir, 'socket');
   private readonly name = 'ct';
 
