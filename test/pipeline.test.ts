@@ -17,8 +17,8 @@ import { requireBinary } from './helpers/real-binary.js';
 const FIXTURE = readFileSync(new URL('./fixtures/node-exporter.prom', import.meta.url), 'utf8');
 const LINUX_COLLECTORS = ['cpu', 'loadavg', 'meminfo', 'netdev', 'diskstats', 'filesystem', 'stat', 'time', 'uname'];
 const NARROWED = `/metrics?${LINUX_COLLECTORS.map((c) => `collect%5B%5D=${c}`).join('&')}`;
-/** Polls of 100 ms for a pipeline to reach a state: 15 s at most. */
-const POLLS = 150;
+/** expect.poll's bounds for a pipeline to reach a state: 15 s at most, every 100 ms. */
+const UNTIL = { timeout: 15_000, interval: 100 } as const;
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -40,8 +40,7 @@ async function startPipeline(url: string, options: { columns?: string[] } = {}):
 }
 
 async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < POLLS && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
-  expect(check()).toBe(true);
+  await expect.poll(check, UNTIL).toBe(true);
 }
 
 /** The fixture (a real node_exporter 1.5 payload) as an exporter that answers `collect[]` with `narrowed`. */

@@ -40,7 +40,7 @@ export async function runUi(o: UiRunOptions): Promise<UiFigures> {
   const tmux = new TmuxSession(`sh -c "${inner}"`, SIZE);
   let pid: number | undefined;
   try {
-    const screen = await tmux.waitFor((s) => upCount(s) >= o.expectUp, FIRST_SCREEN_TRIES);
+    const screen = await firstScreen(tmux, o.expectUp);
     pid = Number(readFileSync(pidFile, 'utf8').trim());
     if (upCount(screen) < o.expectUp) throw new Error(`the UI showed ${upCount(screen)}/${o.expectUp} nodes up: ${screen.split('\n')[0] ?? ''}`);
     await sleep(o.warmupMs);
@@ -56,6 +56,19 @@ export async function runUi(o: UiRunOptions): Promise<UiFigures> {
     tmux.kill();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The screen once `expectUp` nodes show as up, or the last one seen after FIRST_SCREEN_TRIES
+ * polls. Not TmuxSession.waitFor: that is built on vi.waitFor, which needs the vitest runner.
+ */
+async function firstScreen(tmux: TmuxSession, expectUp: number): Promise<string> {
+  let screen = tmux.capture();
+  for (let i = 1; i < FIRST_SCREEN_TRIES && upCount(screen) < expectUp; i++) {
+    await sleep(100);
+    screen = tmux.capture();
+  }
+  return screen;
 }
 
 /** q, as a user quits; SIGKILL if the process is still there 5 s later. */

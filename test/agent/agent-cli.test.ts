@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { it } from '../helpers/temp-dir.js';
 import type { Snapshot } from '../../src/cli/snapshot.js';
 import { parseExposition } from '../../src/exposition/parser.js';
 import { freePort } from '../helpers/node-exporter.js';
@@ -45,8 +46,7 @@ describe('cluster-top agent (the built binary)', () => {
     expect(agent.stderr()).toBe(`cluster-top agent: serving this machine's metrics at http://127.0.0.1:${port}/metrics\n`);
   });
 
-  it('requires the token from --token-file, and never prints it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ct-agent-'));
+  it('requires the token from --token-file, and never prints it', async ({ tmp: dir }) => {
     const token = 'agent-token-9f3c1d';
     writeFileSync(join(dir, 'token'), `${token}\n`);
     const port = await freePort();
@@ -61,7 +61,6 @@ describe('cluster-top agent (the built binary)', () => {
       expect(without.code).toBe(1);
       for (const output of [withToken.stdout, withToken.stderr, without.stdout, without.stderr]) expect(output).not.toContain(token);
     } finally {
-      rmSync(dir, { recursive: true, force: true }); // the agent read its token at start
       expect(await agent.stop()).toBe(0);
     }
     expect(agent.stderr()).toContain('(bearer token required)');

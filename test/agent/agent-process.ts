@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { vi } from 'vitest';
 import { BIN } from '../helpers/run-cli.js';
 
 export interface AgentProcess {
@@ -19,11 +20,19 @@ export async function startAgentProcess(args: readonly string[]): Promise<AgentP
     if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
     return exited;
   };
-  for (let attempt = 0; attempt < 100 && child.exitCode === null; attempt++) {
-    const url = / at (http:\/\/\S+\/metrics)/.exec(stderr)?.[1];
-    if (url) return { url, stderr: () => stderr, stop };
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  // Its URL once it says it is serving; undefined if it exits first, or says nothing for 10 s.
+  const url = await vi
+    .waitFor(
+      () => {
+        if (child.exitCode !== null) return undefined;
+        const url = / at (http:\/\/\S+\/metrics)/.exec(stderr)?.[1];
+        if (url === undefined) throw new Error('not serving yet');
+        return url;
+      },
+      { timeout: 10_000, interval: 100 },
+    )
+    .catch(() => undefined);
+  if (url !== undefined) return { url, stderr: () => stderr, stop };
   await stop();
   throw new Error(`the agent did not start: ${stderr.trim()}`);
 }

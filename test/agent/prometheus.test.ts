@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startAgentServer, type RunningAgent } from '../../src/agent/agent-server.js';
 import { thisMachineReader } from '../../src/local/readers.js';
 import { PROMETHEUS, startPrometheus, type RunningPrometheus } from '../helpers/prometheus-server.js';
@@ -39,14 +39,16 @@ describe.runIf(requireBinary(PROMETHEUS))('the real Prometheus scraping the agen
 
   it('ingests it: up is 1 for both jobs, and MemTotal is this machine\'s', async () => {
     const memTotal = Number(/^MemTotal:\s+(\d+) kB/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1]) * 1024;
-    let up: Record<string, string> = {};
-    let ingested: Record<string, string> = {};
-    for (let attempt = 0; attempt < 200; attempt++) {
-      up = Object.fromEntries((await prometheus.query('up')).map((r) => [r.metric.job ?? '', r.value[1]]));
-      ingested = Object.fromEntries((await prometheus.query('node_memory_MemTotal_bytes')).map((r) => [r.metric.job ?? '', r.value[1]]));
-      if (up.agent === '1' && up['agent-token'] === '1' && ingested.agent && ingested['agent-token']) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const { up, ingested } = await vi.waitFor(
+      async () => {
+        const up = Object.fromEntries((await prometheus.query('up')).map((r) => [r.metric.job ?? '', r.value[1]]));
+        const ingested = Object.fromEntries((await prometheus.query('node_memory_MemTotal_bytes')).map((r) => [r.metric.job ?? '', r.value[1]]));
+        expect(up).toEqual({ agent: '1', 'agent-token': '1' });
+        expect([ingested.agent, ingested['agent-token']].every(Boolean), `MemTotal ingested for both jobs: ${JSON.stringify(ingested)}`).toBe(true);
+        return { up, ingested };
+      },
+      { timeout: 40_000, interval: 200 },
+    );
     expect(up).toEqual({ agent: '1', 'agent-token': '1' });
     expect(Number(ingested.agent)).toBe(memTotal);
     expect(Number(ingested['agent-token'])).toBe(memTotal);

@@ -1,7 +1,8 @@
-import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { it } from '../helpers/temp-dir.js';
 import { runCli } from '../helpers/run-cli.js';
 import { NODE_EXPORTER, freePort, startNodeExporter, type RunningExporter } from '../helpers/node-exporter.js';
 import { requireBinary } from '../helpers/real-binary.js';
@@ -39,8 +40,7 @@ describe('command line: usage', () => {
     expect(r.stdout).toBe('');
   });
 
-  it('names the line of a bad targets file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ct-cli-'));
+  it('names the line of a bad targets file', async ({ tmp: dir }) => {
     writeFileSync(join(dir, 'fleet.txt'), '# nodes\nnode1\nnode2:99999\n');
     const r = await runCli(['-f', join(dir, 'fleet.txt')]);
     expect(r.code).toBe(2);
@@ -118,8 +118,7 @@ describe.runIf(requireBinary(NODE_EXPORTER))('command line: --once against the r
 });
 
 describe('command line: secrets', () => {
-  it('never prints the bearer token or a URL password', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ct-secret-'));
+  it('never prints the bearer token or a URL password', async ({ tmp: dir }) => {
     const token = 'tok-SUPERSECRET-123';
     writeFileSync(join(dir, 'token'), `${token}\n`);
     const auths = new Set<string>();

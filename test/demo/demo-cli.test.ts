@@ -1,7 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir.js';
 import type { Snapshot } from '../../src/cli/snapshot.js';
 import { makeClusterSpecs } from '../../src/simulator/sim-cluster.js';
 import { runCli, type CliRun } from '../helpers/run-cli.js';
@@ -9,7 +8,7 @@ import { runCli, type CliRun } from '../helpers/run-cli.js';
 // Two seconds: a healthy node has 1.6 s to answer even on a loaded machine; the slow one takes 12 s.
 const ARGS = ['--demo', '8', '--seed', '3', '--once', '-o', 'json', '-i', '2s'];
 const specs = makeClusterSpecs(8, 3);
-const dir = mkdtempSync(join(tmpdir(), 'ct-demo-'));
+const dir = tempDir('demo');
 const recording = join(dir, 'demo.rec');
 let first: CliRun;
 let second: CliRun;
@@ -23,7 +22,6 @@ beforeAll(async () => {
   second = await runCli(ARGS);
 });
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('--demo', () => {
   it('watches the simulated cluster through the real scrape path: one node refused, one timing out', () => {

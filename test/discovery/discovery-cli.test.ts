@@ -1,12 +1,12 @@
 /** --scrape-config, --dns and --dns-srv through the built binary, against endpoints and a DNS server on 127.0.0.1. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir.js';
 import type { Snapshot } from '../../src/cli/snapshot.js';
 import { runCli } from '../helpers/run-cli.js';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
@@ -43,7 +43,7 @@ function certificate(name: string, san: string): { cert: string; key: string } {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ct-scrape-config-'));
+  dir = tempDir('scrape-config');
   const serverCert = certificate('server', 'DNS:metrics.test,IP:127.0.0.1');
   const clientCert = certificate('client', 'DNS:client.test');
   const basic = `Basic ${Buffer.from(`admin:${SECRETS.password}`).toString('base64')}`;
@@ -96,7 +96,6 @@ scrape_configs:
 afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise<void>((resolve) => (s.closeAllConnections(), s.close(() => resolve())))));
   await dns?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const snapshotOf = (stdout: string): Snapshot => JSON.parse(stdout) as Snapshot;

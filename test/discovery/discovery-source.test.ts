@@ -1,9 +1,9 @@
 /** Static, DNS and file_sd targets feeding one real Pipeline, against endpoints and a DNS server on loopback. */
-import { readFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { Resolver } from 'node:dns/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir.js';
 import { DiscoverySource } from '../../src/discovery/discovery-source.js';
 import { PLAIN_TEMPLATE, type TargetTemplate } from '../../src/discovery/discovered-target.js';
 import { DnsProvider } from '../../src/discovery/dns-provider.js';
@@ -12,7 +12,7 @@ import { Pipeline } from '../../src/pipeline.js';
 import { parseTarget } from '../../src/targets/parse-target.js';
 import { serve, type Endpoint } from '../helpers/http-endpoints.js';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
-import { waitUntil } from '../ui/fixtures.js';
+import { WAIT } from '../ui/fixtures.js';
 
 const PAYLOAD = readFileSync(new URL('../fixtures/node-exporter.prom', import.meta.url), 'utf8');
 const endpoints: Endpoint[] = [];
@@ -22,12 +22,11 @@ let dir: string;
 beforeAll(async () => {
   for (let i = 0; i < 4; i++) endpoints.push(await serve((_req, res) => res.end(PAYLOAD)));
   dns = await startDnsServer();
-  dir = mkdtempSync(join(tmpdir(), 'ct-discovery-'));
+  dir = tempDir('discovery');
 });
 afterAll(async () => {
   await Promise.all(endpoints.map((e) => e.close()));
   await dns.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 function writeGroups(name: string, groups: unknown): void {
@@ -56,22 +55,22 @@ describe('DiscoverySource', () => {
       expect(source.store.nodes().map((n) => n.labels)).toEqual([{}, { instance: `n1.test:${port(1)}` }, { job: 'web', instance: `127.0.0.1:${port(2)}`, env: 'prod' }]);
       source.start();
       const stay = source.store.nodes()[0];
-      expect(await waitUntil(() => source.store.nodes().every((n) => n.health.up))).toBe(true);
+      await expect.poll(() => source.store.nodes().every((n) => n.health.up), WAIT).toBe(true);
 
       // A container comes up and another goes away behind the SRV name.
       dns.records.set('_node._tcp.test', { SRV: [{ port: port(3), target: 'n1.test' }] });
-      expect(await waitUntil(() => ports().includes(port(3)) && !ports().includes(port(1)))).toBe(true);
+      await expect.poll(() => ports().includes(port(3)) && !ports().includes(port(1)), WAIT).toBe(true);
 
       // The file is rewritten: new labels, one more target.
       writeGroups('web.json', [{ targets: [`127.0.0.1:${port(2)}`, `127.0.0.1:${port(1)}`], labels: { env: 'canary' } }]);
-      expect(await waitUntil(() => source.store.nodes().length === 4 && source.store.nodes().every((n) => n.labels.env !== 'prod'))).toBe(true);
+      await expect.poll(() => source.store.nodes().length === 4 && source.store.nodes().every((n) => n.labels.env !== 'prod'), WAIT).toBe(true);
       expect(source.store.get(`http://127.0.0.1:${port(1)}/metrics`)?.labels).toEqual({ job: 'web', instance: `127.0.0.1:${port(1)}`, env: 'canary' });
       expect(source.store.nodes()[0]).toBe(stay);
       expect(source.notice).toBeUndefined();
 
       // The DNS server breaks: the last known targets stay, and the header says why.
       dns.failing = true;
-      expect(await waitUntil(() => source.notice !== undefined)).toBe(true);
+      await expect.poll(() => source.notice, WAIT).toBeDefined();
       expect(source.notice).toBe('dns _node._tcp.test: lookup failed (server failure), keeping the last 1 target');
       expect(ports()).toContain(port(3));
     } finally {
@@ -92,7 +91,7 @@ describe('DiscoverySource', () => {
       source.start();
       const before = dns.queries.count;
       source.setIntervalMs(100);
-      expect(await waitUntil(() => dns.queries.count >= before + 4)).toBe(true);
+      await expect.poll(() => dns.queries.count, WAIT).toBeGreaterThanOrEqual(before + 4);
     } finally {
       await source.stop();
     }

@@ -1,18 +1,17 @@
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir.js';
 import { FileSdProvider, readGroups } from '../../src/discovery/file-sd.js';
 import type { TargetTemplate } from '../../src/discovery/discovered-target.js';
-import { waitUntil } from '../ui/fixtures.js';
+import { WAIT } from '../ui/fixtures.js';
 
 const TEMPLATE: TargetTemplate = { job: 'files', scheme: 'http', metricsPath: '/metrics', params: {} };
 let dir: string;
 
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ct-file-sd-'));
+  dir = tempDir('file-sd');
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Written aside and renamed into place, as tools that generate file_sd files do. */
 function put(name: string, text: string): string {
@@ -91,9 +90,9 @@ describe('FileSdProvider', () => {
     });
     try {
       put('a.yml', '- targets: [a:1, a:2]');
-      expect(await waitUntil(() => p.targets.length === 2)).toBe(true);
+      await expect.poll(() => p.targets, WAIT).toHaveLength(2);
       put('b.yml', '- targets: [b:1]\n  labels: { env: dev }');
-      expect(await waitUntil(() => p.targets.length === 3)).toBe(true);
+      await expect.poll(() => p.targets, WAIT).toHaveLength(3);
       expect(p.targets[2]?.labels).toEqual({ job: 'files', instance: 'b:1', env: 'dev' });
       expect(changes).toBeGreaterThan(0);
     } finally {

@@ -4,10 +4,10 @@
  * must stay as they were. A second pane that prints the same bytes raw proves this terminal
  * obeys them, so the check can fail.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir.js';
 import { BIN } from '../helpers/run-cli.js';
 import { requireBinary } from '../helpers/real-binary.js';
 import { TMUX, TmuxSession } from '../helpers/tmux.js';
@@ -29,12 +29,11 @@ describe.runIf(requireBinary(TMUX))('hostile names in a real terminal (tmux)', (
       if (answer === 'hang') return answer;
       return { ...answer, body: answer.body.replaceAll('"alpha"', JSON.stringify(NAME)).replaceAll('"a:9100"', JSON.stringify(INSTANCE)) };
     });
-    dir = mkdtempSync(join(tmpdir(), 'ct-hostile-tmux-'));
+    dir = tempDir('hostile-tmux');
   });
   afterAll(async () => {
     for (const s of sessions) s.kill();
     await fake?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   function open(command: string): TmuxSession {
@@ -50,12 +49,7 @@ describe.runIf(requireBinary(TMUX))('hostile names in a real terminal (tmux)', (
     const raw = join(dir, 'raw');
     writeFileSync(raw, `${TITLE}${CLIPBOARD}`);
     const tmux = open(`sleep 0.5; cat '${raw}'; sleep 60`);
-    let title = '';
-    for (let i = 0; i < 50 && title !== 'pwned-title'; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      title = tmux.pane('#{pane_title}');
-    }
-    expect(title).toBe('pwned-title');
+    await expect.poll(() => tmux.pane('#{pane_title}'), { timeout: 5000, interval: 100 }).toBe('pwned-title');
     expect(buffers(tmux)).toContain('pwned-clipboard');
   });
 

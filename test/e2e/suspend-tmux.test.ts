@@ -3,11 +3,11 @@
  * SIGTSTP from outside give the terminal back (main screen, cursor shown, mouse reports off, line
  * mode: the shell echoes what is typed), and `fg` takes it again with a whole frame from the top.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClusterSpecs } from '../../src/simulator/sim-cluster.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { BIN } from '../helpers/run-cli.js';
 import { requireBinary } from '../helpers/real-binary.js';
 import { TMUX, TmuxSession } from '../helpers/tmux.js';
@@ -20,11 +20,10 @@ describe.runIf(requireBinary(TMUX) && requireBinary(BASH))('Ctrl-Z and fg in a r
   let dir: string;
   const sessions: TmuxSession[] = [];
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'ct-suspend-'));
+    dir = tempDir('suspend');
   });
   afterAll(() => {
     for (const s of sessions) s.kill();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   function shell(): TmuxSession {

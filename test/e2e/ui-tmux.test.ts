@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { it } from '../helpers/temp-dir.js';
 import { BIN } from '../helpers/run-cli.js';
 import { NODE_EXPORTER, freePort, startNodeExporter, type RunningExporter } from '../helpers/node-exporter.js';
 import { requireBinary } from '../helpers/real-binary.js';
@@ -49,8 +49,8 @@ describe.runIf(requireBinary(NODE_EXPORTER) && requireBinary(TMUX))('the interac
     return new TmuxSession(command, { width: 120, height: 36 });
   }
 
-  it('shows the nodes, opens the selected node\'s detail, and quits with q restoring the terminal', async () => {
-    const tmux = start(join(mkdtempSync(join(tmpdir(), 'ct-e2e-')), 'pid'));
+  it('shows the nodes, opens the selected node\'s detail, and quits with q restoring the terminal', async ({ tmp }) => {
+    const tmux = start(join(tmp, 'pid'));
     try {
       const hostname = readFileSync('/proc/sys/kernel/hostname', 'utf8').trim();
       let screen = await tmux.waitFor((s) => ['alpha-node', 'zeta-node', hostname, 'DOWN'].every((w) => s.includes(w)) && /\b3\/4 up\b/.test(s));
@@ -108,12 +108,12 @@ describe.runIf(requireBinary(NODE_EXPORTER) && requireBinary(TMUX))('the interac
     }
   });
 
-  it.each([
-    ['Ctrl-C', (t: TmuxSession) => t.send('C-c')],
-    ['SIGTERM', (_t: TmuxSession, pid: number) => process.kill(pid, 'SIGTERM')],
-    ['SIGHUP (terminal closed)', (_t: TmuxSession, pid: number) => process.kill(pid, 'SIGHUP')],
-  ])('restores the terminal on %s', async (_name, act) => {
-    const pidFile = join(mkdtempSync(join(tmpdir(), 'ct-e2e-')), 'pid');
+  it.for<[string, (t: TmuxSession, pid: number) => void]>([
+    ['Ctrl-C', (t) => t.send('C-c')],
+    ['SIGTERM', (_t, pid) => process.kill(pid, 'SIGTERM')],
+    ['SIGHUP (terminal closed)', (_t, pid) => process.kill(pid, 'SIGHUP')],
+  ])('restores the terminal on %s', async ([_name, act], { tmp }) => {
+    const pidFile = join(tmp, 'pid');
     const tmux = start(pidFile);
     try {
       await tmux.waitFor((s) => s.includes('alpha-node'));

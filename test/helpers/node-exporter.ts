@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { vi } from 'vitest';
+import { fileTempDir, removeTempDir } from './temp-dir-core.js';
 
 export const NODE_EXPORTER = '/usr/bin/prometheus-node-exporter';
 
@@ -28,7 +27,7 @@ export interface RunningExporter {
 /** Starts the real node_exporter on a loopback port and waits (bounded) until it answers. */
 export async function startNodeExporter(): Promise<RunningExporter> {
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'ct-node-exporter-'));
+  const dir = fileTempDir('node-exporter');
   const child: ChildProcess = spawn(
     NODE_EXPORTER,
     [`--web.listen-address=127.0.0.1:${port}`, `--collector.textfile.directory=${dir}`],
@@ -43,19 +42,22 @@ export async function startNodeExporter(): Promise<RunningExporter> {
       child.kill('SIGTERM');
       await exited;
     }
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   };
-  for (let attempt = 0; attempt < 100; attempt++) {
-    if (child.exitCode !== null) break;
-    try {
-      const res = await fetch(url);
-      await res.arrayBuffer();
-      if (res.ok) return { port, url, stop };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  // Whether it answers: false if it exits first, or does not answer for 10 s.
+  const answers = await vi
+    .waitFor(
+      async () => {
+        if (child.exitCode !== null) return false;
+        const res = await fetch(url); // throws while it is not listening yet
+        await res.arrayBuffer();
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        return true;
+      },
+      { timeout: 10_000, interval: 100 },
+    )
+    .catch(() => false);
+  if (answers) return { port, url, stop };
   await stop();
   throw new Error(`node_exporter did not start on port ${port}: ${stderr.trim().split('\n').pop() ?? ''}`);
 }

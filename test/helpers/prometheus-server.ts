@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './node-exporter.js';
+import { fileTempDir, removeTempDir } from './temp-dir-core.js';
 
 export const PROMETHEUS = '/usr/bin/prometheus';
 
@@ -23,7 +23,7 @@ export interface RunningPrometheus {
  */
 export async function startPrometheus(config: (dir: string) => string): Promise<RunningPrometheus> {
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'ct-prometheus-'));
+  const dir = fileTempDir('prometheus');
   writeFileSync(join(dir, 'prometheus.yml'), config(dir));
   const child: ChildProcess = spawn(
     PROMETHEUS,
@@ -39,7 +39,7 @@ export async function startPrometheus(config: (dir: string) => string): Promise<
       process.kill(child.pid, 'SIGTERM');
       await exited;
     }
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   };
   const query = async (promql: string) => {
     const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`);

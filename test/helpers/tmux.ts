@@ -1,26 +1,35 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { vi } from 'vitest';
+import { makeTempDir, removeTempDir } from './temp-dir-core.js';
 
 export const TMUX = '/usr/bin/tmux';
 
+/** What waitFor's check throws while the screen is not there yet; any other error is tmux's. */
+const NOT_YET = new Error('the screen is not there yet');
+
 /**
- * A tmux server of its own (its own socket), so tests never touch a user's sessions, with one
- * window running `command` at a fixed size. The pane stays after the command exits so its
- * final state (alternate screen, cursor) can be read.
+ * A tmux server of its own (its own socket, in a temporary folder of its own rather than
+ * tmux's /tmp/tmux-UID, where a killed server leaves its socket file behind), so tests never touch
+ * a user's sessions, with one window running `command` at a fixed size. The pane stays after the
+ * command exits so its final state (alternate screen, cursor) can be read. `kill` stops the server
+ * and removes the folder; nothing else does (without its socket the server could not be told to
+ * stop), so a session never killed shows as a ct-tmux-* folder left behind.
  */
 export class TmuxSession {
-  // A socket path (-S) in a directory of its own, not a name (-L): tmux leaves its socket file
-  // behind when the server ends, and a test leaves nothing in /tmp.
-  private readonly dir = mkdtempSync(join(tmpdir(), 'ct-test-tmux-'));
+  private readonly dir = makeTempDir('tmux');
   private readonly socket = join(this.dir, 'socket');
   private readonly name = 'ct';
 
   constructor(command: string, size: { width: number; height: number }, env: Record<string, string | undefined> = {}) {
     const envArgs = Object.entries(env).flatMap(([k, v]) => (v === undefined ? [] : ['-e', `${k}=${v}`]));
-    this.tmux('-f', '/dev/null', 'new-session', '-d', '-s', this.name, '-x', String(size.width), '-y', String(size.height), ...envArgs, command);
-    this.tmux('set-option', '-t', this.name, 'remain-on-exit', 'on');
+    try {
+      this.tmux('-f', '/dev/null', 'new-session', '-d', '-s', this.name, '-x', String(size.width), '-y', String(size.height), ...envArgs, command);
+      this.tmux('set-option', '-t', this.name, 'remain-on-exit', 'on');
+    } catch (err) {
+      this.kill();
+      throw err;
+    }
   }
 
   /** The visible screen as text, one line per row. */
@@ -43,13 +52,22 @@ export class TmuxSession {
     return this.tmux('display-message', '-p', '-t', this.name, format).trim();
   }
 
-  /** Polls the screen until `predicate` holds; bounded in tries, returns the last screen either way. */
+  /**
+   * Polls the screen (vi.waitFor) until `predicate` holds, for at most `tries` polls `everyMs`
+   * apart; returns the last screen either way, for the caller's assertion to show.
+   */
   async waitFor(predicate: (screen: string) => boolean, tries = 100, everyMs = 100): Promise<string> {
     let screen = '';
-    for (let i = 0; i < tries; i++) {
-      screen = this.capture();
-      if (predicate(screen)) return screen;
-      await new Promise((r) => setTimeout(r, everyMs));
+    try {
+      await vi.waitFor(
+        () => {
+          screen = this.capture();
+          if (!predicate(screen)) throw NOT_YET;
+        },
+        { timeout: tries * everyMs, interval: everyMs },
+      );
+    } catch (err) {
+      if (err !== NOT_YET) throw err;
     }
     return screen;
   }
@@ -59,13 +77,14 @@ export class TmuxSession {
     return this.tmux(...args);
   }
 
+  /** Stops the server (and what runs in it) and removes its socket's folder; again is no error. */
   kill(): void {
     try {
       this.tmux('kill-server');
     } catch {
       // already gone
     }
-    rmSync(this.dir, { recursive: true, force: true });
+    removeTempDir(this.dir);
   }
 
   private tmux(...args: string[]): string {

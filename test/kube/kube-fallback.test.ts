@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KubeSource } from '../../src/kube/kube-source.js';
 import { startFakeApiServer, type FakeApiServer, type FakeApiServerOptions, type PolicyRule } from './fake-apiserver/index.js';
-import { kubeSource, nodeNamed, snapshot, T, waitFor } from './kube-helpers.js';
+import { kubeSource, nodeNamed, snapshot, T, WAIT } from './kube-helpers.js';
 
 /** Without nodes/proxy: the metrics API; without that either: the bare node list, naming the missing permission. */
 
@@ -60,12 +60,12 @@ describe('KubeSource: fallbacks', () => {
     server = await startFakeApiServer(cluster([NODES_READ, METRICS_READ]));
     source = await kubeSource(server, { intervalMs: 200 });
     source.start();
-    await waitFor('figures from the metrics API', () => snapshot(source!).length === 2 && snapshot(source!).every((n) => n.up));
+    await expect.poll(() => snapshot(source!).map((n) => n.up), WAIT).toEqual([true, true]);
     expect(source.store.get('n1')?.pods).toBeNull();
     server.setUsage({ node: 'n1' }, { cpuCores: 2 });
     server.clock.advance(10_000);
     server.collect();
-    await waitFor('the new reading', () => nodeNamed(source!, 'n1').cpu?.usagePercent === 50);
+    await expect.poll(() => nodeNamed(source!, 'n1').cpu?.usagePercent, WAIT).toBe(50);
   });
 
   it('lists the nodes and names the missing permissions when neither way is open', async () => {
@@ -104,8 +104,8 @@ describe('KubeSource: fallbacks', () => {
     server = await startFakeApiServer(cluster([{ verbs: ['list'], resources: ['nodes'] }, { verbs: ['get'], resources: ['nodes/proxy'] }]));
     source = await kubeSource(server, { intervalMs: 200 });
     source.start();
-    await waitFor('the notice', () => source!.notice === 'nodes re-listed now and then: not allowed to watch nodes');
+    await expect.poll(() => source!.notice, WAIT).toBe('nodes re-listed now and then: not allowed to watch nodes');
     server.addNode({ name: 'n3' });
-    await waitFor('n3 scraped', () => snapshot(source!).some((n) => n.name === 'n3' && n.up));
+    await expect.poll(() => snapshot(source!).some((n) => n.name === 'n3' && n.up), WAIT).toBe(true);
   });
 });

@@ -34,11 +34,5 @@ export function nodeNamed(source: KubeSource, name: string): SnapshotNode {
   return node;
 }
 
-/** Polls until `check` holds; bounded in time, so a broken source fails the test instead of hanging it. */
-export async function waitFor(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`still waiting after ${timeoutMs} ms for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+/** expect.poll's bounds for a running source: bounded, so a broken source fails the test instead of hanging it. */
+export const WAIT = { timeout: 10_000, interval: 20 } as const;

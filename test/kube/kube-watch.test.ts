@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KubeSource } from '../../src/kube/kube-source.js';
 import { startFakeApiServer, type FakeApiServer } from './fake-apiserver/index.js';
-import { kubeSource, nodeNamed, snapshot, T, waitFor } from './kube-helpers.js';
+import { kubeSource, nodeNamed, snapshot, T, WAIT } from './kube-helpers.js';
 
 /** A running KubeSource keeps the node list current through a watch, across breaks and expiries. */
 
@@ -23,19 +23,19 @@ describe('KubeSource: watching nodes', () => {
     server = await startFakeApiServer({ startTime: T, nodes: [{ name: 'a' }, { name: 'b' }] });
     source = await kubeSource(server, { intervalMs: 200 });
     source.start();
-    await waitFor('a and b', () => names(source!) === 'a,b');
-    await waitFor('the watch', () => server.openWatches === 1);
+    await expect.poll(() => names(source!), WAIT).toBe('a,b');
+    await expect.poll(() => server.openWatches, WAIT).toBe(1);
     expect(watches()[0]).toMatch(/^\/api\/v1\/nodes\?watch=1&resourceVersion=\d+&allowWatchBookmarks=true&timeoutSeconds=\d+$/);
 
     server.addNode({ name: 'c', roles: ['gpu'] });
-    await waitFor('c', () => names(source!) === 'a,b,c');
-    await waitFor('c scraped', () => nodeNamed(source!, 'c').up);
+    await expect.poll(() => names(source!), WAIT).toBe('a,b,c');
+    await expect.poll(() => nodeNamed(source!, 'c').up, WAIT).toBe(true);
     expect(nodeNamed(source, 'c').kubernetes?.roles).toEqual(['gpu']);
 
     server.modifyNode('b', { unschedulable: true });
-    await waitFor('b cordoned', () => nodeNamed(source!, 'b').kubernetes?.cordoned === true);
+    await expect.poll(() => nodeNamed(source!, 'b').kubernetes?.cordoned, WAIT).toBe(true);
     server.deleteNode('a');
-    await waitFor('a gone', () => names(source!) === 'b,c');
+    await expect.poll(() => names(source!), WAIT).toBe('b,c');
     // One list at the start; the rest came through the one watch.
     expect(lists()).toBe(1);
     expect(source.notice).toBeUndefined();
@@ -45,31 +45,31 @@ describe('KubeSource: watching nodes', () => {
     server = await startFakeApiServer({ startTime: T, nodes: [{ name: 'a' }] });
     source = await kubeSource(server, { intervalMs: 200 });
     source.start();
-    await waitFor('the watch', () => server.openWatches === 1);
+    await expect.poll(() => server.openWatches, WAIT).toBe(1);
     server.breakWatches({ abrupt: true });
     server.addNode({ name: 'b' });
-    await waitFor('b after the break', () => names(source!) === 'a,b');
+    await expect.poll(() => names(source!), WAIT).toBe('a,b');
     expect(lists()).toBe(2);
-    await waitFor('the watch again', () => server.openWatches === 1);
+    await expect.poll(() => server.openWatches, WAIT).toBe(1);
   });
 
   it('resumes a watch the server ended, and lists again when that resourceVersion has expired (410)', async () => {
     server = await startFakeApiServer({ startTime: T, nodes: [{ name: 'a' }] });
     source = await kubeSource(server, { intervalMs: 200 });
     source.start();
-    await waitFor('the watch', () => server.openWatches === 1);
+    await expect.poll(() => server.openWatches, WAIT).toBe(1);
     // Ended cleanly (as at its timeoutSeconds): resumed from the last resourceVersion, no list.
     server.breakWatches();
     server.addNode({ name: 'b' });
-    await waitFor('b', () => names(source!) === 'a,b');
+    await expect.poll(() => names(source!), WAIT).toBe('a,b');
     expect(lists()).toBe(1);
-    await waitFor('the watch again', () => server.openWatches === 1);
+    await expect.poll(() => server.openWatches, WAIT).toBe(1);
 
     // Ended, and meanwhile the history it would resume from is compacted away: 410 Expired, list again.
     server.breakWatches();
     server.deleteNode('a');
     server.compact();
-    await waitFor('a gone', () => names(source!) === 'b');
+    await expect.poll(() => names(source!), WAIT).toBe('b');
     expect(lists()).toBe(2);
     expect(source.notice).toBeUndefined();
   });

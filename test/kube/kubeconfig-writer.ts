@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FakeApiServer } from './fake-apiserver/index.js';
+import { removeTempDir, tempDir } from '../helpers/temp-dir.js';
 
 /** Hand-made kubeconfigs for what the fake server's own writer does not cover: file fields, TLS options, merging. */
 
@@ -13,7 +13,7 @@ export interface Scratch {
 }
 
 export async function scratch(): Promise<Scratch> {
-  const dir = await mkdtemp(join(tmpdir(), 'ct-kubeconfig-'));
+  const dir = tempDir('kubeconfig');
   return {
     dir,
     write: async (name, doc, mode = 0o600) => {
@@ -21,7 +21,7 @@ export async function scratch(): Promise<Scratch> {
       await writeFile(path, typeof doc === 'string' ? doc : JSON.stringify(doc, null, 2), { mode });
       return path;
     },
-    remove: () => rm(dir, { recursive: true, force: true }),
+    remove: async () => removeTempDir(dir),
   };
 }
 

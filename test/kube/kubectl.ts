@@ -1,7 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { removeTempDir, tempDir } from '../helpers/temp-dir-core.js';
 
 export const KUBECTL = '/usr/bin/kubectl';
 
@@ -16,10 +14,10 @@ export interface KubectlResult {
  * discovery from an earlier server (one with the metrics API, say, for one without).
  */
 function isolated(): { env: NodeJS.ProcessEnv; cleanUp: () => void } {
-  const home = mkdtempSync(join(tmpdir(), 'kubectl-home-'));
+  const home = tempDir('kubectl-home');
   return {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home },
-    cleanUp: () => rmSync(home, { recursive: true, force: true }),
+    cleanUp: () => removeTempDir(home),
   };
 }
 
@@ -55,7 +53,8 @@ export function kubectlUntil(
         started = true;
         whenStarted();
       }
-      if (until.test(stdout)) child.kill('SIGTERM');
+      // Whole lines only: a line that came in two chunks is not cut at the first.
+      if (until.test(stdout.slice(0, stdout.lastIndexOf('\n') + 1))) child.kill('SIGTERM');
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (code) => {

@@ -1,10 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LinuxReader } from '../../src/local/linux-reader.js';
 import { LOCAL_ID, LocalSource } from '../../src/local/local-source.js';
 import { OsReader } from '../../src/local/os-reader.js';
 import { buildSnapshot, type SnapshotNode } from '../../src/cli/snapshot.js';
+
+/** The jiffies of every CPU, idle ones too, from /proc/stat: they move on as real time passes. */
+function cpuJiffies(): number {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1);
+  return cpu.reduce((sum, field) => sum + Number(field), 0);
+}
 
 function snapshotOf(source: LocalSource): SnapshotNode {
   const [node] = buildSnapshot(source.store, Date.now()).nodes;
@@ -58,19 +64,46 @@ describe.runIf(existsSync('/proc/stat'))('local source on Linux: /proc', () => {
   });
 
   it('keeps reading every interval until stopped, and follows a new interval', async () => {
-    const source = new LocalSource({ intervalMs: 100, historyPoints: 50 });
-    source.start();
-    for (let i = 0; i < 100 && source.store.get(LOCAL_ID)!.history.length < 3; i++) await new Promise((r) => setTimeout(r, 50));
-    source.setIntervalMs(150);
-    expect(source.interval).toBe(150);
-    const before = source.store.get(LOCAL_ID)!.history.length;
-    for (let i = 0; i < 100 && source.store.get(LOCAL_ID)!.history.length < before + 2; i++) await new Promise((r) => setTimeout(r, 50));
-    await source.stop();
-    const stopped = source.store.get(LOCAL_ID)!.history.length;
-    expect(stopped).toBeGreaterThanOrEqual(before + 2);
-    await new Promise((r) => setTimeout(r, 400));
-    expect(source.store.get(LOCAL_ID)!.history.length).toBe(stopped);
-    expect(snapshotOf(source).cpu!.usagePercent).not.toBeNull();
+    // The interval runs on a clock moved by hand; each read of /proc is real, and waited for before the clock moves on.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    try {
+      // The reads started, counted as they start: one started after stop() shows at once, before it could land.
+      let reads = 0;
+      const linux = new LinuxReader();
+      const reader = { missing: [] as const, read: () => (reads++, linux.read()) };
+      const source = new LocalSource({ intervalMs: 100, historyPoints: 50, reader });
+      const readings = (): number => source.store.get(LOCAL_ID)!.history.length;
+      const READ = { timeout: 5000, interval: 10 };
+      // The next read sees /proc's counters moved on (CPU usage is a rate of them), however fast the fake clock goes.
+      const tick = async (ms: number): Promise<void> => {
+        const mark = cpuJiffies();
+        await expect.poll(cpuJiffies, READ).toBeGreaterThan(mark);
+        await vi.advanceTimersByTimeAsync(ms);
+      };
+      source.start();
+      await expect.poll(readings, READ).toBe(1);
+      for (const n of [2, 3]) {
+        await tick(100);
+        await expect.poll(readings, READ).toBe(n);
+      }
+      source.setIntervalMs(150);
+      expect(source.interval).toBe(150);
+      const before = readings();
+      for (const n of [before + 1, before + 2]) {
+        await tick(150);
+        await expect.poll(readings, READ).toBe(n);
+      }
+      await source.stop();
+      const stopped = readings();
+      const readsAtStop = reads;
+      expect(stopped).toBeGreaterThanOrEqual(before + 2);
+      await vi.advanceTimersByTimeAsync(400);
+      expect(reads).toBe(readsAtStop);
+      expect(readings()).toBe(stopped);
+      expect(snapshotOf(source).cpu!.usagePercent).not.toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir.js';
 import { freePort } from '../helpers/node-exporter.js';
 import { runCli } from '../helpers/run-cli.js';
 import type { Snapshot } from '../../src/cli/snapshot.js';
@@ -16,13 +16,12 @@ describe('--prometheus on the command line', () => {
 
   beforeAll(async () => {
     fake = await startFakePrometheus((req) => (req.headers.authorization === undefined || req.headers['x-scope-orgid'] === 'locked' ? { status: 401, body: 'Unauthorized\n', contentType: 'text/plain' } : oneNodeAnswer(req)));
-    dir = mkdtempSync(join(tmpdir(), 'ct-prometheus-cli-'));
+    dir = tempDir('prometheus-cli');
     writeFileSync(join(dir, 'password'), `${PASSWORD}\n`);
     writeFileSync(join(dir, 'token'), `${TOKEN}\n`);
   });
   afterAll(async () => {
     await fake?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('sends basic auth and custom headers to the path prefix, and prints no secret', async () => {

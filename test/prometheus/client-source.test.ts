@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { it } from '../helpers/temp-dir.js';
 import { makePki } from '../kube/fake-apiserver/pki.js';
 import { freePort } from '../helpers/node-exporter.js';
 import { buildSnapshot } from '../../src/cli/snapshot.js';
@@ -79,10 +77,8 @@ describe('the API client', () => {
     expect(Object.fromEntries(f.requests[1]?.form ?? [])).toMatchObject({ start: '0.000', end: '2.000', step: '1.000' });
   });
 
-  it('verifies TLS against the system roots plus --ca-file, unless --insecure', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ct-prometheus-tls-'));
-    const pki = await makePki(dir);
-    rmSync(dir, { recursive: true, force: true });
+  it('verifies TLS against the system roots plus --ca-file, unless --insecure', async ({ tmp }) => {
+    const pki = await makePki(tmp);
     fake = await startFakePrometheus(oneNodeAnswer, pki.server);
     const attempt = async (tls: PrometheusClientOptions['tls']) => {
       const client = new PrometheusClient({ baseUrl: new URL(fake!.url), timeoutMs: 3000, tls });
@@ -212,7 +208,7 @@ describe('PrometheusSource against a fake server', () => {
     const f = await serveFake(oneNodeAnswer);
     const s = source(f.url, {}, 10);
     s.start();
-    for (let i = 0; i < 100 && (s.store.cluster.length < 10 || s.store.nodes().length === 0); i++) await new Promise((r) => setTimeout(r, 20));
+    await expect.poll(() => s.store.cluster.length >= 10 && s.store.nodes().length > 0, { timeout: 2000, interval: 20 }).toBe(true);
     const node = s.store.nodes()[0];
     expect(node?.history.length).toBe(10);
     // Nine rows from query_range (0.42 at every step), then the first refresh's own row.

@@ -3,10 +3,10 @@
  * replay far more than they hold, are damage named by their line (as a cut or garbled line is);
  * nothing crashes. And what the recorder writes is always in range, whatever the store holds.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir.js';
 import { MAX_CORES, MAX_TEXT } from '../../src/record/format.js';
 import { Recorder } from '../../src/record/recorder.js';
 import { Recording, RecordingError } from '../../src/record/reader.js';
@@ -22,14 +22,10 @@ let lines: string[];
 let files = 0;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ct-damage-ranges-'));
+  dir = tempDir('damage-ranges');
   const path = join(dir, 'valid.rec');
   recordScenario(path, 3, { columns: COLUMNS });
   lines = readFileSync(path, 'utf8').split('\n').slice(0, -1);
-});
-
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 function write(content: string | Buffer): string {

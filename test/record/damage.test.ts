@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
+import { it, tempDir } from '../helpers/temp-dir.js';
 import { Recording, RecordingError } from '../../src/record/reader.js';
 import { ReplaySource } from '../../src/record/replay-source.js';
 import { Rng } from '../../src/simulator/random.js';
@@ -22,8 +22,9 @@ beforeAll(() => {
   isTick = ends.map((_end, i) => bytes[i === 0 ? 0 : ends[i - 1]!] === 0x5b); // '['
 });
 
+/** `content` as cut.rec in a folder of its own, removed when the test is over. */
 function writeTemp(content: Buffer | string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'ct-damage-')), 'cut.rec');
+  const path = join(tempDir('damage'), 'cut.rec');
   writeFileSync(path, content);
   return path;
 }
@@ -82,9 +83,8 @@ describe('a damaged recording', () => {
     expect(() => Recording.open(path)).toThrow(new RecordingError(`${path}: not a cluster-top recording ${reason}`));
   });
 
-  it('a missing file or a directory says so', () => {
+  it('a missing file or a directory says so', ({ tmp }) => {
     expect(() => Recording.open('/nonexistent/x.rec')).toThrow(new RecordingError('/nonexistent/x.rec: no such file'));
-    const dir = mkdtempSync(join(tmpdir(), 'ct-damage-'));
-    expect(() => Recording.open(dir)).toThrow(new RecordingError(`${dir}: is a directory`));
+    expect(() => Recording.open(tmp)).toThrow(new RecordingError(`${tmp}: is a directory`));
   });
 });

@@ -1,8 +1,8 @@
 /** The recording file itself: readable by its owner only, and never written through a symbolic link. */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir.js';
 import { Recorder } from '../../src/record/recorder.js';
 import { RecordingError } from '../../src/record/reader.js';
 import { ClusterStore } from '../../src/store/cluster-store.js';
@@ -13,14 +13,13 @@ let dir: string;
 let umask: number;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ct-record-file-'));
+  dir = tempDir('record-file');
   // What a login shell usually has: files would be created 0644.
   umask = process.umask(0o022);
 });
 
 afterAll(() => {
   process.umask(umask);
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const mode = (path: string) => statSync(path).mode & 0o777;

@@ -4,20 +4,20 @@
  * scrape), one down every third refresh, one scraped only every other refresh, one that joins
  * and leaves, groups a source cannot give, per-core figures with gaps.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ColumnReading } from '../../src/expr/column.js';
 import type { NodeFigures } from '../../src/metrics/node-figures.js';
 import { Recorder } from '../../src/record/recorder.js';
 import type { TargetHealth } from '../../src/scrape/types.js';
 import { ClusterStore, NODE_SERIES, type NodeEntry } from '../../src/store/cluster-store.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 export const T0 = Date.UTC(2026, 10, 21, 5, 0, 0);
 export const STEP_MS = 1000;
 
+/** `name` in a new folder of its own, removed when the test (or, outside a test, the file) is over. */
 export function tempPath(name = 'cluster.rec'): string {
-  return join(mkdtempSync(join(tmpdir(), 'ct-rec-')), name);
+  return join(tempDir('rec'), name);
 }
 
 function figures(k: number, salt: number, partial: boolean): NodeFigures {

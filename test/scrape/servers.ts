@@ -1,13 +1,13 @@
 /** Loopback test servers for the scraper and scheduler tests, and a Target maker. */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Target } from '../../src/targets/target.js';
+import { removeTempDir, tempDir } from '../helpers/temp-dir-core.js';
 
 const LOOPBACK = '127.0.0.1';
 
@@ -76,7 +76,7 @@ export interface SelfSignedCert {
 }
 
 export function makeSelfSignedCert(): SelfSignedCert {
-  const dir = mkdtempSync(join(tmpdir(), 'cluster-top-cert-'));
+  const dir = tempDir('cert');
   try {
     const keyPath = join(dir, 'k');
     const certPath = join(dir, 'c');
@@ -88,7 +88,7 @@ export function makeSelfSignedCert(): SelfSignedCert {
     );
     return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8') };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    removeTempDir(dir);
   }
 }
 

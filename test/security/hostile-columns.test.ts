@@ -2,15 +2,14 @@
  * A recording's `--column` names must be names: one whose name holds an escape sequence is
  * refused whole, and the one line that says so shows the name visible, not raw.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir.js';
 import { hasUnsafe } from '../../src/util/visible-text.js';
 import { HOSTILE, runMain } from './hostile.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'ct-hostile-columns-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('hostile-columns');
 
 describe('a recording whose column name is hostile', () => {
   it('is refused with one line on stderr that holds no control character', async () => {

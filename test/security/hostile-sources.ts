@@ -4,8 +4,7 @@
  * --scrape-config with its file_sd files, and a recording. Each fixture says where each string
  * must show up, made visible, so that the test proves the path was taken.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve, type Endpoint } from '../helpers/http-endpoints.js';
 import { oneNodeAnswer, startFakePrometheus, type Answer, type RecordedRequest } from '../prometheus/fake-prometheus.js';
@@ -17,6 +16,7 @@ import type { TargetHealth } from '../../src/scrape/types.js';
 import type { ColumnReading } from '../../src/expr/column.js';
 import { visible } from '../../src/util/visible-text.js';
 import { HOSTILE as H, type HostileName, type Probe } from './hostile.js';
+import { removeTempDir, tempDir } from '../helpers/temp-dir.js';
 
 export interface Fixture {
   /** The command line, without --once and -o. */
@@ -204,7 +204,7 @@ const kubernetes: HostileSource = {
 const scrapeConfig: HostileSource = {
   name: '--scrape-config and file_sd',
   async start() {
-    const dir = mkdtempSync(join(tmpdir(), 'ct-hostile-sd-'));
+    const dir = tempDir('hostile-sd');
     const endpoints = [await text(nodeExporterText('static-node')), await text(nodeExporterText('file-node'))];
     const job = `node${H.oscTitle}`;
     const unknownKey = `colour${H.sgr}`;
@@ -239,7 +239,7 @@ const scrapeConfig: HostileSource = {
       ],
       close: async () => {
         await closeAll(endpoints);
-        rmSync(dir, { recursive: true, force: true });
+        removeTempDir(dir);
       },
     };
   },
@@ -268,7 +268,7 @@ const upHealth = (at: number): TargetHealth => ({
 const replay: HostileSource = {
   name: '--replay recordings',
   async start() {
-    const dir = mkdtempSync(join(tmpdir(), 'ct-hostile-rec-'));
+    const dir = tempDir('hostile-rec');
     const path = join(dir, 'hostile.rec');
     // Column names must be names (a recording with another is refused whole: test/security/hostile-columns.test.ts).
     const columns = ['rps', 'err'];
@@ -311,7 +311,7 @@ const replay: HostileSource = {
         { text: part, in: ['frames'] },
         { text: `unknown source "${source}"`, in: ['stderr', 'frames'] },
       ],
-      close: async () => rmSync(dir, { recursive: true, force: true }),
+      close: async () => removeTempDir(dir),
     };
   },
 };

@@ -2,11 +2,11 @@
  * Secrets in target URLs, end to end: the scrape carries them (a loopback server checks what it
  * receives), and the JSON snapshot, the table, a recording and the messages never show them.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir.js';
 import type { Snapshot } from '../../src/cli/snapshot.js';
 import { Recording } from '../../src/record/reader.js';
 import { ReplaySource } from '../../src/record/replay-source.js';
@@ -82,14 +82,13 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
     res.end(PAYLOAD);
   });
-  dir = mkdtempSync(join(tmpdir(), 'ct-secrets-'));
+  dir = tempDir('secrets');
   targets = SHAPES.map((s) => s.target.replace('PORT', String(server.port)));
   shown = SHAPES.map((s) => s.shown.replace('PORT', String(server.port)));
 });
 
 afterAll(async () => {
   await server?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('secrets in target URLs', () => {

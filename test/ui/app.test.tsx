@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
 import { App } from '../../src/ui/app.js';
-import { ANSI, buildStore, frameLines, makeFigures, NOW, tick, upHealth, waitForFrame } from './fixtures.js';
+import { ANSI, buildStore, FRAME_WAIT, frameLines, makeFigures, NOW, tick, upHealth } from './fixtures.js';
 
 afterEach(() => cleanup());
 
@@ -168,8 +168,8 @@ describe('App', () => {
     await type(stdin, 's', 'g', 'j');
     expect(selectedName(lastFrame())).toBe('bravo');
     store.record('http://bravo:9100/metrics', NOW + 1000, { name: 'bravo', source: 'node_exporter', figures: makeFigures({ cpu: 99, mem: 50 }), health: upHealth(NOW + 1000) });
-    const frame = await waitForFrame(lastFrame, (f) => f.includes(' 99%'));
-    expect(frame).toContain(' 99%');
+    await expect.poll(lastFrame, FRAME_WAIT).toContain(' 99%');
+    const frame = lastFrame();
     expect(frameLines(frame).findIndex((l) => l.includes('bravo'))).toBeLessThan(frameLines(frame).findIndex((l) => l.includes('charlie')));
     expect(selectedName(frame)).toBe('bravo');
   });
@@ -262,9 +262,8 @@ describe('App', () => {
     await tick();
     await type(stdin, 'b');
     expect(lastFrame()).toContain('b: no labels to group by');
-    const frame = await waitForFrame(lastFrame, (f) => !f.includes('no labels'));
-    expect(frame).not.toContain('no labels');
-    expect(frameLines(frame).at(-2)).toMatch(/^alpha /);
+    await expect.poll(lastFrame, FRAME_WAIT).not.toContain('no labels');
+    expect(frameLines(lastFrame()).at(-2)).toMatch(/^alpha /);
   });
 
   it('shows [ ] in the footer only in a replay, and a only with alerts listed', async () => {

@@ -89,23 +89,11 @@ export async function tick(rounds = 5): Promise<void> {
   }
 }
 
-/** Waits until `check()` holds, for at most `limitMs`; returns whether it did. */
-export async function waitUntil(check: () => boolean, limitMs = 5000): Promise<boolean> {
-  const deadline = Date.now() + limitMs;
-  while (!check() && Date.now() < deadline) await tick(1);
-  return check();
-}
+/** expect.poll's bounds for a condition of a running UI (raw mode, output). */
+export const WAIT = { timeout: 5000, interval: 10 } as const;
 
-/** Waits until the frame satisfies `check`, for at most `limitMs`; returns the last frame either way. */
-export async function waitForFrame(lastFrame: () => string | undefined, check: (frame: string) => boolean, limitMs = 2000): Promise<string> {
-  const deadline = Date.now() + limitMs;
-  let frame = lastFrame() ?? '';
-  while (!check(frame) && Date.now() < deadline) {
-    await tick(1);
-    frame = lastFrame() ?? '';
-  }
-  return frame;
-}
+/** expect.poll's bounds for a frame to come. */
+export const FRAME_WAIT = { timeout: 2000, interval: 10 } as const;
 
 export const ANSI = /\u001b\[/;
 

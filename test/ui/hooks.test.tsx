@@ -4,7 +4,7 @@ import { cleanup, render } from 'ink-testing-library';
 import { useFrameClock } from '../../src/ui/hooks.js';
 import { framePeriodMs } from '../../src/ui/app.js';
 import type { ClusterStore } from '../../src/store/cluster-store.js';
-import { buildStore, tick, waitForFrame } from './fixtures.js';
+import { buildStore, FRAME_WAIT, tick } from './fixtures.js';
 
 afterEach(() => cleanup());
 
@@ -21,8 +21,7 @@ describe('useFrameClock', () => {
     await tick();
     for (let i = 0; i < 1000; i++) store.appendClusterPoint(i);
     const before = renders;
-    const frame = await waitForFrame(lastFrame, (f) => f === `v${store.version}`);
-    expect(frame).toBe(`v${store.version}`);
+    await expect.poll(lastFrame, FRAME_WAIT).toBe(`v${store.version}`);
     // One frame, not one per change: a few clock periods may have passed while waiting.
     expect(renders - before).toBeGreaterThanOrEqual(1);
     expect(renders - before).toBeLessThan(20);
@@ -39,8 +38,7 @@ describe('useFrameClock', () => {
     render(<Probe />);
     const version = store.version;
     const before = renders;
-    await waitForFrame(() => String(renders - before), (f) => Number(f) >= 3);
-    expect(renders - before).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => renders - before, FRAME_WAIT).toBeGreaterThanOrEqual(3);
     expect(store.version).toBe(version);
   });
 
@@ -57,7 +55,7 @@ describe('useFrameClock', () => {
     expect(lastFrame()).toBe(frozen);
     // The period is a minute: only enabling can draw the new version within the test.
     rerender(<Probe on={true} />);
-    expect(await waitForFrame(lastFrame, (f) => f === `v${store.version}`)).toBe(`v${store.version}`);
+    await expect.poll(lastFrame, FRAME_WAIT).toBe(`v${store.version}`);
   });
 });
 
@@ -71,7 +69,7 @@ describe('useFrameClock in the first seconds', () => {
     await tick();
     store.appendClusterPoint(1);
     // The clock's period is a minute: only following the store can draw this within the test.
-    expect(await waitForFrame(lastFrame, (f) => f === `v${store.version}`)).toBe(`v${store.version}`);
+    await expect.poll(lastFrame, FRAME_WAIT).toBe(`v${store.version}`);
   });
 
   it('draws a burst of changes as one frame', async () => {
@@ -86,7 +84,7 @@ describe('useFrameClock in the first seconds', () => {
     await tick();
     const before = renders;
     for (let i = 0; i < 1000; i++) store.appendClusterPoint(i);
-    expect(await waitForFrame(lastFrame, (f) => f === `v${store.version}`)).toBe(`v${store.version}`);
+    await expect.poll(lastFrame, FRAME_WAIT).toBe(`v${store.version}`);
     await tick();
     expect(renders - before).toBe(1);
   });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
 import { App } from '../../src/ui/app.js';
 import type { ClusterStore } from '../../src/store/cluster-store.js';
-import { ANSI, buildStore, frameLines, NOW, tick, waitForFrame } from './fixtures.js';
+import { ANSI, buildStore, FRAME_WAIT, frameLines, NOW, tick } from './fixtures.js';
 import { buildKubeStore, idOf, INSTANCE_TYPE, kubeInfo, ZONE } from './kube-fixtures.js';
 
 afterEach(() => cleanup());
@@ -58,8 +58,8 @@ describe('App with Kubernetes nodes', () => {
     const { store, lastFrame } = setup();
     await tick();
     store.setKube(idOf('worker-1'), kubeInfo({ ready: false, cordoned: true }));
-    const frame = await waitForFrame(lastFrame, (f) => rowOf(f, 'worker-1').includes('NotReady'));
-    expect(rowOf(frame, 'worker-1')).toContain('NotReady,Cordoned');
+    await expect.poll(() => rowOf(lastFrame(), 'worker-1'), FRAME_WAIT).toContain('NotReady');
+    expect(rowOf(lastFrame(), 'worker-1')).toContain('NotReady,Cordoned');
   });
 
   it('sorts by pods on the s cycle after load', async () => {

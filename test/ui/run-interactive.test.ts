@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { runInteractive } from '../../src/ui/run-interactive.js';
 import { ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, SHOW_CURSOR } from '../../src/ui/terminal-session.js';
-import { buildStore, tick, waitUntil } from './fixtures.js';
+import { buildStore, tick, WAIT } from './fixtures.js';
 import { FakeStdin, FakeStdout } from './fake-terminal.js';
 
 function start(onIntervalChange?: (ms: number) => void) {
@@ -25,7 +25,7 @@ describe('runInteractive', () => {
     it(`resolves on ${name} with the terminal restored and raw mode off`, async () => {
       const { stdin, done, output } = start();
       // ink is loaded lazily: keys only count once it reads the terminal.
-      expect(await waitUntil(() => stdin.isRaw)).toBe(true);
+      await expect.poll(() => stdin.isRaw, WAIT).toBe(true);
       expect(output().startsWith(ENTER_ALT_SCREEN)).toBe(true);
       expect(output()).toContain('NODE▲');
       stdin.write(key);
@@ -38,7 +38,7 @@ describe('runInteractive', () => {
   it('leaves no process listener of its own behind', async () => {
     const run = async (): Promise<void> => {
       const { stdin, done } = start();
-      await waitUntil(() => stdin.isRaw);
+      await expect.poll(() => stdin.isRaw, WAIT).toBe(true);
       stdin.write('q');
       await done;
     };
@@ -52,12 +52,12 @@ describe('runInteractive', () => {
   it('passes interval changes on and keeps quitting afterwards', async () => {
     const onIntervalChange = vi.fn();
     const { stdin, done, output } = start(onIntervalChange);
-    expect(await waitUntil(() => stdin.isRaw)).toBe(true);
+    await expect.poll(() => stdin.isRaw, WAIT).toBe(true);
     stdin.write('+');
     await tick();
     stdin.write('+');
     await tick();
-    expect(await waitUntil(() => output().includes('every 10s'))).toBe(true);
+    await expect.poll(output, WAIT).toContain('every 10s');
     stdin.write('q');
     await done;
     expect(onIntervalChange.mock.calls).toEqual([[5000], [10_000]]);

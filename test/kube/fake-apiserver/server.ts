@@ -1,8 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { fileTempDir, removeTempDir } from '../../helpers/temp-dir-core.js';
 import { authenticate, authorize, type UserSpec } from './auth.js';
 import { Cluster, FakeClock, type UsageTarget } from './cluster.js';
 import { serveCore } from './core-routes.js';
@@ -78,7 +76,7 @@ export interface FakeApiServer {
 const MAX_RECORDS = 10_000;
 
 export async function startFakeApiServer(options: FakeApiServerOptions = {}): Promise<FakeApiServer> {
-  const dir = await mkdtemp(join(tmpdir(), 'fake-apiserver-'));
+  const dir = fileTempDir('fake-apiserver');
   const pki = await makePki(dir);
   const users = options.users ?? [{ name: 'admin', token: 'admin-token' }];
   const version = options.version ?? 'v1.32.4';
@@ -185,7 +183,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
       watches.breakAll(true);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await rm(dir, { recursive: true, force: true });
+      removeTempDir(dir);
     },
   };
 }
