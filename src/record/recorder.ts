@@ -41,6 +41,9 @@ function describeWriteError(error: unknown): string {
   if (code === 'ENOSPC') return 'no space left on device';
   if (code === 'EDQUOT') return 'disk quota exceeded';
   if (code === 'EROFS') return 'read-only file system';
+  // Creating a file, ENOENT means its folder is missing, not the file.
+  if (code === 'ENOENT') return 'its folder does not exist';
+  if (code === 'ENOTDIR') return 'a part of its path is not a folder';
   return describeFsError(error);
 }
 

@@ -53,7 +53,7 @@ describe('recording size cap', () => {
     const attempt = (p: string) => () => Recorder.open({ path: p, maxBytes: CAP, store, intervalMs: 1000 });
     expect(attempt(path)).toThrow(new RecordingError(`--record ${path}: the file exists and is not a cluster-top recording`));
     expect(readFileSync(path, 'utf8')).toBe('precious\n');
-    expect(attempt('/nonexistent/x.rec')).toThrow(new RecordingError('--record /nonexistent/x.rec: no such file'));
+    expect(attempt('/nonexistent/x.rec')).toThrow(new RecordingError('--record /nonexistent/x.rec: its folder does not exist'));
     expect(attempt('/dev/full')).toThrow(new RecordingError('--record /dev/full: no space left on device'));
   });
 });
