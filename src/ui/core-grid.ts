@@ -6,6 +6,8 @@ import { barParts } from './sparkline.js';
 const CELL_GAP = 2;
 /** Roomy to compact: the first that fits the line budget is used. */
 const BAR_WIDTHS = [10, 6, 3, 0] as const;
+/** Longer bars, taken when they need no more lines than the roomy ones: a wide terminal's line is filled. */
+const WIDE_BAR_WIDTHS = [24, 16] as const;
 
 function cellWidth(labelWidth: number, barWidth: number): number {
   return labelWidth + 1 + (barWidth > 0 ? barWidth + 1 : 0) + 4;
@@ -42,6 +44,11 @@ export function coreLines(perCore: readonly (number | null)[], width: number, ma
       barWidth = b;
       break;
     }
+  }
+  const linesAt = (b: number): number => Math.ceil(perCore.length / Math.max(1, Math.floor((width + CELL_GAP) / (cellWidth(labelWidth, b) + CELL_GAP))));
+  if (barWidth === BAR_WIDTHS[0]) {
+    const lines = linesAt(barWidth);
+    barWidth = WIDE_BAR_WIDTHS.find((b) => linesAt(b) <= lines) ?? barWidth;
   }
   const perLine = Math.max(1, Math.floor((width + CELL_GAP) / (cellWidth(labelWidth, barWidth) + CELL_GAP)));
   const lines: Segment[][] = [];

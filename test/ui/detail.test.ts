@@ -122,3 +122,14 @@ describe('detailLines', () => {
     expect(text).toContain('no per-core figures');
   });
 });
+
+describe('the per-core grid on a wide terminal', () => {
+  it('takes longer bars when they need no more lines: four cores at 200 columns fill one line', () => {
+    const wide = coreLines([10, 20, 30, 40], 200, 4).map(lineText);
+    expect(wide).toHaveLength(1);
+    expect(wide[0]).toMatch(/^C0 [█▏▎▍▌▋▊▉·]{24} /);
+    const narrow = coreLines([10, 20, 30, 40], 100, 4).map(lineText);
+    expect(narrow).toHaveLength(1);
+    expect(narrow[0]).toMatch(/^C0 [█▏▎▍▌▋▊▉·]{10} /);
+  });
+});
