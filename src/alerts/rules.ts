@@ -1,6 +1,6 @@
 /**
  * Alert rules: a condition on a column of a target (built-in or `--column`), held for a duration.
- * The built-in rules and `--alert` / `--no-alert` are documented in the README ("Alerts").
+ * The built-in rules and `--alert` / `--no-alert` are documented in docs/guide.md ("Alerts").
  */
 import { formatDurationMs, parseDuration } from '../cli/duration.js';
 

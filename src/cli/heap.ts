@@ -7,7 +7,7 @@
  * frame) outlive V8's young-generation collections and go to the old generation, about 4 MB a second
  * at 1,000 nodes. By default V8 lets the old generation grow to about twice what a full collection
  * left before collecting again, which put the view at 1,000 nodes at 205-267 MB of RSS. Growing by
- * half instead keeps it under 190 MB at a cost measured within the noise of the CPU figures (README,
+ * half instead keeps it under 190 MB at a cost measured within the noise of the CPU figures (docs/performance.md,
  * Scale). `--optimize-for-size` did more for memory but cost 0.05-0.1 CPU seconds a second.
  */
 import { setFlagsFromString } from 'node:v8';

@@ -4,7 +4,7 @@ import { subjectOf } from '../alerts/monitor.js';
 import { ruleText, type AlertRule } from '../alerts/rules.js';
 import type { ClusterStore } from '../store/cluster-store.js';
 
-/** One alert of the snapshot; the README documents this shape. */
+/** One alert of the snapshot; docs/reference.md documents this shape. */
 export interface SnapshotAlert {
   /** The rule's name: the column it watches (`cpu`, `down`, a `--column`). */
   readonly name: string;

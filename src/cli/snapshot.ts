@@ -3,7 +3,7 @@ import type { NodeFigures, NodeSource } from '../metrics/node-figures.js';
 import type { KubeResources } from '../metrics/kube-figures.js';
 import { significant, type SnapshotAlert } from './snapshot-alerts.js';
 
-/** One node of the `--once -o json` snapshot; the README documents this shape. */
+/** One node of the `--once -o json` snapshot; docs/reference.md documents this shape. */
 export interface SnapshotNode extends NodeFigures {
   readonly name: string;
   readonly target: string;

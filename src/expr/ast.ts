@@ -1,6 +1,6 @@
 /**
  * The expression language of `--column`: a small PromQL subset evaluated per target on its latest
- * scrape. The grammar and its meaning are documented in the README ("User columns").
+ * scrape. The grammar and its meaning are documented in docs/guide.md ("The expression language of `--column`").
  */
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';

@@ -1,7 +1,7 @@
 /**
  * Node figures from a Prometheus-compatible server (Prometheus, Thanos, Mimir, VictoriaMetrics)
  * instead of scraping every node: a dozen instant queries per refresh whatever the node count,
- * history backfilled on start. See queries.ts for the PromQL and README for the rate window.
+ * history backfilled on start. See queries.ts for the PromQL and docs/guide.md for the rate window.
  */
 import type { Source } from '../source.js';
 import { ClusterStore } from '../store/cluster-store.js';

@@ -1,7 +1,7 @@
 /**
  * The PromQL cluster-top sends: one query per figure across all nodes, never one per node, so a
  * refresh costs the same dozen queries for 10 nodes or 10,000. Each reproduces a formula of
- * src/metrics/node-exporter.ts (README, "How the figures are derived"); `sel` is the validated
+ * src/metrics/node-exporter.ts (docs/figures.md); `sel` is the validated
  * --selector, inserted into every series selector.
  */
 import { VIRTUAL_INTERFACE } from '../metrics/node-exporter.js';

@@ -67,7 +67,7 @@ export class Ring<K extends string> {
     return out;
   }
 
-  /** Bytes held by the typed arrays: what the README's bytes-per-node figure is made of. */
+  /** Bytes held by the typed arrays: what the bytes-per-node figure of docs/architecture.md is made of. */
   get byteLength(): number {
     let bytes = this.times.byteLength;
     for (const key in this.columns) bytes += this.columns[key].byteLength;

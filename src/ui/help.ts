@@ -1,4 +1,4 @@
-/** The help screen, the footer's key hints and the README's key table, all drawn from the binding table (keys.ts). */
+/** The help screen, the footer's key hints and the key table of docs/reference.md, all drawn from the binding table (keys.ts). */
 import { BINDINGS, conditionOf, SCOPES, VIEWS, type Binding, type Condition, type Scope } from './keys.js';
 import { fit } from './format.js';
 import { lineWidth, packLine, type Segment } from './segments.js';
@@ -219,7 +219,7 @@ function whereText(b: Binding): string {
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
 
-/** The README's key table, as Markdown, one row per binding. */
+/** The key table of docs/reference.md, as Markdown, one row per binding. */
 export function readmeKeyTable(): string {
   const rows = BINDINGS.map((b) => `| ${cell(b.keys.join(', '))} | ${cell(whereText(b))} | ${cell(b.readme ?? b.text)} |`);
   return ['| key | where | action |', '| --- | --- | --- |', ...rows].join('\n');

@@ -1,7 +1,7 @@
 /**
  * Every key binding, in one table (as k9s keeps one key-action table behind its hints and its
  * help): reduceKey answers to these presses and to nothing else, and the help screen, the footer
- * hints and the README's key table are all drawn from it.
+ * hints and the key table of docs/reference.md are all drawn from it.
  */
 import type { Key } from 'ink';
 
@@ -83,7 +83,7 @@ export interface Binding {
   readonly keys: readonly string[];
   /** What they do, as the help writes it. */
   readonly text: string;
-  /** A longer text for the README's table; `text` by default. */
+  /** A longer text for the key table of docs/reference.md; `text` by default. */
   readonly readme?: string;
   /** The help's heading above the binding. */
   readonly section: string;

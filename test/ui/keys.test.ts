@@ -1,4 +1,4 @@
-/** The binding table (src/ui/keys.ts) against what reduceKey does, and against the README. */
+/** The binding table (src/ui/keys.ts) against what reduceKey does, and against the key table of docs/reference.md. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Key } from 'ink';
@@ -72,10 +72,10 @@ function setting(scope: Scope, rich: boolean): { state: UiState; ctx: KeyContext
 const pinned = (s: UiState): UiState => ({ ...s, selection: { id: 'c', index: 2 } });
 
 describe('the binding table', () => {
-  it('is the README key table, between its markers', () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const between = /<!-- keys[^>]*-->\n([\s\S]*?)\n<!-- \/keys -->/.exec(readme);
-    expect(between, 'README.md has <!-- keys --> … <!-- /keys --> markers').not.toBeNull();
+  it('is the key table of docs/reference.md, between its markers', () => {
+    const reference = readFileSync(new URL('../../docs/reference.md', import.meta.url), 'utf8');
+    const between = /<!-- keys[^>]*-->\n([\s\S]*?)\n<!-- \/keys -->/.exec(reference);
+    expect(between, 'docs/reference.md has <!-- keys --> … <!-- /keys --> markers').not.toBeNull();
     expect(between?.[1]).toBe(readmeKeyTable());
   });
 
