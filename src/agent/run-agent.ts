@@ -1,12 +1,17 @@
 import { readFile } from 'node:fs/promises';
-import { UsageError } from '../cli/options.js';
 import { thisMachineReader } from '../local/readers.js';
-import { describeFsError } from '../targets/targets-file.js';
+import { describeFsError } from '../util/fs-error.js';
+import { UsageError } from '../util/usage-error.js';
 import { startAgentServer, type RunningAgent } from './agent-server.js';
-import { isLoopback, urlHost } from './listen-address.js';
-import type { AgentCliOptions } from '../cli/agent-options.js';
+import { isLoopback, urlHost, type ListenAddress } from './listen-address.js';
 
 const EXIT_CANNOT_LISTEN = 1;
+
+/** `cluster-top agent`'s options, as its command line gives them. */
+export interface AgentCliOptions {
+  readonly listen: ListenAddress;
+  readonly tokenFile?: string;
+}
 
 /** `cluster-top agent`: serves until SIGINT or SIGTERM, then stops cleanly; resolves to the exit status. */
 export async function runAgent(options: AgentCliOptions, stderr: NodeJS.WritableStream): Promise<number> {

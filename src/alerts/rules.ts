@@ -2,7 +2,7 @@
  * Alert rules: a condition on a column of a target (built-in or `--column`), held for a duration.
  * The built-in rules and `--alert` / `--no-alert` are documented in docs/guide.md ("Alerts").
  */
-import { formatDurationMs, parseDuration } from '../cli/duration.js';
+import { formatDurationMs, parseDuration } from '../util/duration.js';
 
 export type Comparison = '>' | '>=' | '<' | '<=' | '==' | '!=';
 

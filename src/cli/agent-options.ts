@@ -1,10 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_LISTEN, parseListenAddress, type ListenAddress } from '../agent/listen-address.js';
-
-export interface AgentCliOptions {
-  readonly listen: ListenAddress;
-  readonly tokenFile?: string;
-}
+import type { AgentCliOptions } from '../agent/run-agent.js';
 
 /** Subcommands whose action ran in a parse: commander runs actions, it does not report which ran. */
 const invoked = new WeakSet<Command>();

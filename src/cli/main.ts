@@ -215,7 +215,7 @@ function historyPoints(options: CliOptions): number {
 async function readSecretFile(flag: string, path: string): Promise<string> {
   const [{ readFile }, { describeFsError }, { UsageError }] = await Promise.all([
     import('node:fs/promises'),
-    import('../targets/targets-file.js'),
+    import('../util/fs-error.js'),
     import('./options.js'),
   ]);
   try {

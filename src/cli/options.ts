@@ -1,12 +1,17 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { VERSION } from '../version.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../util/duration.js';
+import { UsageError } from '../util/usage-error.js';
 import { buildAgentCommand } from './agent-options.js';
 import { collect, headerPairs, prometheusConflict, selectorArg } from '../prometheus/flags.js';
 import { parseAt, parseSpeed, sourceFlagConflict, sourceFlags, type RawSourceFlags, type SourceFlags } from './source-flags.js';
 import { KUBE_CONCURRENCY, kubeConflict, portArg, type KubeFlags } from '../kube/flags.js';
 import { addRuleOptions, ruleFlags, type RawRuleFlags, type RuleFlags } from './rule-flags.js';
 import { discoveryConflict, discoveryFlags, dnsArg, dnsServerArg, dnsSrvArg, type DiscoveryFlags, type RawDiscoveryFlags } from '../discovery/flags.js';
+
+// Kept here too for the command line's callers (bin/, main.ts, tests): the classes live lower down.
+export { UsageError } from '../util/usage-error.js';
+export { defaultTimeoutMs, effectiveTimeoutMs } from '../scrape/timeout.js';
 
 export interface CliOptions extends SourceFlags, KubeFlags, DiscoveryFlags, RuleFlags {
   readonly targets: string[];
@@ -33,13 +38,6 @@ export interface CliOptions extends SourceFlags, KubeFlags, DiscoveryFlags, Rule
   readonly headers?: readonly (readonly [string, string])[];
 }
 
-/** Thrown for anything the user wrote wrong: one line, exit status 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 function duration(flag: string, min: number) {
   return (text: string): number => {
@@ -186,14 +184,4 @@ export function toCliOptions(targets: string[], raw: RawOptions, env: NodeJS.Pro
     ...discoveryFlags(raw),
     ...rules,
   };
-}
-
-/** Default timeout: below the interval so a slow target cannot overlap its own next turn. */
-export function effectiveTimeoutMs(options: CliOptions): number {
-  return options.timeoutMs ?? defaultTimeoutMs(options.intervalMs);
-}
-
-/** The timeout when none is given: most of the interval, at most 10 s (Prometheus's default). */
-export function defaultTimeoutMs(intervalMs: number): number {
-  return Math.min(10_000, Math.floor(intervalMs * 0.8));
 }

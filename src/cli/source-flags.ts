@@ -1,7 +1,7 @@
 /** The flags that pick a source other than scraping targets: --demo, --replay, and --record. */
 import { InvalidArgumentError } from 'commander';
 import type { ReplayAt } from '../record/replay-source.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../util/duration.js';
 
 export interface SourceFlags {
   readonly demo?: { readonly nodes: number; readonly seed: number };

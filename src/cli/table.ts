@@ -1,7 +1,7 @@
 import type { Snapshot, SnapshotNode } from './snapshot.js';
 import { visible } from '../util/visible-text.js';
-import { withDistinctNames } from '../ui/name-fit.js';
-import { formatBytes, formatDuration, formatNumber, formatPercent, formatRate, formatValue } from '../ui/format.js';
+import { withDistinctNames } from '../util/name-fit.js';
+import { formatBytes, formatDuration, formatNumber, formatPercent, formatRate, formatValue } from '../util/format.js';
 
 interface Column {
   readonly title: string;

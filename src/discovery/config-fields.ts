@@ -4,7 +4,7 @@
  * fields nobody read are reported afterwards, so none is ever ignored without a word.
  */
 import { load, YAMLException, CORE_SCHEMA } from 'js-yaml';
-import { parseDuration } from '../cli/duration.js';
+import { parseDuration } from '../util/duration.js';
 
 /** Something wrong in a configuration or discovery file: one line, naming the file and the field. */
 export class ConfigError extends Error {

@@ -7,7 +7,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { describeFsError } from '../targets/targets-file.js';
+import { describeFsError } from '../util/fs-error.js';
 import type { Target } from '../targets/target.js';
 import { ConfigError, Fields, parseYaml } from './config-fields.js';
 import { discoveredTarget, type TargetTemplate } from './discovered-target.js';

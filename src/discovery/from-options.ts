@@ -2,11 +2,13 @@
 import { readFile } from 'node:fs/promises';
 import { Resolver } from 'node:dns/promises';
 import { dirname, resolve } from 'node:path';
-import { defaultTimeoutMs, UsageError, type CliOptions } from '../cli/options.js';
-import { formatDurationMs } from '../cli/duration.js';
+import { formatDurationMs } from '../util/duration.js';
 import type { Pipeline } from '../pipeline.js';
+import { defaultTimeoutMs } from '../scrape/timeout.js';
 import { parseTarget } from '../targets/parse-target.js';
-import { describeFsError, readTargetsFile } from '../targets/targets-file.js';
+import { readTargetsFile } from '../targets/targets-file.js';
+import { describeFsError } from '../util/fs-error.js';
+import { UsageError } from '../util/usage-error.js';
 import type { Target, TargetScrape } from '../targets/target.js';
 import { ConfigError } from './config-fields.js';
 import { discoveredTarget, PLAIN_TEMPLATE, type TargetTemplate } from './discovered-target.js';
@@ -15,6 +17,7 @@ import { DnsProvider } from './dns-provider.js';
 import { FileSdProvider } from './file-sd.js';
 import type { JobConfig } from './job-config.js';
 import { loadJobTemplate } from './job-scrape.js';
+import type { DiscoveryFlags } from './flags.js';
 import type { TargetProvider } from './provider.js';
 import { parseScrapeConfig, type ScrapeConfig } from './scrape-config.js';
 
@@ -22,13 +25,22 @@ import { parseScrapeConfig, type ScrapeConfig } from './scrape-config.js';
 const DNS_TIMEOUT_MS = 2000;
 const DNS_TRIES = 2;
 
-export type PipelineMaker = (options: CliOptions, targets: Target[]) => Promise<Pipeline>;
+/** What discovery reads of the command line; the command line's options have it all, and more. */
+export interface DiscoveryOptions extends DiscoveryFlags {
+  readonly targets: readonly string[];
+  readonly targetsFile?: string;
+  readonly intervalMs: number;
+  readonly timeoutMs?: number;
+}
+
+/** Builds the pipeline from the options given, with the interval and timeout discovery settled on. */
+export type PipelineMaker<O extends DiscoveryOptions> = (options: O, targets: Target[]) => Promise<Pipeline>;
 
 /**
  * Reads the config, looks everything up once (so the first scrape has targets), and returns the
  * source. `warn` gets one line per field of the config that is not supported.
  */
-export async function buildDiscoverySource(options: CliOptions, makePipeline: PipelineMaker, warn: (line: string) => void): Promise<DiscoverySource> {
+export async function buildDiscoverySource<O extends DiscoveryOptions>(options: O, makePipeline: PipelineMaker<O>, warn: (line: string) => void): Promise<DiscoverySource> {
   const statics = options.targets.map((t) => parseTarget(t));
   if (options.targetsFile) statics.push(...(await readTargetsFile(options.targetsFile)));
   const resolver = new Resolver({ timeout: DNS_TIMEOUT_MS, tries: DNS_TRIES });

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { describeFsError } from '../targets/targets-file.js';
+import { describeFsError } from '../util/fs-error.js';
 import type { TargetScrape } from '../targets/target.js';
 import { ConfigError } from './config-fields.js';
 import type { TargetTemplate } from './discovered-target.js';

@@ -8,10 +8,29 @@ import {
   type ExpositionFormat,
   type Labels,
   type MetricType,
-  type ParseOptions,
   type ParseResult,
   type Sample,
 } from './types.js';
+
+export interface ParseOptions {
+  /** Defaults to 'prometheus'; use formatFromContentType() on the response's Content-Type. */
+  readonly format?: ExpositionFormat;
+  /**
+   * Metric family names to keep. Sample lines of other families are skipped without building
+   * objects for them. A family name matches its samples' suffixed names too
+   * (`http_request_duration_seconds` keeps `..._bucket`, `..._sum`, `..._count`, `..._created`;
+   * `foo` keeps `foo_total`). Undefined keeps everything.
+   */
+  readonly families?: ReadonlySet<string>;
+  /**
+   * Lines of earlier payloads: a line that repeats one is confirmed with one comparison instead of
+   * being read again, and its samples share the cached (frozen) labels. Share one across targets
+   * of one kind.
+   */
+  readonly cache?: LineCache;
+  /** Upper bound on samples kept; past it parsing fails with an ExpositionError. */
+  readonly maxSamples?: number;
+}
 
 const FAMILY_SUFFIXES = ['_total', '_bucket', '_sum', '_count', '_created', '_info', '_gsum', '_gcount'];
 

@@ -1,5 +1,3 @@
-import type { LineCache } from './line-cache.js';
-
 /** One sample line of a Prometheus text or OpenMetrics exposition. */
 export interface Sample {
   /** Full metric name as written, including suffixes such as `_total` or `_bucket`. */
@@ -24,26 +22,6 @@ export type MetricType =
   | 'unknown';
 
 export type ExpositionFormat = 'prometheus' | 'openmetrics';
-
-export interface ParseOptions {
-  /** Defaults to 'prometheus'; use formatFromContentType() on the response's Content-Type. */
-  readonly format?: ExpositionFormat;
-  /**
-   * Metric family names to keep. Sample lines of other families are skipped without building
-   * objects for them. A family name matches its samples' suffixed names too
-   * (`http_request_duration_seconds` keeps `..._bucket`, `..._sum`, `..._count`, `..._created`;
-   * `foo` keeps `foo_total`). Undefined keeps everything.
-   */
-  readonly families?: ReadonlySet<string>;
-  /**
-   * Lines of earlier payloads: a line that repeats one is confirmed with one comparison instead of
-   * being read again, and its samples share the cached (frozen) labels. Share one across targets
-   * of one kind.
-   */
-  readonly cache?: LineCache;
-  /** Upper bound on samples kept; past it parsing fails with an ExpositionError. */
-  readonly maxSamples?: number;
-}
 
 export interface ParseResult {
   readonly format: ExpositionFormat;

@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import type { RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { RequestHeaders } from '../scrape/scraper.js';
-import { describeFsError } from '../targets/targets-file.js';
+import { describeFsError } from '../util/fs-error.js';
 import type { LoadedKubeconfig } from './kubeconfig.js';
 
 export interface TlsMaterial {

@@ -1,10 +1,20 @@
-import { effectiveTimeoutMs, UsageError, type CliOptions } from '../cli/options.js';
+import { effectiveTimeoutMs } from '../scrape/timeout.js';
+import { UsageError } from '../util/usage-error.js';
+import type { KubeFlags } from './flags.js';
 import { KubeconfigError } from './kubeconfig-files.js';
 import { loadKubeconfig } from './kubeconfig.js';
 import { KubeSource } from './kube-source.js';
 
+/** What the Kubernetes source reads of the command line. */
+export interface KubeSourceOptions extends KubeFlags {
+  readonly intervalMs: number;
+  readonly timeoutMs?: number;
+  readonly concurrency: number;
+  readonly maxBodyBytes: number;
+}
+
 /** The --kubeconfig source from the command line; a kubeconfig that cannot be used is a usage error. */
-export async function buildKubeSource(options: CliOptions, historyPoints: number): Promise<KubeSource> {
+export async function buildKubeSource(options: KubeSourceOptions, historyPoints: number): Promise<KubeSource> {
   let kubeconfig;
   try {
     kubeconfig = await loadKubeconfig({ path: options.kubeconfig ?? true, env: process.env }, options.context);

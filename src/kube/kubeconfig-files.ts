@@ -11,7 +11,7 @@ import { isIPv6 } from 'node:net';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, sep } from 'node:path';
 import yaml from 'js-yaml';
-import { describeFsError } from '../targets/targets-file.js';
+import { describeFsError } from '../util/fs-error.js';
 import { isFields, type Fields } from './json.js';
 
 /** The merged configuration: each name's entry as the first file that defined it wrote it. */

@@ -1,6 +1,6 @@
 import { readFile, statfs } from 'node:fs/promises';
 import os from 'node:os';
-import { describeFsError } from '../targets/targets-file.js';
+import { describeFsError } from '../util/fs-error.js';
 import { MachineReadError, type MachineReader, type MachineReading, type RootFilesystem } from './machine-reading.js';
 import { parseDiskstats, parseLoadavg, parseMeminfo, parseNetDev, parseProcStat, rootMount } from './proc-parse.js';
 

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { describeFsError } from '../targets/targets-file.js';
+import { describeFsError } from '../util/fs-error.js';
 import {
   decodeDeclaration,
   decodeHeader,

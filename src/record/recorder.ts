@@ -1,7 +1,7 @@
 import { closeSync, constants, ftruncateSync, lstatSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import type { ClusterStore, NodeEntry } from '../store/cluster-store.js';
 import { redactTargetText } from '../targets/redact.js';
-import { describeFsError } from '../targets/targets-file.js';
+import { describeFsError } from '../util/fs-error.js';
 import { encodeEntry, HEADER_PREFIX, headerLine } from './format.js';
 import { RecordingError } from './reader.js';
 

@@ -9,7 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { rootCertificates } from 'node:tls';
 import type { Client, Pool, ProxyAgent, buildConnector, Dispatcher } from 'undici';
-import type { Target } from '../targets/target.js';
+import type { ScrapeTls, Target } from '../targets/target.js';
 import { VERSION } from '../version.js';
 import { BodyFetch, type FetchedBody } from './fetch-body.js';
 import { Http1Connection, StaleConnectionError } from './http1-connection.js';
@@ -23,16 +23,7 @@ export interface ScraperOptions {
   readonly timeoutMs: number;
   /** Cap on the body, on the wire and after gzip; default 16 MiB. */
   readonly maxBodyBytes?: number;
-  readonly tls?: {
-    readonly insecure?: boolean;
-    readonly ca?: string | Buffer;
-    /** Trust `ca` alone, not the system roots too, as kubectl trusts a kubeconfig's CA. */
-    readonly caOnly?: boolean;
-    readonly cert?: string | Buffer;
-    readonly key?: string | Buffer;
-    /** The name the certificate must be valid for, when not the URL's host. */
-    readonly servername?: string;
-  };
+  readonly tls?: ScrapeTls;
   /** Asked before every scrape, so a rotated token file is picked up. */
   readonly bearerToken?: () => string | undefined;
   /** Headers added to every scrape, asked before each one: credentials that expire (a Kubernetes exec plugin's). */

@@ -1,5 +1,3 @@
-import type { ScraperOptions } from '../scrape/scraper.js';
-
 /** A metrics endpoint to scrape, as the scraper and the pipeline see it. */
 export interface Target {
   /** Stable key: the URL without credentials. */
@@ -26,8 +24,20 @@ export interface TargetScrape {
    * TLS settings in place of the scraper's. Connections are pooled per origin and `name`, so targets
    * of one origin with different settings never share a connection.
    */
-  readonly tls?: { readonly name: string; readonly options: NonNullable<ScraperOptions['tls']> };
+  readonly tls?: { readonly name: string; readonly options: ScrapeTls };
   /** A scrape job's own interval and timeout, in place of the run's. */
   readonly intervalMs?: number;
   readonly timeoutMs?: number;
+}
+
+/** How to speak TLS to a target: the scraper's own settings (ScraperOptions.tls), or a target's. */
+export interface ScrapeTls {
+  readonly insecure?: boolean;
+  readonly ca?: string | Buffer;
+  /** Trust `ca` alone, not the system roots too, as kubectl trusts a kubeconfig's CA. */
+  readonly caOnly?: boolean;
+  readonly cert?: string | Buffer;
+  readonly key?: string | Buffer;
+  /** The name the certificate must be valid for, when not the URL's host. */
+  readonly servername?: string;
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Target } from './target.js';
 import { parseTarget, TargetError } from './parse-target.js';
+import { describeFsError } from '../util/fs-error.js';
 
 /** Largest targets file read: a list of a hundred thousand hosts fits many times over. */
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -34,21 +35,6 @@ export function parseTargetsText(text: string, origin: string): Target[] {
     }
   }
   return targets;
-}
-
-export function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    default:
-      return error instanceof Error ? error.message : String(error);
-  }
 }
 
 /**

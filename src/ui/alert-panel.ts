@@ -1,7 +1,7 @@
 /** The alert panel above the table: firing alerts newest first, then pending and recently resolved ones. */
 import { sinceMs, type Alert, type AlertState } from '../alerts/evaluator.js';
 import { ruleText } from '../alerts/rules.js';
-import { fit, formatAge, formatValue } from './format.js';
+import { fit, formatAge, formatValue } from '../util/format.js';
 import { fitLine, packLine, type Segment, type Tone } from './segments.js';
 
 const MARK: Readonly<Record<AlertState, { readonly text: string; readonly color: Tone }>> = {

@@ -7,7 +7,7 @@ import { APP_SERIES_CAP } from '../metrics/app-model.js';
 import { columnLines } from './column-lines.js';
 import { scrapeItems, titleLine } from './detail-model.js';
 import type { ViewNode } from './frame-data.js';
-import { formatValue } from './format.js';
+import { formatValue } from '../util/format.js';
 import { flowLines, packLine, type Segment } from './segments.js';
 
 const COLUMN_LINES = 3;

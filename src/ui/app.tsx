@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Box, useInput, type Key } from 'ink';
 import { clusterTotals, type ClusterStore } from '../store/cluster-store.js';
 import { chooseColumns } from './columns.js';
-import { layoutNames, withDistinctNames } from './name-fit.js';
+import { layoutNames, withDistinctNames } from '../util/name-fit.js';
 import { frozenFrame, liveFrame, summarizeScrapes, type FrameData, type ViewNode } from './frame-data.js';
 import { groupChoices, groupNodes, isGroupRow } from './groups.js';
 import { helpScrollMax, hintLine } from './help.js';

@@ -1,6 +1,6 @@
 /** Line charts for the detail view: asciichart plots merged into colored, fixed-size lines. */
 import asciichart from 'asciichart';
-import { fit } from './format.js';
+import { fit } from '../util/format.js';
 import type { Segment, Tone } from './segments.js';
 
 export interface ChartSeries {

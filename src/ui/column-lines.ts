@@ -1,6 +1,6 @@
 /** The `--column` values in a node's detail: each with a sparkline of its history, and the series of a `sum by`. */
 import { historyTail, type ViewNode } from './frame-data.js';
-import { formatValue } from './format.js';
+import { formatValue } from '../util/format.js';
 import { flowLines, type Segment } from './segments.js';
 import { sparkline } from './sparkline.js';
 

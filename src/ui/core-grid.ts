@@ -1,5 +1,5 @@
 /** Per-core CPU as btop shows it: a compact grid of small labelled bars. */
-import { fit, formatPercent } from './format.js';
+import { fit, formatPercent } from '../util/format.js';
 import { fitLine, thresholdTone, type Segment } from './segments.js';
 import { barParts } from './sparkline.js';
 

@@ -4,7 +4,7 @@
  */
 import { chartLines, chartPoints, type ChartSeries } from './charts.js';
 import { historyTail, nodeTail, type FrameData, type ViewNode } from './frame-data.js';
-import { formatBytesShort, formatPercent, formatRate } from './format.js';
+import { formatBytesShort, formatPercent, formatRate } from '../util/format.js';
 import { fitLine, type Segment, type Tone } from './segments.js';
 
 /** The series a node and the cluster both keep. */

@@ -3,7 +3,7 @@ import { coreLines, coreLinesWanted } from './core-grid.js';
 import { columnLines } from './column-lines.js';
 import { detailCharts } from './detail-charts.js';
 import type { ViewNode } from './frame-data.js';
-import { formatAge, formatBytes, formatDuration, formatMillis, formatNumber, formatPercent } from './format.js';
+import { formatAge, formatBytes, formatDuration, formatMillis, formatNumber, formatPercent } from '../util/format.js';
 import { kubeFactLines } from './kube-facts.js';
 import { conditionSegments, conditionsText } from './kube-model.js';
 import { flowLines, packLine, thresholdTone, type Group, type Segment } from './segments.js';

@@ -1,7 +1,7 @@
 /** The two header lines: the cluster at a glance, scrape health, interval, clock. */
 import type { ClusterTotals } from '../store/cluster-store.js';
 import { historyTail, type FrameData, type ScrapeSummary } from './frame-data.js';
-import { formatBytesShort, formatClock, formatMillis, formatPercent } from './format.js';
+import { formatBytesShort, formatClock, formatMillis, formatPercent } from '../util/format.js';
 import { packLine, thresholdTone, type Group, type Segment } from './segments.js';
 import { sparkline } from './sparkline.js';
 

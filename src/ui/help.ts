@@ -1,6 +1,6 @@
 /** The help screen, the footer's key hints and the key table of docs/reference.md, all drawn from the binding table (keys.ts). */
 import { BINDINGS, conditionOf, SCOPES, VIEWS, type Binding, type Condition, type Scope } from './keys.js';
-import { fit } from './format.js';
+import { fit } from '../util/format.js';
 import { lineWidth, packLine, type Segment } from './segments.js';
 
 /** Room for the keys of a binding before its text; more keys go on to the next lines. */

@@ -4,7 +4,7 @@
  */
 import type { KubeNodeInfo, KubeResources } from '../metrics/kube-figures.js';
 import type { ViewNode } from './frame-data.js';
-import { formatAge, formatBytes, formatPercent } from './format.js';
+import { formatAge, formatBytes, formatPercent } from '../util/format.js';
 import { allocatableOf, formatCores, podTotals, rolesText, shownCpuPercent, shownMemoryPercent } from './kube-model.js';
 import { flowLines, thresholdTone, type Segment } from './segments.js';
 

@@ -1,5 +1,5 @@
 /** How the terminal's lines are shared out; pure so the height rules can be tested without ink. */
-import { fit } from './format.js';
+import { fit } from '../util/format.js';
 import type { Segment } from './segments.js';
 
 export interface FrameLayout {

@@ -2,7 +2,7 @@
 import { COLUMN_GAP, GUTTER } from './columns.js';
 import { titleLine } from './detail-model.js';
 import type { ViewNode } from './frame-data.js';
-import { fit, formatBytes } from './format.js';
+import { fit, formatBytes } from '../util/format.js';
 import { kubeFactLines } from './kube-facts.js';
 import { formatCores } from './kube-model.js';
 import type { PodRow, PodSortKey, PodSortState } from './pod-model.js';

@@ -1,5 +1,5 @@
 /** The line above the key hints: the selected node, or the filter prompt while it is open. */
-import { formatAge } from './format.js';
+import { formatAge } from '../util/format.js';
 import type { ViewNode } from './frame-data.js';
 import type { GroupBy } from './groups.js';
 import { packLine, type Segment } from './segments.js';

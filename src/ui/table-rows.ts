@@ -2,13 +2,13 @@
 import type { TargetHealth } from '../scrape/types.js';
 import { COLUMN_GAP, GUTTER, type Column, type ColumnId } from './columns.js';
 import { nodeTail, type ViewNode } from './frame-data.js';
-import { fit, formatAge, formatBytesShort, formatDuration, formatMillis, formatPercent, formatValue } from './format.js';
+import { fit, formatAge, formatBytesShort, formatDuration, formatMillis, formatPercent, formatValue } from '../util/format.js';
 import type { GroupRow } from './groups.js';
 import { conditionSegments, podsText, rolesText, shownCpuPercent, shownMemoryPercent } from './kube-model.js';
 import { fitLine, thresholdTone, type Segment, type Tone } from './segments.js';
 import { barParts, sparkline } from './sparkline.js';
 import type { SortState } from './table-model.js';
-import type { NameFit } from './name-fit.js';
+import type { NameFit } from '../util/name-fit.js';
 
 export interface NodeStatus {
   readonly text: string;

@@ -13,7 +13,7 @@ import { Lines } from './line.js';
 import { podPaneLines, type PodPane } from './pod-lines.js';
 import { groupSegments, rowSegments, titleSegments } from './table-rows.js';
 import type { SortState } from './table-model.js';
-import type { NameFit } from './name-fit.js';
+import type { NameFit } from '../util/name-fit.js';
 
 interface Sized {
   readonly width: number;

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { describe, expect, it } from 'vitest';
-import { formatFromContentType, parseExposition } from '../../src/exposition/parser.js';
-import { ExpositionError, type ParseOptions, type Sample } from '../../src/exposition/types.js';
+import { formatFromContentType, parseExposition, type ParseOptions } from '../../src/exposition/parser.js';
+import { ExpositionError, type Sample } from '../../src/exposition/types.js';
 import { random } from '../random.js';
 
 const fixture = (name: string): string =>

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { App } from '../../src/ui/app.js';
 import { ClusterStore } from '../../src/store/cluster-store.js';
-import { distinctNames, fitNames } from '../../src/ui/name-fit.js';
+import { distinctNames, fitNames } from '../../src/util/name-fit.js';
 import { renderTable } from '../../src/cli/table.js';
 import { buildSnapshot } from '../../src/cli/snapshot.js';
 import { UNKNOWN_HEALTH } from '../../src/scrape/types.js';

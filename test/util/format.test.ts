@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, formatBytesShort, formatClock } from '../../src/ui/format.js';
+import { formatAge, formatBytesShort, formatClock } from '../../src/util/format.js';
 
 describe('formatBytesShort', () => {
   it('uses one-letter units and at most five characters', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDurationMs, parseDuration } from '../../src/cli/duration.js';
+import { formatDurationMs, parseDuration } from '../../src/util/duration.js';
 
 describe('parseDuration', () => {
   it.each([
