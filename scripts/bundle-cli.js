@@ -22,6 +22,13 @@ const dist = resolve(root, 'dist');
 const out = resolve(dist, 'pkg');
 const { version } = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'));
 
+/** A built module's text with `from` (which must be there) replaced by `to`. */
+function edit(path, from, to) {
+  const text = readFileSync(path, 'utf8');
+  if (!text.includes(from)) throw new Error(`scripts/bundle-cli.js: ${path} no longer has ${from}; see why it was replaced`);
+  return text.replaceAll(from, to);
+}
+
 const adapt = {
   name: 'adapt-for-bundle',
   setup(b) {
@@ -29,7 +36,13 @@ const adapt = {
     b.onLoad({ filter: /[\\/]dist[\\/]version\.js$/ }, () => ({ contents: `export const VERSION = ${JSON.stringify(version)};\n`, loader: 'js' }));
     // The view's one-file bundle is for dist/; here ui-modules.js is split off like any lazy import.
     b.onLoad({ filter: /[\\/]dist[\\/]ui[\\/]run-interactive\.js$/ }, (args) => ({
-      contents: readFileSync(args.path, 'utf8').replace(/new URL\('\.\/ui-modules\.bundle\.js', import\.meta\.url\)/, "new URL('./ui-modules.bundle.absent', import.meta.url)"),
+      contents: edit(args.path, "new URL('./ui-modules.bundle.js', import.meta.url)", "new URL('./ui-modules.bundle.absent', import.meta.url)"),
+      loader: 'js',
+    }));
+    // undici is CommonJS: Node's import() gives its exports as names, a split chunk gives them as
+    // `default` only (esbuild), where scraper.ts would find no Pool.
+    b.onLoad({ filter: /[\\/]dist[\\/]scrape[\\/]scraper\.js$/ }, (args) => ({
+      contents: edit(args.path, "import('undici')", "import('undici').then((m) => m.default)"),
       loader: 'js',
     }));
     // The program uses the client's KubeConfig only: its module, not the index of every API.

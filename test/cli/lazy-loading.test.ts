@@ -106,8 +106,10 @@ describe('each run loads only the modules it uses', () => {
 
   it('an https target loads undici when its first scrape needs it', async () => {
     // Nothing listens on port 1: refused at once, after undici was loaded to connect.
-    const run = await runTraced(['--once', '-i', '200ms', '--timeout', '150ms', 'https://127.0.0.1:1/metrics']);
+    const run = await runTraced(['--once', '-o', 'json', '-i', '200ms', '--timeout', '150ms', 'https://127.0.0.1:1/metrics']);
     expect(run.code).toBe(1);
+    // Refused by the port, not failed in undici (the bundle once gave its module no Pool).
+    expect((JSON.parse(run.stdout) as { nodes: { error: string }[] }).nodes.map((n) => n.error)).toEqual(['connection refused']);
     expect(loaded(run, ['undici'])).toEqual(['undici']);
     expect(loaded(run, ['@kubernetes/client-node', 'ink', 'dist/simulator/'])).toEqual([]);
   });
