@@ -1,15 +1,33 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve as resolvePath } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const TRACE = fileURLToPath(new URL('../helpers/import-trace/register.mjs', import.meta.url));
 const PREFIX = 'import-trace: ';
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The launcher runs dist/pkg/ (the bundle that is published, scripts/bundle-cli.js) when the build wrote it. */
+const BUNDLED = existsSync(resolvePath(ROOT, 'dist/pkg/cli/main.js'));
+
+/**
+ * A file of the bundle stands for the modules bundled into it, as esbuild's metafile lists them
+ * (paths relative to the checkout): so `dist/cli/options.js` or `undici` below mean the same for
+ * both builds.
+ */
+function bundledModules(): ReadonlyMap<string, readonly string[]> {
+  const meta = JSON.parse(readFileSync(resolvePath(ROOT, 'dist/pkg-meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
+  const url = (path: string) => pathToFileURL(resolvePath(ROOT, path)).href;
+  return new Map(Object.entries(meta.outputs).map(([file, { inputs }]) => [url(file), Object.keys(inputs).map(url)]));
+}
+const BUNDLE = BUNDLED ? bundledModules() : new Map<string, readonly string[]>();
 
 interface TracedRun {
   readonly code: number | null;
   readonly stdout: string;
-  /** Every module URL the run resolved. */
+  /** Every module URL the run resolved (for the bundle, the modules in each file it resolved). */
   readonly modules: readonly string[];
 }
 
@@ -25,8 +43,8 @@ function runTraced(args: readonly string[]): Promise<TracedRun> {
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      const modules = stderr.split('\n').filter((l) => l.startsWith(PREFIX)).map((l) => l.slice(PREFIX.length));
-      resolve({ code, stdout, modules });
+      const files = stderr.split('\n').filter((l) => l.startsWith(PREFIX)).map((l) => l.slice(PREFIX.length));
+      resolve({ code, stdout, modules: files.flatMap((file) => BUNDLE.get(file) ?? [file]) });
     });
   });
 }
@@ -46,6 +64,14 @@ describe('each run loads only the modules it uses', () => {
     expect(run.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
     expect(loaded(run, ['dist/version.js'])).toEqual(['dist/version.js']); // the trace works
     expect(loaded(run, ['commander', 'dist/cli/options.js', ...HEAVY])).toEqual([]);
+  });
+
+  it.runIf(BUNDLED)('runs the bundle when the build wrote it, and only it', async () => {
+    const run = await runTraced(['--help']);
+    const files = run.modules.filter((url) => url.startsWith('file:') && !url.includes('/bin/'));
+    expect(files.length).toBeGreaterThan(0);
+    // Modules of the bundle name their source under dist/ or node_modules/; nothing is read from there.
+    expect([...new Set(run.modules)].filter((url) => url.startsWith('file:') && !url.includes('/bin/') && ![...BUNDLE.values()].some((m) => m.includes(url)))).toEqual([]);
   });
 
   it('-V is --version, and --version among other arguments is still commander\'s', async () => {
@@ -80,9 +106,21 @@ describe('each run loads only the modules it uses', () => {
 
   it('an https target loads undici when its first scrape needs it', async () => {
     // Nothing listens on port 1: refused at once, after undici was loaded to connect.
-    const run = await runTraced(['--once', '-i', '200ms', '--timeout', '150ms', 'https://127.0.0.1:1/metrics']);
+    const run = await runTraced(['--once', '-o', 'json', '-i', '200ms', '--timeout', '150ms', 'https://127.0.0.1:1/metrics']);
     expect(run.code).toBe(1);
+    // Refused by the port, not failed in undici (the bundle once gave its module no Pool).
+    expect((JSON.parse(run.stdout) as { nodes: { error: string }[] }).nodes.map((n) => n.error)).toEqual(['connection refused']);
     expect(loaded(run, ['undici'])).toEqual(['undici']);
     expect(loaded(run, ['@kubernetes/client-node', 'ink', 'dist/simulator/'])).toEqual([]);
+  });
+
+  it('--kubeconfig loads the Kubernetes client', async () => {
+    const kubeconfig = join(tempDir('lazy-kube'), 'config');
+    // Nothing listens on port 1: listing the nodes is refused at once.
+    writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\nusers: [{name: u, user: {token: t}}]\ncurrent-context: x\n');
+    const run = await runTraced(['--kubeconfig', kubeconfig, '--once', '--timeout', '500ms']);
+    expect(run.code).toBe(1);
+    expect(loaded(run, ['@kubernetes/client-node', 'dist/kube/from-options.js'])).toEqual(['@kubernetes/client-node', 'dist/kube/from-options.js']);
+    expect(loaded(run, ['ink', 'react', 'dist/simulator/'])).toEqual([]);
   });
 });
