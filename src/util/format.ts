@@ -2,16 +2,24 @@
 
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
 
-/** 1536 -> "1.5 KiB"; three significant digits at most, like btop: the next unit from 1000 on ("0.98 MiB", not "1003 KiB"). */
-export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '-';
+/**
+ * |bytes| in binary units, moving to the next from 1000 on, as btop does ("0.98 MiB", not
+ * "1003 KiB"): the value, the unit's index in BYTE_UNITS, and the sign.
+ */
+function binaryUnits(bytes: number): { value: number; unit: number; sign: string } {
   let value = Math.abs(bytes);
   let unit = 0;
   while (value >= 1000 && unit < BYTE_UNITS.length - 1) {
     value /= 1024;
     unit++;
   }
-  const sign = bytes < 0 ? '-' : '';
+  return { value, unit, sign: bytes < 0 ? '-' : '' };
+}
+
+/** 1536 -> "1.5 KiB"; three significant digits at most, like btop. */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '-';
+  const { value, unit, sign } = binaryUnits(bytes);
   if (unit === 0) return `${sign}${Math.round(value)} B`;
   const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
   return `${sign}${value.toFixed(digits)} ${BYTE_UNITS[unit]}`;
@@ -68,13 +76,7 @@ const SHORT_UNITS = ['B', 'K', 'M', 'G', 'T', 'P'] as const;
  */
 export function formatBytesShort(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '-';
-  let value = Math.abs(bytes);
-  let unit = 0;
-  while (value >= 1000 && unit < SHORT_UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const sign = bytes < 0 ? '-' : '';
+  const { value, unit, sign } = binaryUnits(bytes);
   // toFixed(1) of 99.96 is "100.0": one character too many, so round first and decide after.
   const oneDecimal = Math.round(value * 10) / 10;
   const digits = unit === 0 || oneDecimal >= 100 ? 0 : 1;
