@@ -468,15 +468,7 @@ class Parser extends MetadataReader {
         c = text.charCodeAt(p);
       }
     }
-    if (this.samples.length >= this.maxSamples) this.fail(sampleStart, `more than ${this.maxSamples} samples`);
-    if (c === LF) {
-      this.pos = p + 1;
-      this.nextLine();
-    } else {
-      this.pos = p;
-      this.endLine('unexpected text after sample');
-    }
-    this.samples.push({ name, labels, value, timestampMs });
+    this.endSample(sampleStart, p, c, { name, labels, value, timestampMs });
   }
 
   /**
@@ -510,14 +502,22 @@ class Parser extends MetadataReader {
         c = text.charCodeAt(p);
       }
     }
+    this.endSample(sampleStart, p, c, { name, labels, value, timestampMs });
+  }
+
+  /** The sample's line ends at `p` (on `c`); the sample is kept, within the cap. */
+  private endSample(sampleStart: number, p: number, c: number, sample: Sample): void {
     if (this.samples.length >= this.maxSamples) this.fail(sampleStart, `more than ${this.maxSamples} samples`);
     if (c === LF) {
       this.pos = p + 1;
       this.nextLine();
-    } else {
+    } else if (this.openMetrics) {
       this.endOpenMetricsLine(p, 'unexpected text after sample');
+    } else {
+      this.pos = p;
+      this.endLine('unexpected text after sample');
     }
-    this.samples.push({ name, labels, value, timestampMs });
+    this.samples.push(sample);
   }
 
   /** Past the space at `p`, at the token that must follow it (OpenMetrics). */
