@@ -15,7 +15,7 @@
  * end of stdin, or after --seconds.
  */
 import { parseArgs } from 'node:util';
-import { Pipeline } from '../src/pipeline.js';
+import { Pipeline } from '../src/sources/node-list/pipeline.js';
 import { buildProgram, effectiveTimeoutMs, toCliOptions } from '../src/cli/options.js';
 import { readTargetsFile, uniqueTargets } from '../src/targets/targets-file.js';
 import { parseTarget } from '../src/targets/parse-target.js';

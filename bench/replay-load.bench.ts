@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeEntry, headerLine } from '../src/record/format.js';
-import { ReplaySource } from '../src/record/replay-source.js';
+import { ReplaySource } from '../src/sources/replay/replay-source.js';
 import { EMPTY_FIGURES, type NodeFigures } from '../src/metrics/node-figures.js';
 import type { TargetHealth } from '../src/scrape/types.js';
 

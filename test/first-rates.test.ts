@@ -5,9 +5,9 @@
  * Each test uses an interval of a minute, so that only the quick second reading can give a rate.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FIRST_RATE_MS, Pipeline } from '../src/pipeline.js';
-import { LOCAL_FIRST_RATE_MS, LOCAL_ID, LocalSource } from '../src/local/local-source.js';
-import type { MachineReader, MachineReading } from '../src/local/machine-reading.js';
+import { FIRST_RATE_MS, Pipeline } from '../src/sources/node-list/pipeline.js';
+import { LOCAL_FIRST_RATE_MS, LOCAL_ID, LocalSource } from '../src/sources/local/local-source.js';
+import type { MachineReader, MachineReading } from '../src/sources/local/machine-reading.js';
 import { parseTarget } from '../src/targets/parse-target.js';
 import { serve } from './helpers/http-endpoints.js';
 

@@ -3,8 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import type { MachineReader, MachineReading } from '../local/machine-reading.js';
-import { nodeFamilies } from '../local/node-families.js';
+import type { MachineReader, MachineReading } from '../sources/local/machine-reading.js';
+import { nodeFamilies } from '../sources/local/node-families.js';
 import { DEFAULT_CONNECTION_LIMITS, guardConnections, type ConnectionLimits } from './connection-guard.js';
 import { renderExposition, TEXT_CONTENT_TYPE } from './exposition-text.js';
 import { urlHost, type ListenAddress } from './listen-address.js';

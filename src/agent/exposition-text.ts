@@ -1,5 +1,5 @@
 import type { Labels } from '../exposition/types.js';
-import type { Family } from '../local/node-families.js';
+import type { Family } from '../sources/local/node-families.js';
 
 /** The Content-Type of Prometheus text format 0.0.4, as node_exporter sends it. */
 export const TEXT_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';

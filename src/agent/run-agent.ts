@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { thisMachineReader } from '../local/readers.js';
+import { thisMachineReader } from '../sources/local/readers.js';
 import { describeFsError } from '../util/fs-error.js';
 import { UsageError } from '../util/usage-error.js';
 import { startAgentServer, type RunningAgent } from './agent-server.js';

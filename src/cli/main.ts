@@ -5,8 +5,8 @@
  */
 import type { CliOptions } from './options.js';
 import type { AlertMonitor } from '../alerts/monitor.js';
-import type { Pipeline } from '../pipeline.js';
-import type { Source } from '../source.js';
+import type { Pipeline } from '../sources/node-list/pipeline.js';
+import type { Source } from '../sources/source.js';
 import type { Target } from '../targets/target.js';
 import { VERSION } from '../version.js';
 import { visible, visibleJson } from '../util/visible-text.js';
@@ -156,25 +156,25 @@ async function isUsageProblem(error: unknown): Promise<boolean> {
  */
 export async function buildSource(options: CliOptions, io: MainIo): Promise<Source> {
   if (options.record) {
-    const { withRecording } = await import('../record/recording-source.js');
+    const { withRecording } = await import('../sources/recording/recording-source.js');
     return withRecording(await buildSource({ ...options, record: undefined }, io), options.record);
   }
-  if (options.replay) return (await import('../record/replay-source.js')).ReplaySource.open({ ...options.replay, historyMs: options.historyMs });
-  if (options.demo) return (await import('../demo/demo-source.js')).startDemo(options.demo, (targets) => buildPipeline(options, targets));
-  if (options.prometheus !== undefined) return (await import('../prometheus/from-options.js')).buildPrometheusSource(options.prometheus, options, historyPoints(options));
-  if (options.kubeconfig !== undefined) return (await import('../kube/from-options.js')).buildKubeSource(options, historyPoints(options));
-  if ((await import('../discovery/flags.js')).wantsDiscovery(options)) {
-    return (await import('../discovery/from-options.js')).buildDiscoverySource(options, buildPipeline, (line) => say(io, line));
+  if (options.replay) return (await import('../sources/replay/replay-source.js')).ReplaySource.open({ ...options.replay, historyMs: options.historyMs });
+  if (options.demo) return (await import('../sources/demo/demo-source.js')).startDemo(options.demo, (targets) => buildPipeline(options, targets));
+  if (options.prometheus !== undefined) return (await import('../sources/prometheus/from-options.js')).buildPrometheusSource(options.prometheus, options, historyPoints(options));
+  if (options.kubeconfig !== undefined) return (await import('../sources/kube/from-options.js')).buildKubeSource(options, historyPoints(options));
+  if ((await import('../sources/discovery/flags.js')).wantsDiscovery(options)) {
+    return (await import('../sources/discovery/from-options.js')).buildDiscoverySource(options, buildPipeline, (line) => say(io, line));
   }
   if (options.targets.length === 0 && options.targetsFile === undefined) {
-    const { LocalSource } = await import('../local/local-source.js');
+    const { LocalSource } = await import('../sources/local/local-source.js');
     return new LocalSource({ intervalMs: options.intervalMs, historyPoints: historyPoints(options) });
   }
   return buildPipeline(options, await collectTargets(options, (line) => say(io, line)));
 }
 
 async function buildPipeline(options: CliOptions, targets: Target[]): Promise<Pipeline> {
-  const [{ Pipeline }, { effectiveTimeoutMs, UsageError }] = await Promise.all([import('../pipeline.js'), import('./options.js')]);
+  const [{ Pipeline }, { effectiveTimeoutMs, UsageError }] = await Promise.all([import('../sources/node-list/pipeline.js'), import('./options.js')]);
   const ca = options.caFile ? await readSecretFile('--ca-file', options.caFile) : undefined;
   const token = options.bearerTokenFile ? (await readSecretFile('--bearer-token-file', options.bearerTokenFile)).trim() : undefined;
   if (token === '') throw new UsageError(`--bearer-token-file ${options.bearerTokenFile}: the file is empty`);

@@ -3,11 +3,11 @@ import { VERSION } from '../version.js';
 import { parseDuration } from '../util/duration.js';
 import { UsageError } from '../util/usage-error.js';
 import { buildAgentCommand } from './agent-options.js';
-import { collect, headerPairs, prometheusConflict, selectorArg } from '../prometheus/flags.js';
+import { collect, headerPairs, prometheusConflict, selectorArg } from '../sources/prometheus/flags.js';
 import { parseAt, parseSpeed, sourceFlagConflict, sourceFlags, type RawSourceFlags, type SourceFlags } from './source-flags.js';
-import { KUBE_CONCURRENCY, kubeConflict, portArg, type KubeFlags } from '../kube/flags.js';
+import { KUBE_CONCURRENCY, kubeConflict, portArg, type KubeFlags } from '../sources/kube/flags.js';
 import { addRuleOptions, ruleFlags, type RawRuleFlags, type RuleFlags } from './rule-flags.js';
-import { discoveryConflict, discoveryFlags, dnsArg, dnsServerArg, dnsSrvArg, type DiscoveryFlags, type RawDiscoveryFlags } from '../discovery/flags.js';
+import { discoveryConflict, discoveryFlags, dnsArg, dnsServerArg, dnsSrvArg, type DiscoveryFlags, type RawDiscoveryFlags } from '../sources/discovery/flags.js';
 
 // Kept here too for the command line's callers (bin/, main.ts, tests): the classes live lower down.
 export { UsageError } from '../util/usage-error.js';

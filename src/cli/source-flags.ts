@@ -1,6 +1,6 @@
 /** The flags that pick a source other than scraping targets: --demo, --replay, and --record. */
 import { InvalidArgumentError } from 'commander';
-import type { ReplayAt } from '../record/replay-source.js';
+import type { ReplayAt } from '../sources/replay/replay-source.js';
 import { parseDuration } from '../util/duration.js';
 
 export interface SourceFlags {

@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useStdout } from 'ink';
 import type { ClusterStore } from '../store/cluster-store.js';
-import { scrollOffset } from './table-model.js';
+import { scrollOffset } from './model/table-model.js';
 
 /**
  * For this long after the view appears, a change in the store draws a frame within

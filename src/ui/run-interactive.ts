@@ -1,7 +1,7 @@
 import type { ClusterStore } from '../store/cluster-store.js';
 import type { AppProps } from './app.js';
 import type { AlertList } from '../alerts/monitor.js';
-import { enterFullScreen, installExitHooks, installSuspend } from './terminal-session.js';
+import { enterFullScreen, installExitHooks, installSuspend } from './terminal/terminal-session.js';
 import { visible } from '../util/visible-text.js';
 import { existsSync } from 'node:fs';
 

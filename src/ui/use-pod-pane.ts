@@ -1,12 +1,12 @@
 /** The pods pane of the selected node: its pods in order, the selected one, and the scroll. */
 import { useMemo } from 'react';
 import type { PodFigures } from '../metrics/kube-figures.js';
-import type { ViewNode } from './frame-data.js';
+import type { ViewNode } from './model/frame-data.js';
 import { useScrollOffset } from './hooks.js';
-import { podListRoom, type PodPane } from './pod-lines.js';
-import { sortPods } from './pod-model.js';
-import { selectedIndex } from './table-model.js';
-import type { UiState } from './ui-state.js';
+import { podListRoom, type PodPane } from './render/pod-lines.js';
+import { sortPods } from './model/pod-model.js';
+import { selectedIndex } from './model/table-model.js';
+import type { UiState } from './input/ui-state.js';
 
 /** One empty list for every Kubernetes node without pod figures, so the sort is not redone each frame. */
 const NO_PODS: readonly PodFigures[] = [];

@@ -2,8 +2,8 @@ import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAgentServer, type RunningAgent } from '../../src/agent/agent-server.js';
 import { clientOf, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../../src/agent/connection-guard.js';
-import type { MachineReader } from '../../src/local/machine-reading.js';
-import { thisMachineReader } from '../../src/local/readers.js';
+import type { MachineReader } from '../../src/sources/local/machine-reading.js';
+import { thisMachineReader } from '../../src/sources/local/readers.js';
 import { request } from './request.js';
 
 const TOKEN = 'flood-test-token';

@@ -3,7 +3,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startAgentServer, type RunningAgent } from '../../src/agent/agent-server.js';
-import { thisMachineReader } from '../../src/local/readers.js';
+import { thisMachineReader } from '../../src/sources/local/readers.js';
 import { PROMETHEUS, startPrometheus, type RunningPrometheus } from '../helpers/prometheus-server.js';
 import { requireBinary } from '../helpers/real-binary.js';
 

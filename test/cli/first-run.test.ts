@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main.js';
-import { headerLines } from '../../src/ui/header.js';
+import { headerLines } from '../../src/ui/render/header.js';
 import { ClusterStore } from '../../src/store/cluster-store.js';
-import { liveFrame, summarizeScrapes } from '../../src/ui/frame-data.js';
+import { liveFrame, summarizeScrapes } from '../../src/ui/model/frame-data.js';
 import { clusterTotals } from '../../src/store/cluster-store.js';
-import { lineText } from '../../src/ui/segments.js';
+import { lineText } from '../../src/ui/render/segments.js';
 
 function io(terminal: { stdout: boolean; stdin: boolean }) {
   const stdout = Object.assign(new PassThrough(), { isTTY: terminal.stdout, columns: 100, rows: 30 }) as unknown as NodeJS.WriteStream;

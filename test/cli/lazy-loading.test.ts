@@ -54,8 +54,8 @@ function loaded(run: TracedRun, names: readonly string[]): string[] {
   return names.filter((name) => run.modules.some((url) => url.includes(name.startsWith('dist/') ? `/${name}` : `/node_modules/${name}/`)));
 }
 
-// The flags' own modules (dist/kube/flags.js and the like) are light and load with commander.
-const HEAVY = ['undici', '@kubernetes/client-node', 'ink', 'react', 'dist/simulator/', 'dist/pipeline.js', 'dist/kube/from-options.js', 'dist/record/'];
+// The flags' own modules (dist/sources/kube/flags.js and the like) are light and load with commander.
+const HEAVY = ['undici', '@kubernetes/client-node', 'ink', 'react', 'dist/simulator/', 'dist/sources/node-list/pipeline.js', 'dist/sources/kube/from-options.js', 'dist/record/', 'dist/sources/replay/'];
 
 describe('each run loads only the modules it uses', () => {
   it('--version loads neither commander nor any source', async () => {
@@ -87,21 +87,21 @@ describe('each run loads only the modules it uses', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Usage: cluster-top');
     expect(loaded(run, ['commander'])).toEqual(['commander']);
-    expect(loaded(run, [...HEAVY, 'dist/local/'])).toEqual([]);
+    expect(loaded(run, [...HEAVY, 'dist/sources/local/'])).toEqual([]);
   });
 
   it('this machine loads its reader, not undici, the simulator or the Kubernetes client', async () => {
     const run = await runTraced(['--once', '-i', '200ms']);
     expect(run.code).toBe(0);
-    expect(loaded(run, ['dist/local/local-source.js'])).toEqual(['dist/local/local-source.js']);
+    expect(loaded(run, ['dist/sources/local/local-source.js'])).toEqual(['dist/sources/local/local-source.js']);
     expect(loaded(run, HEAVY)).toEqual([]);
   });
 
   it('--demo scrapes plain HTTP without undici', async () => {
     const run = await runTraced(['--demo', '2', '--once', '-i', '2s']);
     expect(run.code).toBe(0);
-    expect(loaded(run, ['dist/simulator/', 'dist/pipeline.js'])).toEqual(['dist/simulator/', 'dist/pipeline.js']);
-    expect(loaded(run, ['undici', '@kubernetes/client-node', 'ink', 'react', 'dist/kube/from-options.js'])).toEqual([]);
+    expect(loaded(run, ['dist/simulator/', 'dist/sources/node-list/pipeline.js'])).toEqual(['dist/simulator/', 'dist/sources/node-list/pipeline.js']);
+    expect(loaded(run, ['undici', '@kubernetes/client-node', 'ink', 'react', 'dist/sources/kube/from-options.js'])).toEqual([]);
   });
 
   it('an https target loads undici when its first scrape needs it', async () => {
@@ -120,7 +120,7 @@ describe('each run loads only the modules it uses', () => {
     writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\nusers: [{name: u, user: {token: t}}]\ncurrent-context: x\n');
     const run = await runTraced(['--kubeconfig', kubeconfig, '--once', '--timeout', '500ms']);
     expect(run.code).toBe(1);
-    expect(loaded(run, ['@kubernetes/client-node', 'dist/kube/from-options.js'])).toEqual(['@kubernetes/client-node', 'dist/kube/from-options.js']);
+    expect(loaded(run, ['@kubernetes/client-node', 'dist/sources/kube/from-options.js'])).toEqual(['@kubernetes/client-node', 'dist/sources/kube/from-options.js']);
     expect(loaded(run, ['ink', 'react', 'dist/simulator/'])).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ import { tempDir } from '../helpers/temp-dir.js';
 import { BIN } from '../helpers/run-cli.js';
 import { requireBinary } from '../helpers/real-binary.js';
 import { TMUX, TmuxSession } from '../helpers/tmux.js';
-import { oneNodeAnswer, startFakePrometheus, type FakePrometheus } from '../prometheus/fake-prometheus.js';
+import { oneNodeAnswer, startFakePrometheus, type FakePrometheus } from '../sources/prometheus/fake-prometheus.js';
 
 const TITLE = '\u001b]0;pwned-title\u0007';
 const CLIPBOARD = '\u001b]52;c;cHduZWQtY2xpcGJvYXJk\u0007'; // "pwned-clipboard"

@@ -10,7 +10,7 @@ import { tempDir } from '../helpers/temp-dir.js';
 import { MAX_CORES, MAX_TEXT } from '../../src/record/format.js';
 import { Recorder } from '../../src/record/recorder.js';
 import { Recording, RecordingError } from '../../src/record/reader.js';
-import { ReplaySource } from '../../src/record/replay-source.js';
+import { ReplaySource } from '../../src/sources/replay/replay-source.js';
 import { ClusterStore } from '../../src/store/cluster-store.js';
 import { runCli } from '../helpers/run-cli.js';
 import { recordScenario, T0 } from './scenario.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect } from 'vitest';
 import { it, tempDir } from '../helpers/temp-dir.js';
 import { Recording, RecordingError } from '../../src/record/reader.js';
-import { ReplaySource } from '../../src/record/replay-source.js';
+import { ReplaySource } from '../../src/sources/replay/replay-source.js';
 import { Rng } from '../../src/simulator/random.js';
 import { liveStoreAt, nodeView, recordScenario, tempPath } from './scenario.js';
 

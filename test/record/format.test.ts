@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { NodeDeclaration } from '../../src/record/format.js';
 import { Recording } from '../../src/record/reader.js';
-import { ReplaySource } from '../../src/record/replay-source.js';
+import { ReplaySource } from '../../src/sources/replay/replay-source.js';
 import { columnsView, historyView, liveStoreAt, nodeView, recordScenario, tempPath, tickTime, T0 } from './scenario.js';
 
 const TICKS = 20;

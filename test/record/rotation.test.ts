@@ -2,7 +2,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Recorder } from '../../src/record/recorder.js';
 import { Recording, RecordingError } from '../../src/record/reader.js';
-import { ReplaySource } from '../../src/record/replay-source.js';
+import { ReplaySource } from '../../src/sources/replay/replay-source.js';
 import { ClusterStore } from '../../src/store/cluster-store.js';
 import { nodeView, recordScenario, tempPath, tickTime } from './scenario.js';
 

@@ -7,9 +7,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve, type Endpoint } from '../helpers/http-endpoints.js';
-import { oneNodeAnswer, startFakePrometheus, type Answer, type RecordedRequest } from '../prometheus/fake-prometheus.js';
-import { startFakeApiServer } from '../kube/fake-apiserver/index.js';
-import { T } from '../kube/kube-helpers.js';
+import { oneNodeAnswer, startFakePrometheus, type Answer, type RecordedRequest } from '../sources/prometheus/fake-prometheus.js';
+import { startFakeApiServer } from '../sources/kube/fake-apiserver/index.js';
+import { T } from '../sources/kube/kube-helpers.js';
 import { encodeEntry, headerLine } from '../../src/record/format.js';
 import type { NodeFigures } from '../../src/metrics/node-figures.js';
 import type { TargetHealth } from '../../src/scrape/types.js';
@@ -137,7 +137,7 @@ const prometheus: HostileSource = {
     const fake = await startFakePrometheus(answer);
     const notice = `perCore query failed: ${errorType}: ${H.forgedRow}${H.bidi}`;
     // The client flattens every run of C0 and C1 characters in the server's text to one space
-    // (oneLine in src/prometheus/decode.ts); the bidi override is left to be made visible.
+    // (oneLine in src/sources/prometheus/decode.ts); the bidi override is left to be made visible.
     const shown = `perCore query failed: execution : evil FAKE-ROW   up   0.0%${visible(H.bidi)}`;
     return {
       args: ['--prometheus', fake.url, '-i', '1s', ...ALERT],

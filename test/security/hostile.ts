@@ -6,7 +6,7 @@
  */
 import { buildProgram, toCliOptions, type CliOptions } from '../../src/cli/options.js';
 import { buildSource, main, type MainIo } from '../../src/cli/main.js';
-import type { Source } from '../../src/source.js';
+import type { Source } from '../../src/sources/source.js';
 import { hasUnsafe, visible } from '../../src/util/visible-text.js';
 
 /**

@@ -6,7 +6,7 @@
 import { App } from '../../src/ui/app.js';
 import { AlertMonitor } from '../../src/alerts/monitor.js';
 import type { AlertRule } from '../../src/alerts/rules.js';
-import type { Source } from '../../src/source.js';
+import type { Source } from '../../src/sources/source.js';
 import { renderSized } from '../ui/terminal.js';
 import { tick } from '../ui/fixtures.js';
 

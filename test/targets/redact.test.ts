@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isSecretParam, redactTargetText, redactUrl } from '../../src/targets/redact.js';
 import { parseTarget, TargetError } from '../../src/targets/parse-target.js';
-import { discoveredTarget, PLAIN_TEMPLATE } from '../../src/discovery/discovered-target.js';
-import { Pipeline } from '../../src/pipeline.js';
+import { discoveredTarget, PLAIN_TEMPLATE } from '../../src/sources/discovery/discovered-target.js';
+import { Pipeline } from '../../src/sources/node-list/pipeline.js';
 
 describe('redactUrl', () => {
   it.each([

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp-dir.js';
 import type { Snapshot } from '../../src/cli/snapshot.js';
 import { Recording } from '../../src/record/reader.js';
-import { ReplaySource } from '../../src/record/replay-source.js';
+import { ReplaySource } from '../../src/sources/replay/replay-source.js';
 import { serve, type Endpoint } from '../helpers/http-endpoints.js';
 import { runCli } from '../helpers/run-cli.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
 import { App } from '../../src/ui/app.js';
-import { chooseColumns } from '../../src/ui/columns.js';
+import { chooseColumns } from '../../src/ui/model/columns.js';
 import { AlertMonitor } from '../../src/alerts/monitor.js';
 import { parseExposition } from '../../src/exposition/parser.js';
 import { parseColumn } from '../../src/expr/column.js';
@@ -10,8 +10,8 @@ import { ColumnSet, TargetSeries } from '../../src/metrics/target-series.js';
 import { ClusterStore } from '../../src/store/cluster-store.js';
 import { frameLines, makeFigures, NOW, tick, upHealth } from './fixtures.js';
 import { renderSized } from './terminal.js';
-import { appDetailLines } from '../../src/ui/app-detail.js';
-import { lineText } from '../../src/ui/segments.js';
+import { appDetailLines } from '../../src/ui/render/app-detail.js';
+import { lineText } from '../../src/ui/render/segments.js';
 import { APP_SERIES_CAP } from '../../src/metrics/app-model.js';
 
 afterEach(() => cleanup());

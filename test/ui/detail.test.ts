@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { chartLines, fillGaps } from '../../src/ui/charts.js';
-import { coreLines } from '../../src/ui/core-grid.js';
-import { detailLines } from '../../src/ui/detail-model.js';
-import { lineText, lineWidth } from '../../src/ui/segments.js';
+import { chartLines, fillGaps } from '../../src/ui/render/charts.js';
+import { coreLines } from '../../src/ui/render/core-grid.js';
+import { detailLines } from '../../src/ui/render/detail-lines.js';
+import { lineText, lineWidth } from '../../src/ui/render/segments.js';
 import { buildStore, makeFigures, NOW, upHealth } from './fixtures.js';
 
 describe('chartLines', () => {

@@ -1,9 +1,9 @@
 /** The help screen and the footer, both drawn from the binding table. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../src/ui/app.js';
-import { hintLine, hintsFor, helpLines, helpScrollMax, wrapWords } from '../../src/ui/help.js';
-import { BINDINGS, SCOPES, type Condition } from '../../src/ui/keys.js';
-import { lineText } from '../../src/ui/segments.js';
+import { hintLine, hintsFor, helpLines, helpScrollMax, wrapWords } from '../../src/ui/render/help.js';
+import { BINDINGS, SCOPES, type Condition } from '../../src/ui/input/keys.js';
+import { lineText } from '../../src/ui/render/segments.js';
 import { buildStore, frameLines, NOW, tick } from './fixtures.js';
 import { renderSized, type SizedRender } from './terminal.js';
 

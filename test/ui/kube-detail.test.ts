@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { chooseColumns } from '../../src/ui/columns.js';
-import { detailLines } from '../../src/ui/detail-model.js';
-import { groupNodes, isGroupRow } from '../../src/ui/groups.js';
-import { podListRoom, podPaneLines, type PodPane } from '../../src/ui/pod-lines.js';
-import { defaultPodSort, sortPods } from '../../src/ui/pod-model.js';
-import { lineText, lineWidth } from '../../src/ui/segments.js';
-import { defaultSort, sortNodes } from '../../src/ui/table-model.js';
-import { groupSegments, rowSegments, titleSegments } from '../../src/ui/table-rows.js';
+import { chooseColumns } from '../../src/ui/model/columns.js';
+import { detailLines } from '../../src/ui/render/detail-lines.js';
+import { groupNodes, isGroupRow } from '../../src/ui/model/groups.js';
+import { podListRoom, podPaneLines, type PodPane } from '../../src/ui/render/pod-lines.js';
+import { defaultPodSort, sortPods } from '../../src/ui/model/pod-model.js';
+import { lineText, lineWidth } from '../../src/ui/render/segments.js';
+import { defaultSort, sortNodes } from '../../src/ui/model/table-model.js';
+import { groupSegments, rowSegments, titleSegments } from '../../src/ui/render/table-rows.js';
 import { NOW } from './fixtures.js';
 import { buildKubeStore, fillerPods, kubeInfo, WORKER_PODS } from './kube-fixtures.js';
 

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
 import { App } from '../../src/ui/app.js';
-import { groupChoices } from '../../src/ui/groups.js';
+import { groupChoices } from '../../src/ui/model/groups.js';
 import { buildStore, frameLines, NOW, tick } from './fixtures.js';
 
 afterEach(() => cleanup());

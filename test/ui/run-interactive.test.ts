@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { runInteractive } from '../../src/ui/run-interactive.js';
-import { ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, SHOW_CURSOR } from '../../src/ui/terminal-session.js';
+import { ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, SHOW_CURSOR } from '../../src/ui/terminal/terminal-session.js';
 import { buildStore, tick, WAIT } from './fixtures.js';
 import { FakeStdin, FakeStdout } from './fake-terminal.js';
 

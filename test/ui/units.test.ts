@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { detailCharts } from '../../src/ui/detail-charts.js';
+import { detailCharts } from '../../src/ui/render/detail-charts.js';
 import { ClusterStore } from '../../src/store/cluster-store.js';
-import { lineText } from '../../src/ui/segments.js';
+import { lineText } from '../../src/ui/render/segments.js';
 import { makeFigures, NOW, upHealth } from './fixtures.js';
 
 describe('byte units', () => {

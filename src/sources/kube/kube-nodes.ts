@@ -1,0 +1,147 @@
+/**
+ * The nodes the cluster has now and what the store shows of them: their Kubernetes facts, and
+ * figures from the kubelet (pods too), from node_exporter through the proxy, or from the metrics
+ * API. One store entry per Node, keyed by its name.
+ */
+import { parseExposition, formatFromContentType } from '../../exposition/parser.js';
+import { LineCache } from '../../exposition/line-cache.js';
+import { ExpositionError } from '../../exposition/types.js';
+import type { KubeNodeInfo, PodFigures } from '../../metrics/kube-figures.js';
+import { KubeletDeriver, KUBELET_FAMILIES, type KubeletDerived, type NodeCapacity } from '../../metrics/kubelet.js';
+import { NodeExporterDeriver, NODE_EXPORTER_FAMILIES } from '../../metrics/node-exporter.js';
+import type { NodeFigures, NodeSource } from '../../metrics/node-figures.js';
+import { HealthBook, type SuccessRecord } from '../../scrape/health.js';
+import type { ScrapeResult, ScrapeSuccess } from '../../scrape/types.js';
+import type { ClusterStore } from '../../store/cluster-store.js';
+import { usageFigures, type NodeUsage } from './metrics-api.js';
+
+interface NodeState {
+  info: KubeNodeInfo;
+  readonly kubelet: KubeletDeriver;
+  readonly exporter: NodeExporterDeriver;
+}
+
+/** Samples kept from one payload at most, as the scrape pipeline caps them. */
+const MAX_SAMPLES = 200_000;
+
+export class KubeNodes {
+  private readonly nodes = new Map<string, NodeState>();
+  private readonly health = new HealthBook();
+  // Kubelets of one version write the same lines, as node_exporters do: one cache for each kind.
+  private readonly kubeletLines = new LineCache();
+  private readonly exporterLines = new LineCache();
+
+  constructor(
+    private readonly store: ClusterStore,
+    /** The URL shown as a node's target: what its figures are read from in the current mode. */
+    private readonly targetOf: (name: string) => string,
+  ) {}
+
+  names(): string[] {
+    return [...this.nodes.keys()];
+  }
+
+  capacity(name: string): NodeCapacity {
+    const capacity = this.nodes.get(name)?.info.capacity;
+    return { cpuCores: capacity?.cpuCores ?? 0, memoryBytes: capacity?.memoryBytes ?? 0 };
+  }
+
+  /** A Node was listed or changed; returns whether it is new. */
+  upsert(name: string, info: KubeNodeInfo): boolean {
+    const known = this.nodes.get(name);
+    if (known) {
+      known.info = info;
+      this.store.upsert({ id: name, name, target: this.targetOf(name), labels: info.labels });
+      this.store.setKube(name, info);
+      return false;
+    }
+    this.nodes.set(name, { info, kubelet: new KubeletDeriver(), exporter: new NodeExporterDeriver(name) });
+    this.show(name, info);
+    return true;
+  }
+
+  remove(name: string): void {
+    this.nodes.delete(name);
+    this.health.delete(name);
+    this.store.remove(name);
+  }
+
+  /** The store keeps a node's target for life: after a change of mode every node is shown anew. */
+  reshow(): void {
+    for (const [name, node] of this.nodes) {
+      this.store.remove(name);
+      this.health.delete(name);
+      this.show(name, node.info);
+    }
+  }
+
+  /** One turn's answers; returns whether the node got figures. */
+  recordScrape(kubelet: ScrapeResult, exporter: ScrapeResult | undefined): boolean {
+    const name = kubelet.target.id;
+    const node = this.nodes.get(name);
+    if (!node) return false; // gone while the scrape was in flight
+    const fromKubelet = kubelet.ok ? this.fromKubelet(node, kubelet) : { error: `kubelet: ${kubelet.error}` };
+    this.store.setPods(name, 'derived' in fromKubelet ? fromKubelet.derived.pods : null);
+    // node_exporter's figures are the fuller ones; the kubelet's stand in while it does not answer.
+    const fromExporter = exporter?.ok ? this.fromExporter(node, exporter) : undefined;
+    if (exporter?.ok && fromExporter && 'figures' in fromExporter) {
+      this.record(name, exporter, 'node_exporter', fromExporter.figures, fromExporter.samples);
+      return true;
+    }
+    if (!('derived' in fromKubelet)) {
+      this.markDown(name, kubelet.startedAtMs, kubelet.durationMs, fromKubelet.error);
+      return false;
+    }
+    if (kubelet.ok) this.record(name, kubelet, 'kubelet', fromKubelet.derived.figures, fromKubelet.samples);
+    return kubelet.ok;
+  }
+
+  /** The metrics API's reading for a node (undefined: it has none for it) and its pods. */
+  recordUsage(name: string, usage: NodeUsage | undefined, atMs: number, durationMs: number, pods: readonly PodFigures[] | null): void {
+    if (!this.nodes.has(name)) return;
+    this.store.setPods(name, pods);
+    if (!usage) return this.markDown(name, atMs, durationMs, 'the metrics API has no figures for this node (yet)');
+    this.health.recordSuccess(name, { atMs, durationMs, bodyBytes: 0, wireBytes: 0, samples: 0 });
+    this.store.record(name, atMs, { name, source: 'kubelet', figures: usageFigures(usage, this.capacity(name)), health: this.health.get(name) });
+  }
+
+  markDown(name: string, atMs: number, durationMs: number, error: string): void {
+    if (!this.nodes.has(name)) return;
+    this.health.recordFailure(name, { atMs, durationMs, error });
+    this.store.recordDown(name, atMs, this.health.get(name));
+  }
+
+  private show(name: string, info: KubeNodeInfo): void {
+    this.store.upsert({ id: name, name, target: this.targetOf(name), source: 'kubelet', labels: info.labels });
+    this.store.setKube(name, info);
+  }
+
+  private fromKubelet(node: NodeState, result: ScrapeSuccess): { derived: KubeletDerived; samples: number } | { error: string } {
+    const parsed = parse(result, KUBELET_FAMILIES, this.kubeletLines);
+    if ('error' in parsed) return { error: `kubelet: ${parsed.error}` };
+    const derived = node.kubelet.update(parsed.samples, result.startedAtMs, this.capacity(result.target.id));
+    if (derived.scrapeError) return { error: 'kubelet: it could not collect the stats (resource_scrape_error 1)' };
+    return { derived, samples: parsed.sampleLines };
+  }
+
+  private fromExporter(node: NodeState, result: ScrapeSuccess): { figures: NodeFigures; samples: number } | { error: string } {
+    const parsed = parse(result, NODE_EXPORTER_FAMILIES, this.exporterLines);
+    if ('error' in parsed) return parsed;
+    const derived = node.exporter.update(parsed.samples, result.startedAtMs);
+    return derived.source === 'node_exporter' ? { figures: derived.figures, samples: parsed.sampleLines } : { error: 'no node_ metrics' };
+  }
+
+  private record(name: string, result: ScrapeSuccess, source: NodeSource, figures: NodeFigures, samples: number): void {
+    const record: SuccessRecord = { atMs: result.startedAtMs, durationMs: result.durationMs, bodyBytes: result.bodyBytes, wireBytes: result.wireBytes, samples };
+    this.health.recordSuccess(name, record);
+    this.store.record(name, result.startedAtMs, { name, source, figures, health: this.health.get(name) });
+  }
+}
+
+function parse(result: ScrapeSuccess, families: ReadonlySet<string>, cache: LineCache): ReturnType<typeof parseExposition> | { error: string } {
+  try {
+    return parseExposition(result.takeBody(), { format: formatFromContentType(result.contentType), families, maxSamples: MAX_SAMPLES, cache });
+  } catch (error) {
+    return { error: `invalid metrics payload: ${error instanceof ExpositionError ? error.message : 'unreadable payload'}` };
+  }
+}

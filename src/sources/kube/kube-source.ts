@@ -1,0 +1,245 @@
+/**
+ * A Kubernetes cluster's nodes and pods, from a kubeconfig, with nothing installed in the cluster:
+ * nodes listed and watched, figures from each kubelet through the API server's node proxy (spread
+ * over the interval, at most `concurrency` proxy requests in flight), falling back to the metrics
+ * API, then to the bare node list (see fallback.ts).
+ */
+import type { Source } from '../source.js';
+import { ClusterStore } from '../../store/cluster-store.js';
+import { ScrapeScheduler } from '../../scrape/scheduler.js';
+import type { ScrapeResult } from '../../scrape/types.js';
+import type { Target } from '../../targets/target.js';
+import { redactUrl } from '../../targets/redact.js';
+import type { KubeNodeInfo } from '../../metrics/kube-figures.js';
+import { ApiError, KubeApi } from './api-client.js';
+import { Credentials } from './credentials.js';
+import { kubeNotice, metricsApiClosed, type MetricsMode, type NodesProblem } from './fallback.js';
+import { KubeNodes } from './kube-nodes.js';
+import type { LoadedKubeconfig } from './kubeconfig.js';
+import { ListWatch } from './list-watch.js';
+import { METRICS_API } from './metrics-api.js';
+import { MetricsApiPoller } from './metrics-poller.js';
+import { readNode } from './node-info.js';
+import { exporterPath, kubeletPath, NodeScrapeClient } from './node-scrape.js';
+
+export interface KubeSourceOptions {
+  readonly kubeconfig: LoadedKubeconfig;
+  readonly intervalMs: number;
+  /** Deadline of one proxied scrape. */
+  readonly timeoutMs: number;
+  readonly concurrency: number;
+  readonly historyPoints: number;
+  readonly maxBodyBytes: number;
+  /** Also scrape node_exporter on this port of every node, through the proxy. */
+  readonly nodeExporterPort?: number;
+  /** How long --once waits at most for every kubelet to collect anew, so CPU rates exist (kubelets collect every 10-15 s). */
+  readonly rateWaitMs?: number;
+}
+
+const RATE_WAIT_MS = 15_000;
+/** Lists of thousands of nodes take longer than one node's scrape. */
+const MIN_API_TIMEOUT_MS = 30_000;
+
+export class KubeSource implements Source {
+  readonly store: ClusterStore;
+  private readonly api: KubeApi;
+  private readonly client: NodeScrapeClient;
+  private readonly scheduler: ScrapeScheduler;
+  private readonly nodes: KubeNodes;
+  private readonly watcher: ListWatch<KubeNodeInfo>;
+  private readonly poller: MetricsApiPoller;
+  private mode: MetricsMode = 'kubelet';
+  private nodesProblem: NodesProblem | undefined;
+  private noMetrics: string | undefined;
+  private intervalMs: number;
+  private targetsDirty = false;
+  private started = false;
+  private clusterTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: KubeSourceOptions) {
+    this.intervalMs = options.intervalMs;
+    this.store = new ClusterStore(options.historyPoints);
+    const credentials = new Credentials(options.kubeconfig);
+    this.api = new KubeApi(credentials, Math.max(MIN_API_TIMEOUT_MS, options.timeoutMs));
+    const port = options.nodeExporterPort;
+    this.client = new NodeScrapeClient({
+      credentials,
+      timeoutMs: options.timeoutMs,
+      maxBodyBytes: options.maxBodyBytes,
+      concurrency: options.concurrency,
+      ...(port === undefined ? {} : { exporterTarget: (kubelet: Target) => this.target(`${kubelet.id}:${port}`, exporterPath(kubelet.id, port)) }),
+    });
+    this.scheduler = new ScrapeScheduler(this.client, {
+      intervalMs: options.intervalMs,
+      concurrency: options.concurrency,
+      onResult: (result) => this.onScrape(result),
+    });
+    this.nodes = new KubeNodes(this.store, (name) => this.displayTarget(name));
+    this.watcher = new ListWatch({
+      api: this.api,
+      path: '/api/v1/nodes',
+      read: (object) => {
+        const node = readNode(object);
+        return node && { key: node.name, value: node.info };
+      },
+      onUpsert: (name, info) => this.onNode(name, info),
+      onRemove: (name) => {
+        this.nodes.remove(name);
+        this.targetsChanged();
+      },
+      onProblem: (error, relisting) => (this.nodesProblem = error && { error, relisting }),
+      // A list of thousands of nodes is heavy: at most one per 20 ms of nodes (5,000 nodes: every 100 s).
+      pollMs: () => Math.max(this.intervalMs, 20 * this.nodes.names().length),
+    });
+    this.poller = new MetricsApiPoller(this.api, this.nodes, (error) => this.metricsApiFailed(error));
+  }
+
+  get interval(): number {
+    return this.intervalMs;
+  }
+
+  /** Asked again as the store changes: it follows what the permissions and the API server turn out to allow. */
+  get notice(): string | undefined {
+    return kubeNotice(this.nodesProblem, this.mode, this.noMetrics);
+  }
+
+  /** For stderr when the run ends: with --once, why figures are missing or come from elsewhere. */
+  get warning(): string | undefined {
+    return this.notice;
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.watcher.start();
+    if (this.mode === 'kubelet') this.scheduler.start();
+    if (this.mode === 'metrics-api') this.poller.start(() => this.intervalMs);
+    this.startClusterTimer();
+  }
+
+  /** Lists the nodes, then refreshes twice one interval apart, and more while kubelets have not collected anew. */
+  async collectOnce(): Promise<void> {
+    if (!(await this.discover())) return;
+    const first = Date.now();
+    const deadline = first + (this.options.rateWaitMs ?? RATE_WAIT_MS);
+    await this.refresh();
+    await delay(first + this.intervalMs - Date.now());
+    await this.refresh();
+    while (this.mode === 'kubelet' && this.awaitingRates() && Date.now() + this.intervalMs <= deadline) {
+      await delay(this.intervalMs);
+      await this.refresh();
+    }
+    this.store.appendClusterPoint(Date.now());
+  }
+
+  /** Lists the nodes once (start() keeps them current instead); returns whether that worked. */
+  async discover(): Promise<boolean> {
+    try {
+      await this.watcher.list();
+      this.nodesProblem = undefined;
+      return true;
+    } catch (error) {
+      this.nodesProblem = { error: asApiError(error), relisting: false };
+      return false;
+    }
+  }
+
+  /** One refresh of every node's figures now, by whichever way is open. */
+  async refresh(): Promise<void> {
+    this.applyTargets();
+    if (this.mode === 'kubelet') await this.scheduler.scrapeAllOnce();
+    if (this.mode === 'metrics-api') await this.poller.poll();
+  }
+
+  setIntervalMs(ms: number): void {
+    this.intervalMs = ms;
+    this.scheduler.setIntervalMs(ms);
+    if (this.clusterTimer) this.startClusterTimer();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.clusterTimer);
+    this.clusterTimer = undefined;
+    await Promise.all([this.watcher.stop(), this.poller.stop(), this.scheduler.stop()]);
+    await Promise.all([this.client.close(), this.api.close()]);
+  }
+
+  private onNode(name: string, info: KubeNodeInfo): void {
+    if (!this.nodes.upsert(name, info)) return;
+    this.targetsChanged();
+    if (this.mode === 'none') this.nodes.markDown(name, Date.now(), 0, this.noMetrics ?? 'no metrics');
+  }
+
+  private onScrape(result: ScrapeResult): boolean {
+    if (!result.ok && result.status === 403) {
+      this.switchTo('metrics-api');
+      return false;
+    }
+    return this.nodes.recordScrape(result, this.client.exporterResult(result));
+  }
+
+  private metricsApiFailed(error: ApiError): boolean {
+    const closed = metricsApiClosed(error);
+    if (closed === undefined) return false;
+    this.noMetrics = closed;
+    this.switchTo('none');
+    return true;
+  }
+
+  private switchTo(mode: MetricsMode): void {
+    if (this.mode === mode) return;
+    this.mode = mode;
+    this.scheduler.setTargets([]);
+    this.nodes.reshow();
+    if (mode === 'metrics-api' && this.started) this.poller.start(() => this.intervalMs);
+    if (mode === 'none') {
+      void this.poller.stop();
+      for (const name of this.nodes.names()) this.nodes.markDown(name, Date.now(), 0, this.noMetrics ?? 'no metrics');
+    }
+  }
+
+  /** Nodes come and go one watch event at a time, and a list brings thousands: the schedule follows once per burst. */
+  private targetsChanged(): void {
+    if (this.targetsDirty) return;
+    this.targetsDirty = true;
+    queueMicrotask(() => this.applyTargets());
+  }
+
+  private applyTargets(): void {
+    if (!this.targetsDirty) return;
+    this.targetsDirty = false;
+    if (this.mode !== 'kubelet') return;
+    this.scheduler.setTargets(this.nodes.names().map((name) => this.target(name, kubeletPath(name))));
+  }
+
+  private target(id: string, path: string): Target {
+    const url = this.api.url(path);
+    return { id, url, displayUrl: redactUrl(url), host: id, labels: {} };
+  }
+
+  private displayTarget(name: string): string {
+    const port = this.options.nodeExporterPort;
+    if (this.mode === 'kubelet') return redactUrl(this.api.url(port === undefined ? kubeletPath(name) : exporterPath(name, port)));
+    const node = encodeURIComponent(name);
+    return redactUrl(this.api.url(this.mode === 'metrics-api' ? `${METRICS_API}/nodes/${node}` : `/api/v1/nodes/${node}`));
+  }
+
+  /** Whether some kubelet has answered only with one collection so far (its samples' time has not moved). */
+  private awaitingRates(): boolean {
+    return this.store.nodes().some((n) => n.health.up && n.source === 'kubelet' && n.figures.cpu?.usagePercent === null);
+  }
+
+  private startClusterTimer(): void {
+    clearInterval(this.clusterTimer);
+    this.clusterTimer = setInterval(() => this.store.appendClusterPoint(Date.now()), this.intervalMs);
+    this.clusterTimer.unref();
+  }
+}
+
+function asApiError(error: unknown): ApiError {
+  return error instanceof ApiError ? error : new ApiError(error instanceof Error ? error.message : String(error), 0);
+}
+
+function delay(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+}

@@ -1,0 +1,146 @@
+/**
+ * One refresh's query results turned into each node's NodeFigures, by the rules of
+ * src/metrics/node-exporter.ts: the queries did the arithmetic across series, this joins the
+ * results per node, scales, clamps and rounds as the scrape path does. A figure whose series is
+ * missing (or NaN, as 0/0 is before two samples exist) is null, as before a second scrape.
+ */
+import type { NodeFigures } from '../../metrics/node-figures.js';
+import { UNKNOWN_HEALTH, type TargetHealth } from '../../scrape/types.js';
+import { byCoreNumber, round } from '../../metrics/node-exporter.js';
+import type { InstantSample, Labels } from './decode.js';
+import type { RefreshQuery } from './queries.js';
+
+/** Results by query; a query that failed is absent, and its figures are null. */
+export type RefreshResults = Partial<Record<RefreshQuery, readonly InstantSample[]>>;
+
+/** A node's key in query results: its job and instance labels. */
+export function nodeKey(labels: Labels): string {
+  return `${labels.job ?? ''}\u0000${labels.instance ?? ''}`;
+}
+
+/** Finite values of one query, by node; several series per node are kept in result order. */
+class ByNode {
+  private readonly map = new Map<string, InstantSample[]>();
+
+  constructor(samples: readonly InstantSample[] | undefined) {
+    for (const s of samples ?? []) {
+      if (!Number.isFinite(s.value)) continue;
+      const key = nodeKey(s.labels);
+      const list = this.map.get(key);
+      if (list) list.push(s);
+      else this.map.set(key, [s]);
+    }
+  }
+
+  all(key: string): readonly InstantSample[] {
+    return this.map.get(key) ?? [];
+  }
+
+  value(key: string): number | undefined {
+    return this.map.get(key)?.[0]?.value;
+  }
+
+  /** The first value of the series named `name` (queries fetching several gauges at once). */
+  named(key: string, name: string): number | undefined {
+    return this.all(key).find((s) => s.labels.__name__ === name)?.value;
+  }
+}
+
+/** The results indexed once, then read per node. */
+export class RefreshIndex {
+  private readonly q: Record<RefreshQuery, ByNode>;
+
+  constructor(
+    results: RefreshResults,
+    private readonly evalMs: number,
+  ) {
+    const index = (name: RefreshQuery): ByNode => new ByNode(results[name]);
+    this.q = {
+      health: index('health'),
+      uname: index('uname'),
+      cpu: index('cpu'),
+      perCore: index('perCore'),
+      cores: index('cores'),
+      gauges: index('gauges'),
+      filesystem: index('filesystem'),
+      rx: index('rx'),
+      tx: index('tx'),
+      read: index('read'),
+      written: index('written'),
+    };
+  }
+
+  /**
+   * The node's health after this refresh: Prometheus's `up` and scrape figures, at the time of the
+   * query. A node with no `up` series (the selector matched only its node_ series) counts as up,
+   * since it has fresh samples.
+   */
+  health(key: string, previous: TargetHealth): TargetHealth {
+    const duration = this.q.health.named(key, 'scrape_duration_seconds');
+    const common = { lastScrapeMs: this.evalMs, lastDurationMs: duration === undefined ? null : duration * 1000 };
+    if ((this.q.health.named(key, 'up') ?? 1) === 1) {
+      const samples = this.q.health.named(key, 'scrape_samples_scraped') ?? null;
+      return { ...UNKNOWN_HEALTH, ...common, up: true, lastSuccessMs: this.evalMs, lastSamples: samples };
+    }
+    return { ...previous, ...common, up: false, lastError: 'down in Prometheus (up is 0)', consecutiveFailures: previous.consecutiveFailures + 1 };
+  }
+
+  figures(key: string): NodeFigures {
+    const g = (name: string): number | undefined => this.q.gauges.named(key, name);
+    return {
+      cpu: this.cpu(key),
+      load: triple(g('node_load1'), g('node_load5'), g('node_load15'), (load1, load5, load15) => ({ load1, load5, load15 })),
+      memory: pair(g('node_memory_MemTotal_bytes'), g('node_memory_MemAvailable_bytes'), (total, available) => ({
+        totalBytes: total,
+        usedBytes: total - available,
+        availableBytes: available,
+        usedPercent: total > 0 ? round((100 * (total - available)) / total) : 0,
+      })),
+      swap: pair(g('node_memory_SwapTotal_bytes'), g('node_memory_SwapFree_bytes'), (total, free) => ({ totalBytes: total, usedBytes: total - free })),
+      network: rates(this.q.rx.value(key), this.q.tx.value(key), (r, w) => ({ receiveBytesPerSecond: r, transmitBytesPerSecond: w })),
+      disk: rates(this.q.read.value(key), this.q.written.value(key), (r, w) => ({ readBytesPerSecond: r, writtenBytesPerSecond: w })),
+      filesystem: this.filesystem(key),
+      uptimeSeconds: pair(g('node_boot_time_seconds'), g('node_time_seconds') ?? this.evalMs / 1000, (boot, now) => Math.max(0, round(now - boot))),
+    };
+  }
+
+  private cpu(key: string): NodeFigures['cpu'] {
+    const perCore = [...this.q.perCore.all(key)].sort((a, b) => byCoreNumber(a.labels.cpu ?? '', b.labels.cpu ?? ''));
+    const cores = this.q.cores.value(key) ?? perCore.length;
+    const busy = this.q.cpu.value(key);
+    if (cores === 0 && busy === undefined) return null;
+    return {
+      cores,
+      usagePercent: busy === undefined ? null : percent(busy),
+      // Before Prometheus has two samples no core has a rate: one null per core, as after a first scrape.
+      perCoreUsagePercent: perCore.length > 0 ? perCore.map((s) => percent(s.value)) : Array.from({ length: cores }, () => null),
+    };
+  }
+
+  /** The "/" mount; size and available space from the same device when several are mounted there. */
+  private filesystem(key: string): NodeFigures['filesystem'] {
+    const series = this.q.filesystem.all(key);
+    const size = series.find((s) => s.labels.__name__ === 'node_filesystem_size_bytes');
+    if (!size) return null;
+    const avail = series.find((s) => s.labels.__name__ === 'node_filesystem_avail_bytes' && s.labels.device === size.labels.device);
+    return avail ? { sizeBytes: size.value, usedBytes: size.value - avail.value } : null;
+  }
+}
+
+/** A busy share (0..1) as the scrape path shows it: percent, clamped to [0, 100], three decimals. */
+function percent(share: number): number {
+  return round(Math.min(100, Math.max(0, 100 * share)));
+}
+
+function pair<T>(a: number | undefined, b: number | undefined, make: (a: number, b: number) => T): T | null {
+  return a === undefined || b === undefined ? null : make(a, b);
+}
+
+function triple<T>(a: number | undefined, b: number | undefined, c: number | undefined, make: (a: number, b: number, c: number) => T): T | null {
+  return a === undefined || b === undefined || c === undefined ? null : make(a, b, c);
+}
+
+/** Like the scrape path: null while neither side has a rate, a missing side counts as 0. */
+function rates<T>(a: number | undefined, b: number | undefined, make: (a: number, b: number) => T): T | null {
+  return a === undefined && b === undefined ? null : make(round(a ?? 0), round(b ?? 0));
+}

@@ -1,0 +1,123 @@
+/**
+ * The PromQL cluster-top sends: one query per figure across all nodes, never one per node, so a
+ * refresh costs the same dozen queries for 10 nodes or 10,000. Each reproduces a formula of
+ * src/metrics/node-exporter.ts (docs/figures.md); `sel` is the validated
+ * --selector, inserted into every series selector.
+ */
+import { VIRTUAL_INTERFACE } from '../../metrics/node-exporter.js';
+import { matchers } from './selector.js';
+
+/** Labels a node is told apart by: the instance, and the job when one instance has several. */
+export const NODE_LABELS = ['job', 'instance'] as const;
+
+/**
+ * The interface rule of node-exporter.ts, as a PromQL regex: PromQL anchors both ends, the
+ * JavaScript one only the start, so ".*" keeps it a prefix match.
+ */
+export function virtualInterfaceRegex(): string {
+  const source = VIRTUAL_INTERFACE.source;
+  if (!source.startsWith('^') || source.endsWith('$')) throw new Error('VIRTUAL_INTERFACE must be a prefix match (^…)');
+  return `${source.slice(1)}.*`;
+}
+
+/** A PromQL string literal: JSON's escapes are a subset of the ones PromQL accepts. */
+const str = (s: string): string => JSON.stringify(s);
+
+const IDLE_MODES = 'mode=~"idle|iowait|steal"';
+
+/** `sum by (labels) ` or, with no labels, a plain `sum ` across everything (the cluster row). */
+function sumBy(labels: readonly string[]): string {
+  return labels.length === 0 ? 'sum ' : `sum by (${labels.join(', ')}) `;
+}
+
+/** Busy share, 0..1: 1 − rate(idle + iowait + steal) / rate(all modes), summed over `by`. */
+export function cpuBusy(sel: string, window: string, by: readonly string[]): string {
+  const s = sumBy(by);
+  return (
+    `1 - ${s}(rate(node_cpu_seconds_total${matchers(IDLE_MODES, sel)}[${window}]))` +
+    ` / ${s}(rate(node_cpu_seconds_total${matchers(sel)}[${window}]))`
+  );
+}
+
+/** Used memory share, 0..1; summed first, so a cluster row weighs nodes by their memory. */
+export function memoryUsed(sel: string, by: readonly string[]): string {
+  const s = sumBy(by);
+  return `1 - ${s}(node_memory_MemAvailable_bytes${matchers(sel)}) / ${s}(node_memory_MemTotal_bytes${matchers(sel)})`;
+}
+
+export type RateFigure = 'rx' | 'tx' | 'read' | 'written';
+
+const RATE_SERIES: Readonly<Record<RateFigure, readonly [string, boolean]>> = {
+  rx: ['node_network_receive_bytes_total', true],
+  tx: ['node_network_transmit_bytes_total', true],
+  read: ['node_disk_read_bytes_total', false],
+  written: ['node_disk_written_bytes_total', false],
+};
+
+/** Bytes per second summed over real interfaces (network) or reported devices (disk). */
+export function byteRate(figure: RateFigure, sel: string, window: string, by: readonly string[]): string {
+  const [metric, network] = RATE_SERIES[figure];
+  const device = network ? `device!~${str(virtualInterfaceRegex())}` : '';
+  return `${sumBy(by)}(rate(${metric}${matchers(device, sel)}[${window}]))`;
+}
+
+/** Plain gauges, fetched in one query and told apart by __name__. */
+export const GAUGES = [
+  'node_load1',
+  'node_load5',
+  'node_load15',
+  'node_memory_MemTotal_bytes',
+  'node_memory_MemAvailable_bytes',
+  'node_memory_SwapTotal_bytes',
+  'node_memory_SwapFree_bytes',
+  'node_time_seconds',
+  'node_boot_time_seconds',
+] as const;
+
+export const HEALTH = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped'] as const;
+
+function byName(names: readonly string[], ...rest: string[]): string {
+  return matchers(`__name__=~${str(names.join('|'))}`, ...rest);
+}
+
+/** The instant queries of one refresh, by the name the decoder and error notices use. */
+export function refreshQueries(sel: string, window: string) {
+  const by = NODE_LABELS;
+  return {
+    health: byName(HEALTH, sel),
+    uname: `node_uname_info${matchers(sel)}`,
+    cpu: cpuBusy(sel, window, by),
+    perCore: cpuBusy(sel, window, [...by, 'cpu']),
+    cores: `count by (${by.join(', ')}) (count by (${[...by, 'cpu'].join(', ')}) (node_cpu_seconds_total${matchers(sel)}))`,
+    gauges: byName(GAUGES, sel),
+    filesystem: byName(['node_filesystem_size_bytes', 'node_filesystem_avail_bytes'], 'mountpoint="/"', sel),
+    rx: byteRate('rx', sel, window, by),
+    tx: byteRate('tx', sel, window, by),
+    read: byteRate('read', sel, window, by),
+    written: byteRate('written', sel, window, by),
+  };
+}
+
+export type RefreshQuery = keyof ReturnType<typeof refreshQueries>;
+
+/**
+ * Nodes seen within `lookback`, with their names: the ones down now too, which have no fresh
+ * node_uname_info but should be listed (and named) as down rather than left out.
+ */
+export function inventoryQuery(sel: string, lookback: string): string {
+  return `last_over_time(node_uname_info${matchers(sel)}[${lookback}])`;
+}
+
+/**
+ * The time between a node's last two samples, the slowest node's: Prometheus's scrape interval
+ * as the data shows it, through the shared query API (Thanos, Mimir and VictoriaMetrics have no
+ * scrape configuration to ask). node_time_seconds moves by exactly that much between scrapes.
+ */
+export function scrapeIntervalQuery(sel: string): string {
+  return `max(idelta(node_time_seconds${matchers(sel)}[5m]))`;
+}
+
+/** A PromQL duration from milliseconds: whole milliseconds, the finest PromQL accepts. */
+export function promDuration(ms: number): string {
+  return `${Math.max(1, Math.ceil(ms))}ms`;
+}

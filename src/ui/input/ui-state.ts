@@ -1,0 +1,293 @@
+/** What the keys do, as a pure function from one UI state to the next (plus what to tell the outside). */
+import type { Key } from 'ink';
+import { GROUP_BYS, nextGroupBy, type GroupBy } from '../model/groups.js';
+import { conditionOf, elsewhere, findBinding, type Action, type Condition, type Scope } from './keys.js';
+import { defaultPodSort, nextPodSortKey, type PodSortState } from '../model/pod-model.js';
+import { defaultSort, moveSelection, nextSortKey, parseFilter, type Move, type Selection, type SortState } from '../model/table-model.js';
+
+export interface UiState {
+  readonly view: 'table' | 'detail';
+  readonly help: boolean;
+  readonly selection: Selection;
+  readonly sort: SortState;
+  /** The applied filter; '' shows every node. While the prompt is open, the prompt's text as long as it parses. */
+  readonly filterText: string;
+  /** The filter being typed, null when the prompt is closed. */
+  readonly prompt: string | null;
+  /** The prompt's text is selected (as `/` opens it on the last filter): typing replaces it. */
+  readonly promptSelected: boolean;
+  /** Header rows in the table; offered when some node has Kubernetes info or target labels. */
+  readonly group: GroupBy;
+  /**
+   * Below a Kubernetes node's facts: its charts or its pods. Kept when going back to the table,
+   * so the pods of one node after another are Enter, Esc, j, Enter.
+   */
+  readonly pane: 'charts' | 'pods';
+  readonly podSelection: Selection;
+  readonly podSort: PodSortState;
+  /** The selected pod's containers instead of the pod list. */
+  readonly containers: boolean;
+  /** The alert panel is shown (when some alert is listed); `a` toggles it. */
+  readonly alertPanel: boolean;
+  /** The start-up warnings were dismissed (`x`). */
+  readonly warningsDismissed: boolean;
+  /** First line shown of an app target's metric list. */
+  readonly detailScroll: number;
+  /** First line shown of the help, when it is longer than the screen. */
+  readonly helpScroll: number;
+}
+
+export const INITIAL_UI: UiState = {
+  view: 'table',
+  help: false,
+  selection: { id: null, index: 0 },
+  sort: defaultSort('name'),
+  filterText: '',
+  prompt: null,
+  promptSelected: false,
+  group: 'none',
+  pane: 'charts',
+  podSelection: { id: null, index: 0 },
+  podSort: defaultPodSort('cpu'),
+  containers: false,
+  alertPanel: true,
+  warningsDismissed: false,
+  detailScroll: 0,
+  helpScroll: 0,
+};
+
+/** longer/shorter: the scrape interval's next step up or down. */
+export type KeyEffect = 'quit' | 'suspend' | 'pause' | 'longer' | 'shorter' | 'back' | 'forward';
+
+export interface KeyContext {
+  /** The rows as last drawn, in order: selection moves over these. */
+  readonly rows: readonly { readonly id: string }[];
+  /** Rows a page moves: the table's, or the pod list's while it is shown. */
+  readonly pageSize: number;
+  /** Some node has Kubernetes info: the pods sort is offered. */
+  readonly kube?: boolean;
+  /** The `--column` names: `s` sorts by them too, after the built-in keys. */
+  readonly columns?: readonly string[];
+  /** What `b` cycles through (see groupChoices); by default role and zone with `kube`, else nothing. */
+  readonly groups?: readonly GroupBy[];
+  /** The selected node's pods as last drawn, when it is a Kubernetes node: the pods pane moves over these. */
+  readonly pods?: readonly { readonly id: string }[];
+  /** In the detail of an app target: how far its metric list scrolls; the movement keys scroll it. */
+  readonly detailScrollMax?: number;
+  /** How far the help scrolls at this size; 0 when it fits. */
+  readonly helpScrollMax?: number;
+  /** A recording is played: `[` and `]` move its clock. */
+  readonly replay?: boolean;
+  /** How many alerts are listed: `a` shows or hides them. */
+  readonly alerts?: number;
+  /** How many start-up warnings are shown: `x` dismisses them. */
+  readonly warnings?: number;
+  /** The scrape interval: `+` and `-` say so at its ends. */
+  readonly intervalMs?: number;
+}
+
+export interface KeyResult {
+  readonly state: UiState;
+  readonly effect?: KeyEffect;
+  /** Why the key did nothing, for the status line a moment. */
+  readonly note?: string;
+}
+
+export const INTERVAL_STEPS = [500, 1000, 2000, 5000, 10_000, 30_000, 60_000] as const;
+
+/** The next step above (+1) or below (-1) `ms`, or null at the end of the steps. */
+export function stepInterval(ms: number, direction: 1 | -1): number | null {
+  if (direction > 0) return INTERVAL_STEPS.find((s) => s > ms) ?? null;
+  return [...INTERVAL_STEPS].reverse().find((s) => s < ms) ?? null;
+}
+
+/**
+ * Characters typed faster than they are read, or pasted, arrive as one input ("j\r"); each is
+ * one key press here, so nothing is lost and a pasted filter is typed as if by hand.
+ */
+export function splitKeys(input: string, key: Key): [string, Key][] {
+  const chars = [...input];
+  if (chars.length <= 1) return [[input, key]];
+  const plain: Key = { ...key, return: false, delete: false, backspace: false, ctrl: false, shift: false };
+  return chars.map((ch): [string, Key] => {
+    if (ch === '\r' || ch === '\n') return ['', { ...plain, return: true }];
+    if (ch === '\u007f') return ['', { ...plain, delete: true }];
+    if (ch === '\b') return ['', { ...plain, backspace: true }];
+    if (ch === '\t') return ['', { ...plain, tab: true }];
+    if (ch < ' ') return [String.fromCharCode(ch.charCodeAt(0) + 96), { ...plain, ctrl: true }];
+    return [ch, { ...plain, shift: /[A-Z]/.test(ch) }];
+  });
+}
+
+/** Where the keys go now: the help, the prompt, or the view shown. */
+export function scopeOf(state: UiState, ctx: KeyContext): Scope {
+  if (state.help) return 'help';
+  if (state.prompt !== null) return 'prompt';
+  if (state.view === 'table') return 'table';
+  if (ctx.pods && state.pane === 'pods') return state.containers ? 'containers' : 'pods';
+  return ctx.detailScrollMax !== undefined ? 'app' : 'charts';
+}
+
+/** Whether a binding's condition holds (see keys.ts). */
+export function holds(condition: Condition, state: UiState, ctx: KeyContext): boolean {
+  switch (condition) {
+    case 'kube':
+      return ctx.pods !== undefined;
+    case 'groups':
+      return (ctx.groups ?? (ctx.kube ? GROUP_BYS : [])).length > 1;
+    case 'replay':
+      return ctx.replay === true;
+    case 'alerts':
+      return (ctx.alerts ?? 0) > 0;
+    case 'warnings':
+      return (ctx.warnings ?? 0) > 0 && !state.warningsDismissed;
+    case 'scrolls':
+      return (ctx.helpScrollMax ?? 0) > 0;
+    case 'filtered':
+      return state.filterText !== '';
+  }
+}
+
+function moveOf(action: Action, page: number): Move | null {
+  switch (action) {
+    case 'up':
+      return { by: -1 };
+    case 'down':
+      return { by: 1 };
+    case 'page-up':
+      return { by: -page };
+    case 'page-down':
+      return { by: page };
+    case 'first':
+      return { to: 'first' };
+    case 'last':
+      return { to: 'last' };
+    default:
+      return null;
+  }
+}
+
+function scrolled(from: number, m: Move, max: number): number {
+  const to = 'to' in m ? (m.to === 'first' ? 0 : max) : from + m.by;
+  return Math.min(Math.max(to, 0), max);
+}
+
+function moved(state: UiState, scope: Scope, m: Move, ctx: KeyContext): UiState {
+  switch (scope) {
+    case 'pods':
+    case 'containers':
+      return { ...state, podSelection: moveSelection(ctx.pods ?? [], state.podSelection, m) };
+    case 'app':
+      return { ...state, detailScroll: scrolled(state.detailScroll, m, ctx.detailScrollMax ?? 0) };
+    case 'help':
+      return { ...state, helpScroll: scrolled(state.helpScroll, m, ctx.helpScrollMax ?? 0) };
+    default:
+      return { ...state, selection: moveSelection(ctx.rows, state.selection, m) };
+  }
+}
+
+/**
+ * The prompt's text changed: the table follows it as it is typed, as long as it parses; while it
+ * does not (a regex half typed), the last filter that did stays.
+ */
+function drafted(state: UiState, draft: string): UiState {
+  const live = parseFilter(draft).ok ? draft.trim() : state.filterText;
+  return { ...state, prompt: draft, promptSelected: false, filterText: live };
+}
+
+const SHOWN_MS = (ms: number): string => (ms < 1000 ? `${ms}ms` : `${ms / 1000}s`);
+
+function intervalStep(state: UiState, ctx: KeyContext, effect: 'longer' | 'shorter'): KeyResult {
+  if (ctx.intervalMs !== undefined && stepInterval(ctx.intervalMs, effect === 'longer' ? 1 : -1) === null) {
+    const note = effect === 'longer' ? `+: ${SHOWN_MS(ctx.intervalMs)} is the longest interval` : `-: ${SHOWN_MS(ctx.intervalMs)} is the shortest interval`;
+    return { state, note };
+  }
+  return { state, effect };
+}
+
+function perform(action: Action, scope: Scope, state: UiState, input: string, ctx: KeyContext): KeyResult {
+  const m = moveOf(action, Math.max(1, ctx.pageSize));
+  if (m) return { state: moved(state, scope, m, ctx) };
+  const pods = scope === 'pods' || scope === 'containers';
+  switch (action) {
+    case 'open':
+      if (pods) return { state: { ...state, containers: (ctx.pods ?? []).length > 0 } };
+      return ctx.rows.length === 0 ? { state } : { state: { ...state, view: 'detail', detailScroll: 0 } };
+    case 'back':
+      return { state: scope === 'containers' ? { ...state, containers: false } : { ...state, view: 'table' } };
+    case 'unfilter':
+      return { state: { ...state, filterText: '' } };
+    case 'sort':
+      if (pods) return { state: { ...state, podSort: defaultPodSort(nextPodSortKey(state.podSort.key)) } };
+      return { state: { ...state, sort: defaultSort(nextSortKey(state.sort.key, ctx.kube, ctx.columns)) } };
+    case 'reverse':
+      if (pods) return { state: { ...state, podSort: { ...state.podSort, descending: !state.podSort.descending } } };
+      return { state: { ...state, sort: { ...state.sort, descending: !state.sort.descending } } };
+    case 'filter':
+      return { state: { ...state, prompt: state.filterText, promptSelected: state.filterText !== '' } };
+    case 'group':
+      return { state: { ...state, group: nextGroupBy(state.group, ctx.groups ?? GROUP_BYS) } };
+    case 'pane':
+      return { state: { ...state, pane: state.pane === 'pods' ? 'charts' : 'pods', containers: false } };
+    case 'alerts':
+      return { state: { ...state, alertPanel: !state.alertPanel } };
+    case 'dismiss':
+      return { state: { ...state, warningsDismissed: true } };
+    case 'pause':
+    case 'quit':
+    case 'suspend':
+      return { state, effect: action };
+    case 'seek-back':
+      return { state, effect: 'back' };
+    case 'seek-forward':
+      return { state, effect: 'forward' };
+    case 'longer':
+    case 'shorter':
+      return intervalStep(state, ctx, action);
+    case 'help':
+      return { state: { ...state, help: true, helpScroll: 0 } };
+    case 'type': {
+      const draft = state.prompt ?? '';
+      return { state: drafted(state, (state.promptSelected ? '' : draft) + input.replace(/[\u0000-\u001f\u007f]/g, '')) };
+    }
+    case 'erase': {
+      const draft = state.prompt ?? '';
+      return { state: drafted(state, state.promptSelected ? '' : draft.slice(0, -1)) };
+    }
+    case 'erase-all':
+      return { state: drafted(state, '') };
+    case 'unselect':
+      return { state: { ...state, promptSelected: false } };
+    case 'keep': {
+      const draft = state.prompt ?? '';
+      // An invalid regex keeps the prompt open, with its error, until it is mended or cleared.
+      return parseFilter(draft).ok ? { state: { ...state, filterText: draft.trim(), prompt: null, promptSelected: false } } : { state };
+    }
+    case 'clear':
+      return { state: { ...state, filterText: '', prompt: null, promptSelected: false } };
+    case 'close':
+      return { state: { ...state, help: false } };
+    default:
+      return { state };
+  }
+}
+
+/** A key press: what the binding table (keys.ts) says it does where it is pressed, and nothing for a key it does not name. */
+export function reduceKey(current: UiState, input: string, key: Key, ctx: KeyContext): KeyResult {
+  // Until the first key the selection is just "the top row"; from then on it follows its node
+  // through sorting, filtering and new data.
+  const state = ctx.rows.length > 0 ? { ...current, selection: moveSelection(ctx.rows, current.selection, { by: 0 }) } : current;
+  const scope = scopeOf(state, ctx);
+  const found = findBinding(scope, input, key);
+  if (!found) {
+    // A key of another view says where it works; in the prompt and the help, keys are text or close it.
+    const note = scope === 'prompt' || scope === 'help' ? undefined : elsewhere(input, key);
+    return note ? { state, note } : { state };
+  }
+  const { binding, press } = found;
+  // Quit and suspend change nothing: no new state, so no frame is drawn as the terminal is given back.
+  if (press.does === 'quit' || press.does === 'suspend') return { state: current, effect: press.does };
+  const condition = conditionOf(binding, scope);
+  if (condition && !holds(condition, state, ctx)) return binding.unless ? { state, note: binding.unless } : { state };
+  return perform(press.does, scope, state, input, ctx);
+}

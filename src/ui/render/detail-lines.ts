@@ -1,0 +1,95 @@
+/** The node detail view as lines: who the node is, its cores, its figures, its scrape, its history. */
+import { coreLines, coreLinesWanted } from './core-grid.js';
+import { columnLines } from './column-lines.js';
+import { detailCharts } from './detail-charts.js';
+import type { ViewNode } from '../model/frame-data.js';
+import { formatAge, formatBytes, formatDuration, formatMillis, formatNumber, formatPercent } from '../../util/format.js';
+import { kubeFactLines } from './kube-facts.js';
+import { conditionSegments, conditionsText } from '../model/kube-model.js';
+import { flowLines, packLine, thresholdTone, type Group, type Segment } from './segments.js';
+import { nodeStatus } from './table-rows.js';
+
+const label = (text: string): Segment => ({ text: `${text} `, color: 'gray' });
+
+/** The node, its scrape, its Kubernetes conditions, and the keys that lead out (`hint`, flush right). */
+export function titleLine(node: ViewNode, width: number, nowMs: number, hint: string): Segment[] {
+  const status = nodeStatus(node.health, nowMs);
+  const cores = node.figures.cpu ? `${node.figures.cpu.cores} cores` : '';
+  const groups: Group[] = [
+    { segments: [{ text: node.name, bold: true }], priority: 9 },
+    { segments: [{ text: status.text, color: status.tone, bold: status.down }], priority: 8 },
+    ...(node.kube ? [{ segments: conditionSegments(node.kube, conditionsText(node.kube).length), priority: 7 }] : []),
+    { segments: [{ text: cores }], priority: 3 },
+    { segments: [{ text: node.source, color: 'gray' }], priority: 2 },
+  ];
+  return packLine(
+    groups.filter((g) => g.segments[0]?.text !== ''),
+    [{ text: hint, color: 'gray' }],
+    width,
+  );
+}
+
+/** Lines of Kubernetes facts the charts pane gives up before its figures and scrape. */
+const KUBE_FACT_LINES = 3;
+
+function usage(used: number, total: number): Segment[] {
+  const percent = total > 0 ? (100 * used) / total : null;
+  return [{ text: `${formatBytes(used)} / ${formatBytes(total)} ` }, { text: formatPercent(percent, 0), color: thresholdTone(percent) }];
+}
+
+function figureItems(node: ViewNode): Segment[][] {
+  const f = node.figures;
+  const items: Segment[][] = [];
+  if (f.cpu) items.push([label('CPU'), { text: formatPercent(f.cpu.usagePercent), color: thresholdTone(f.cpu.usagePercent) }]);
+  if (f.load) items.push([label('Load'), { text: [f.load.load1, f.load.load5, f.load.load15].map((v) => formatNumber(v)).join(' ') }]);
+  if (f.memory) items.push([label('Mem'), ...usage(f.memory.usedBytes, f.memory.totalBytes)]);
+  if (f.swap) items.push([label('Swap'), ...usage(f.swap.usedBytes, f.swap.totalBytes)]);
+  if (f.filesystem) items.push([label('Root fs'), ...usage(f.filesystem.usedBytes, f.filesystem.sizeBytes)]);
+  if (f.uptimeSeconds !== null) items.push([label('Uptime'), { text: formatDuration(f.uptimeSeconds) }]);
+  if (items.length === 0) items.push([{ text: 'no figures: the node is down or not scraped yet', color: 'gray' }]);
+  return items;
+}
+
+export function scrapeItems(node: ViewNode, nowMs: number): Segment[][] {
+  const h = node.health;
+  const items: Segment[][] = [
+    [label('Target'), { text: node.target }],
+    [label('Source'), { text: node.source }],
+    [label('Scrape'), { text: formatMillis(h.lastDurationMs) }],
+    [label('Body'), { text: `${formatBytes(h.lastBodyBytes)} (wire ${formatBytes(h.lastWireBytes)})` }],
+    [label('Samples'), { text: h.lastSamples === null ? '-' : String(h.lastSamples) }],
+    [label('Last success'), { text: h.lastSuccessMs === null ? 'never' : `${formatAge((nowMs - h.lastSuccessMs) / 1000)} ago` }],
+  ];
+  if (h.consecutiveFailures > 0) items.push([label('Failures'), { text: String(h.consecutiveFailures), color: 'red' }]);
+  if (h.lastError) items.push([label('Error'), { text: h.lastError, color: 'red' }]);
+  return items;
+}
+
+/** Exactly fitted lines, never more than `height`; Kubernetes facts, cores, figures and scrape before the charts. */
+export function detailLines(node: ViewNode, width: number, height: number, nowMs: number): Segment[][] {
+  if (height <= 0) return [];
+  const lines: Segment[][] = [titleLine(node, width, nowMs, node.kube ? 'Tab pods  Esc back' : 'Esc back')];
+  const kube = kubeFactLines(node, width, nowMs, 'charts', Math.min(KUBE_FACT_LINES, height - 1));
+  lines.push(...kube);
+  const figures = flowLines(figureItems(node), width, 2);
+  const scrape = flowLines(scrapeItems(node, nowMs), width, 3);
+  const columns = columnLines(node, width, 3);
+  let rest = height - 1 - kube.length;
+  const perCore = node.figures.cpu?.perCoreUsagePercent ?? null;
+  const coreCount = perCore?.length ?? 0;
+  // Half the remaining room at most for cores, so a 128-core node still leaves space for charts.
+  const coreBudget = Math.min(coreLinesWanted(coreCount, width), Math.max(1, Math.floor((rest - figures.length - columns.length - scrape.length) / 2)));
+  const cores =
+    perCore && perCore.length > 0
+      ? coreLines(perCore, width, Math.min(coreBudget, rest))
+      : flowLines([[{ text: node.figures.cpu ? 'no per-core figures from this source' : 'no CPU figures', color: 'gray' }]], width, Math.min(1, rest));
+  lines.push(...cores);
+  rest -= cores.length;
+  for (const block of [figures, columns, scrape]) {
+    const shown = block.slice(0, Math.max(0, rest));
+    lines.push(...shown);
+    rest -= shown.length;
+  }
+  lines.push(...detailCharts(node, width, rest));
+  return lines;
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { VIRTUAL_INTERFACE } from '../../../src/metrics/node-exporter.js';
+import { chunkRows } from '../../../src/sources/prometheus/backfill.js';
+import { cpuBusy, inventoryQuery, memoryUsed, promDuration, refreshQueries, scrapeIntervalQuery, virtualInterfaceRegex } from '../../../src/sources/prometheus/queries.js';
+import { matchers, parseSelector } from '../../../src/sources/prometheus/selector.js';
+
+describe('--selector', () => {
+  it.each([
+    ['job="node"', 'job="node"'],
+    ['{job="node"}', 'job="node"'],
+    [' job =~ "node|k8s" , env!="dev", ', 'job =~ "node|k8s" , env!="dev"'],
+    ["zone!~'eu-.*'", "zone!~'eu-.*'"],
+    ['path=`C:\\x`', 'path=`C:\\x`'],
+    ['name="a \\" quote, and } brace"', 'name="a \\" quote, and } brace"'],
+    ['', ''],
+    ['{}', ''],
+  ])('accepts %j', (text, normalised) => {
+    expect(parseSelector(text)).toBe(normalised);
+  });
+
+  it.each(['node', 'job=node', 'job="node"}) or vector(1', 'job="node" or up', '1job="x"', 'job=="x"', 'job="x",,env="y"', 'job="unterminated', '"x"="y"'])(
+    'rejects %j with a message naming the flag',
+    (text) => {
+      expect(() => parseSelector(text)).toThrow(/^--selector takes PromQL label matchers/);
+    },
+  );
+
+  it('joins matchers without empty parts', () => {
+    expect(matchers()).toBe('');
+    expect(matchers('', '')).toBe('');
+    expect(matchers('mode="idle"', '')).toBe('{mode="idle"}');
+    expect(matchers('mode="idle"', 'job="node"')).toBe('{mode="idle", job="node"}');
+  });
+});
+
+describe('queries', () => {
+  it('builds the interface rule from the one in node-exporter.ts', () => {
+    const re = virtualInterfaceRegex();
+    expect(re).toBe(`${VIRTUAL_INTERFACE.source.slice(1)}.*`);
+    // PromQL anchors the regex at both ends.
+    const anchored = new RegExp(`^(?:${re})$`);
+    for (const name of ['eth0', 'ens3', 'bond0', 'wlp2s0', 'enp0s31f6', 'ib0']) {
+      expect(anchored.test(name), name).toBe(false);
+      expect(VIRTUAL_INTERFACE.test(name), name).toBe(false);
+    }
+    for (const name of ['lo', 'veth12ab', 'docker0', 'br-1234', 'cni0', 'flannel.1', 'cali9f', 'tun0', 'wg0', 'tailscale0']) {
+      expect(anchored.test(name), name).toBe(true);
+      expect(VIRTUAL_INTERFACE.test(name), name).toBe(true);
+    }
+  });
+
+  it('aggregates CPU per node, per core and across the cluster', () => {
+    expect(cpuBusy('job="node"', '1m', ['job', 'instance'])).toBe(
+      '1 - sum by (job, instance) (rate(node_cpu_seconds_total{mode=~"idle|iowait|steal", job="node"}[1m]))' +
+        ' / sum by (job, instance) (rate(node_cpu_seconds_total{job="node"}[1m]))',
+    );
+    expect(cpuBusy('', '4s', [])).toBe('1 - sum (rate(node_cpu_seconds_total{mode=~"idle|iowait|steal"}[4s])) / sum (rate(node_cpu_seconds_total[4s]))');
+    expect(memoryUsed('', [])).toBe('1 - sum (node_memory_MemAvailable_bytes) / sum (node_memory_MemTotal_bytes)');
+  });
+
+  it('sends a dozen queries per refresh, every one carrying the selector', () => {
+    const q = refreshQueries('job="node"', '1m');
+    expect(Object.keys(q)).toEqual(['health', 'uname', 'cpu', 'perCore', 'cores', 'gauges', 'filesystem', 'rx', 'tx', 'read', 'written']);
+    for (const [name, expr] of Object.entries(q)) {
+      const selectors = expr.match(/[a-z_]*\{[^}]*\}/g) ?? [];
+      expect(selectors.length, name).toBeGreaterThan(0);
+      for (const s of selectors) expect(s, name).toContain('job="node"');
+    }
+    expect(q.health).toBe('{__name__=~"up|scrape_duration_seconds|scrape_samples_scraped", job="node"}');
+    expect(q.cores).toBe('count by (job, instance) (count by (job, instance, cpu) (node_cpu_seconds_total{job="node"}))');
+    expect(q.filesystem).toBe('{__name__=~"node_filesystem_size_bytes|node_filesystem_avail_bytes", mountpoint="/", job="node"}');
+    expect(q.rx).toBe(`sum by (job, instance) (rate(node_network_receive_bytes_total{device!~"${virtualInterfaceRegex()}", job="node"}[1m]))`);
+    expect(q.written).toBe('sum by (job, instance) (rate(node_disk_written_bytes_total{job="node"}[1m]))');
+    expect(inventoryQuery('', '10m')).toBe('last_over_time(node_uname_info[10m])');
+    expect(scrapeIntervalQuery('job="node"')).toBe('max(idelta(node_time_seconds{job="node"}[5m]))');
+  });
+
+  it('writes durations in whole milliseconds', () => {
+    expect(promDuration(4000)).toBe('4000ms');
+    expect(promDuration(4004.0007)).toBe('4005ms');
+    expect(promDuration(0)).toBe('1ms');
+  });
+
+  it('chunks backfill within 11,000 points per series and a budget per query', () => {
+    expect(chunkRows(1)).toBe(11_000);
+    expect(chunkRows(0)).toBe(11_000);
+    expect(chunkRows(100)).toBe(5_000);
+    expect(chunkRows(10_000)).toBe(50);
+    expect(chunkRows(10_000_000)).toBe(1);
+  });
+});
