@@ -16,7 +16,7 @@
  */
 import { parseArgs } from 'node:util';
 import { Pipeline } from '../src/sources/node-list/pipeline.js';
-import { buildProgram, effectiveTimeoutMs, toCliOptions } from '../src/cli/options.js';
+import { buildProgram, cliOptions, effectiveTimeoutMs } from '../src/cli/options.js';
 import { readTargetsFile, uniqueTargets } from '../src/targets/targets-file.js';
 import { parseTarget } from '../src/targets/parse-target.js';
 import { phaseOf } from '../src/scrape/scheduler.js';
@@ -48,8 +48,10 @@ const transport = (['own', 'undici'] as const).find((t) => t === values.transpor
 if (transport === undefined) throw new Error('--transport is own or undici');
 const program = buildProgram();
 program.parse(['-f', targetsFile, '-i', values.interval], { from: 'user' });
-const options = toCliOptions([], program.opts(), process.env);
-const intervalMs = options.intervalMs;
+const options = cliOptions(program, process.env);
+if (options.source.kind !== 'node-list') throw new Error('-f gives a node list');
+const scrape = options.source;
+const intervalMs = scrape.intervalMs;
 const targets = uniqueTargets(await readTargetsFile(targetsFile));
 const ignored = new Set(values.ignore.split(',').filter((t) => t !== '').map((t) => parseTarget(t).id));
 const counted = targets.filter((t) => !ignored.has(t.id));
@@ -59,9 +61,9 @@ const phaseMs = new Map(counted.map((t) => [t.id, Math.floor(phaseOf(t.id) * int
 const pipeline = new Pipeline({
   targets,
   intervalMs,
-  concurrency: options.concurrency,
+  concurrency: scrape.concurrency,
   historyPoints: Math.max(2, Math.ceil(options.historyMs / intervalMs)),
-  scraper: { timeoutMs: effectiveTimeoutMs(options), maxBodyBytes: options.maxBodyBytes, plainHttpTransport: transport },
+  scraper: { timeoutMs: effectiveTimeoutMs(scrape), maxBodyBytes: scrape.maxBodyBytes, plainHttpTransport: transport },
 });
 
 // The store is where every scrape ends up, success or failure: tapping it observes the pipeline

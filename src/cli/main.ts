@@ -3,11 +3,9 @@
  * imported when used, so `--version` answers before commander loads, `--help` before any source,
  * and this machine's view never loads undici, the simulator or the Kubernetes client.
  */
-import type { CliOptions } from './options.js';
+import type { CliOptions, SourceFlags } from './options.js';
 import type { AlertMonitor } from '../alerts/monitor.js';
-import type { Pipeline } from '../sources/node-list/pipeline.js';
-import type { Source } from '../sources/source.js';
-import type { Target } from '../targets/target.js';
+import type { Source, SourceContext } from '../sources/source.js';
 import { VERSION } from '../version.js';
 import { visible, visibleJson } from '../util/visible-text.js';
 
@@ -35,7 +33,7 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
     io.stdout.write(`${VERSION}\n`);
     return EXIT_OK;
   }
-  const [{ CommanderError }, { buildProgram, toCliOptions, UsageError }, { agentOptions }] = await Promise.all([
+  const [{ CommanderError }, { buildProgram, cliOptions, UsageError }, { agentOptions }] = await Promise.all([
     import('commander'),
     import('./options.js'),
     import('./agent-options.js'),
@@ -54,8 +52,7 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
     program.parse([...argv]);
     const agent = agentOptions(program);
     if (agent) return await (await import('../agent/run-agent.js')).runAgent(agent, io.stderr);
-    // Whether -i was typed, not defaulted: a --scrape-config's scrape_interval applies when not.
-    options = toCliOptions(program.processedArgs[0] as string[], { ...program.opts(), intervalGiven: program.getOptionValueSource('interval') === 'cli' }, io.env);
+    options = cliOptions(program, io.env);
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return EXIT_OK; // --help, --version
@@ -150,78 +147,33 @@ async function isUsageProblem(error: unknown): Promise<boolean> {
 }
 
 /**
- * Picks what fills the store from the options; each kind of source is a module of its own,
- * imported only when asked for (the Kubernetes client library alone takes a while to load).
+ * Builds the source the options pick, recorded when asked. Each kind of source is a module of its
+ * own, imported only when asked for (the Kubernetes client library alone takes a while to load).
  * Exported for the tests that feed every source the same input.
  */
 export async function buildSource(options: CliOptions, io: MainIo): Promise<Source> {
-  if (options.record) {
-    const { withRecording } = await import('../sources/recording/recording-source.js');
-    return withRecording(await buildSource({ ...options, record: undefined }, io), options.record);
-  }
-  if (options.replay) return (await import('../sources/replay/replay-source.js')).ReplaySource.open({ ...options.replay, historyMs: options.historyMs });
-  if (options.demo) return (await import('../sources/demo/demo-source.js')).startDemo(options.demo, (targets) => buildPipeline(options, targets));
-  if (options.prometheus !== undefined) return (await import('../sources/prometheus/from-options.js')).buildPrometheusSource(options.prometheus, options, historyPoints(options));
-  if (options.kubeconfig !== undefined) return (await import('../sources/kube/from-options.js')).buildKubeSource(options, historyPoints(options));
-  if ((await import('../sources/discovery/flags.js')).wantsDiscovery(options)) {
-    return (await import('../sources/discovery/from-options.js')).buildDiscoverySource(options, buildPipeline, (line) => say(io, line));
-  }
-  if (options.targets.length === 0 && options.targetsFile === undefined) {
-    const { LocalSource } = await import('../sources/local/local-source.js');
-    return new LocalSource({ intervalMs: options.intervalMs, historyPoints: historyPoints(options) });
-  }
-  return buildPipeline(options, await collectTargets(options, (line) => say(io, line)));
+  const context: SourceContext = { historyMs: options.historyMs, columns: options.columns, warn: (line) => say(io, line) };
+  if (options.record === undefined) return buildOne(options.source, context);
+  const [source, { withRecording }] = await Promise.all([buildOne(options.source, context), import('../sources/recording/recording-source.js')]);
+  return withRecording(source, options.record);
 }
 
-async function buildPipeline(options: CliOptions, targets: Target[]): Promise<Pipeline> {
-  const [{ Pipeline }, { effectiveTimeoutMs, UsageError }] = await Promise.all([import('../sources/node-list/pipeline.js'), import('./options.js')]);
-  const ca = options.caFile ? await readSecretFile('--ca-file', options.caFile) : undefined;
-  const token = options.bearerTokenFile ? (await readSecretFile('--bearer-token-file', options.bearerTokenFile)).trim() : undefined;
-  if (token === '') throw new UsageError(`--bearer-token-file ${options.bearerTokenFile}: the file is empty`);
-  return new Pipeline({
-    targets,
-    intervalMs: options.intervalMs,
-    concurrency: options.concurrency,
-    historyPoints: historyPoints(options),
-    columns: options.columns,
-    scraper: {
-      timeoutMs: effectiveTimeoutMs(options),
-      maxBodyBytes: options.maxBodyBytes,
-      tls: { insecure: options.insecure, ca },
-      bearerToken: token === undefined ? undefined : () => token,
-    },
-  });
-}
-
-async function collectTargets(options: CliOptions, warn: (line: string) => void): Promise<Target[]> {
-  const [{ parseTarget }, { readTargetsFile, uniqueTargets }, { UsageError }] = await Promise.all([
-    import('../targets/parse-target.js'),
-    import('../targets/targets-file.js'),
-    import('./options.js'),
-  ]);
-  const targets = options.targets.map((t) => parseTarget(t));
-  if (options.targetsFile) targets.push(...(await readTargetsFile(options.targetsFile)));
-  if (targets.length === 0) {
-    throw new UsageError(`no targets in ${options.targetsFile}: write one host, host:port or URL per line`);
-  }
-  return uniqueTargets(targets, warn);
-}
-
-function historyPoints(options: CliOptions): number {
-  return Math.max(2, Math.ceil(options.historyMs / options.intervalMs));
-}
-
-/** Reads a file named by a flag; the message names the flag and path, never the content. */
-async function readSecretFile(flag: string, path: string): Promise<string> {
-  const [{ readFile }, { describeFsError }, { UsageError }] = await Promise.all([
-    import('node:fs/promises'),
-    import('../util/fs-error.js'),
-    import('./options.js'),
-  ]);
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`${flag} ${path}: ${describeFsError(error)}`);
+async function buildOne(flags: SourceFlags, context: SourceContext): Promise<Source> {
+  switch (flags.kind) {
+    case 'node-list':
+      return (await import('../sources/node-list/from-options.js')).buildNodeListSource(flags, context);
+    case 'discovery':
+      return (await import('../sources/discovery/from-options.js')).buildDiscoverySource(flags, context);
+    case 'demo':
+      return (await import('../sources/demo/from-options.js')).buildDemoSource(flags, context);
+    case 'prometheus':
+      return (await import('../sources/prometheus/from-options.js')).buildPrometheusSource(flags, context);
+    case 'kube':
+      return (await import('../sources/kube/from-options.js')).buildKubeSource(flags, context);
+    case 'local':
+      return (await import('../sources/local/from-options.js')).buildLocalSource(flags, context);
+    case 'replay':
+      return (await import('../sources/replay/from-options.js')).buildReplaySource(flags, context);
   }
 }
 

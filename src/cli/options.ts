@@ -1,74 +1,60 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+/**
+ * The command line as options: what every run shares (output, view, history, rules) and, as a
+ * discriminated union on `kind`, the one source it reads from, with that source's own flags. Each
+ * source folder declares its flags (`flags.ts`); this module puts them on one program and says
+ * which source the flags given pick.
+ */
+import { Command, Option } from 'commander';
 import { VERSION } from '../version.js';
-import { parseDuration } from '../util/duration.js';
+import { byteSizeArg, durationArg, positiveIntArg } from '../util/flag-args.js';
 import { UsageError } from '../util/usage-error.js';
 import { buildAgentCommand } from './agent-options.js';
-import { collect, headerPairs, prometheusConflict, selectorArg } from '../sources/prometheus/flags.js';
-import { parseAt, parseSpeed, sourceFlagConflict, sourceFlags, type RawSourceFlags, type SourceFlags } from './source-flags.js';
-import { KUBE_CONCURRENCY, kubeConflict, portArg, type KubeFlags } from '../sources/kube/flags.js';
 import { addRuleOptions, ruleFlags, type RawRuleFlags, type RuleFlags } from './rule-flags.js';
-import { discoveryConflict, discoveryFlags, dnsArg, dnsServerArg, dnsSrvArg, type DiscoveryFlags, type RawDiscoveryFlags } from '../sources/discovery/flags.js';
+import { addNodeListFlags, scrapeFlags, type NodeListFlags, type RawScrapeFlags, type ScrapeFlags } from '../sources/node-list/flags.js';
+import { addDemoFlags, demoFlags, demoProblem, type DemoFlags, type RawDemoFlags } from '../sources/demo/flags.js';
+import { addRecordFlags, recordFlags, recordProblem, type RawRecordFlags, type RecordFlags } from '../sources/recording/flags.js';
+import { addReplayFlags, replayFlags, replayProblem, type RawReplayFlags, type ReplayFlags } from '../sources/replay/flags.js';
+import { addPrometheusFlags, prometheusFlags, prometheusProblem, type PrometheusFlags, type RawPrometheusFlags } from '../sources/prometheus/flags.js';
+import { addKubeFlags, KUBE_CONCURRENCY, kubeFlags, kubeProblem, type KubeFlags, type RawKubeFlags } from '../sources/kube/flags.js';
+import { addDiscoveryFlags, discoveryFlags, discoveryProblem, wantsDiscovery, type DiscoveryFlags, type RawDiscoveryFlags } from '../sources/discovery/flags.js';
+import type { LocalFlags } from '../sources/local/flags.js';
 
 // Kept here too for the command line's callers (bin/, main.ts, tests): the classes live lower down.
 export { UsageError } from '../util/usage-error.js';
 export { defaultTimeoutMs, effectiveTimeoutMs } from '../scrape/timeout.js';
 
-export interface CliOptions extends SourceFlags, KubeFlags, DiscoveryFlags, RuleFlags {
-  readonly targets: string[];
-  readonly targetsFile?: string;
-  readonly intervalMs: number;
-  readonly timeoutMs?: number;
-  readonly concurrency: number;
+/** Where the figures come from: one kind per run. */
+export type SourceFlags = NodeListFlags | DiscoveryFlags | DemoFlags | PrometheusFlags | KubeFlags | LocalFlags | ReplayFlags;
+export type SourceKind = SourceFlags['kind'];
+/** The sources that read something live, and so can be recorded. */
+export type LiveSourceFlags = Exclude<SourceFlags, ReplayFlags>;
+
+interface RunOptions extends RuleFlags {
   readonly once: boolean;
   readonly output: 'table' | 'json';
-  readonly insecure: boolean;
-  readonly caFile?: string;
-  readonly bearerTokenFile?: string;
   readonly historyMs: number;
-  readonly maxBodyBytes: number;
   readonly color: boolean;
   /** Wheel and clicks in the interactive view; off leaves the mouse to the terminal (text selection). */
   readonly mouse: boolean;
-  /** Base URL of a Prometheus-compatible server to read every node from, instead of scraping. */
-  readonly prometheus?: string;
-  /** Validated label matchers for every --prometheus query. */
-  readonly selector?: string;
-  readonly prometheusUser?: string;
-  readonly prometheusPasswordFile?: string;
-  readonly headers?: readonly (readonly [string, string])[];
 }
 
+/** A replay is not recorded (it would copy the file); any live source may be. */
+export type CliOptions = RunOptions & ({ readonly source: ReplayFlags; readonly record?: undefined } | { readonly source: LiveSourceFlags; readonly record?: RecordFlags });
 
-function duration(flag: string, min: number) {
-  return (text: string): number => {
-    const ms = parseDuration(text);
-    if (ms === null) throw new InvalidArgumentError(`${flag} takes a duration such as 500ms, 2s or 1m, not "${text}"`);
-    if (ms < min) throw new InvalidArgumentError(`${flag} must be at least ${min}ms`);
-    return ms;
-  };
-}
+const DEFAULT_CONCURRENCY = 64;
 
-function positiveInt(flag: string, max: number) {
-  return (text: string): number => {
-    const n = Number(text);
-    if (!/^\d+$/.test(text.trim()) || n < 1 || n > max) {
-      throw new InvalidArgumentError(`${flag} takes a whole number from 1 to ${max}, not "${text}"`);
-    }
-    return n;
-  };
-}
-
-const SIZE = /^(\d+)\s*(B|KiB|MiB|GiB|KB|MB|GB)?$/i;
-const SIZE_UNIT: Record<string, number> = { b: 1, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, kb: 1e3, mb: 1e6, gb: 1e9 };
-
-function byteSize(flag: string, minKiB: number, example: string) {
-  return (text: string): number => {
-    const m = SIZE.exec(text.trim());
-    const n = m ? Number(m[1]) * (SIZE_UNIT[(m[2] ?? 'b').toLowerCase()] ?? NaN) : NaN;
-    if (!Number.isFinite(n) || n < minKiB * 1024) throw new InvalidArgumentError(`${flag} takes a size of at least ${minKiB}KiB such as ${example}, not "${text}"`);
-    return n;
-  };
-}
+/**
+ * The flags that pick each source (by commander's attribute name). Flags of two kinds cannot go
+ * together: commander says so, naming both. Targets are arguments, not options: each source's own
+ * check refuses them.
+ */
+const PICKERS: Readonly<Record<Exclude<SourceKind, 'node-list' | 'local'>, readonly string[]>> = {
+  demo: ['demo'],
+  replay: ['replay'],
+  prometheus: ['prometheus'],
+  kube: ['kubeconfig'],
+  discovery: ['scrapeConfig', 'dns', 'dnsSrv'],
+};
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -76,41 +62,27 @@ export function buildProgram(): Command {
     .description('An interactive terminal monitor for whole clusters, from their Prometheus metrics endpoints.')
     .version(VERSION, '-V, --version', 'print the version and exit')
     .helpOption('-h, --help', 'show this help and exit')
-    .argument('[targets...]', 'metrics endpoints: host (port 9100), host:port, [ipv6]:port, or an http(s):// URL; none: this machine')
-    .option('-f, --targets-file <path>', 'read targets from a file: one per line, # comments')
-    .addOption(new Option('-i, --interval <duration>', 'time between scrapes of a target (500ms, 2s, 1m)').argParser(duration('--interval', 100)).default(2000, '2s'))
-    .option('--timeout <duration>', 'per-scrape time limit (default: 80% of the interval, at most 10s)', duration('--timeout', 10))
-    .option('--concurrency <n>', `scrapes in flight at once, at most (default: 64; ${KUBE_CONCURRENCY} with --kubeconfig)`, positiveInt('--concurrency', 10_000))
+    .argument('[targets...]', 'metrics endpoints: host (port 9100), host:port, [ipv6]:port, or an http(s):// URL; none: this machine');
+  addNodeListFlags(program)
+    .addOption(new Option('-i, --interval <duration>', 'time between scrapes of a target (500ms, 2s, 1m)').argParser(durationArg('--interval', 100)).default(2000, '2s'))
+    .option('--timeout <duration>', 'per-scrape time limit (default: 80% of the interval, at most 10s)', durationArg('--timeout', 10))
+    .addOption(
+      new Option('--concurrency <n>', 'scrapes in flight at once, at most')
+        .argParser(positiveIntArg('--concurrency', 10_000))
+        .default(DEFAULT_CONCURRENCY, `${DEFAULT_CONCURRENCY}; ${KUBE_CONCURRENCY} with --kubeconfig`),
+    )
     .option('--once', 'scrape twice one interval apart (so rates exist), print a snapshot and exit')
     .addOption(new Option('-o, --output <format>', 'snapshot format with --once').choices(['table', 'json']).default('table'))
-    .option('--insecure', 'do not verify the targets\' TLS certificates')
-    .option('--ca-file <path>', 'PEM certificate authorities to trust for https targets')
-    .option('--bearer-token-file <path>', 'send "Authorization: Bearer <token>" with the token read from this file')
-    .addOption(new Option('--history <duration>', 'how much history to keep per node').argParser(duration('--history', 1000)).default(600_000, '10m'))
-    .addOption(new Option('--max-body-size <size>', 'largest metrics payload accepted, after decompression').argParser(byteSize('--max-body-size', 1, '16MiB')).default(16 * 1024 * 1024, '16MiB'))
-    .option('--demo [nodes]', 'watch a simulated cluster of this many nodes on loopback (default: 24)', positiveInt('--demo', 2000))
-    .option('--seed <n>', 'with --demo: which simulated cluster (default: 1)', positiveInt('--seed', 2 ** 31 - 1))
-    .option('--record <file>', 'write every refresh to this recording file')
-    .option('--record-max-size <size>', 'with --record: past this size, keep the file as <file>.1 and begin anew (default: 100MiB)', byteSize('--record-max-size', 64, '100MiB'))
-    .option('--replay <file>', 'play a recording back instead of scraping')
-    .option('--speed <x>', 'with --replay: recorded seconds played per second (default: 1)', parseSpeed)
-    .option('--at <time>', 'with --replay: the moment to show, an ISO time or an offset from the start such as +5m', parseAt)
+    .addOption(new Option('--history <duration>', 'how much history to keep per node').argParser(durationArg('--history', 1000)).default(600_000, '10m'))
+    .addOption(new Option('--max-body-size <size>', 'largest metrics payload accepted, after decompression').argParser(byteSizeArg('--max-body-size', 1, '16MiB')).default(16 * 1024 * 1024, '16MiB'))
     .option('--no-color', 'no colors (also when NO_COLOR is set)')
-    .option('--no-mouse', 'leave the mouse to the terminal: no wheel scrolling or clicks in the view')
-    .option('--prometheus <url>', 'read every node from this Prometheus-compatible server (base URL) instead of scraping')
-    .option('--selector <matchers>', 'with --prometheus: label matchers added to every query, such as job="node"', selectorArg)
-    .option('--prometheus-user <name>', 'with --prometheus: basic auth user, with --prometheus-password-file')
-    .option('--prometheus-password-file <path>', 'with --prometheus: basic auth password, read from this file')
-    .option('-H, --header <header>', 'with --prometheus: send this header ("Name: value"); repeatable', collect, [])
-    .option('--kubeconfig [path]', 'watch a Kubernetes cluster\'s nodes and pods, with this kubeconfig (alone: $KUBECONFIG, ~/.kube/config, or the pod\'s service account)')
-    .option('--context <name>', 'with --kubeconfig: this context instead of the current one')
-    .option('--node-exporter-port <port>', 'with --kubeconfig: also read node_exporter on this port of every node, through the API server', portArg)
-    .option('--scrape-config <file>', 'scrape the jobs of this Prometheus configuration (static, DNS and file discovery, auth, TLS)')
-    .option('--job <name>', 'with --scrape-config: only this job; repeatable', collect, [])
-    .option('--dns <name[:port]>', 'scrape every A/AAAA address of this name (port 9100 by default), looked up again every refresh; repeatable', dnsArg, [])
-    .option('--dns-srv <name>', 'scrape every target of this SRV name, looked up again every refresh; repeatable', dnsSrvArg, [])
-    .option('--dns-refresh <duration>', 'with --dns or --dns-srv: how often to look again (default: every interval)', duration('--dns-refresh', 100))
-    .option('--dns-server <ip[:port]>', 'the DNS server for --dns, --dns-srv and dns_sd_configs (default: the system\'s)', dnsServerArg)
+    .option('--no-mouse', 'leave the mouse to the terminal: no wheel scrolling or clicks in the view');
+  for (const add of [addDemoFlags, addRecordFlags, addReplayFlags, addPrometheusFlags, addKubeFlags, addDiscoveryFlags]) add(program);
+  for (const [kind, names] of Object.entries(PICKERS)) {
+    const others = Object.entries(PICKERS).filter(([other]) => other !== kind).flatMap(([, flags]) => flags);
+    for (const option of program.options) if (names.includes(option.attributeName())) option.conflicts(others);
+  }
+  program
     .showSuggestionAfterError(true)
     .allowExcessArguments(false)
     // An action of its own, or commander would answer a bare `cluster-top` with help, not this machine.
@@ -119,69 +91,62 @@ export function buildProgram(): Command {
   return addRuleOptions(program);
 }
 
-interface RawOptions extends RawSourceFlags, KubeFlags, RawDiscoveryFlags, RawRuleFlags {
-  targetsFile?: string;
+interface RawOptions extends RawScrapeFlags, RawDemoFlags, RawRecordFlags, RawReplayFlags, RawPrometheusFlags, RawKubeFlags, RawDiscoveryFlags, RawRuleFlags {
   interval: number;
   timeout?: number;
-  concurrency?: number;
+  concurrency: number;
   once?: boolean;
   output: 'table' | 'json';
-  insecure?: boolean;
-  caFile?: string;
-  bearerTokenFile?: string;
   history: number;
   maxBodySize: number;
   color: boolean;
   mouse: boolean;
-  prometheus?: string;
-  selector?: string;
-  prometheusUser?: string;
-  prometheusPasswordFile?: string;
-  header: string[];
+}
+
+/** The options of a parsed program (not the `agent` subcommand's). */
+export function cliOptions(program: Command, env: NodeJS.ProcessEnv): CliOptions {
+  // Whether -i was typed, not defaulted: a --scrape-config's scrape_interval applies when not.
+  return toCliOptions(program.processedArgs[0] as string[], { ...program.opts<RawOptions>(), intervalGiven: program.getOptionValueSource('interval') === 'cli' }, env);
 }
 
 export function toCliOptions(targets: string[], raw: RawOptions, env: NodeJS.ProcessEnv): CliOptions {
-  if (raw.history < raw.interval) {
-    throw new UsageError(`--history (${raw.history}ms) must be at least --interval (${raw.interval}ms): it keeps that many refreshes`);
-  }
-  if (raw.timeout !== undefined && raw.timeout > raw.interval) {
-    throw new UsageError(`--timeout (${raw.timeout}ms) must not be longer than --interval (${raw.interval}ms)`);
-  }
-  const prometheusProblem = prometheusConflict(targets, raw.targetsFile, raw);
-  if (prometheusProblem !== undefined) throw new UsageError(prometheusProblem);
-  const conflict = sourceFlagConflict(targets.length > 0 || raw.targetsFile !== undefined, raw);
-  if (conflict) throw new UsageError(conflict);
-  const kubeProblem = kubeConflict(targets.length > 0 || raw.targetsFile !== undefined, raw);
-  if (kubeProblem) throw new UsageError(kubeProblem);
-  const discoveryProblem = discoveryConflict(raw);
-  if (discoveryProblem) throw new UsageError(discoveryProblem);
+  const hasTargets = targets.length > 0 || raw.targetsFile !== undefined;
+  const problem =
+    timingProblem(raw) ??
+    prometheusProblem(hasTargets, raw) ??
+    demoProblem(hasTargets, raw) ??
+    replayProblem(hasTargets, raw) ??
+    recordProblem(raw) ??
+    kubeProblem(hasTargets, raw) ??
+    discoveryProblem(raw);
+  if (problem !== undefined) throw new UsageError(problem);
   const rules = ruleFlags(raw);
   if (typeof rules === 'string') throw new UsageError(rules);
-  return {
-    ...sourceFlags(raw),
-    targets,
-    targetsFile: raw.targetsFile,
-    intervalMs: raw.interval,
-    timeoutMs: raw.timeout,
-    concurrency: raw.concurrency ?? (raw.kubeconfig === undefined ? 64 : KUBE_CONCURRENCY),
+  const run: RunOptions = {
     once: raw.once === true,
     output: raw.output,
-    insecure: raw.insecure === true,
-    caFile: raw.caFile,
-    bearerTokenFile: raw.bearerTokenFile,
     historyMs: raw.history,
-    maxBodyBytes: raw.maxBodySize,
     color: raw.color && !('NO_COLOR' in env && env.NO_COLOR !== ''),
     mouse: raw.mouse,
-    prometheus: raw.prometheus,
-    selector: raw.selector,
-    prometheusUser: raw.prometheusUser,
-    prometheusPasswordFile: raw.prometheusPasswordFile,
-    headers: headerPairs(raw.header),
-    kubeconfig: raw.kubeconfig,
-    context: raw.context,
-    nodeExporterPort: raw.nodeExporterPort,
-    ...discoveryFlags(raw),
     ...rules,
   };
+  if (raw.replay !== undefined) return { ...run, source: replayFlags({ ...raw, replay: raw.replay }) };
+  const scrape = scrapeFlags(raw, { intervalMs: raw.interval, timeoutMs: raw.timeout, concurrency: raw.concurrency, maxBodyBytes: raw.maxBodySize });
+  return { ...run, source: liveSource(targets, raw, scrape), record: recordFlags(raw) };
+}
+
+/** The source the flags pick; commander has refused flags of two sources together. */
+function liveSource(targets: readonly string[], raw: RawOptions, scrape: ScrapeFlags): LiveSourceFlags {
+  if (raw.demo !== undefined) return demoFlags({ ...raw, demo: raw.demo }, scrape);
+  if (raw.prometheus !== undefined) return prometheusFlags({ ...raw, prometheus: raw.prometheus }, scrape);
+  if (raw.kubeconfig !== undefined) return kubeFlags({ ...raw, kubeconfig: raw.kubeconfig }, scrape);
+  if (wantsDiscovery(raw)) return discoveryFlags(raw, { targets, targetsFile: raw.targetsFile }, scrape);
+  if (targets.length > 0 || raw.targetsFile !== undefined) return { kind: 'node-list', ...scrape, targets, targetsFile: raw.targetsFile };
+  return { kind: 'local', intervalMs: raw.interval };
+}
+
+function timingProblem(raw: RawOptions): string | undefined {
+  if (raw.history < raw.interval) return `--history (${raw.history}ms) must be at least --interval (${raw.interval}ms): it keeps that many refreshes`;
+  if (raw.timeout !== undefined && raw.timeout > raw.interval) return `--timeout (${raw.timeout}ms) must not be longer than --interval (${raw.interval}ms)`;
+  return undefined;
 }

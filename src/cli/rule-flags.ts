@@ -2,6 +2,7 @@
 import { Option, type Command } from 'commander';
 import { parseColumn, type UserColumn } from '../expr/column.js';
 import { ExprError } from '../expr/ast.js';
+import { collect } from '../util/flag-args.js';
 import { BUILTIN_COLUMNS, parseAlertFlag, resolveRules, type AlertFlag, type AlertRule } from '../alerts/rules.js';
 
 export interface RuleFlags {
@@ -17,8 +18,6 @@ export interface RawRuleFlags {
   noAlert: string[];
   failOnAlert?: boolean;
 }
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 export function addRuleOptions(program: Command): Command {
   // commander reads any --no-x as the negation of --x; this one takes a value of its own.

@@ -1,4 +1,5 @@
 import type { ClusterStore } from '../store/cluster-store.js';
+import type { UserColumn } from '../expr/column.js';
 
 /**
  * Whatever fills the store: the scrape pipeline, this machine's /proc, a Prometheus server, a
@@ -24,4 +25,19 @@ export interface Source {
   collectOnce(): Promise<void>;
   setIntervalMs(ms: number): void;
   stop(): Promise<void>;
+}
+
+/** What every source is built with beside its own flags. */
+export interface SourceContext {
+  /** How much history to keep: the rows of the store's rings follow from it and the interval. */
+  readonly historyMs: number;
+  /** `--column`s, for the sources that scrape (the others have no samples to evaluate them on). */
+  readonly columns: readonly UserColumn[];
+  /** One line for stderr (and the view's warnings): fields ignored, targets given twice. */
+  readonly warn: (line: string) => void;
+}
+
+/** Rows of history for this much time at this interval; at least two, so that rates exist. */
+export function historyPoints(historyMs: number, intervalMs: number): number {
+  return Math.max(2, Math.ceil(historyMs / intervalMs));
 }

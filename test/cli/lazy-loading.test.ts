@@ -55,7 +55,7 @@ function loaded(run: TracedRun, names: readonly string[]): string[] {
 }
 
 // The flags' own modules (dist/sources/kube/flags.js and the like) are light and load with commander.
-const HEAVY = ['undici', '@kubernetes/client-node', 'ink', 'react', 'dist/simulator/', 'dist/sources/node-list/pipeline.js', 'dist/sources/kube/from-options.js', 'dist/record/', 'dist/sources/replay/'];
+const HEAVY = ['undici', '@kubernetes/client-node', 'ink', 'react', 'dist/simulator/', 'dist/sources/node-list/pipeline.js', 'dist/sources/kube/from-options.js', 'dist/record/', 'dist/sources/replay/replay-source.js'];
 
 describe('each run loads only the modules it uses', () => {
   it('--version loads neither commander nor any source', async () => {

@@ -4,7 +4,7 @@
  * in-process: `main` for the `--once` table and `-o json`, and the source `main` would build, for
  * the interactive view.
  */
-import { buildProgram, toCliOptions, type CliOptions } from '../../src/cli/options.js';
+import { buildProgram, cliOptions, type CliOptions } from '../../src/cli/options.js';
 import { buildSource, main, type MainIo } from '../../src/cli/main.js';
 import type { Source } from '../../src/sources/source.js';
 import { hasUnsafe, visible } from '../../src/util/visible-text.js';
@@ -122,6 +122,6 @@ export async function runMain(args: readonly string[]): Promise<MainRun> {
 export async function sourceFrom(args: readonly string[], io: MainIo): Promise<{ options: CliOptions; source: Source }> {
   const program = buildProgram().exitOverride();
   program.parse(['node', 'cluster-top', ...args]);
-  const options = toCliOptions(program.processedArgs[0] as string[], { ...program.opts(), intervalGiven: program.getOptionValueSource('interval') === 'cli' }, io.env);
+  const options = cliOptions(program, io.env);
   return { options, source: await buildSource(options, io) };
 }

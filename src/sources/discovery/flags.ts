@@ -1,10 +1,16 @@
 /** Parsing and checking --scrape-config, --job, --dns, --dns-srv, --dns-refresh and --dns-server. */
 import { isIP } from 'node:net';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULT_PORT } from '../../targets/parse-target.js';
 import type { DnsQuery } from './dns-provider.js';
+import { collect, durationArg } from '../../util/flag-args.js';
+import type { ScrapeFlags } from '../node-list/flags.js';
 
-export interface DiscoveryFlags {
+export interface DiscoveryFlags extends ScrapeFlags {
+  readonly kind: 'discovery';
+  /** Static targets beside the discovered ones: the command line's and --targets-file's. */
+  readonly targets: readonly string[];
+  readonly targetsFile?: string;
   /** A Prometheus configuration file whose scrape jobs give the targets. */
   readonly scrapeConfig?: string;
   /** --job: the jobs of the file to use; empty: all. */
@@ -59,27 +65,35 @@ export function dnsServerArg(text: string): string {
   return m?.[2] ? (isIP(ip) === 6 ? `[${ip}]:${port}` : `${ip}:${port}`) : ip;
 }
 
-interface OtherFlags {
-  readonly prometheus?: unknown;
-  readonly kubeconfig?: unknown;
-  readonly demo?: unknown;
-  readonly replay?: unknown;
+export function addDiscoveryFlags(program: Command): Command {
+  return program
+    .option('--scrape-config <file>', 'scrape the jobs of this Prometheus configuration (static, DNS and file discovery, auth, TLS)')
+    .option('--job <name>', 'with --scrape-config: only this job; repeatable', collect, [])
+    .option('--dns <name[:port]>', 'scrape every A/AAAA address of this name (port 9100 by default), looked up again every refresh; repeatable', dnsArg, [])
+    .option('--dns-srv <name>', 'scrape every target of this SRV name, looked up again every refresh; repeatable', dnsSrvArg, [])
+    .option('--dns-refresh <duration>', 'with --dns or --dns-srv: how often to look again (default: every interval)', durationArg('--dns-refresh', 100))
+    .option('--dns-server <ip[:port]>', 'the DNS server for --dns, --dns-srv and dns_sd_configs (default: the system\'s)', dnsServerArg);
 }
 
-/** What is wrong with these flags together, or undefined. */
-export function discoveryConflict(f: RawDiscoveryFlags & OtherFlags): string | undefined {
+/** What commander cannot say of these flags, as a usage message naming the flag; undefined when they fit. */
+export function discoveryProblem(f: RawDiscoveryFlags): string | undefined {
   if (f.job.length > 0 && f.scrapeConfig === undefined) return '--job picks jobs of --scrape-config <file>';
   const dns = f.dns.length > 0 || f.dnsSrv.length > 0;
   if (f.dnsRefresh !== undefined && !dns) return '--dns-refresh goes with --dns or --dns-srv';
   if (f.dnsServer !== undefined && !dns && f.scrapeConfig === undefined) return '--dns-server goes with --dns, --dns-srv or --scrape-config';
-  if ((dns || f.scrapeConfig !== undefined) && (f.prometheus !== undefined || f.kubeconfig !== undefined || f.demo !== undefined || f.replay !== undefined)) {
-    return '--scrape-config, --dns and --dns-srv find targets to scrape: they cannot be used with --prometheus, --kubeconfig, --demo or --replay';
-  }
   return undefined;
 }
 
-export function discoveryFlags(raw: RawDiscoveryFlags): DiscoveryFlags {
+/** Whether the flags ask for discovery: then the targets, if any, are its static ones. */
+export function wantsDiscovery(raw: RawDiscoveryFlags): boolean {
+  return raw.scrapeConfig !== undefined || raw.dns.length > 0 || raw.dnsSrv.length > 0;
+}
+
+export function discoveryFlags(raw: RawDiscoveryFlags, targets: { readonly targets: readonly string[]; readonly targetsFile?: string }, scrape: ScrapeFlags): DiscoveryFlags {
   return {
+    kind: 'discovery',
+    ...scrape,
+    ...targets,
     scrapeConfig: raw.scrapeConfig,
     jobs: raw.job,
     dns: [...raw.dns, ...raw.dnsSrv],
@@ -87,9 +101,4 @@ export function discoveryFlags(raw: RawDiscoveryFlags): DiscoveryFlags {
     dnsServer: raw.dnsServer,
     intervalGiven: raw.intervalGiven === true,
   };
-}
-
-/** Whether the flags ask for discovery: then the targets, if any, are its static ones. */
-export function wantsDiscovery(f: DiscoveryFlags): boolean {
-  return f.scrapeConfig !== undefined || f.dns.length > 0;
 }

@@ -1,15 +1,15 @@
 /** The discovery source from the command line: --scrape-config, --dns, --dns-srv, plus any targets given. */
-import { readFile } from 'node:fs/promises';
 import { Resolver } from 'node:dns/promises';
 import { dirname, resolve } from 'node:path';
 import { formatDurationMs } from '../../util/duration.js';
-import type { Pipeline } from '../node-list/pipeline.js';
+import { buildPipeline } from '../node-list/from-options.js';
+import type { SourceContext } from '../source.js';
 import { defaultTimeoutMs } from '../../scrape/timeout.js';
 import { parseTarget } from '../../targets/parse-target.js';
 import { readTargetsFile } from '../../targets/targets-file.js';
-import { describeFsError } from '../../util/fs-error.js';
+import { readFlagFile } from '../../util/fs-error.js';
 import { UsageError } from '../../util/usage-error.js';
-import type { Target, TargetScrape } from '../../targets/target.js';
+import type { TargetScrape } from '../../targets/target.js';
 import { ConfigError } from './config-fields.js';
 import { discoveredTarget, PLAIN_TEMPLATE, type TargetTemplate } from './discovered-target.js';
 import { DiscoverySource } from './discovery-source.js';
@@ -25,22 +25,12 @@ import { parseScrapeConfig, type ScrapeConfig } from './scrape-config.js';
 const DNS_TIMEOUT_MS = 2000;
 const DNS_TRIES = 2;
 
-/** What discovery reads of the command line; the command line's options have it all, and more. */
-export interface DiscoveryOptions extends DiscoveryFlags {
-  readonly targets: readonly string[];
-  readonly targetsFile?: string;
-  readonly intervalMs: number;
-  readonly timeoutMs?: number;
-}
-
-/** Builds the pipeline from the options given, with the interval and timeout discovery settled on. */
-export type PipelineMaker<O extends DiscoveryOptions> = (options: O, targets: Target[]) => Promise<Pipeline>;
-
 /**
  * Reads the config, looks everything up once (so the first scrape has targets), and returns the
- * source. `warn` gets one line per field of the config that is not supported.
+ * source. The context's `warn` gets one line per field of the config that is not supported.
  */
-export async function buildDiscoverySource<O extends DiscoveryOptions>(options: O, makePipeline: PipelineMaker<O>, warn: (line: string) => void): Promise<DiscoverySource> {
+export async function buildDiscoverySource(options: DiscoveryFlags, context: SourceContext): Promise<DiscoverySource> {
+  const warn = context.warn;
   const statics = options.targets.map((t) => parseTarget(t));
   if (options.targetsFile) statics.push(...(await readTargetsFile(options.targetsFile)));
   const resolver = new Resolver({ timeout: DNS_TIMEOUT_MS, tries: DNS_TRIES });
@@ -54,7 +44,7 @@ export async function buildDiscoverySource<O extends DiscoveryOptions>(options: 
   const path = options.scrapeConfig;
   try {
     if (path !== undefined) {
-      config = parseScrapeConfig(await readConfig(path), path, options.jobs);
+      config = parseScrapeConfig(await readFlagFile('--scrape-config', path), path, options.jobs);
       config.warnings.forEach((line) => warn(line));
     }
   } catch (error) {
@@ -101,7 +91,7 @@ export async function buildDiscoverySource<O extends DiscoveryOptions>(options: 
   }
   providers.push(...fileProviders);
 
-  const pipeline = await makePipeline({ ...options, intervalMs, timeoutMs }, []);
+  const pipeline = await buildPipeline({ ...options, intervalMs, timeoutMs }, context, []);
   const source = new DiscoverySource(pipeline, statics, providers);
   await source.refreshAll();
   // A broken file_sd file at start is a mistake to fix now; later, its last good targets stay.
@@ -141,12 +131,4 @@ export function jobCadence(job: JobConfig, run: RunCadence, warn: (line: string)
 function withCadence(template: TargetTemplate, cadence: Pick<TargetScrape, 'intervalMs' | 'timeoutMs'>): TargetTemplate {
   if (cadence.intervalMs === undefined && cadence.timeoutMs === undefined) return template;
   return { ...template, scrape: { ...template.scrape, ...cadence } };
-}
-
-async function readConfig(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`--scrape-config ${path}: ${describeFsError(error)}`);
-  }
 }

@@ -1,11 +1,24 @@
 /** Parsing and checking --kubeconfig, --context and --node-exporter-port. */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { RawScrapeFlags, ScrapeFlags } from '../node-list/flags.js';
 
 export interface KubeFlags {
+  readonly kind: 'kube';
   /** A kubeconfig file, or true (the flag alone): $KUBECONFIG, ~/.kube/config, or the pod's service account. */
-  readonly kubeconfig?: string | true;
+  readonly kubeconfig: string | true;
   readonly context?: string;
   readonly nodeExporterPort?: number;
+  readonly intervalMs: number;
+  readonly timeoutMs?: number;
+  readonly concurrency: number;
+  readonly maxBodyBytes: number;
+}
+
+/** As commander gives them. */
+export interface RawKubeFlags {
+  kubeconfig?: string | true;
+  context?: string;
+  nodeExporterPort?: number;
 }
 
 /** Proxied requests in flight at most by default: all of them land on the one API server. */
@@ -19,26 +32,33 @@ export function portArg(text: string): number {
   return port;
 }
 
-/** The reason the flags cannot go together, or undefined when they can. */
-interface OtherFlags {
-  readonly prometheus?: unknown;
-  readonly demo?: unknown;
-  readonly replay?: unknown;
-  readonly insecure?: boolean;
-  readonly caFile?: string;
-  readonly bearerTokenFile?: string;
+export function addKubeFlags(program: Command): Command {
+  return program
+    .addOption(
+      new Option('--kubeconfig [path]', 'watch a Kubernetes cluster\'s nodes and pods, with this kubeconfig (alone: $KUBECONFIG, ~/.kube/config, or the pod\'s service account)')
+        // Every request goes to the one API server: fewer at once than to many exporters.
+        .implies({ concurrency: KUBE_CONCURRENCY }),
+    )
+    .option('--context <name>', 'with --kubeconfig: this context instead of the current one')
+    .option('--node-exporter-port <port>', 'with --kubeconfig: also read node_exporter on this port of every node, through the API server', portArg);
 }
 
-export function kubeConflict(hasTargets: boolean, f: KubeFlags & OtherFlags): string | undefined {
+/** What commander cannot say of these flags, as a usage message naming the flag; undefined when they fit. */
+export function kubeProblem(hasTargets: boolean, f: RawKubeFlags & RawScrapeFlags): string | undefined {
   if (f.kubeconfig === undefined) {
     if (f.context !== undefined) return '--context goes with --kubeconfig';
     if (f.nodeExporterPort !== undefined) return '--node-exporter-port goes with --kubeconfig';
     return undefined;
   }
   if (hasTargets) return '--kubeconfig finds the nodes itself: give no targets or --targets-file with it';
-  if (f.prometheus !== undefined || f.demo !== undefined || f.replay !== undefined) return '--kubeconfig cannot be used with --prometheus, --demo or --replay';
-  if (f.insecure || f.caFile !== undefined || f.bearerTokenFile !== undefined) {
+  // A conflict commander could report too, but not with where the kubeconfig says it instead.
+  if (f.insecure === true || f.caFile !== undefined || f.bearerTokenFile !== undefined) {
     return '--insecure, --ca-file and --bearer-token-file are for targets: with --kubeconfig, the kubeconfig says how to connect (insecure-skip-tls-verify, certificate-authority, tokenFile)';
   }
   return undefined;
+}
+
+export function kubeFlags(raw: RawKubeFlags & { kubeconfig: string | true }, scrape: ScrapeFlags): KubeFlags {
+  const { intervalMs, timeoutMs, concurrency, maxBodyBytes } = scrape;
+  return { kind: 'kube', kubeconfig: raw.kubeconfig, context: raw.context, nodeExporterPort: raw.nodeExporterPort, intervalMs, timeoutMs, concurrency, maxBodyBytes };
 }

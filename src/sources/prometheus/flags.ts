@@ -3,7 +3,9 @@
  * not as its argument parsers: commander quotes a rejected argument, and either may carry a
  * credential. Messages here never echo them.
  */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { ScrapeFlags } from '../node-list/flags.js';
+import { collect } from '../../util/flag-args.js';
 import { parseSelector, SelectorError } from './selector.js';
 
 export function selectorArg(text: string): string {
@@ -13,11 +15,6 @@ export function selectorArg(text: string): string {
     if (error instanceof SelectorError) throw new InvalidArgumentError(error.message);
     throw error;
   }
-}
-
-/** `-H` is repeatable: commander collects the values, in order. */
-export function collect(text: string, previous: readonly string[]): string[] {
-  return [...previous, text];
 }
 
 function urlProblem(text: string): string | undefined {
@@ -43,24 +40,47 @@ function splitHeader(text: string): [string, string] | undefined {
   return colon > 0 && TOKEN.test(name) && !/[\r\n\0]/.test(value) ? [name, value] : undefined;
 }
 
-/** The headers of valid `-H` values (prometheusConflict has checked them). */
-export function headerPairs(texts: readonly string[]): [string, string][] {
+/** The headers of valid `-H` values (prometheusProblem has checked them). */
+function headerPairs(texts: readonly string[]): [string, string][] {
   return texts.map(splitHeader).filter((h): h is [string, string] => h !== undefined);
 }
 
 export interface PrometheusFlags {
-  readonly prometheus?: string;
+  readonly kind: 'prometheus';
+  /** Base URL of a Prometheus-compatible server to read every node from, instead of scraping. */
+  readonly url: string;
+  /** Validated label matchers for every query. */
   readonly selector?: string;
-  readonly prometheusUser?: string;
-  readonly prometheusPasswordFile?: string;
+  readonly basicAuth?: { readonly user: string; readonly passwordFile: string };
+  readonly headers: readonly (readonly [string, string])[];
+  readonly intervalMs: number;
+  readonly timeoutMs?: number;
+  readonly maxBodyBytes: number;
+  readonly insecure: boolean;
+  readonly caFile?: string;
   readonly bearerTokenFile?: string;
-  readonly header: readonly string[];
-  readonly demo?: unknown;
-  readonly replay?: unknown;
 }
 
-/** What is wrong with these flags, or undefined when they fit together. */
-export function prometheusConflict(targets: readonly string[], targetsFile: string | undefined, f: PrometheusFlags): string | undefined {
+/** As commander gives them. */
+export interface RawPrometheusFlags {
+  prometheus?: string;
+  selector?: string;
+  prometheusUser?: string;
+  prometheusPasswordFile?: string;
+  header: string[];
+}
+
+export function addPrometheusFlags(program: Command): Command {
+  return program
+    .option('--prometheus <url>', 'read every node from this Prometheus-compatible server (base URL) instead of scraping')
+    .option('--selector <matchers>', 'with --prometheus: label matchers added to every query, such as job="node"', selectorArg)
+    .addOption(new Option('--prometheus-user <name>', 'with --prometheus: basic auth user, with --prometheus-password-file').conflicts('bearerTokenFile'))
+    .option('--prometheus-password-file <path>', 'with --prometheus: basic auth password, read from this file')
+    .option('-H, --header <header>', 'with --prometheus: send this header ("Name: value"); repeatable', collect, []);
+}
+
+/** What commander cannot say of these flags, as a usage message naming the flag; undefined when they fit. */
+export function prometheusProblem(hasTargets: boolean, f: RawPrometheusFlags): string | undefined {
   if (f.prometheus === undefined) {
     const orphan = f.selector !== undefined ? '--selector' : f.prometheusUser !== undefined ? '--prometheus-user' : f.prometheusPasswordFile !== undefined ? '--prometheus-password-file' : f.header.length > 0 ? '--header' : undefined;
     return orphan && `${orphan} goes with --prometheus <url>`;
@@ -68,9 +88,25 @@ export function prometheusConflict(targets: readonly string[], targetsFile: stri
   const url = urlProblem(f.prometheus);
   if (url !== undefined) return url;
   if (f.header.some((h) => splitHeader(h) === undefined)) return '-H, --header takes "Name: value", such as "X-Scope-OrgID: tenant"';
-  if (targets.length > 0 || targetsFile !== undefined) return '--prometheus reads every node from Prometheus: give no targets or --targets-file with it';
-  if (f.demo !== undefined || f.replay !== undefined) return '--prometheus cannot be used with --demo or --replay';
+  if (hasTargets) return '--prometheus reads every node from Prometheus: give no targets or --targets-file with it';
   if ((f.prometheusUser === undefined) !== (f.prometheusPasswordFile === undefined)) return '--prometheus-user and --prometheus-password-file go together';
-  if (f.prometheusUser !== undefined && f.bearerTokenFile !== undefined) return 'use --prometheus-user or --bearer-token-file, not both';
   return undefined;
+}
+
+/** The flags of a --prometheus run (prometheusProblem has passed them). */
+export function prometheusFlags(raw: RawPrometheusFlags & { prometheus: string }, scrape: ScrapeFlags): PrometheusFlags {
+  const { intervalMs, timeoutMs, maxBodyBytes, insecure, caFile, bearerTokenFile } = scrape;
+  return {
+    kind: 'prometheus',
+    url: raw.prometheus,
+    selector: raw.selector,
+    basicAuth: raw.prometheusUser !== undefined && raw.prometheusPasswordFile !== undefined ? { user: raw.prometheusUser, passwordFile: raw.prometheusPasswordFile } : undefined,
+    headers: headerPairs(raw.header),
+    intervalMs,
+    timeoutMs,
+    maxBodyBytes,
+    insecure,
+    caFile,
+    bearerTokenFile,
+  };
 }

@@ -1,17 +1,13 @@
 import type { Source } from '../source.js';
 import type { ClusterStore } from '../../store/cluster-store.js';
 import { Recorder } from '../../record/recorder.js';
-
-export interface RecordOptions {
-  readonly path: string;
-  readonly maxBytes: number;
-}
+import type { RecordFlags } from './flags.js';
 
 /**
  * Any source, recorded: the recorder follows the source's store, and stops with the source.
  * Throws RecordingError (and stops the source) when the file cannot be written at all.
  */
-export async function withRecording(source: Source, options: RecordOptions): Promise<Source> {
+export async function withRecording(source: Source, options: RecordFlags): Promise<Source> {
   let recorder: Recorder;
   try {
     recorder = Recorder.open({ ...options, store: source.store, intervalMs: source.interval });

@@ -2,15 +2,10 @@ import { ClusterStore } from '../../store/cluster-store.js';
 import type { Source } from '../source.js';
 import type { NodeDeclaration } from '../../record/format.js';
 import { describeStop, Recording, RecordingError } from '../../record/reader.js';
+import type { ReplayAt } from './flags.js';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** `--at`: a moment as an ISO time, or an offset from the recording's start (`+5m`). */
-export interface ReplayAt {
-  readonly text: string;
-  readonly kind: 'time' | 'offset';
-  readonly ms: number;
-}
 
 export interface ReplayOptions {
   readonly path: string;

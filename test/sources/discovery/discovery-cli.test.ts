@@ -184,7 +184,7 @@ describe('command line: usage errors of discovery', () => {
     [['--job', 'a', 'node1'], 'cluster-top: --job picks jobs of --scrape-config <file>'],
     [['--dns-refresh', '5s', 'node1'], 'cluster-top: --dns-refresh goes with --dns or --dns-srv'],
     [['--dns-server', '127.0.0.1', 'node1'], 'cluster-top: --dns-server goes with --dns, --dns-srv or --scrape-config'],
-    [['--dns', 'web', '--demo'], 'cluster-top: --scrape-config, --dns and --dns-srv find targets to scrape: they cannot be used with --prometheus, --kubeconfig, --demo or --replay'],
+    [['--dns', 'web', '--demo'], "cluster-top: option '--demo [nodes]' cannot be used with option '--dns <name[:port]>'"],
     [['--dns', 'http://web'], 'cluster-top: option \'--dns <name[:port]>\' argument \'http://web\' is invalid. --dns takes a DNS name and an optional port, such as web or tasks.web:9100, not "http://web"'],
     [['--dns', 'web', '--dns-server', 'dns.example'], 'cluster-top: option \'--dns-server <ip[:port]>\' argument \'dns.example\' is invalid. --dns-server takes an IP address and an optional port, such as 10.96.0.10 or 127.0.0.1:5353, not "dns.example"'],
   ])('%j: exit 2, one line', async (args, message) => {
