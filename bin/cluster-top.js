@@ -19,6 +19,6 @@ main(process.argv).then(
   },
   (error) => {
     process.stderr.write(`cluster-top: ${visible(error instanceof Error ? error.message : String(error))}\n`);
-    process.exitCode = 70;
+    process.exitCode = 70; // EXIT_INTERNAL (src/util/errors.ts): main() maps every other failure itself
   },
 );

@@ -1,11 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { thisMachineReader } from '../sources/local/readers.js';
 import { describeFsError } from '../util/fs-error.js';
-import { UsageError } from '../util/usage-error.js';
+import { EXIT_NOTHING_READ, EXIT_OK, UsageError } from '../util/errors.js';
 import { startAgentServer, type RunningAgent } from './agent-server.js';
 import { isLoopback, urlHost, type ListenAddress } from './listen-address.js';
-
-const EXIT_CANNOT_LISTEN = 1;
 
 /** `cluster-top agent`'s options, as its command line gives them. */
 export interface AgentCliOptions {
@@ -23,7 +21,7 @@ export async function runAgent(options: AgentCliOptions, stderr: NodeJS.Writable
     agent = await startAgentServer({ host, port, reader, token });
   } catch (error) {
     stderr.write(`cluster-top agent: cannot listen on ${urlHost(host)}:${port}: ${listenError(error)}\n`);
-    return EXIT_CANNOT_LISTEN;
+    return EXIT_NOTHING_READ;
   }
   stderr.write(`cluster-top agent: serving this machine's metrics at ${agent.url}${token ? ' (bearer token required)' : ''}\n`);
   if (reader.missing.length > 0) stderr.write(`cluster-top agent: no /proc here: no ${reader.missing.join(', ')} metrics\n`);
@@ -39,7 +37,7 @@ export async function runAgent(options: AgentCliOptions, stderr: NodeJS.Writable
     process.on('SIGTERM', stop);
   });
   await agent.close();
-  return 0;
+  return EXIT_OK;
 }
 
 /** What an address beyond loopback exposes: the agent speaks plain HTTP, so say so at start. */

@@ -8,12 +8,7 @@ import type { AlertMonitor } from '../alerts/monitor.js';
 import type { Source, SourceContext } from '../sources/source.js';
 import { VERSION } from '../version.js';
 import { visible, visibleJson } from '../util/visible-text.js';
-
-export const EXIT_OK = 0;
-export const EXIT_NOTHING_SCRAPED = 1;
-export const EXIT_USAGE = 2;
-/** A snapshot with --fail-on-alert in which an alert fires. */
-export const EXIT_ALERT = 3;
+import { CtError, EXIT_ALERT, EXIT_INTERNAL, EXIT_NOTHING_READ, EXIT_OK, UsageError } from '../util/errors.js';
 
 export interface MainIo {
   readonly stdout: NodeJS.WriteStream;
@@ -25,15 +20,36 @@ export interface MainIo {
 
 const defaultIo: MainIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, stdin: process.stdin };
 
-/** Runs the command line; resolves to the exit status. Expected failures never throw. */
+/** Runs the command line; resolves to the exit status. Failures never throw: see exitFor. */
 export async function main(argv: readonly string[], io: MainIo = defaultIo): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (error) {
+    return exitFor(error, io);
+  }
+}
+
+/**
+ * The one place a failure becomes its exit status and one line on stderr: ours (CtError) say what
+ * is wrong and carry their status (docs/reference.md, "Exit status"); anything else is a bug.
+ */
+function exitFor(error: unknown, io: MainIo): number {
+  if (error instanceof CtError) {
+    say(io, error.message);
+    return error.exitStatus;
+  }
+  say(io, error instanceof Error ? error.message || error.name : String(error));
+  return EXIT_INTERNAL;
+}
+
+async function run(argv: readonly string[], io: MainIo): Promise<number> {
   // Commander answers this too (the same line), but only after it and every flag's module load.
   const args = argv.slice(2);
   if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
     io.stdout.write(`${VERSION}\n`);
     return EXIT_OK;
   }
-  const [{ CommanderError }, { buildProgram, cliOptions, UsageError }, { agentOptions }] = await Promise.all([
+  const [{ CommanderError }, { buildProgram, cliOptions }, { agentOptions }] = await Promise.all([
     import('commander'),
     import('./options.js'),
     import('./agent-options.js'),
@@ -47,39 +63,30 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
     });
   // Subcommands were added before the settings above; without them `agent --help` would exit the process.
   for (const sub of program.commands) sub.copyInheritedSettings(program);
-  let options: CliOptions;
   try {
     program.parse([...argv]);
-    const agent = agentOptions(program);
-    if (agent) return await (await import('../agent/run-agent.js')).runAgent(agent, io.stderr);
-    options = cliOptions(program, io.env);
   } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.exitCode === 0) return EXIT_OK; // --help, --version
-      return usage(io, error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' '));
-    }
-    if (error instanceof UsageError) return usage(io, error.message);
-    throw error;
+    if (!(error instanceof CommanderError)) throw error;
+    if (error.exitCode === 0) return EXIT_OK; // --help, --version
+    // Commander's own words (an unknown flag, a bad value, a conflict), as one line.
+    throw new UsageError(error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' '), { cause: error });
   }
+  const agent = agentOptions(program);
+  if (agent) return (await import('../agent/run-agent.js')).runAgent(agent, io.stderr);
+  const options = cliOptions(program, io.env);
 
   if (options.output === 'json' && !options.once && io.stdout.isTTY === true && (io.stdin ?? process.stdin).isTTY === true) {
-    return usage(io, '-o json prints one snapshot: add --once (the interactive view has no JSON)');
+    throw new UsageError('-o json prints one snapshot: add --once (the interactive view has no JSON)');
   }
   // What is said while the source is built (fields ignored, targets given twice) is shown in the
   // view too: the full screen hides stderr.
   const warnings: string[] = [];
   const heard: MainIo = { ...io, stderr: { write: (line: string) => (warnings.push(line.replace(/^cluster-top: /, '').trimEnd()), io.stderr.write(line)) } as NodeJS.WritableStream };
-  let source: Source;
-  try {
-    source = await buildSource(options, heard);
-  } catch (error) {
-    if (await isUsageProblem(error)) return usage(io, (error as Error).message);
-    throw error;
-  }
+  const source = await buildSource(options, heard);
   // Columns are computed from scraped samples: a source that has its figures from elsewhere has none.
   if (options.columns.length > 0 && source.store.columnNames.length === 0) {
     await source.stop();
-    return usage(io, '--column needs scraped targets: targets, --targets-file, --demo, --scrape-config or --dns');
+    throw new UsageError('--column needs scraped targets: targets, --targets-file, --demo, --scrape-config or --dns');
   }
 
   const interactive = !options.once && io.stdout.isTTY === true && (io.stdin ?? process.stdin).isTTY === true;
@@ -132,18 +139,8 @@ async function printOnce(source: Source, options: CliOptions, io: MainIo): Promi
   // Every string of the snapshot came from outside: made visible here too, whatever its path.
   io.stdout.write(options.output === 'json' ? `${visibleJson(snapshot)}\n` : renderTable(snapshot, io.stdout.isTTY === true && io.stdout.columns > 0 ? io.stdout.columns : undefined));
   warn(io, source);
-  if (!snapshot.nodes.some((n) => n.up)) return EXIT_NOTHING_SCRAPED;
+  if (!snapshot.nodes.some((n) => n.up)) return EXIT_NOTHING_READ;
   return options.failOnAlert && snapshot.alerts.some((a) => a.state === 'firing') ? EXIT_ALERT : EXIT_OK;
-}
-
-/** Whether a failure to build the source is the user's to fix: one line, exit status 2. */
-async function isUsageProblem(error: unknown): Promise<boolean> {
-  const [{ UsageError }, { TargetError }, { RecordingError }] = await Promise.all([
-    import('./options.js'),
-    import('../targets/parse-target.js'),
-    import('../record/reader.js'),
-  ]);
-  return error instanceof UsageError || error instanceof TargetError || error instanceof RecordingError;
 }
 
 /**
@@ -180,11 +177,6 @@ async function buildOne(flags: SourceFlags, context: SourceContext): Promise<Sou
 /** A source's last word (a recording cut short, refreshes not recorded), on stderr. */
 function warn(io: MainIo, source: Source): void {
   if (source.warning) say(io, source.warning);
-}
-
-function usage(io: MainIo, message: string): number {
-  say(io, message);
-  return EXIT_USAGE;
 }
 
 /** One line on stderr. Messages quote files, flags and servers' answers: shown, never obeyed. */

@@ -7,7 +7,7 @@
 import { Command, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { byteSizeArg, durationArg, positiveIntArg } from '../util/flag-args.js';
-import { UsageError } from '../util/usage-error.js';
+import { UsageError } from '../util/errors.js';
 import { buildAgentCommand } from './agent-options.js';
 import { addRuleOptions, ruleFlags, type RawRuleFlags, type RuleFlags } from './rule-flags.js';
 import { addNodeListFlags, scrapeFlags, type NodeListFlags, type RawScrapeFlags, type ScrapeFlags } from '../sources/node-list/flags.js';
@@ -20,7 +20,7 @@ import { addDiscoveryFlags, discoveryFlags, discoveryProblem, wantsDiscovery, ty
 import type { LocalFlags } from '../sources/local/flags.js';
 
 // Kept here too for the command line's callers (bin/, main.ts, tests): the classes live lower down.
-export { UsageError } from '../util/usage-error.js';
+export { UsageError } from '../util/errors.js';
 export { defaultTimeoutMs, effectiveTimeoutMs } from '../scrape/timeout.js';
 
 /** Where the figures come from: one kind per run. */

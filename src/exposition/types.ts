@@ -1,3 +1,5 @@
+import { ReadError } from '../util/errors.js';
+
 /** One sample line of a Prometheus text or OpenMetrics exposition. */
 export interface Sample {
   /** Full metric name as written, including suffixes such as `_total` or `_bucket`. */
@@ -34,13 +36,13 @@ export interface ParseResult {
 }
 
 /** A payload that is not valid exposition text; says where (1-based line and column) and what. */
-export class ExpositionError extends Error {
+export class ExpositionError extends ReadError {
+  readonly code = 'CT_ERR_EXPOSITION';
   constructor(
     readonly line: number,
     readonly column: number,
     readonly reason: string,
   ) {
     super(`line ${line}, column ${column}: ${reason}`);
-    this.name = 'ExpositionError';
   }
 }

@@ -2,6 +2,7 @@
  * The expression language of `--column`: a small PromQL subset evaluated per target on its latest
  * scrape. The grammar and its meaning are documented in docs/guide.md ("The expression language of `--column`").
  */
+import { CtError, EXIT_USAGE } from '../util/errors.js';
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 
@@ -32,7 +33,9 @@ export type Expr =
   | { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr };
 
 /** A bad expression: `position` is 0-based in the text that was parsed. */
-export class ExprError extends Error {
+export class ExprError extends CtError {
+  readonly code = 'CT_ERR_EXPRESSION';
+  readonly exitStatus = EXIT_USAGE;
   constructor(
     readonly reason: string,
     readonly position: number,

@@ -32,6 +32,7 @@
 import type { CpuFigures, NodeFigures, NodeSource } from '../metrics/node-figures.js';
 import type { TargetHealth } from '../scrape/types.js';
 import { isColumnName, MAX_PARTS, NO_READING, type ColumnPart, type ColumnReading } from '../expr/column.js';
+import { CtError, EXIT_USAGE } from '../util/errors.js';
 
 export const FORMAT_NAME = 'cluster-top-recording';
 export const FORMAT_VERSION = 1;
@@ -68,7 +69,11 @@ export interface Tick {
 }
 
 /** A record that does not have the shape this version writes; the message says what is wrong. */
-export class FormatError extends Error {}
+export class FormatError extends CtError {
+  override readonly name = 'FormatError';
+  readonly code = 'CT_ERR_RECORDING_FORMAT';
+  readonly exitStatus = EXIT_USAGE;
+}
 
 const SOURCES: readonly NodeSource[] = ['node_exporter', 'kubelet', 'local', 'prometheus', 'app'];
 

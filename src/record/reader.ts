@@ -13,9 +13,14 @@ import {
   type RecordingHeader,
   type Tick,
 } from './format.js';
+import { CtError, EXIT_USAGE } from '../util/errors.js';
 
 /** A recording that cannot be used at all (unreadable, not a recording): one line naming the file. */
-export class RecordingError extends Error {}
+export class RecordingError extends CtError {
+  override readonly name = 'RecordingError';
+  readonly code = 'CT_ERR_RECORDING';
+  readonly exitStatus = EXIT_USAGE;
+}
 
 /** Where the valid part of a recording ends, and why. */
 export interface StopPoint {

@@ -29,6 +29,7 @@ export interface ExchangeHandler {
 /** A connection that closed before any byte of the response, after carrying earlier ones: retry it. */
 export class StaleConnectionError extends ScrapeError {
   readonly stale = true;
+  override readonly code: string = 'CT_ERR_STALE_CONNECTION';
   constructor() {
     super('connection closed by the server');
   }

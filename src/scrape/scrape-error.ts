@@ -6,11 +6,12 @@
  * So only messages we wrote ourselves (ScrapeError) pass through; everything
  * else is recognised by its error code and described by a fixed sentence.
  */
-
+import { ReadError } from '../util/errors.js';
 
 /** A failure whose message we wrote and know to be safe to show. */
-export class ScrapeError extends Error {
-  override readonly name = 'ScrapeError';
+export class ScrapeError extends ReadError {
+  override readonly name: string = 'ScrapeError';
+  readonly code: string = 'CT_ERR_SCRAPE';
 
   /** `status`: the HTTP status, when the server answered with one other than 200. */
   constructor(message: string, readonly status?: number) {

@@ -1,10 +1,14 @@
 import type { Target } from './target.js';
 import { redactTargetText, redactUrl } from './redact.js';
+import { CtError, EXIT_USAGE } from '../util/errors.js';
 
 export const DEFAULT_PORT = 9100;
 
 /** A target the user wrote that cannot be scraped; the message names it. */
-export class TargetError extends Error {
+export class TargetError extends CtError {
+  readonly code = 'CT_ERR_TARGET';
+  readonly exitStatus = EXIT_USAGE;
+
   constructor(message: string) {
     super(message);
     this.name = 'TargetError';

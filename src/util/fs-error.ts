@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { UsageError } from './usage-error.js';
+import { UsageError } from './errors.js';
 
 /** A file-system error in a few words for a one-line message: "no such file", "permission denied". */
 export function describeFsError(error: unknown): string {

@@ -5,9 +5,13 @@
  */
 import { load, YAMLException, CORE_SCHEMA } from 'js-yaml';
 import { parseDuration } from '../../util/duration.js';
+import { CtError, EXIT_USAGE } from '../../util/errors.js';
 
 /** Something wrong in a configuration or discovery file: one line, naming the file and the field. */
-export class ConfigError extends Error {
+export class ConfigError extends CtError {
+  readonly code = 'CT_ERR_CONFIG';
+  readonly exitStatus = EXIT_USAGE;
+
   constructor(message: string) {
     super(message);
     this.name = 'ConfigError';

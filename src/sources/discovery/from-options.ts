@@ -8,7 +8,7 @@ import { defaultTimeoutMs } from '../../scrape/timeout.js';
 import { parseTarget } from '../../targets/parse-target.js';
 import { readTargetsFile } from '../../targets/targets-file.js';
 import { readFlagFile } from '../../util/fs-error.js';
-import { UsageError } from '../../util/usage-error.js';
+import { UsageError } from '../../util/errors.js';
 import type { TargetScrape } from '../../targets/target.js';
 import { ConfigError } from './config-fields.js';
 import { discoveredTarget, PLAIN_TEMPLATE, type TargetTemplate } from './discovered-target.js';
@@ -42,14 +42,10 @@ export async function buildDiscoverySource(options: DiscoveryFlags, context: Sou
 
   let config: ScrapeConfig | undefined;
   const path = options.scrapeConfig;
-  try {
-    if (path !== undefined) {
-      config = parseScrapeConfig(await readFlagFile('--scrape-config', path), path, options.jobs);
-      config.warnings.forEach((line) => warn(line));
-    }
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
+  // A ConfigError (exit status 2, like a usage error) names the file and the field.
+  if (path !== undefined) {
+    config = parseScrapeConfig(await readFlagFile('--scrape-config', path), path, options.jobs);
+    config.warnings.forEach((line) => warn(line));
   }
 
   const intervalMs = options.intervalGiven ? options.intervalMs : (config?.intervalMs ?? options.intervalMs);
@@ -62,32 +58,27 @@ export async function buildDiscoverySource(options: DiscoveryFlags, context: Sou
     throw new UsageError(`--timeout (${formatDurationMs(timeoutMs)}) must not be longer than the interval (${formatDurationMs(intervalMs)}, from ${path})`);
   }
 
-  try {
-    if (path !== undefined && config !== undefined) {
-      const baseDir = dirname(resolve(path));
-      const run = { intervalMs, intervalGiven: options.intervalGiven === true, timeoutMs, timeoutGiven: options.timeoutMs !== undefined };
-      for (const job of config.jobs) {
-        const cadence = jobCadence(job, run, (line) => warn(`${path}: ${line}`));
-        const template = withCadence(await loadJobTemplate(job, path, baseDir), cadence);
-        for (const group of job.staticConfigs) {
-          group.targets.forEach((address, i) => {
-            try {
-              statics.push(discoveredTarget(template, address, group.labels));
-            } catch (error) {
-              throw new ConfigError(`${path}: ${group.path}.targets[${i}]: ${error instanceof Error ? error.message : String(error)}`);
-            }
-          });
-        }
-        for (const d of job.dnsConfigs) {
-          const queries = d.names.map((name) => ({ name, type: d.type, ...(d.port === undefined ? {} : { port: d.port }) }));
-          providers.push(new DnsProvider({ ...dnsOptions, queries, template, refreshMs: d.refreshMs }));
-        }
-        for (const f of job.fileConfigs) fileProviders.push(new FileSdProvider(f.files.map((p) => resolve(baseDir, p)), template, f.refreshMs));
+  if (path !== undefined && config !== undefined) {
+    const baseDir = dirname(resolve(path));
+    const run = { intervalMs, intervalGiven: options.intervalGiven === true, timeoutMs, timeoutGiven: options.timeoutMs !== undefined };
+    for (const job of config.jobs) {
+      const cadence = jobCadence(job, run, (line) => warn(`${path}: ${line}`));
+      const template = withCadence(await loadJobTemplate(job, path, baseDir), cadence);
+      for (const group of job.staticConfigs) {
+        group.targets.forEach((address, i) => {
+          try {
+            statics.push(discoveredTarget(template, address, group.labels));
+          } catch (error) {
+            throw new ConfigError(`${path}: ${group.path}.targets[${i}]: ${error instanceof Error ? error.message : String(error)}`);
+          }
+        });
       }
+      for (const d of job.dnsConfigs) {
+        const queries = d.names.map((name) => ({ name, type: d.type, ...(d.port === undefined ? {} : { port: d.port }) }));
+        providers.push(new DnsProvider({ ...dnsOptions, queries, template, refreshMs: d.refreshMs }));
+      }
+      for (const f of job.fileConfigs) fileProviders.push(new FileSdProvider(f.files.map((p) => resolve(baseDir, p)), template, f.refreshMs));
     }
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
   }
   providers.push(...fileProviders);
 

@@ -11,10 +11,12 @@ import { describeError, formatSeconds, ScrapeError } from '../../scrape/scrape-e
 import { VERSION } from '../../version.js';
 import { sameTls, tlsConnectOptions } from './tls.js';
 import { KubeAuthError, type Credentials, type RequestAuth, type TlsMaterial } from './credentials.js';
+import { ReadError } from '../../util/errors.js';
 
 /** `status` is the HTTP status, 0 when no answer came. */
-export class ApiError extends Error {
+export class ApiError extends ReadError {
   override readonly name = 'ApiError';
+  readonly code = 'CT_ERR_KUBE_API';
 
   constructor(message: string, readonly status: number) {
     super(message);

@@ -14,6 +14,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { RequestHeaders } from '../../scrape/scraper.js';
 import { describeFsError } from '../../util/fs-error.js';
 import type { LoadedKubeconfig } from './kubeconfig.js';
+import { ReadError } from '../../util/errors.js';
 
 export interface TlsMaterial {
   readonly ca?: string | Buffer;
@@ -29,8 +30,9 @@ export interface RequestAuth {
 }
 
 /** No credentials could be had: one line saying whose and why, never the secret. */
-export class KubeAuthError extends Error {
+export class KubeAuthError extends ReadError {
   override readonly name = 'KubeAuthError';
+  readonly code = 'CT_ERR_KUBE_AUTH';
 }
 
 const REASK_MS = 60_000;

@@ -13,6 +13,7 @@ import { delimiter, dirname, isAbsolute, join, sep } from 'node:path';
 import yaml from 'js-yaml';
 import { describeFsError } from '../../util/fs-error.js';
 import { isFields, type Fields } from './json.js';
+import { CtError, EXIT_USAGE } from '../../util/errors.js';
 
 /** The merged configuration: each name's entry as the first file that defined it wrote it. */
 export interface MergedKubeconfig {
@@ -33,8 +34,10 @@ export interface KubeconfigLocation {
 }
 
 /** A kubeconfig that cannot be used: one line naming the file (or flag) and what is wrong. */
-export class KubeconfigError extends Error {
+export class KubeconfigError extends CtError {
   override readonly name = 'KubeconfigError';
+  readonly code = 'CT_ERR_KUBECONFIG';
+  readonly exitStatus = EXIT_USAGE;
 }
 
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';

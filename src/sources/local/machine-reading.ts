@@ -2,6 +2,8 @@
  * One reading of this machine, in node_exporter's units (seconds, bytes, cumulative counters),
  * so the same derivation serves this machine and a scraped node_exporter alike.
  */
+import { ReadError } from '../../util/errors.js';
+
 export interface CpuTimes {
   /** node_exporter's `cpu` label: the core's number as a string. */
   readonly cpu: string;
@@ -50,7 +52,9 @@ export interface MachineReader {
 }
 
 /** A read that failed; the message is one short line naming what could not be read. */
-export class MachineReadError extends Error {
+export class MachineReadError extends ReadError {
+  readonly code = 'CT_ERR_MACHINE_READ';
+
   constructor(message: string) {
     super(message);
     this.name = 'MachineReadError';

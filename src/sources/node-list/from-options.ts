@@ -4,7 +4,7 @@ import { parseTarget } from '../../targets/parse-target.js';
 import type { Target } from '../../targets/target.js';
 import { readTargetsFile, uniqueTargets } from '../../targets/targets-file.js';
 import { readFlagFile } from '../../util/fs-error.js';
-import { UsageError } from '../../util/usage-error.js';
+import { UsageError } from '../../util/errors.js';
 import { historyPoints, type SourceContext } from '../source.js';
 import type { NodeListFlags, ScrapeFlags } from './flags.js';
 import { Pipeline } from './pipeline.js';

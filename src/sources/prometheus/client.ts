@@ -13,6 +13,7 @@ import { readBody } from '../../scrape/read-body.js';
 import { ScrapeError, describeError, formatSeconds } from '../../scrape/scrape-error.js';
 import { connectOptions } from '../../scrape/scraper.js';
 import { apiError, decodeMatrix, decodeVector, PrometheusApiError, type Decoded, type InstantSample, type RangeSeries } from './decode.js';
+import { ReadError } from '../../util/errors.js';
 
 export interface PrometheusAuth {
   readonly basic?: { readonly user: string; readonly password: string };
@@ -33,8 +34,9 @@ export interface PrometheusClientOptions {
 }
 
 /** A failed request, its message safe to show (the server's own error text included, flattened). */
-export class PrometheusError extends Error {
+export class PrometheusError extends ReadError {
   override readonly name = 'PrometheusError';
+  readonly code = 'CT_ERR_PROMETHEUS';
 }
 
 /** A rejection's message for people: ours as written, anything unforeseen as a fixed phrase. */

@@ -4,6 +4,7 @@
  * on success, {status: "error", errorType, error} on failure. Values are strings so that NaN and
  * ±Inf survive JSON; they are decoded to numbers, and readers treat non-finite ones as absent.
  */
+import { ReadError } from '../../util/errors.js';
 
 export type Labels = Readonly<Record<string, string>>;
 
@@ -24,8 +25,9 @@ export interface Decoded<T> {
 }
 
 /** The server's own account of a failure (errorType, error), or a response that is not the API's. */
-export class PrometheusApiError extends Error {
+export class PrometheusApiError extends ReadError {
   override readonly name = 'PrometheusApiError';
+  readonly code = 'CT_ERR_PROMETHEUS_API';
 }
 
 /** Longest piece of server text shown: a header line has no room for a query echoed back whole. */

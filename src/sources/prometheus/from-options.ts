@@ -1,5 +1,5 @@
 import { readFlagFile } from '../../util/fs-error.js';
-import { UsageError } from '../../util/usage-error.js';
+import { UsageError } from '../../util/errors.js';
 import { historyPoints, type SourceContext } from '../source.js';
 import { DEFAULT_MAX_BODY_BYTES, PrometheusClient, type PrometheusAuth } from './client.js';
 import type { PrometheusFlags } from './flags.js';

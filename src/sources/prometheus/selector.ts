@@ -4,14 +4,18 @@
  * error on every refresh, and nothing typed there can close the braces and change the query.
  * Regular expressions inside are left for the server to judge.
  */
+import { CtError, EXIT_USAGE } from '../../util/errors.js';
 
 const NAME = '[a-zA-Z_][a-zA-Z0-9_]*';
 const VALUE = String.raw`"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|` + '`[^`]*`';
 const MATCHER = `\\s*${NAME}\\s*(?:=~|!~|!=|=)\\s*(?:${VALUE})\\s*`;
 const MATCHERS = new RegExp(`^${MATCHER}(?:,${MATCHER})*,?\\s*$`);
 
-export class SelectorError extends Error {
+/** A --selector that is not PromQL label matchers. */
+export class SelectorError extends CtError {
   override readonly name = 'SelectorError';
+  readonly code = 'CT_ERR_SELECTOR';
+  readonly exitStatus = EXIT_USAGE;
 }
 
 /**

@@ -1,5 +1,6 @@
 /** Full-screen terminal state and the hooks that give it back on every way out of the process. */
 import { DISABLE_MOUSE, ENABLE_MOUSE } from '../input/mouse.js';
+import { EXIT_INTERNAL } from '../../util/errors.js';
 
 export const ENTER_ALT_SCREEN = '\u001B[?1049h';
 export const LEAVE_ALT_SCREEN = '\u001B[?1049l';
@@ -62,8 +63,8 @@ export interface ExitHandlers {
 
 const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
-/** The exit code for an internal error, as the launcher uses. */
-export const EXIT_CRASH = 70;
+/** The exit code for an internal error, as the command line uses. */
+export const EXIT_CRASH = EXIT_INTERNAL;
 
 function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message || error.name : String(error);
