@@ -5,26 +5,9 @@
  */
 import type { ClusterSeriesKey, ClusterStore, NodeEntry, NodeSeriesKey } from '../../store/cluster-store.js';
 import type { Ring } from '../../store/ring.js';
-import type { NodeFigures, NodeSource } from '../../metrics/node-figures.js';
-import type { TargetHealth } from '../../scrape/types.js';
-import type { KubeNodeInfo, PodFigures } from '../../metrics/kube-figures.js';
-import type { ColumnReading } from '../../expr/column.js';
-import type { AppView } from '../../metrics/app-model.js';
 
-export interface ViewNode {
-  readonly id: string;
-  readonly name: string;
-  readonly target: string;
-  readonly source: NodeSource;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly figures: NodeFigures;
-  readonly health: TargetHealth;
-  readonly history: Ring<NodeSeriesKey>;
-  readonly kube: KubeNodeInfo | null;
-  readonly pods: readonly PodFigures[] | null;
-  readonly columns: Readonly<Record<string, ColumnReading>>;
-  readonly columnHistory: Ring<string> | null;
-  readonly app: AppView | null;
+/** A node as a frame shows it: the store's entry, or a paused frame's copy of it. */
+export interface ViewNode extends NodeEntry {
   /** Newest history time to draw; absent when live. */
   readonly historyUntilMs?: number;
 }
