@@ -20,8 +20,25 @@ export interface FrameData {
   readonly atMs: number;
 }
 
+/** The node list of each store at its version when last asked (see liveNodes). */
+const versioned = new WeakMap<ClusterStore, { readonly version: number; readonly nodes: readonly NodeEntry[] }>();
+
+/**
+ * The store's nodes as of its version now: a new list whenever the store changed, the same one
+ * while it has not. The store changes its nodes in place, so a list of its own would look the same
+ * to React after a refresh; with this one, what a frame derives from the nodes (sorted rows, totals)
+ * is remembered for as long as the list, and made anew when the figures changed.
+ */
+export function liveNodes(store: ClusterStore): readonly NodeEntry[] {
+  const known = versioned.get(store);
+  if (known?.version === store.version) return known.nodes;
+  const nodes = store.nodes().slice();
+  versioned.set(store, { version: store.version, nodes });
+  return nodes;
+}
+
 export function liveFrame(store: ClusterStore, atMs: number): FrameData {
-  return { nodes: store.nodes(), cluster: store.cluster, atMs };
+  return { nodes: liveNodes(store), cluster: store.cluster, atMs };
 }
 
 export function frozenFrame(store: ClusterStore, atMs: number): FrameData {
