@@ -33,6 +33,13 @@ module.exports = {
       to: { path: ['^src/(ui|cli)/', SOURCES] },
     },
     {
+      name: 'collect-serves-the-sources',
+      comment: 'src/collect/ is the scrape -> parse -> derive step every scraping source uses: it imports none of them.',
+      severity: 'error',
+      from: { path: '^src/collect/' },
+      to: { path: ['^src/(ui|cli)/', SOURCES] },
+    },
+    {
       name: 'only-the-view-and-cli-import-ui',
       severity: 'error',
       comment: 'src/ui/ is the top: only src/ui/ and src/cli/ (which starts it) import it.',

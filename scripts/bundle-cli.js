@@ -11,11 +11,15 @@
  *
  * dist/pkg-meta.json (outside dist/pkg/, not published) is esbuild's metafile: which modules each output file holds. The lazy-loading
  * test reads it to tell which modules a run loaded.
+ *
+ * dist/THIRD-PARTY-LICENSES.txt (published: package.json "files") holds the licence texts of
+ * every package the bundle took code from (see third-party-licenses.js).
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { bundledPackages, thirdPartyLicenses } from './third-party-licenses.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = resolve(root, 'dist');
@@ -86,3 +90,4 @@ const result = await build({
   plugins: [adapt],
 });
 writeFileSync(resolve(dist, 'pkg-meta.json'), JSON.stringify(result.metafile));
+writeFileSync(resolve(dist, 'THIRD-PARTY-LICENSES.txt'), thirdPartyLicenses(bundledPackages(result.metafile), `cluster-top ${version}`));

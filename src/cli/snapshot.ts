@@ -1,6 +1,6 @@
 import type { ClusterStore, NodeEntry } from '../store/cluster-store.js';
 import type { NodeFigures, NodeSource } from '../metrics/node-figures.js';
-import type { KubeResources } from '../metrics/kube-figures.js';
+import type { KubeNodeInfo } from '../metrics/kube-figures.js';
 import { significant, type SnapshotAlert } from './snapshot-alerts.js';
 
 /** One node of the `--once -o json` snapshot; docs/reference.md documents this shape. */
@@ -19,19 +19,12 @@ export interface SnapshotNode extends NodeFigures {
   readonly columns: Readonly<Record<string, number | null>>;
 }
 
-export interface SnapshotKube {
-  readonly roles: readonly string[];
-  readonly ready: boolean | null;
-  readonly problems: readonly string[];
-  readonly cordoned: boolean;
-  readonly capacity: KubeResources;
-  readonly allocatable: KubeResources;
-  readonly kubeletVersion: string;
-  readonly internalIP: string | null;
+/** The Kubernetes facts as the store keeps them (KubeNodeInfo), with an ISO creation time; the labels are the node's own. */
+export type SnapshotKube = Omit<KubeNodeInfo, 'createdAtMs' | 'labels'> & {
   readonly createdAt: string;
   /** Pods with figures on the node; null when the source cannot see pods. */
   readonly podCount: number | null;
-}
+};
 
 export interface Snapshot {
   readonly collectedAt: string;
@@ -81,6 +74,7 @@ function snapshotNode(n: NodeEntry, columnNames: readonly string[]): SnapshotNod
 function snapshotKube(n: NodeEntry): SnapshotKube | null {
   const k = n.kube;
   if (k === null) return null;
+  // Field by field, in the order the schema documents: a fact added to KubeNodeInfo is not published by accident.
   return {
     roles: k.roles,
     ready: k.ready,

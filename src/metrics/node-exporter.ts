@@ -3,26 +3,36 @@ import type { NodeFigures, NodeSource } from './node-figures.js';
 import { EMPTY_FIGURES } from './node-figures.js';
 import { busyPercent, CounterRates, CpuIntervals } from './counter-rates.js';
 
-/** The families the node view reads; the parser skips every other family without building it. */
-export const NODE_EXPORTER_FAMILIES: ReadonlySet<string> = new Set([
-  'node_cpu_seconds',
-  'node_load1',
-  'node_load5',
-  'node_load15',
-  'node_memory_MemTotal_bytes',
-  'node_memory_MemAvailable_bytes',
-  'node_memory_SwapTotal_bytes',
-  'node_memory_SwapFree_bytes',
-  'node_network_receive_bytes',
-  'node_network_transmit_bytes',
-  'node_disk_read_bytes',
-  'node_disk_written_bytes',
-  'node_filesystem_size_bytes',
-  'node_filesystem_avail_bytes',
-  'node_boot_time_seconds',
-  'node_time_seconds',
-  'node_uname',
-]);
+/**
+ * The node_exporter series the node view reads, in one place: the scrape's family filter below,
+ * the derivation, and the PromQL of the Prometheus source (sources/prometheus/queries.ts) use them.
+ */
+export const NODE_SERIES = {
+  cpuSeconds: 'node_cpu_seconds_total',
+  load1: 'node_load1',
+  load5: 'node_load5',
+  load15: 'node_load15',
+  memTotal: 'node_memory_MemTotal_bytes',
+  memAvailable: 'node_memory_MemAvailable_bytes',
+  swapTotal: 'node_memory_SwapTotal_bytes',
+  swapFree: 'node_memory_SwapFree_bytes',
+  networkReceive: 'node_network_receive_bytes_total',
+  networkTransmit: 'node_network_transmit_bytes_total',
+  diskRead: 'node_disk_read_bytes_total',
+  diskWritten: 'node_disk_written_bytes_total',
+  filesystemSize: 'node_filesystem_size_bytes',
+  filesystemAvail: 'node_filesystem_avail_bytes',
+  bootTime: 'node_boot_time_seconds',
+  time: 'node_time_seconds',
+  uname: 'node_uname_info',
+} as const;
+
+/**
+ * The families the node view reads; the parser skips every other family without building it. A
+ * counter's family is its name without `_total`, an info metric's without `_info` (OpenMetrics).
+ */
+export const NODE_EXPORTER_FAMILIES: ReadonlySet<string> = new Set(Object.values(NODE_SERIES).map((name) => name.replace(/_(total|info)$/, '')));
+
 
 /**
  * Interfaces left out of network throughput: loopback, and virtual ones whose traffic is also
@@ -67,7 +77,7 @@ export class NodeExporterDeriver {
     for (const s of samples) {
       const t = s.timestampMs ?? scrapeTimeMs;
       switch (s.name) {
-        case 'node_cpu_seconds_total': {
+        case NODE_SERIES.cpuSeconds: {
           const core = s.labels.cpu ?? '';
           let c = cpuTotals.get(core);
           if (!c) cpuTotals.set(core, (c = { total: 0, idle: 0, timeMs: t }));
@@ -75,26 +85,26 @@ export class NodeExporterDeriver {
           if (IDLE_MODES.has(s.labels.mode ?? '')) c.idle += s.value;
           break;
         }
-        case 'node_network_receive_bytes_total':
-        case 'node_network_transmit_bytes_total': {
+        case NODE_SERIES.networkReceive:
+        case NODE_SERIES.networkTransmit: {
           const device = s.labels.device ?? '';
           if (VIRTUAL_INTERFACE.test(device)) break;
-          (s.name === 'node_network_receive_bytes_total' ? rx : tx).push([device, s.value, t]);
+          (s.name === NODE_SERIES.networkReceive ? rx : tx).push([device, s.value, t]);
           break;
         }
-        case 'node_disk_read_bytes_total':
+        case NODE_SERIES.diskRead:
           read.push([s.labels.device ?? '', s.value, t]);
           break;
-        case 'node_disk_written_bytes_total':
+        case NODE_SERIES.diskWritten:
           written.push([s.labels.device ?? '', s.value, t]);
           break;
-        case 'node_filesystem_size_bytes':
+        case NODE_SERIES.filesystemSize:
           if (s.labels.mountpoint === '/' && fsSize === undefined) fsSize = s.value;
           break;
-        case 'node_filesystem_avail_bytes':
+        case NODE_SERIES.filesystemAvail:
           if (s.labels.mountpoint === '/' && fsAvail === undefined) fsAvail = s.value;
           break;
-        case 'node_uname_info':
+        case NODE_SERIES.uname:
           nodename = s.labels.nodename;
           break;
         default:
@@ -179,33 +189,33 @@ export class NodeExporterDeriver {
 }
 
 function loadFigures(g: Map<string, number>): NodeFigures['load'] {
-  const load1 = g.get('node_load1');
-  const load5 = g.get('node_load5');
-  const load15 = g.get('node_load15');
+  const load1 = g.get(NODE_SERIES.load1);
+  const load5 = g.get(NODE_SERIES.load5);
+  const load15 = g.get(NODE_SERIES.load15);
   if (load1 === undefined || load5 === undefined || load15 === undefined) return null;
   return { load1, load5, load15 };
 }
 
 function memoryFigures(g: Map<string, number>): NodeFigures['memory'] {
-  const total = g.get('node_memory_MemTotal_bytes');
-  const available = g.get('node_memory_MemAvailable_bytes');
+  const total = g.get(NODE_SERIES.memTotal);
+  const available = g.get(NODE_SERIES.memAvailable);
   if (total === undefined || available === undefined) return null;
   const used = total - available;
   return { totalBytes: total, usedBytes: used, availableBytes: available, usedPercent: total > 0 ? round((100 * used) / total) : 0 };
 }
 
 function swapFigures(g: Map<string, number>): NodeFigures['swap'] {
-  const total = g.get('node_memory_SwapTotal_bytes');
-  const free = g.get('node_memory_SwapFree_bytes');
+  const total = g.get(NODE_SERIES.swapTotal);
+  const free = g.get(NODE_SERIES.swapFree);
   if (total === undefined || free === undefined) return null;
   return { totalBytes: total, usedBytes: total - free };
 }
 
 /** The node's own clock (node_time_seconds) when given, so a skewed clock here does not matter. */
 function uptime(g: Map<string, number>, scrapeTimeMs: number): number | null {
-  const boot = g.get('node_boot_time_seconds');
+  const boot = g.get(NODE_SERIES.bootTime);
   if (boot === undefined) return null;
-  const now = g.get('node_time_seconds') ?? scrapeTimeMs / 1000;
+  const now = g.get(NODE_SERIES.time) ?? scrapeTimeMs / 1000;
   return Math.max(0, round(now - boot));
 }
 

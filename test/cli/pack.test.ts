@@ -7,6 +7,22 @@ import { tempDir } from '../helpers/temp-dir.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+interface Metafile {
+  readonly inputs: Readonly<Record<string, unknown>>;
+}
+
+/** `name version` of every package whose files esbuild bundled (an input under node_modules/). */
+function bundledPackageIds(meta: Metafile): string[] {
+  const ids = new Set<string>();
+  for (const input of Object.keys(meta.inputs)) {
+    const dir = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1];
+    if (dir === undefined) continue;
+    const manifest = JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8')) as { name: string; version: string };
+    ids.add(`${manifest.name} ${manifest.version}`);
+  }
+  return [...ids];
+}
+
 /**
  * `npx cluster-top` must work from the published package, not only from this checkout, and install
  * nothing else: the package is the program bundled with every package it uses (dist/pkg/, see
@@ -29,6 +45,15 @@ describe('the packed package', () => {
     expect(readdirSync(join(app, 'node_modules')).filter((name) => name !== '.bin' && name !== '.package-lock.json')).toEqual(['cluster-top']);
     const manifest = JSON.parse(readFileSync(join(app, 'node_modules/cluster-top/package.json'), 'utf8')) as { version: string; dependencies?: object };
     expect(manifest.dependencies).toBeUndefined();
+
+    // The bundled packages' licences ship with it: every package the bundle took code from, by
+    // name and version, found here on its own from esbuild's metafile of the build just packed.
+    const licences = readFileSync(join(app, 'node_modules/cluster-top/dist/THIRD-PARTY-LICENSES.txt'), 'utf8');
+    const bundled = bundledPackageIds(JSON.parse(readFileSync(join(ROOT, 'dist/pkg-meta.json'), 'utf8')) as Metafile);
+    expect(bundled).toEqual(expect.arrayContaining([expect.stringMatching(/^ink /), expect.stringMatching(/^react /), expect.stringMatching(/^undici /), expect.stringMatching(/^commander /)]));
+    for (const id of bundled) expect(licences).toContain(`\n${id} (`);
+    // A licence file verbatim: React's, as its package ships it.
+    expect(licences).toContain(readFileSync(join(ROOT, 'node_modules/react/LICENSE'), 'utf8').trim());
 
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     const npx = (args: readonly string[]) => spawnSync('npx', ['--no-install', 'cluster-top', ...args], { ...quiet, cwd: app, timeout: 30_000 });

@@ -8,7 +8,7 @@ import { parseColumn } from '../../src/expr/column.js';
 import { EMPTY_FIGURES } from '../../src/metrics/node-figures.js';
 import { ColumnSet, TargetSeries } from '../../src/metrics/target-series.js';
 import { ClusterStore } from '../../src/store/cluster-store.js';
-import { frameLines, makeFigures, NOW, tick, upHealth } from './fixtures.js';
+import { frameLines, makeFigures, NOW, tick, upHealth, type } from './fixtures.js';
 import { renderSized } from './terminal.js';
 import { appDetailLines } from '../../src/ui/render/app-detail.js';
 import { lineText } from '../../src/ui/render/segments.js';
@@ -66,13 +66,6 @@ function alertsFor(store: ClusterStore): AlertMonitor {
   now = NOW;
   monitor.evaluate();
   return monitor;
-}
-
-async function type(stdin: { write: (s: string) => void }, ...keys: string[]): Promise<void> {
-  for (const k of keys) {
-    stdin.write(k);
-    await tick();
-  }
 }
 
 describe('alerts in the UI', () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
 import { App } from '../../src/ui/app.js';
-import { ANSI, buildStore, FRAME_WAIT, frameLines, makeFigures, NOW, tick, upHealth } from './fixtures.js';
+import { ANSI, buildStore, FRAME_WAIT, frameLines, makeFigures, NOW, tick, upHealth, type } from './fixtures.js';
 
 afterEach(() => cleanup());
 
@@ -31,13 +31,6 @@ function selectedName(frame: string | undefined): string | undefined {
     ?.slice(1)
     .trim()
     .split(/\s+/)[0];
-}
-
-async function type(stdin: { write: (s: string) => void }, ...keys: string[]): Promise<void> {
-  for (const k of keys) {
-    stdin.write(k);
-    await tick();
-  }
 }
 
 describe('App', () => {

@@ -89,6 +89,14 @@ export async function tick(rounds = 5): Promise<void> {
   }
 }
 
+/** Types `keys` into the view one at a time, letting it settle after each. */
+export async function type(stdin: { write: (s: string) => void }, ...keys: string[]): Promise<void> {
+  for (const k of keys) {
+    stdin.write(k);
+    await tick();
+  }
+}
+
 /** expect.poll's bounds for a condition of a running UI (raw mode, output). */
 export const WAIT = { timeout: 5000, interval: 10 } as const;
 

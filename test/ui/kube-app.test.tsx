@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
 import { App } from '../../src/ui/app.js';
 import type { ClusterStore } from '../../src/store/cluster-store.js';
-import { ANSI, buildStore, FRAME_WAIT, frameLines, NOW, tick } from './fixtures.js';
+import { ANSI, buildStore, FRAME_WAIT, frameLines, NOW, tick, type } from './fixtures.js';
 import { buildKubeStore, idOf, INSTANCE_TYPE, kubeInfo, ZONE } from './kube-fixtures.js';
 
 afterEach(() => cleanup());
@@ -13,13 +13,6 @@ const TAB = '\t';
 function setup(store: ClusterStore = buildKubeStore(10)) {
   const r = render(<App store={store} intervalMs={2000} onQuit={vi.fn()} now={() => NOW} color={false} />);
   return { store, ...r };
-}
-
-async function type(stdin: { write: (s: string) => void }, ...keys: string[]): Promise<void> {
-  for (const k of keys) {
-    stdin.write(k);
-    await tick();
-  }
 }
 
 const rowOf = (frame: string | undefined, name: string): string => frameLines(frame).find((l) => l.slice(1).startsWith(`${name} `)) ?? '';

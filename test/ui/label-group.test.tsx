@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
 import { App } from '../../src/ui/app.js';
 import { groupChoices } from '../../src/ui/model/groups.js';
-import { buildStore, frameLines, NOW, tick } from './fixtures.js';
+import { buildStore, frameLines, NOW, tick, type } from './fixtures.js';
 
 afterEach(() => cleanup());
 
@@ -19,13 +19,6 @@ function setup(labelled = true) {
   const store = buildStore(5);
   if (labelled) for (const n of store.nodes()) store.upsert({ id: n.id, name: n.name, target: n.target, labels: LABELS[n.name] ?? {} });
   return render(<App store={store} intervalMs={2000} onQuit={vi.fn()} now={() => NOW} color={false} />);
-}
-
-async function type(stdin: { write: (s: string) => void }, ...keys: string[]): Promise<void> {
-  for (const k of keys) {
-    stdin.write(k);
-    await tick();
-  }
 }
 
 /** The group headers and node names, in screen order. */

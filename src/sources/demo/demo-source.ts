@@ -1,6 +1,7 @@
 import type { Pipeline } from '../node-list/pipeline.js';
 import { startSimCluster, type SimCluster } from '../../simulator/sim-cluster.js';
 import type { Source } from '../source.js';
+import { ForwardingSource } from '../forwarding-source.js';
 import { parseTarget } from '../../targets/parse-target.js';
 import type { Target } from '../../targets/target.js';
 
@@ -33,36 +34,22 @@ export async function startDemo(options: DemoOptions, makePipeline: (targets: Ta
   }
 }
 
-class DemoSource implements Source {
+class DemoSource extends ForwardingSource {
   constructor(
     private readonly sim: SimCluster,
-    private readonly pipeline: Pipeline,
-    readonly notice: string,
-  ) {}
-
-  get store(): Pipeline['store'] {
-    return this.pipeline.store;
+    pipeline: Pipeline,
+    private readonly line: string,
+  ) {
+    super(pipeline);
   }
 
-  get interval(): number {
-    return this.pipeline.interval;
+  override get notice(): string {
+    return this.line;
   }
 
-  start(): void {
-    this.pipeline.start();
-  }
-
-  collectOnce(): Promise<void> {
-    return this.pipeline.collectOnce();
-  }
-
-  setIntervalMs(ms: number): void {
-    this.pipeline.setIntervalMs(ms);
-  }
-
-  async stop(): Promise<void> {
+  override async stop(): Promise<void> {
     try {
-      await this.pipeline.stop();
+      await super.stop();
     } finally {
       await this.sim.close();
     }

@@ -4,13 +4,12 @@
  * setTargets leaves the targets that stay alone: their history and schedule go on.
  */
 import type { Pipeline } from '../node-list/pipeline.js';
-import type { Source } from '../source.js';
+import { ForwardingSource } from '../forwarding-source.js';
 import type { Target } from '../../targets/target.js';
 import { uniqueTargets } from '../../targets/targets-file.js';
 import type { TargetProvider } from './provider.js';
 
-export class DiscoverySource implements Source {
-  private readonly pipeline: Pipeline;
+export class DiscoverySource extends ForwardingSource<Pipeline> {
   private readonly statics: readonly Target[];
   private readonly providers: readonly TargetProvider[];
   private readonly timers = new Map<TargetProvider, NodeJS.Timeout>();
@@ -19,27 +18,19 @@ export class DiscoverySource implements Source {
   private stopped = false;
 
   constructor(pipeline: Pipeline, statics: readonly Target[], providers: readonly TargetProvider[]) {
-    this.pipeline = pipeline;
+    super(pipeline);
     this.statics = statics;
     this.providers = providers;
   }
 
-  get store(): Pipeline['store'] {
-    return this.pipeline.store;
-  }
-
-  get interval(): number {
-    return this.pipeline.interval;
-  }
-
   /** Each provider's trouble (a failed lookup, a broken file), for the header. */
-  get notice(): string | undefined {
+  override get notice(): string | undefined {
     const lines = this.providers.map((p) => p.notice).filter((n): n is string => n !== undefined);
     return lines.length === 0 ? undefined : lines.join('; ');
   }
 
   /** The same trouble on stderr when the run ends: a snapshot has no header to show it in. */
-  get warning(): string | undefined {
+  override get warning(): string | undefined {
     return this.notice;
   }
 
@@ -52,31 +43,27 @@ export class DiscoverySource implements Source {
     this.apply();
   }
 
-  start(): void {
+  override start(): void {
     for (const p of this.providers) {
       p.watch?.(() => void this.refresh(p));
       this.arm(p);
     }
-    this.pipeline.start();
+    super.start();
   }
 
-  collectOnce(): Promise<void> {
-    return this.pipeline.collectOnce();
-  }
-
-  setIntervalMs(ms: number): void {
-    this.pipeline.setIntervalMs(ms);
+  override setIntervalMs(ms: number): void {
+    super.setIntervalMs(ms);
     // Providers that follow the interval move to the new one now.
     for (const p of this.providers) if (p.refreshMs === undefined && this.timers.has(p)) this.arm(p);
   }
 
-  async stop(): Promise<void> {
+  override async stop(): Promise<void> {
     this.stopped = true;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     for (const p of this.providers) p.close();
     await Promise.all(this.running.values());
-    await this.pipeline.stop();
+    await super.stop();
   }
 
   private arm(p: TargetProvider): void {
@@ -85,7 +72,7 @@ export class DiscoverySource implements Source {
       void this.refresh(p).then(() => {
         if (!this.stopped) this.arm(p);
       });
-    }, p.refreshMs ?? this.pipeline.interval);
+    }, p.refreshMs ?? this.interval);
     timer.unref();
     this.timers.set(p, timer);
   }
@@ -110,6 +97,6 @@ export class DiscoverySource implements Source {
     const signature = targets.map((t) => `${t.id}\n${JSON.stringify(t.labels)}`).join('\n');
     if (signature === this.applied) return;
     this.applied = signature;
-    this.pipeline.setTargets(targets);
+    this.inner.setTargets(targets);
   }
 }

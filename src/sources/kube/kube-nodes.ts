@@ -3,16 +3,15 @@
  * figures from the kubelet (pods too), from node_exporter through the proxy, or from the metrics
  * API. One store entry per Node, keyed by its name.
  */
-import { parseExposition, formatFromContentType } from '../../exposition/parser.js';
-import { LineCache } from '../../exposition/line-cache.js';
-import { ExpositionError } from '../../exposition/types.js';
 import type { KubeNodeInfo, PodFigures } from '../../metrics/kube-figures.js';
 import { KubeletDeriver, KUBELET_FAMILIES, type KubeletDerived, type NodeCapacity } from '../../metrics/kubelet.js';
 import { NodeExporterDeriver, NODE_EXPORTER_FAMILIES } from '../../metrics/node-exporter.js';
 import type { NodeFigures, NodeSource } from '../../metrics/node-figures.js';
-import { HealthBook, type SuccessRecord } from '../../scrape/health.js';
 import type { ScrapeResult, ScrapeSuccess } from '../../scrape/types.js';
 import type { ClusterStore } from '../../store/cluster-store.js';
+import { NodeReport } from '../../collect/node-report.js';
+import { PayloadReader } from '../../collect/payload.js';
+import type { ParseResult } from '../../exposition/types.js';
 import { usageFigures, type NodeUsage } from './metrics-api.js';
 
 interface NodeState {
@@ -21,21 +20,20 @@ interface NodeState {
   readonly exporter: NodeExporterDeriver;
 }
 
-/** Samples kept from one payload at most, as the scrape pipeline caps them. */
-const MAX_SAMPLES = 200_000;
-
 export class KubeNodes {
   private readonly nodes = new Map<string, NodeState>();
-  private readonly health = new HealthBook();
-  // Kubelets of one version write the same lines, as node_exporters do: one cache for each kind.
-  private readonly kubeletLines = new LineCache();
-  private readonly exporterLines = new LineCache();
+  private readonly report: NodeReport;
+  // Kubelets of one version write the same lines, as node_exporters do: one reader for each kind.
+  private readonly kubeletPayloads = new PayloadReader();
+  private readonly exporterPayloads = new PayloadReader();
 
   constructor(
     private readonly store: ClusterStore,
     /** The URL shown as a node's target: what its figures are read from in the current mode. */
     private readonly targetOf: (name: string) => string,
-  ) {}
+  ) {
+    this.report = new NodeReport(store);
+  }
 
   names(): string[] {
     return [...this.nodes.keys()];
@@ -62,7 +60,7 @@ export class KubeNodes {
 
   remove(name: string): void {
     this.nodes.delete(name);
-    this.health.delete(name);
+    this.report.forget(name);
     this.store.remove(name);
   }
 
@@ -70,7 +68,7 @@ export class KubeNodes {
   reshow(): void {
     for (const [name, node] of this.nodes) {
       this.store.remove(name);
-      this.health.delete(name);
+      this.report.forget(name);
       this.show(name, node.info);
     }
   }
@@ -101,14 +99,12 @@ export class KubeNodes {
     if (!this.nodes.has(name)) return;
     this.store.setPods(name, pods);
     if (!usage) return this.markDown(name, atMs, durationMs, 'the metrics API has no figures for this node (yet)');
-    this.health.recordSuccess(name, { atMs, durationMs, bodyBytes: 0, wireBytes: 0, samples: 0 });
-    this.store.record(name, atMs, { name, source: 'kubelet', figures: usageFigures(usage, this.capacity(name)), health: this.health.get(name) });
+    this.report.up(name, { atMs, durationMs, bodyBytes: 0, wireBytes: 0, samples: 0 }, { name, source: 'kubelet', figures: usageFigures(usage, this.capacity(name)) });
   }
 
   markDown(name: string, atMs: number, durationMs: number, error: string): void {
     if (!this.nodes.has(name)) return;
-    this.health.recordFailure(name, { atMs, durationMs, error });
-    this.store.recordDown(name, atMs, this.health.get(name));
+    this.report.down(name, atMs, durationMs, error);
   }
 
   private show(name: string, info: KubeNodeInfo): void {
@@ -117,7 +113,7 @@ export class KubeNodes {
   }
 
   private fromKubelet(node: NodeState, result: ScrapeSuccess): { derived: KubeletDerived; samples: number } | { error: string } {
-    const parsed = parse(result, KUBELET_FAMILIES, this.kubeletLines);
+    const parsed = read(this.kubeletPayloads, result, KUBELET_FAMILIES);
     if ('error' in parsed) return { error: `kubelet: ${parsed.error}` };
     const derived = node.kubelet.update(parsed.samples, result.startedAtMs, this.capacity(result.target.id));
     if (derived.scrapeError) return { error: 'kubelet: it could not collect the stats (resource_scrape_error 1)' };
@@ -125,23 +121,19 @@ export class KubeNodes {
   }
 
   private fromExporter(node: NodeState, result: ScrapeSuccess): { figures: NodeFigures; samples: number } | { error: string } {
-    const parsed = parse(result, NODE_EXPORTER_FAMILIES, this.exporterLines);
+    const parsed = read(this.exporterPayloads, result, NODE_EXPORTER_FAMILIES);
     if ('error' in parsed) return parsed;
     const derived = node.exporter.update(parsed.samples, result.startedAtMs);
     return derived.source === 'node_exporter' ? { figures: derived.figures, samples: parsed.sampleLines } : { error: 'no node_ metrics' };
   }
 
   private record(name: string, result: ScrapeSuccess, source: NodeSource, figures: NodeFigures, samples: number): void {
-    const record: SuccessRecord = { atMs: result.startedAtMs, durationMs: result.durationMs, bodyBytes: result.bodyBytes, wireBytes: result.wireBytes, samples };
-    this.health.recordSuccess(name, record);
-    this.store.record(name, result.startedAtMs, { name, source, figures, health: this.health.get(name) });
+    const scrape = { atMs: result.startedAtMs, durationMs: result.durationMs, bodyBytes: result.bodyBytes, wireBytes: result.wireBytes, samples };
+    this.report.up(name, scrape, { name, source, figures });
   }
 }
 
-function parse(result: ScrapeSuccess, families: ReadonlySet<string>, cache: LineCache): ReturnType<typeof parseExposition> | { error: string } {
-  try {
-    return parseExposition(result.takeBody(), { format: formatFromContentType(result.contentType), families, maxSamples: MAX_SAMPLES, cache });
-  } catch (error) {
-    return { error: `invalid metrics payload: ${error instanceof ExpositionError ? error.message : 'unreadable payload'}` };
-  }
+function read(payloads: PayloadReader, result: ScrapeSuccess, families: ReadonlySet<string>): ParseResult | { error: string } {
+  const parsed = payloads.read(result.takeBody(), result.contentType, families);
+  return typeof parsed === 'string' ? { error: parsed } : parsed;
 }

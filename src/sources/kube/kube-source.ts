@@ -6,7 +6,7 @@
  */
 import type { Source } from '../source.js';
 import { ClusterStore } from '../../store/cluster-store.js';
-import { ScrapeScheduler } from '../../scrape/scheduler.js';
+import { CollectLoop } from '../../collect/collect-loop.js';
 import type { ScrapeResult } from '../../scrape/types.js';
 import type { Target } from '../../targets/target.js';
 import { redactUrl } from '../../targets/redact.js';
@@ -44,20 +44,17 @@ export class KubeSource implements Source {
   readonly store: ClusterStore;
   private readonly api: KubeApi;
   private readonly client: NodeScrapeClient;
-  private readonly scheduler: ScrapeScheduler;
+  private readonly loop: CollectLoop;
   private readonly nodes: KubeNodes;
   private readonly watcher: ListWatch<KubeNodeInfo>;
   private readonly poller: MetricsApiPoller;
   private mode: MetricsMode = 'kubelet';
   private nodesProblem: NodesProblem | undefined;
   private noMetrics: string | undefined;
-  private intervalMs: number;
   private targetsDirty = false;
   private started = false;
-  private clusterTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: KubeSourceOptions) {
-    this.intervalMs = options.intervalMs;
     this.store = new ClusterStore(options.historyPoints);
     const credentials = new Credentials(options.kubeconfig);
     this.api = new KubeApi(credentials, Math.max(MIN_API_TIMEOUT_MS, options.timeoutMs));
@@ -69,7 +66,7 @@ export class KubeSource implements Source {
       concurrency: options.concurrency,
       ...(port === undefined ? {} : { exporterTarget: (kubelet: Target) => this.target(`${kubelet.id}:${port}`, exporterPath(kubelet.id, port)) }),
     });
-    this.scheduler = new ScrapeScheduler(this.client, {
+    this.loop = new CollectLoop(this.store, this.client, {
       intervalMs: options.intervalMs,
       concurrency: options.concurrency,
       onResult: (result) => this.onScrape(result),
@@ -89,13 +86,13 @@ export class KubeSource implements Source {
       },
       onProblem: (error, relisting) => (this.nodesProblem = error && { error, relisting }),
       // A list of thousands of nodes is heavy: at most one per 20 ms of nodes (5,000 nodes: every 100 s).
-      pollMs: () => Math.max(this.intervalMs, 20 * this.nodes.names().length),
+      pollMs: () => Math.max(this.loop.interval, 20 * this.nodes.names().length),
     });
     this.poller = new MetricsApiPoller(this.api, this.nodes, (error) => this.metricsApiFailed(error));
   }
 
   get interval(): number {
-    return this.intervalMs;
+    return this.loop.interval;
   }
 
   /** Asked again as the store changes: it follows what the permissions and the API server turn out to allow. */
@@ -112,24 +109,17 @@ export class KubeSource implements Source {
     if (this.started) return;
     this.started = true;
     this.watcher.start();
-    if (this.mode === 'kubelet') this.scheduler.start();
-    if (this.mode === 'metrics-api') this.poller.start(() => this.intervalMs);
-    this.startClusterTimer();
+    this.loop.start(this.mode === 'kubelet');
+    if (this.mode === 'metrics-api') this.poller.start(() => this.interval);
   }
 
   /** Lists the nodes, then refreshes twice one interval apart, and more while kubelets have not collected anew. */
   async collectOnce(): Promise<void> {
     if (!(await this.discover())) return;
-    const first = Date.now();
-    const deadline = first + (this.options.rateWaitMs ?? RATE_WAIT_MS);
-    await this.refresh();
-    await delay(first + this.intervalMs - Date.now());
-    await this.refresh();
-    while (this.mode === 'kubelet' && this.awaitingRates() && Date.now() + this.intervalMs <= deadline) {
-      await delay(this.intervalMs);
-      await this.refresh();
-    }
-    this.store.appendClusterPoint(Date.now());
+    await this.loop.collectOnce({
+      round: () => this.refresh(),
+      more: { wanted: () => this.mode === 'kubelet' && this.awaitingRates(), withinMs: this.options.rateWaitMs ?? RATE_WAIT_MS },
+    });
   }
 
   /** Lists the nodes once (start() keeps them current instead); returns whether that worked. */
@@ -147,20 +137,16 @@ export class KubeSource implements Source {
   /** One refresh of every node's figures now, by whichever way is open. */
   async refresh(): Promise<void> {
     this.applyTargets();
-    if (this.mode === 'kubelet') await this.scheduler.scrapeAllOnce();
+    if (this.mode === 'kubelet') await this.loop.scrapeAllOnce();
     if (this.mode === 'metrics-api') await this.poller.poll();
   }
 
   setIntervalMs(ms: number): void {
-    this.intervalMs = ms;
-    this.scheduler.setIntervalMs(ms);
-    if (this.clusterTimer) this.startClusterTimer();
+    this.loop.setIntervalMs(ms);
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.clusterTimer);
-    this.clusterTimer = undefined;
-    await Promise.all([this.watcher.stop(), this.poller.stop(), this.scheduler.stop()]);
+    await Promise.all([this.watcher.stop(), this.poller.stop(), this.loop.stop()]);
     await Promise.all([this.client.close(), this.api.close()]);
   }
 
@@ -189,9 +175,9 @@ export class KubeSource implements Source {
   private switchTo(mode: MetricsMode): void {
     if (this.mode === mode) return;
     this.mode = mode;
-    this.scheduler.setTargets([]);
+    this.loop.setTargets([]);
     this.nodes.reshow();
-    if (mode === 'metrics-api' && this.started) this.poller.start(() => this.intervalMs);
+    if (mode === 'metrics-api' && this.started) this.poller.start(() => this.interval);
     if (mode === 'none') {
       void this.poller.stop();
       for (const name of this.nodes.names()) this.nodes.markDown(name, Date.now(), 0, this.noMetrics ?? 'no metrics');
@@ -209,7 +195,7 @@ export class KubeSource implements Source {
     if (!this.targetsDirty) return;
     this.targetsDirty = false;
     if (this.mode !== 'kubelet') return;
-    this.scheduler.setTargets(this.nodes.names().map((name) => this.target(name, kubeletPath(name))));
+    this.loop.setTargets(this.nodes.names().map((name) => this.target(name, kubeletPath(name))));
   }
 
   private target(id: string, path: string): Target {
@@ -228,18 +214,8 @@ export class KubeSource implements Source {
   private awaitingRates(): boolean {
     return this.store.nodes().some((n) => n.health.up && n.source === 'kubelet' && n.figures.cpu?.usagePercent === null);
   }
-
-  private startClusterTimer(): void {
-    clearInterval(this.clusterTimer);
-    this.clusterTimer = setInterval(() => this.store.appendClusterPoint(Date.now()), this.intervalMs);
-    this.clusterTimer.unref();
-  }
 }
 
 function asApiError(error: unknown): ApiError {
   return error instanceof ApiError ? error : new ApiError(error instanceof Error ? error.message : String(error), 0);
-}
-
-function delay(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }

@@ -1,17 +1,16 @@
 import type { Target } from '../../targets/target.js';
 import type { ScrapeResult, ScrapeSuccess } from '../../scrape/types.js';
 import { Scraper, type ScraperOptions } from '../../scrape/scraper.js';
-import { ScrapeScheduler } from '../../scrape/scheduler.js';
-import { HealthBook } from '../../scrape/health.js';
-import { parseExposition, formatFromContentType } from '../../exposition/parser.js';
-import { LineCache } from '../../exposition/line-cache.js';
-import { ExpositionError, type ParseResult } from '../../exposition/types.js';
+import type { ParseResult } from '../../exposition/types.js';
 import { NodeExporterDeriver, type Derived } from '../../metrics/node-exporter.js';
 import { EMPTY_FIGURES } from '../../metrics/node-figures.js';
 import { ColumnSet, TargetSeries } from '../../metrics/target-series.js';
 import { CollectorNarrowing, LEARNING_FAMILIES } from '../../metrics/collector-narrowing.js';
 import type { UserColumn } from '../../expr/column.js';
 import { ClusterStore } from '../../store/cluster-store.js';
+import { CollectLoop } from '../../collect/collect-loop.js';
+import { NodeReport } from '../../collect/node-report.js';
+import { PayloadReader } from '../../collect/payload.js';
 import type { Source } from '../source.js';
 
 export interface PipelineOptions {
@@ -20,14 +19,12 @@ export interface PipelineOptions {
   readonly concurrency: number;
   readonly historyPoints: number;
   readonly scraper: ScraperOptions;
-  /** Samples kept from one payload at most: a runaway endpoint cannot exhaust memory. */
+  /** Samples kept from one payload at most (default MAX_SAMPLES): a runaway endpoint cannot exhaust memory. */
   readonly maxSamples?: number;
   /** `--column`s, evaluated on every target's scrapes. */
   readonly columns?: readonly UserColumn[];
   readonly now?: () => number;
 }
-
-const DEFAULT_MAX_SAMPLES = 200_000;
 
 /**
  * How long after a target's first scrape its second comes, once running (see the scheduler's
@@ -39,38 +36,34 @@ const DEFAULT_MAX_SAMPLES = 200_000;
 export const FIRST_RATE_MS = 750;
 
 /**
- * Wires the one-way flow: targets -> scheduler/scraper -> parser -> derivation -> store.
+ * Wires the one-way flow: targets -> scheduler/scraper -> parser -> derivation -> store, with
+ * the schedule, the parse and the report of src/collect/ that every scraping source shares.
  * Nothing else knows more than one neighbour; the UI and the snapshot read only the store.
  */
 export class Pipeline implements Source {
   readonly store: ClusterStore;
   private readonly scraper: Scraper;
-  private readonly scheduler: ScrapeScheduler;
-  private readonly health = new HealthBook();
+  private readonly loop: CollectLoop;
+  private readonly report: NodeReport;
   // Shared by every target: node_exporters of one version write the same lines, node after node.
-  private readonly lines = new LineCache();
+  private readonly payloads: PayloadReader;
   private readonly derivers = new Map<string, NodeExporterDeriver>();
   private readonly series = new Map<string, TargetSeries>();
   /** Targets asked for only the node view's collectors (see CollectorNarrowing). */
   private readonly narrowings = new Map<string, CollectorNarrowing>();
   private readonly columnSet: ColumnSet;
-  private readonly now: () => number;
-  private readonly maxSamples: number;
-  private intervalMs: number;
-  private clusterTimer: NodeJS.Timeout | undefined;
 
   constructor(options: PipelineOptions) {
-    this.now = options.now ?? Date.now;
-    this.intervalMs = options.intervalMs;
-    this.maxSamples = options.maxSamples ?? DEFAULT_MAX_SAMPLES;
+    this.payloads = new PayloadReader(options.maxSamples);
     this.columnSet = new ColumnSet(options.columns ?? []);
     this.store = new ClusterStore(options.historyPoints, this.columnSet.columns.map((c) => c.name));
+    this.report = new NodeReport(this.store);
     this.scraper = new Scraper({ ...options.scraper, requestPath: (target) => this.narrowings.get(target.id)?.requestPath });
-    this.scheduler = new ScrapeScheduler(this.scraper, {
+    this.loop = new CollectLoop(this.store, this.scraper, {
       intervalMs: options.intervalMs,
       concurrency: options.concurrency,
       onResult: (result) => this.handle(result),
-      now: this.now,
+      ...(options.now === undefined ? {} : { now: options.now }),
       firstRateMs: FIRST_RATE_MS,
     });
     this.setTargets(options.targets);
@@ -84,7 +77,7 @@ export class Pipeline implements Source {
       this.derivers.delete(node.id);
       this.series.delete(node.id);
       this.narrowings.delete(node.id);
-      this.health.delete(node.id);
+      this.report.forget(node.id);
     }
     for (const t of targets) {
       this.store.upsert({ id: t.id, name: t.host, target: t.displayUrl, labels: t.labels });
@@ -94,7 +87,7 @@ export class Pipeline implements Source {
         this.narrowings.set(t.id, new CollectorNarrowing(t.url.pathname));
       }
     }
-    this.scheduler.setTargets([...targets]);
+    this.loop.setTargets(targets);
   }
 
   /**
@@ -103,41 +96,25 @@ export class Pipeline implements Source {
    * come on the interval's grid.
    */
   start(): void {
-    this.scheduler.start();
-    this.startClusterTimer();
+    this.loop.start();
   }
 
   setIntervalMs(ms: number): void {
-    this.intervalMs = ms;
-    this.scheduler.setIntervalMs(ms);
-    if (this.clusterTimer) this.startClusterTimer();
+    this.loop.setIntervalMs(ms);
   }
 
   get interval(): number {
-    return this.intervalMs;
+    return this.loop.interval;
   }
 
   /** Two rounds one interval apart, so that rates exist; for `--once`. */
-  async collectOnce(): Promise<void> {
-    const first = this.now();
-    await this.scheduler.scrapeAllOnce();
-    const wait = first + this.intervalMs - this.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    await this.scheduler.scrapeAllOnce();
-    this.store.appendClusterPoint(this.now());
+  collectOnce(): Promise<void> {
+    return this.loop.collectOnce();
   }
 
   async stop(): Promise<void> {
-    if (this.clusterTimer) clearInterval(this.clusterTimer);
-    this.clusterTimer = undefined;
-    await this.scheduler.stop();
+    await this.loop.stop();
     await this.scraper.close();
-  }
-
-  private startClusterTimer(): void {
-    if (this.clusterTimer) clearInterval(this.clusterTimer);
-    this.clusterTimer = setInterval(() => this.store.appendClusterPoint(this.now()), this.intervalMs);
-    this.clusterTimer.unref();
   }
 
   private handle(result: ScrapeResult): boolean {
@@ -150,7 +127,7 @@ export class Pipeline implements Source {
         narrowing.refused();
         return true;
       }
-      this.markDown(id, result.startedAtMs, result.durationMs, result.error);
+      this.report.down(id, result.startedAtMs, result.durationMs, result.error);
       return false;
     }
     let series = this.series.get(id);
@@ -169,33 +146,16 @@ export class Pipeline implements Source {
       if (series.decide(derived.source)) parsed = this.parse(text, result, undefined);
     }
     if (typeof parsed === 'string') {
-      this.markDown(id, result.startedAtMs, result.durationMs, parsed);
+      this.report.down(id, result.startedAtMs, result.durationMs, parsed);
       return false;
     }
     const readings = series.update(parsed, result.startedAtMs);
-    this.health.recordSuccess(id, {
-      atMs: result.startedAtMs,
-      durationMs: result.durationMs,
-      bodyBytes: result.bodyBytes,
-      wireBytes: result.wireBytes,
-      samples: parsed.sampleLines,
-    });
-    this.store.record(id, result.startedAtMs, { ...derived, health: this.health.get(id), ...readings });
+    const scrape = { atMs: result.startedAtMs, durationMs: result.durationMs, bodyBytes: result.bodyBytes, wireBytes: result.wireBytes, samples: parsed.sampleLines };
+    this.report.up(id, scrape, { ...derived, ...readings });
     return true;
   }
 
-  /** The payload's samples, or the target's error when it is no metrics payload. */
   private parse(text: string, result: ScrapeSuccess, families: ReadonlySet<string> | undefined): ParseResult | string {
-    try {
-      return parseExposition(text, { format: formatFromContentType(result.contentType), families, maxSamples: this.maxSamples, cache: this.lines });
-    } catch (error) {
-      const reason = error instanceof ExpositionError ? error.message : 'unreadable payload';
-      return `invalid metrics payload: ${reason}`;
-    }
-  }
-
-  private markDown(id: string, atMs: number, durationMs: number, error: string): void {
-    this.health.recordFailure(id, { atMs, durationMs, error });
-    this.store.recordDown(id, atMs, this.health.get(id));
+    return this.payloads.read(text, result.contentType, families);
   }
 }

@@ -5,6 +5,7 @@
  * clusterTotals weighs them (CPU by cores, memory by bytes).
  */
 import type { ClusterSeriesKey, ClusterStore, NodeSeriesKey } from '../../store/cluster-store.js';
+import { NODE_SERIES as N } from '../../metrics/node-exporter.js';
 import type { PrometheusClient } from './client.js';
 import type { RangeSeries } from './decode.js';
 import { nodeKey } from './figures.js';
@@ -43,7 +44,7 @@ function nodeQueries(sel: string, window: string): Record<NodeSeriesKey, readonl
   return {
     cpu: [cpuBusy(sel, window, by), percent],
     memory: [memoryUsed(sel, by), percent],
-    load1: [`node_load1${matchers(sel)}`, same],
+    load1: [`${N.load1}${matchers(sel)}`, same],
     rx: [byteRate('rx', sel, window, by), same],
     tx: [byteRate('tx', sel, window, by), same],
     read: [byteRate('read', sel, window, by), same],
@@ -59,7 +60,7 @@ function clusterQueries(sel: string, window: string): Record<ClusterSeriesKey, r
     tx: [byteRate('tx', sel, window, []), same],
     read: [byteRate('read', sel, window, []), same],
     written: [byteRate('written', sel, window, []), same],
-    up: [`count(node_uname_info${matchers(sel)})`, same],
+    up: [`count(${N.uname}${matchers(sel)})`, same],
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import type { NodeFigures } from '../../metrics/node-figures.js';
 import { UNKNOWN_HEALTH, type TargetHealth } from '../../scrape/types.js';
-import { byCoreNumber, round } from '../../metrics/node-exporter.js';
+import { byCoreNumber, NODE_SERIES as N, round } from '../../metrics/node-exporter.js';
 import type { InstantSample, Labels } from './decode.js';
 import type { RefreshQuery } from './queries.js';
 
@@ -89,18 +89,18 @@ export class RefreshIndex {
     const g = (name: string): number | undefined => this.q.gauges.named(key, name);
     return {
       cpu: this.cpu(key),
-      load: triple(g('node_load1'), g('node_load5'), g('node_load15'), (load1, load5, load15) => ({ load1, load5, load15 })),
-      memory: pair(g('node_memory_MemTotal_bytes'), g('node_memory_MemAvailable_bytes'), (total, available) => ({
+      load: triple(g(N.load1), g(N.load5), g(N.load15), (load1, load5, load15) => ({ load1, load5, load15 })),
+      memory: pair(g(N.memTotal), g(N.memAvailable), (total, available) => ({
         totalBytes: total,
         usedBytes: total - available,
         availableBytes: available,
         usedPercent: total > 0 ? round((100 * (total - available)) / total) : 0,
       })),
-      swap: pair(g('node_memory_SwapTotal_bytes'), g('node_memory_SwapFree_bytes'), (total, free) => ({ totalBytes: total, usedBytes: total - free })),
+      swap: pair(g(N.swapTotal), g(N.swapFree), (total, free) => ({ totalBytes: total, usedBytes: total - free })),
       network: rates(this.q.rx.value(key), this.q.tx.value(key), (r, w) => ({ receiveBytesPerSecond: r, transmitBytesPerSecond: w })),
       disk: rates(this.q.read.value(key), this.q.written.value(key), (r, w) => ({ readBytesPerSecond: r, writtenBytesPerSecond: w })),
       filesystem: this.filesystem(key),
-      uptimeSeconds: pair(g('node_boot_time_seconds'), g('node_time_seconds') ?? this.evalMs / 1000, (boot, now) => Math.max(0, round(now - boot))),
+      uptimeSeconds: pair(g(N.bootTime), g(N.time) ?? this.evalMs / 1000, (boot, now) => Math.max(0, round(now - boot))),
     };
   }
 
@@ -120,9 +120,9 @@ export class RefreshIndex {
   /** The "/" mount; size and available space from the same device when several are mounted there. */
   private filesystem(key: string): NodeFigures['filesystem'] {
     const series = this.q.filesystem.all(key);
-    const size = series.find((s) => s.labels.__name__ === 'node_filesystem_size_bytes');
+    const size = series.find((s) => s.labels.__name__ === N.filesystemSize);
     if (!size) return null;
-    const avail = series.find((s) => s.labels.__name__ === 'node_filesystem_avail_bytes' && s.labels.device === size.labels.device);
+    const avail = series.find((s) => s.labels.__name__ === N.filesystemAvail && s.labels.device === size.labels.device);
     return avail ? { sizeBytes: size.value, usedBytes: size.value - avail.value } : null;
   }
 }

@@ -4,7 +4,7 @@
  * src/metrics/node-exporter.ts (docs/figures.md); `sel` is the validated
  * --selector, inserted into every series selector.
  */
-import { VIRTUAL_INTERFACE } from '../../metrics/node-exporter.js';
+import { NODE_SERIES as N, VIRTUAL_INTERFACE } from '../../metrics/node-exporter.js';
 import { matchers } from './selector.js';
 
 /** Labels a node is told apart by: the instance, and the job when one instance has several. */
@@ -34,24 +34,24 @@ function sumBy(labels: readonly string[]): string {
 export function cpuBusy(sel: string, window: string, by: readonly string[]): string {
   const s = sumBy(by);
   return (
-    `1 - ${s}(rate(node_cpu_seconds_total${matchers(IDLE_MODES, sel)}[${window}]))` +
-    ` / ${s}(rate(node_cpu_seconds_total${matchers(sel)}[${window}]))`
+    `1 - ${s}(rate(${N.cpuSeconds}${matchers(IDLE_MODES, sel)}[${window}]))` +
+    ` / ${s}(rate(${N.cpuSeconds}${matchers(sel)}[${window}]))`
   );
 }
 
 /** Used memory share, 0..1; summed first, so a cluster row weighs nodes by their memory. */
 export function memoryUsed(sel: string, by: readonly string[]): string {
   const s = sumBy(by);
-  return `1 - ${s}(node_memory_MemAvailable_bytes${matchers(sel)}) / ${s}(node_memory_MemTotal_bytes${matchers(sel)})`;
+  return `1 - ${s}(${N.memAvailable}${matchers(sel)}) / ${s}(${N.memTotal}${matchers(sel)})`;
 }
 
 export type RateFigure = 'rx' | 'tx' | 'read' | 'written';
 
 const RATE_SERIES: Readonly<Record<RateFigure, readonly [string, boolean]>> = {
-  rx: ['node_network_receive_bytes_total', true],
-  tx: ['node_network_transmit_bytes_total', true],
-  read: ['node_disk_read_bytes_total', false],
-  written: ['node_disk_written_bytes_total', false],
+  rx: [N.networkReceive, true],
+  tx: [N.networkTransmit, true],
+  read: [N.diskRead, false],
+  written: [N.diskWritten, false],
 };
 
 /** Bytes per second summed over real interfaces (network) or reported devices (disk). */
@@ -63,15 +63,15 @@ export function byteRate(figure: RateFigure, sel: string, window: string, by: re
 
 /** Plain gauges, fetched in one query and told apart by __name__. */
 export const GAUGES = [
-  'node_load1',
-  'node_load5',
-  'node_load15',
-  'node_memory_MemTotal_bytes',
-  'node_memory_MemAvailable_bytes',
-  'node_memory_SwapTotal_bytes',
-  'node_memory_SwapFree_bytes',
-  'node_time_seconds',
-  'node_boot_time_seconds',
+  N.load1,
+  N.load5,
+  N.load15,
+  N.memTotal,
+  N.memAvailable,
+  N.swapTotal,
+  N.swapFree,
+  N.time,
+  N.bootTime,
 ] as const;
 
 export const HEALTH = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped'] as const;
@@ -85,12 +85,12 @@ export function refreshQueries(sel: string, window: string) {
   const by = NODE_LABELS;
   return {
     health: byName(HEALTH, sel),
-    uname: `node_uname_info${matchers(sel)}`,
+    uname: `${N.uname}${matchers(sel)}`,
     cpu: cpuBusy(sel, window, by),
     perCore: cpuBusy(sel, window, [...by, 'cpu']),
-    cores: `count by (${by.join(', ')}) (count by (${[...by, 'cpu'].join(', ')}) (node_cpu_seconds_total${matchers(sel)}))`,
+    cores: `count by (${by.join(', ')}) (count by (${[...by, 'cpu'].join(', ')}) (${N.cpuSeconds}${matchers(sel)}))`,
     gauges: byName(GAUGES, sel),
-    filesystem: byName(['node_filesystem_size_bytes', 'node_filesystem_avail_bytes'], 'mountpoint="/"', sel),
+    filesystem: byName([N.filesystemSize, N.filesystemAvail], 'mountpoint="/"', sel),
     rx: byteRate('rx', sel, window, by),
     tx: byteRate('tx', sel, window, by),
     read: byteRate('read', sel, window, by),
@@ -105,7 +105,7 @@ export type RefreshQuery = keyof ReturnType<typeof refreshQueries>;
  * node_uname_info but should be listed (and named) as down rather than left out.
  */
 export function inventoryQuery(sel: string, lookback: string): string {
-  return `last_over_time(node_uname_info${matchers(sel)}[${lookback}])`;
+  return `last_over_time(${N.uname}${matchers(sel)}[${lookback}])`;
 }
 
 /**
@@ -114,7 +114,7 @@ export function inventoryQuery(sel: string, lookback: string): string {
  * scrape configuration to ask). node_time_seconds moves by exactly that much between scrapes.
  */
 export function scrapeIntervalQuery(sel: string): string {
-  return `max(idelta(node_time_seconds${matchers(sel)}[5m]))`;
+  return `max(idelta(${N.time}${matchers(sel)}[5m]))`;
 }
 
 /** A PromQL duration from milliseconds: whole milliseconds, the finest PromQL accepts. */

@@ -1,5 +1,5 @@
 import type { Source } from '../source.js';
-import type { ClusterStore } from '../../store/cluster-store.js';
+import { ForwardingSource } from '../forwarding-source.js';
 import { Recorder } from '../../record/recorder.js';
 import type { RecordFlags } from './flags.js';
 
@@ -20,43 +20,25 @@ export async function withRecording(source: Source, options: RecordFlags): Promi
 
 const join = (...lines: (string | undefined)[]): string | undefined => lines.filter((l) => l).join('; ') || undefined;
 
-class RecordingSource implements Source {
+class RecordingSource extends ForwardingSource {
   constructor(
-    private readonly inner: Source,
+    inner: Source,
     private readonly recorder: Recorder,
-  ) {}
-
-  get store(): ClusterStore {
-    return this.inner.store;
+  ) {
+    super(inner);
   }
 
-  get interval(): number {
-    return this.inner.interval;
-  }
-
-  get notice(): string | undefined {
+  override get notice(): string | undefined {
     return join(this.inner.notice, this.recorder.notice);
   }
 
-  get warning(): string | undefined {
+  override get warning(): string | undefined {
     return join(this.inner.warning, this.recorder.warning);
   }
 
-  start(): void {
-    this.inner.start();
-  }
-
-  collectOnce(): Promise<void> {
-    return this.inner.collectOnce();
-  }
-
-  setIntervalMs(ms: number): void {
-    this.inner.setIntervalMs(ms);
-  }
-
-  async stop(): Promise<void> {
+  override async stop(): Promise<void> {
     try {
-      await this.inner.stop();
+      await super.stop();
     } finally {
       this.recorder.close();
     }

@@ -5,26 +5,9 @@
  */
 import type { ClusterSeriesKey, ClusterStore, NodeEntry, NodeSeriesKey } from '../../store/cluster-store.js';
 import type { Ring } from '../../store/ring.js';
-import type { NodeFigures, NodeSource } from '../../metrics/node-figures.js';
-import type { TargetHealth } from '../../scrape/types.js';
-import type { KubeNodeInfo, PodFigures } from '../../metrics/kube-figures.js';
-import type { ColumnReading } from '../../expr/column.js';
-import type { AppView } from '../../metrics/app-model.js';
 
-export interface ViewNode {
-  readonly id: string;
-  readonly name: string;
-  readonly target: string;
-  readonly source: NodeSource;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly figures: NodeFigures;
-  readonly health: TargetHealth;
-  readonly history: Ring<NodeSeriesKey>;
-  readonly kube: KubeNodeInfo | null;
-  readonly pods: readonly PodFigures[] | null;
-  readonly columns: Readonly<Record<string, ColumnReading>>;
-  readonly columnHistory: Ring<string> | null;
-  readonly app: AppView | null;
+/** A node as a frame shows it: the store's entry, or a paused frame's copy of it. */
+export interface ViewNode extends NodeEntry {
   /** Newest history time to draw; absent when live. */
   readonly historyUntilMs?: number;
 }
@@ -37,8 +20,25 @@ export interface FrameData {
   readonly atMs: number;
 }
 
+/** The node list of each store at its version when last asked (see liveNodes). */
+const versioned = new WeakMap<ClusterStore, { readonly version: number; readonly nodes: readonly NodeEntry[] }>();
+
+/**
+ * The store's nodes as of its version now: a new list whenever the store changed, the same one
+ * while it has not. The store changes its nodes in place, so a list of its own would look the same
+ * to React after a refresh; with this one, what a frame derives from the nodes (sorted rows, totals)
+ * is remembered for as long as the list, and made anew when the figures changed.
+ */
+export function liveNodes(store: ClusterStore): readonly NodeEntry[] {
+  const known = versioned.get(store);
+  if (known?.version === store.version) return known.nodes;
+  const nodes = store.nodes().slice();
+  versioned.set(store, { version: store.version, nodes });
+  return nodes;
+}
+
 export function liveFrame(store: ClusterStore, atMs: number): FrameData {
-  return { nodes: store.nodes(), cluster: store.cluster, atMs };
+  return { nodes: liveNodes(store), cluster: store.cluster, atMs };
 }
 
 export function frozenFrame(store: ClusterStore, atMs: number): FrameData {

@@ -1,6 +1,7 @@
 /** The detail's pod list without rendering: its order and the rows the selection moves over. */
 import type { PodFigures } from '../../metrics/kube-figures.js';
 import { naturalKey } from './table-model.js';
+import { finite, sortNullsLast } from './sort-order.js';
 
 export const POD_SORT_KEYS = ['cpu', 'memory', 'name'] as const;
 export type PodSortKey = (typeof POD_SORT_KEYS)[number];
@@ -30,22 +31,12 @@ export interface PodRow {
  * both directions, and ties fall back to namespace/name so rows keep still between frames.
  */
 export function sortPods(pods: readonly PodFigures[], sort: PodSortState): PodRow[] {
-  const sign = sort.descending ? -1 : 1;
   const rows = pods.map((pod) => {
     const id = `${pod.namespace}/${pod.name}`;
     const value = sort.key === 'cpu' ? pod.cpuCores : sort.key === 'memory' ? pod.memoryBytes : null;
-    return { row: { id, pod }, name: naturalKey(id), value: value !== null && Number.isFinite(value) ? value : null };
+    return { row: { id, pod }, name: naturalKey(id), value: finite(value) };
   });
   type Decorated = (typeof rows)[number];
   const byName = (a: Decorated, b: Decorated): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  rows.sort((a, b) => {
-    if (sort.key === 'name') return sign * byName(a, b);
-    if (a.value === null || b.value === null) {
-      if (a.value !== b.value) return a.value === null ? 1 : -1;
-    } else if (a.value !== b.value) {
-      return sign * (a.value - b.value);
-    }
-    return byName(a, b);
-  });
-  return rows.map((r) => r.row);
+  return sortNullsLast(rows, sort.descending, sort.key === 'name', byName).map((r) => r.row);
 }

@@ -1,6 +1,7 @@
 /** The node table's logic without rendering: sorting, filtering and keeping the selection. */
 import { shownCpuPercent, shownMemoryPercent, type KubeNode } from './kube-model.js';
 import { parseLabelFilter, type LabelledNode } from './label-filter.js';
+import { finite, sortNullsLast } from './sort-order.js';
 
 /** `pods` is last of these, and offered only when some node has Kubernetes info. */
 export const SORT_KEYS = ['name', 'cpu', 'memory', 'network', 'disk', 'load', 'pods'] as const;
@@ -81,25 +82,12 @@ export function nextSortKey(key: SortKey, kube = false, columns: readonly string
  * whatever the direction, and ties fall back to the name so rows do not jump between frames.
  */
 export function sortNodes<T extends SortableNode>(nodes: readonly T[], sort: SortState): T[] {
-  const sign = sort.descending ? -1 : 1;
   const key = sort.key;
-  const decorated = nodes.map((node) => {
-    const value = key === 'name' ? null : sortValue(key, node);
-    return { node, name: naturalKey(node.name), value: value !== null && Number.isFinite(value) ? value : null };
-  });
+  const decorated = nodes.map((node) => ({ node, name: naturalKey(node.name), value: key === 'name' ? null : finite(sortValue(key, node)) }));
   type Row = (typeof decorated)[number];
   const byName = (a: Row, b: Row): number =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : a.node.id < b.node.id ? -1 : a.node.id > b.node.id ? 1 : 0;
-  decorated.sort((a, b) => {
-    if (key === 'name') return sign * byName(a, b);
-    if (a.value === null || b.value === null) {
-      if (a.value !== b.value) return a.value === null ? 1 : -1;
-    } else if (a.value !== b.value) {
-      return sign * (a.value - b.value);
-    }
-    return byName(a, b);
-  });
-  return decorated.map((d) => d.node);
+  return sortNullsLast(decorated, sort.descending, key === 'name', byName).map((d) => d.node);
 }
 
 /** A name test that is also given the node, for label filters; without the node only names match. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { EMPTY_FIGURES } from '../../../src/metrics/node-figures.js';
 import { UNKNOWN_HEALTH } from '../../../src/scrape/types.js';
 import type { InstantSample } from '../../../src/sources/prometheus/decode.js';
 import { nodeKey, RefreshIndex, type RefreshResults } from '../../../src/sources/prometheus/figures.js';
@@ -73,16 +74,7 @@ describe('figures from query results', () => {
     expect(f.filesystem).toBeNull();
     // No node_time_seconds: the query's own time stands in, as the scrape time does when scraping.
     expect(f.uptimeSeconds).toBe(AT / 1000 - 1_700_000_000);
-    expect(new RefreshIndex({}, AT).figures('other')).toEqual({
-      cpu: null,
-      load: null,
-      memory: null,
-      swap: null,
-      network: null,
-      disk: null,
-      filesystem: null,
-      uptimeSeconds: null,
-    });
+    expect(new RefreshIndex({}, AT).figures('other')).toEqual(EMPTY_FIGURES);
   });
 
   it('reads health from up and the scrape series', () => {
