@@ -39,8 +39,8 @@ export function companionByPort(target: Target): CompanionKind | undefined {
 export class HostJoin {
   private byId = new Map<string, Target>();
   private readonly byHost = new Map<string, Target[]>();
-  /** Targets whose payload showed them to be companions; kept across setTargets, by id. */
-  private readonly found = new Map<string, CompanionKind>();
+  /** What targets' payloads showed them to be (null: no companion, whatever the port); kept across setTargets, by id. */
+  private readonly found = new Map<string, CompanionKind | null>();
 
   setTargets(targets: readonly Target[]): void {
     this.byId = new Map(targets.map((t) => [t.id, t]));
@@ -57,7 +57,7 @@ export class HostJoin {
   /** What kind of companion a target is, by payload or port; undefined for a node's own target. */
   kindOf(targetId: string): CompanionKind | undefined {
     const found = this.found.get(targetId);
-    if (found) return found;
+    if (found !== undefined) return found ?? undefined;
     const target = this.byId.get(targetId);
     return target && companionByPort(target);
   }
@@ -80,5 +80,15 @@ export class HostJoin {
     if (!this.byId.has(targetId) || this.found.get(targetId) === kind) return false;
     this.found.set(targetId, kind);
     return this.nodeFor(targetId) !== undefined;
+  }
+
+  /**
+   * A target on a companion's port turned out to be something else (an app on :8080): it is a
+   * row of its own from now on. True when it was joined to a node until now.
+   */
+  markNode(targetId: string): boolean {
+    const joined = this.nodeFor(targetId) !== undefined;
+    if (this.byId.has(targetId)) this.found.set(targetId, null);
+    return joined;
   }
 }

@@ -40,3 +40,14 @@ describe('HostJoin', () => {
     expect(hostKey(parseTarget('[::1]:8080'))).toBe('::1');
   });
 });
+
+describe('HostJoin.markNode', () => {
+  it('gives a row back to a target on :8080 that is no cAdvisor', () => {
+    const join = new HostJoin();
+    const [node, app] = ids(['h:9100', 'h:8080']);
+    join.setTargets([node!, app!]);
+    expect(join.markNode(app!.id)).toBe(true);
+    expect(join.nodeFor(app!.id)).toBeUndefined();
+    expect(join.kindOf(app!.id)).toBeUndefined();
+  });
+});

@@ -12,6 +12,8 @@ import { ColumnSet, TargetSeries } from '../../metrics/target-series.js';
 import { CollectorNarrowing, LEARNING_FAMILIES } from '../../metrics/collector-narrowing.js';
 import type { UserColumn } from '../../expr/column.js';
 import { ClusterStore } from '../../store/cluster-store.js';
+import { HostJoin } from '../../targets/host-join.js';
+import { CONTAINER_FAMILIES, ContainerDeriver, hasContainerFamilies } from '../../metrics/cadvisor.js';
 import type { Source } from '../source.js';
 
 export interface PipelineOptions {
@@ -54,6 +56,9 @@ export class Pipeline implements Source {
   /** Targets asked for only the node view's collectors (see CollectorNarrowing). */
   private readonly narrowings = new Map<string, CollectorNarrowing>();
   private readonly columnSet: ColumnSet;
+  /** cAdvisors and process exporters beside a node's own target on its host (see HostJoin). */
+  private readonly join = new HostJoin();
+  private readonly containerDerivers = new Map<string, ContainerDeriver>();
   private readonly now: () => number;
   private readonly maxSamples: number;
   private intervalMs: number;
@@ -78,15 +83,16 @@ export class Pipeline implements Source {
 
   setTargets(targets: readonly Target[]): void {
     const keep = new Set(targets.map((t) => t.id));
-    for (const node of this.store.nodes()) {
-      if (keep.has(node.id)) continue;
-      this.store.remove(node.id);
-      this.derivers.delete(node.id);
-      this.series.delete(node.id);
-      this.narrowings.delete(node.id);
-      this.health.delete(node.id);
+    this.join.setTargets(targets);
+    for (const id of [...this.derivers.keys(), ...this.containerDerivers.keys(), ...this.store.nodes().map((n) => n.id)]) {
+      if (!keep.has(id)) this.forget(id);
     }
     for (const t of targets) {
+      // A companion's figures go to its node's row: it has none of its own.
+      if (this.join.nodeFor(t.id) !== undefined) {
+        this.store.remove(t.id);
+        continue;
+      }
       this.store.upsert({ id: t.id, name: t.host, target: t.displayUrl, labels: t.labels });
       // Columns may read any family, of collectors narrowing would leave out; a query of the
       // target's own (a scrape config's params) is the user's to choose.
@@ -140,8 +146,19 @@ export class Pipeline implements Source {
     this.clusterTimer.unref();
   }
 
+  private forget(id: string): void {
+    this.store.remove(id);
+    this.derivers.delete(id);
+    this.containerDerivers.delete(id);
+    this.series.delete(id);
+    this.narrowings.delete(id);
+    this.health.delete(id);
+  }
+
   private handle(result: ScrapeResult): boolean {
     const id = result.target.id;
+    const node = this.join.nodeFor(id);
+    if (node !== undefined) return this.handleCompanion(result, node);
     if (!this.store.get(id)) return false; // removed while the scrape was in flight
     const narrowing = this.narrowings.get(id);
     if (!result.ok) {
@@ -172,7 +189,14 @@ export class Pipeline implements Source {
       this.markDown(id, result.startedAtMs, result.durationMs, parsed);
       return false;
     }
+    // A cAdvisor beside a node's target on its host, found out by its payload: its row goes.
+    if (series.isApp && this.join.kindOf(id) === undefined && hasContainerFamilies(parsed.samples) && this.join.markCompanion(id, 'cadvisor')) {
+      const node = this.join.nodeFor(id) as string;
+      this.forget(id);
+      return this.handleCompanion(result, node, parsed);
+    }
     const readings = series.update(parsed, result.startedAtMs);
+    this.updateContainers(id, id, parsed.samples, result.startedAtMs);
     this.health.recordSuccess(id, {
       atMs: result.startedAtMs,
       durationMs: result.durationMs,
@@ -182,6 +206,43 @@ export class Pipeline implements Source {
     });
     this.store.record(id, result.startedAtMs, { ...derived, health: this.health.get(id), ...readings });
     return true;
+  }
+
+  /**
+   * A companion's scrape: its figures go to its node's row. A failure empties that part of the row
+   * and leaves the node's own health alone: the node may well be up while its cAdvisor is not.
+   */
+  private handleCompanion(result: ScrapeResult, node: string, parsedAlready?: ParseResult): boolean {
+    if (!this.store.get(node)) return false;
+    const target = result.target;
+    if (!result.ok) {
+      this.store.setContainers(node, null);
+      return false;
+    }
+    const parsed = parsedAlready ?? this.parse(result.takeBody(), result, CONTAINER_FAMILIES);
+    if (typeof parsed === 'string') {
+      this.store.setContainers(node, null);
+      return false;
+    }
+    // cAdvisor always writes its root cgroup: a payload without it is something else on :8080,
+    // a row of its own from its next scrape on.
+    if (!hasContainerFamilies(parsed.samples)) {
+      this.join.markNode(target.id);
+      this.store.upsert({ id: target.id, name: target.host, target: target.displayUrl, labels: target.labels });
+      return false;
+    }
+    this.updateContainers(target.id, node, parsed.samples, result.startedAtMs);
+    return true;
+  }
+
+  /** Containers in a payload (cAdvisor's families, or the agent's in its names) go to `node`'s row. */
+  private updateContainers(targetId: string, node: string, samples: ParseResult['samples'], atMs: number): void {
+    let deriver = this.containerDerivers.get(targetId);
+    if (!deriver) {
+      if (!hasContainerFamilies(samples)) return;
+      this.containerDerivers.set(targetId, (deriver = new ContainerDeriver()));
+    }
+    this.store.setContainers(node, deriver.update(samples, atMs));
   }
 
   /** The payload's samples, or the target's error when it is no metrics payload. */
