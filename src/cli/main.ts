@@ -184,6 +184,7 @@ async function buildPipeline(options: CliOptions, targets: Target[]): Promise<Pi
     concurrency: options.concurrency,
     historyPoints: historyPoints(options),
     columns: options.columns,
+    cadvisorPort: options.cadvisorPort,
     scraper: {
       timeoutMs: effectiveTimeoutMs(options),
       maxBodyBytes: options.maxBodyBytes,

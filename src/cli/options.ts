@@ -6,6 +6,7 @@ import { buildAgentCommand } from './agent-options.js';
 import { collect, headerPairs, prometheusConflict, selectorArg } from '../sources/prometheus/flags.js';
 import { parseAt, parseSpeed, sourceFlagConflict, sourceFlags, type RawSourceFlags, type SourceFlags } from './source-flags.js';
 import { KUBE_CONCURRENCY, kubeConflict, portArg, type KubeFlags } from '../sources/kube/flags.js';
+import { cadvisorPortArg, nodeListConflict, type NodeListFlags } from '../sources/node-list/flags.js';
 import { addRuleOptions, ruleFlags, type RawRuleFlags, type RuleFlags } from './rule-flags.js';
 import { discoveryConflict, discoveryFlags, dnsArg, dnsServerArg, dnsSrvArg, type DiscoveryFlags, type RawDiscoveryFlags } from '../sources/discovery/flags.js';
 
@@ -13,7 +14,7 @@ import { discoveryConflict, discoveryFlags, dnsArg, dnsServerArg, dnsSrvArg, typ
 export { UsageError } from '../util/usage-error.js';
 export { defaultTimeoutMs, effectiveTimeoutMs } from '../scrape/timeout.js';
 
-export interface CliOptions extends SourceFlags, KubeFlags, DiscoveryFlags, RuleFlags {
+export interface CliOptions extends SourceFlags, KubeFlags, NodeListFlags, DiscoveryFlags, RuleFlags {
   readonly targets: string[];
   readonly targetsFile?: string;
   readonly intervalMs: number;
@@ -105,6 +106,7 @@ export function buildProgram(): Command {
     .option('--kubeconfig [path]', 'watch a Kubernetes cluster\'s nodes and pods, with this kubeconfig (alone: $KUBECONFIG, ~/.kube/config, or the pod\'s service account)')
     .option('--context <name>', 'with --kubeconfig: this context instead of the current one')
     .option('--node-exporter-port <port>', 'with --kubeconfig: also read node_exporter on this port of every node, through the API server', portArg)
+    .option('--cadvisor-port <port>', 'also read cAdvisor on this port of every target\'s host (such as 8080): the node\'s containers', cadvisorPortArg)
     .option('--scrape-config <file>', 'scrape the jobs of this Prometheus configuration (static, DNS and file discovery, auth, TLS)')
     .option('--job <name>', 'with --scrape-config: only this job; repeatable', collect, [])
     .option('--dns <name[:port]>', 'scrape every A/AAAA address of this name (port 9100 by default), looked up again every refresh; repeatable', dnsArg, [])
@@ -119,7 +121,7 @@ export function buildProgram(): Command {
   return addRuleOptions(program);
 }
 
-interface RawOptions extends RawSourceFlags, KubeFlags, RawDiscoveryFlags, RawRuleFlags {
+interface RawOptions extends RawSourceFlags, KubeFlags, NodeListFlags, RawDiscoveryFlags, RawRuleFlags {
   targetsFile?: string;
   interval: number;
   timeout?: number;
@@ -153,6 +155,8 @@ export function toCliOptions(targets: string[], raw: RawOptions, env: NodeJS.Pro
   if (conflict) throw new UsageError(conflict);
   const kubeProblem = kubeConflict(targets.length > 0 || raw.targetsFile !== undefined, raw);
   if (kubeProblem) throw new UsageError(kubeProblem);
+  const nodeListProblem = nodeListConflict(raw);
+  if (nodeListProblem) throw new UsageError(nodeListProblem);
   const discoveryProblem = discoveryConflict(raw);
   if (discoveryProblem) throw new UsageError(discoveryProblem);
   const rules = ruleFlags(raw);
@@ -181,6 +185,7 @@ export function toCliOptions(targets: string[], raw: RawOptions, env: NodeJS.Pro
     kubeconfig: raw.kubeconfig,
     context: raw.context,
     nodeExporterPort: raw.nodeExporterPort,
+    cadvisorPort: raw.cadvisorPort,
     ...discoveryFlags(raw),
     ...rules,
   };

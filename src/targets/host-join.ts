@@ -21,6 +21,26 @@ export function hostKey(target: Target): string {
   return target.url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
 }
 
+/**
+ * The targets with, for every host among them, one more on `port` (`--cadvisor-port`): each new
+ * target declared a companion of `kind`. A host that has a target on that port already keeps it.
+ */
+export function withCompanionTargets(targets: readonly Target[], port: number, kind: CompanionKind, make: (url: string) => Target): { targets: Target[]; declared: Map<string, CompanionKind> } {
+  const out = [...targets];
+  const declared = new Map<string, CompanionKind>();
+  const taken = new Set(targets.filter((t) => portOf(t) === port).map(hostKey));
+  for (const t of targets) {
+    const key = hostKey(t);
+    if (taken.has(key)) continue;
+    taken.add(key);
+    const host = t.url.hostname;
+    const companion = make(`http://${host}:${port}/metrics`);
+    out.push(companion);
+    declared.set(companion.id, kind);
+  }
+  return { targets: out, declared };
+}
+
 function portOf(target: Target): number {
   if (target.url.port !== '') return Number(target.url.port);
   return target.url.protocol === 'https:' ? 443 : 80;
@@ -42,7 +62,9 @@ export class HostJoin {
   /** What targets' payloads showed them to be (null: no companion, whatever the port); kept across setTargets, by id. */
   private readonly found = new Map<string, CompanionKind | null>();
 
-  setTargets(targets: readonly Target[]): void {
+  /** `declared`: targets known to be companions of that kind, whatever their port (see withCompanionTargets). */
+  setTargets(targets: readonly Target[], declared: ReadonlyMap<string, CompanionKind> = new Map()): void {
+    for (const [id, kind] of declared) this.found.set(id, kind);
     this.byId = new Map(targets.map((t) => [t.id, t]));
     this.byHost.clear();
     for (const t of targets) {

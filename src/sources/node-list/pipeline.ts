@@ -12,7 +12,8 @@ import { ColumnSet, TargetSeries } from '../../metrics/target-series.js';
 import { CollectorNarrowing, LEARNING_FAMILIES } from '../../metrics/collector-narrowing.js';
 import type { UserColumn } from '../../expr/column.js';
 import { ClusterStore } from '../../store/cluster-store.js';
-import { HostJoin } from '../../targets/host-join.js';
+import { HostJoin, withCompanionTargets } from '../../targets/host-join.js';
+import { parseTarget } from '../../targets/parse-target.js';
 import { CONTAINER_FAMILIES, ContainerDeriver, hasContainerFamilies } from '../../metrics/cadvisor.js';
 import type { Source } from '../source.js';
 
@@ -26,6 +27,8 @@ export interface PipelineOptions {
   readonly maxSamples?: number;
   /** `--column`s, evaluated on every target's scrapes. */
   readonly columns?: readonly UserColumn[];
+  /** `--cadvisor-port`: scrape this port of every target's host too, as the node's containers. */
+  readonly cadvisorPort?: number;
   readonly now?: () => number;
 }
 
@@ -62,6 +65,7 @@ export class Pipeline implements Source {
   private readonly now: () => number;
   private readonly maxSamples: number;
   private intervalMs: number;
+  private readonly cadvisorPort: number | undefined;
   private clusterTimer: NodeJS.Timeout | undefined;
 
   constructor(options: PipelineOptions) {
@@ -78,12 +82,15 @@ export class Pipeline implements Source {
       now: this.now,
       firstRateMs: FIRST_RATE_MS,
     });
+    this.cadvisorPort = options.cadvisorPort;
     this.setTargets(options.targets);
   }
 
-  setTargets(targets: readonly Target[]): void {
+  setTargets(given: readonly Target[]): void {
+    const { targets, declared } =
+      this.cadvisorPort === undefined ? { targets: given, declared: undefined } : withCompanionTargets(given, this.cadvisorPort, 'cadvisor', (url) => parseTarget(url));
     const keep = new Set(targets.map((t) => t.id));
-    this.join.setTargets(targets);
+    this.join.setTargets(targets, declared);
     for (const id of [...this.derivers.keys(), ...this.containerDerivers.keys(), ...this.store.nodes().map((n) => n.id)]) {
       if (!keep.has(id)) this.forget(id);
     }

@@ -31,8 +31,8 @@ async function cadvisor(): Promise<Endpoint> {
   return endpoint;
 }
 
-function start(urls: string[]): Pipeline {
-  const pipeline = new Pipeline({ targets: urls.map((u) => parseTarget(u)), intervalMs: 200, concurrency: 4, historyPoints: 20, scraper: { timeoutMs: 2_000 } });
+function start(urls: string[], cadvisorPort?: number): Pipeline {
+  const pipeline = new Pipeline({ targets: urls.map((u) => parseTarget(u)), intervalMs: 200, concurrency: 4, historyPoints: 20, scraper: { timeoutMs: 2_000 }, cadvisorPort });
   cleanups.push(() => pipeline.stop());
   pipeline.start();
   return pipeline;
@@ -57,5 +57,16 @@ describe.runIf(requireBinary(NODE_EXPORTER))('cAdvisor beside node_exporter', ()
     expect(pipeline.store.get(parseTarget(joined.url).id)).toBeUndefined();
     await expect.poll(() => pipeline.store.get(parseTarget(loneUrl).id)?.containers?.containers.length ?? 0, UNTIL).toBe(1);
     expect(pipeline.store.nodes()).toHaveLength(2);
+  });
+
+  it('scrapes the --cadvisor-port of every target host as its containers', { timeout: 30_000 }, async () => {
+    const exporter = await startNodeExporter();
+    cleanups.push(() => exporter.stop());
+    const side = await cadvisor();
+    const pipeline = start([exporter.url], side.port);
+    const node = () => pipeline.store.get(parseTarget(exporter.url).id);
+    await expect.poll(() => node()?.containers?.containers[0]?.cpuPercent ?? null, UNTIL).not.toBeNull();
+    expect(pipeline.store.nodes()).toHaveLength(1);
+    expect(side.requests.length).toBeGreaterThanOrEqual(2);
   });
 });
