@@ -108,7 +108,7 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   const above = display[shownAt - 1];
   const offset = useScrollOffset(shownAt, tableRows, display.length, above !== undefined && isGroupRow(above));
   const pods = usePodPane(selected, ui, width, bodyHeight, frame.atMs);
-  const detailScrollMax = ui.view === 'detail' && selected?.app ? appScrollMax(selected, selected.app, width, bodyHeight, frame.atMs) : undefined;
+  const detailScrollMax = ui.view === 'detail' && selected?.app && !selected.containers ? appScrollMax(selected, selected.app, width, bodyHeight, frame.atMs) : undefined;
   const podsShown = ui.view === 'detail' && ui.pane === 'pods' && pods !== undefined;
 
   // Keys can arrive faster than frames: the handler works on the latest state and rows, not on
