@@ -4,7 +4,12 @@
  * test/fixtures/cadvisor/README.md), served with its counters and stamps moved on at each scrape.
  */
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect } from 'vitest';
+import { it } from '../../helpers/temp-dir.js';
+import { startAgentServer } from '../../../src/agent/agent-server.js';
+import { containerFamilies, readContainerCgroups } from '../../../src/agent/cgroup-containers.js';
+import { thisMachineReader } from '../../../src/sources/local/readers.js';
+import { tree } from '../../agent/cgroup-tree.js';
 import { Pipeline } from '../../../src/sources/node-list/pipeline.js';
 import { parseTarget } from '../../../src/targets/parse-target.js';
 import { serve, type Endpoint } from '../../helpers/http-endpoints.js';
@@ -68,5 +73,19 @@ describe.runIf(requireBinary(NODE_EXPORTER))('cAdvisor beside node_exporter', ()
     await expect.poll(() => node()?.containers?.containers[0]?.cpuPercent ?? null, UNTIL).not.toBeNull();
     expect(pipeline.store.nodes()).toHaveLength(1);
     expect(side.requests.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('cluster-top agent serving containers', () => {
+  it('gives its node row the containers of its cgroup tree, beside the node figures', { timeout: 30_000 }, async ({ tmp }) => {
+    const paths = tree(tmp);
+    const agent = await startAgentServer({ host: '127.0.0.1', port: 0, reader: thisMachineReader(), containers: async () => containerFamilies(await readContainerCgroups(paths)) });
+    cleanups.push(() => agent.close());
+    const pipeline = start([agent.url]);
+    const node = () => pipeline.store.get(parseTarget(agent.url).id);
+    await expect.poll(() => node()?.containers?.containers.length ?? 0, UNTIL).toBe(3);
+    expect(node()!.source).toBe('node_exporter');
+    expect(node()!.figures.cpu).not.toBeNull();
+    expect(node()!.containers!.containers.find((c) => c.name === 'shop-db-1')).toMatchObject({ composeService: 'db', image: 'postgres:16' });
   });
 });
