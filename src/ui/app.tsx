@@ -15,6 +15,8 @@ import { filterNodes, parseFilter, selectedIndex, sortNodes } from './model/tabl
 import { holds, INITIAL_UI, reduceKey, scopeOf, splitKeys, stepInterval, type KeyContext, type UiState } from './input/ui-state.js';
 import { MouseInput, reduceMouse } from './input/mouse.js';
 import { usePodPane } from './use-pod-pane.js';
+import { useContainerTop } from './use-container-top.js';
+import { heavyContainerLines } from './render/container-lines.js';
 import { AlertPanel, Header, HelpScreen, NodeDetail, NodeTable } from './render/views.js';
 import type { AlertList } from '../alerts/monitor.js';
 import { alertPanelHeight } from './render/alert-panel.js';
@@ -97,7 +99,7 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
     [frame.nodes, version, filter, ui.filterText, ui.sort, group],
   );
   // The cluster's own charts above the table when the terminal is large (btop's top box).
-  const clusterPanel = ui.view === 'table' && !ui.help ? clusterPanelHeight(width, bodyHeight, display.length + 1) : 0;
+  const clusterPanel = ui.view === 'table' && !ui.help && !ui.top ? clusterPanelHeight(width, bodyHeight, display.length + 1) : 0;
   const tableRows = Math.max(0, bodyHeight - clusterPanel - 1);
   const totals = useMemo(() => clusterTotals(frame.nodes), [frame.nodes, version]);
   const scrapes = useMemo(() => summarizeScrapes(frame.nodes), [frame.nodes, version]);
@@ -110,10 +112,12 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   const pods = usePodPane(selected, ui, width, bodyHeight, frame.atMs);
   const detailScrollMax = ui.view === 'detail' && selected?.app && !selected.containers ? appScrollMax(selected, selected.app, width, bodyHeight, frame.atMs) : undefined;
   const podsShown = ui.view === 'detail' && ui.pane === 'pods' && pods !== undefined;
+  const top = useContainerTop(frame.nodes, version, ui, bodyHeight);
+  const topShown = ui.view === 'table' && ui.top && !ui.help;
 
   // Keys can arrive faster than frames: the handler works on the latest state and rows, not on
   // the ones captured when it was created.
-  const tableShown = !ui.help && !(ui.view === 'detail' && selected);
+  const tableShown = !ui.help && !(ui.view === 'detail' && selected) && !topShown;
   const shownRows = tableShown ? display.slice(offset, offset + tableRows) : [];
   // The name column is sized from the names on screen, and cut so that they stay distinct.
   const shownNames = shownRows.flatMap((r) => (isGroupRow(r) ? [] : [r.name]));
@@ -131,11 +135,12 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   const table = tableShown ? { top: layout.headerLines + panel + warned.length + clusterPanel + 1, shown: shownRows } : undefined;
   const keyCtx: KeyContext = {
     rows,
-    pageSize: podsShown ? pods.room : tableRows,
+    pageSize: podsShown ? pods.room : topShown ? Math.max(1, bodyHeight - 2) : tableRows,
     kube,
     columns: store.columnNames,
     groups,
     pods: pods?.pane.rows,
+    topRows: top?.rows.map((r) => ({ id: r.id, nodeId: r.nodeId })),
     detailScrollMax,
     helpScrollMax: helpScrollMax(width, layout.body),
     replay: onSeek !== undefined,
@@ -218,6 +223,7 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   const sized = { width, height: bodyHeight, color };
   let body;
   if (ui.help) body = <HelpScreen {...sized} scroll={ui.helpScroll} />;
+  else if (topShown) body = <Lines lines={heavyContainerLines(top?.rows ?? [], top?.total ?? 0, top?.index ?? 0, top?.offset ?? 0, width, bodyHeight)} color={color} />;
   else if (ui.view === 'detail' && selected) body = <NodeDetail {...sized} node={selected} nowMs={frame.atMs} pods={podsShown ? pods.pane : undefined} scroll={ui.detailScroll} />;
   else {
     body = (

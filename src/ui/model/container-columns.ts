@@ -55,15 +55,14 @@ export function placeContainerColumns(width: number, gap: number, gutter: number
     keys = keys.filter((k) => k !== drop);
   }
   const spare = Math.max(0, width - need(keys));
-  const growing = keys.filter((k) => CONTAINER_COLUMNS[k].grows);
-  // The name takes half the spare room, the other text columns share the rest.
-  const nameShare = growing.length === 1 ? spare : Math.ceil(spare / 2);
-  const otherShare = growing.length > 1 ? Math.floor((spare - nameShare) / (growing.length - 1)) : 0;
-  return keys.map((k) => {
-    const c = CONTAINER_COLUMNS[k];
-    const extra = !c.grows ? 0 : k === 'name' ? nameShare : otherShare;
-    return { ...c, cells: c.width + extra };
-  });
+  // Spare room goes to the text columns, twice as much to the names (the node's and the container's).
+  const weight = (k: ContainerColumnKey): number => (!CONTAINER_COLUMNS[k].grows ? 0 : k === 'name' || k === 'node' ? 2 : 1);
+  const weights = keys.reduce((n, k) => n + weight(k), 0);
+  const shares = keys.map((k) => (weights === 0 ? 0 : Math.floor((spare * weight(k)) / weights)));
+  // What rounding left over goes to the name, so that the line is exactly the width.
+  const nameAt = keys.indexOf('name');
+  shares[nameAt] = (shares[nameAt] ?? 0) + spare - shares.reduce((n, s) => n + s, 0);
+  return keys.map((k, i) => ({ ...CONTAINER_COLUMNS[k], cells: CONTAINER_COLUMNS[k].width + (shares[i] ?? 0) }));
 }
 
 const rate = (v: number | null): string => (v === null ? '-' : formatBytesShort(v));
