@@ -15,9 +15,9 @@ export function cadvisorPortArg(text: string): number {
 }
 
 /** The reason --cadvisor-port cannot be used with the other flags, or undefined. */
-export function nodeListConflict(f: NodeListFlags & { readonly kubeconfig?: unknown; readonly prometheus?: unknown; readonly replay?: unknown }): string | undefined {
+export function nodeListConflict(f: NodeListFlags & { readonly kubeconfig?: unknown; readonly prometheus?: unknown; readonly replay?: unknown; readonly demo?: unknown }): string | undefined {
   if (f.cadvisorPort === undefined) return undefined;
   if (f.kubeconfig !== undefined) return '--cadvisor-port is for node lists: with --kubeconfig, the kubelet gives each node\'s pods and containers';
-  if (f.prometheus !== undefined || f.replay !== undefined) return '--cadvisor-port is for node lists: it cannot be used with --prometheus or --replay';
+  if (f.prometheus !== undefined || f.replay !== undefined || f.demo !== undefined) return '--cadvisor-port is for node lists: it cannot be used with --prometheus, --replay or --demo';
   return undefined;
 }

@@ -62,6 +62,8 @@ export class Pipeline implements Source {
   /** cAdvisors and process exporters beside a node's own target on its host (see HostJoin). */
   private readonly join = new HostJoin();
   private readonly containerDerivers = new Map<string, ContainerDeriver>();
+  /** The row each target's containers went to last: a companion's goes empty when it is removed. */
+  private readonly containerRows = new Map<string, string>();
   private readonly now: () => number;
   private readonly maxSamples: number;
   private intervalMs: number;
@@ -154,6 +156,9 @@ export class Pipeline implements Source {
   }
 
   private forget(id: string): void {
+    const row = this.containerRows.get(id);
+    if (row !== undefined && row !== id) this.store.setContainers(row, null);
+    this.containerRows.delete(id);
     this.store.remove(id);
     this.derivers.delete(id);
     this.containerDerivers.delete(id);
@@ -249,6 +254,7 @@ export class Pipeline implements Source {
       if (!hasContainerFamilies(samples)) return;
       this.containerDerivers.set(targetId, (deriver = new ContainerDeriver()));
     }
+    this.containerRows.set(targetId, node);
     this.store.setContainers(node, deriver.update(samples, atMs));
   }
 

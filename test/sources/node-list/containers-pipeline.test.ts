@@ -62,6 +62,9 @@ describe.runIf(requireBinary(NODE_EXPORTER))('cAdvisor beside node_exporter', ()
     expect(pipeline.store.get(parseTarget(joined.url).id)).toBeUndefined();
     await expect.poll(() => pipeline.store.get(parseTarget(loneUrl).id)?.containers?.containers.length ?? 0, UNTIL).toBe(1);
     expect(pipeline.store.nodes()).toHaveLength(2);
+    // The joined cAdvisor goes from the list: its containers go from the node's row.
+    pipeline.setTargets([parseTarget(exporter.url), parseTarget(loneUrl)]);
+    expect(node()!.containers).toBeNull();
   });
 
   it('scrapes the --cadvisor-port of every target host as its containers', { timeout: 30_000 }, async () => {
