@@ -5,6 +5,7 @@
 import type { Labels, Sample } from '../exposition/types.js';
 import { CounterRates } from './counter-rates.js';
 import { MAX_CONTAINERS, type ContainerStats, type ContainerTable } from './container-stats.js';
+import { EMPTY_FIGURES, type NodeFigures } from './node-figures.js';
 
 /** The families read, for the parser's filter (a family `foo` keeps `foo_total`). */
 export const CONTAINER_FAMILIES: ReadonlySet<string> = new Set([
@@ -17,6 +18,9 @@ export const CONTAINER_FAMILIES: ReadonlySet<string> = new Set([
   'container_fs_writes_bytes',
   'container_blkio_device_usage',
   'container_start_time_seconds',
+  // The machine, for the figures of a cAdvisor alone on its host.
+  'machine_cpu_cores',
+  'machine_memory_bytes',
 ]);
 
 /** The families that mark a payload as a node's containers. */
@@ -105,10 +109,23 @@ const label = (labels: Labels, name: string): string | null => {
  */
 export class ContainerDeriver {
   private readonly rates = new CounterRates();
+  private machine: NodeFigures = EMPTY_FIGURES;
+
+  /**
+   * The host's CPU and memory from the root cgroup (`id="/"`) and `machine_*` of the last update:
+   * the figures of a cAdvisor that is alone on its host, so that its row says how busy the host is.
+   */
+  get nodeFigures(): NodeFigures {
+    return this.machine;
+  }
 
   update(samples: readonly Sample[], scrapeTimeMs: number): ContainerTable {
     const readings = new Map<string, Reading>();
+    let cores: number | null = null;
+    let memoryTotal: number | null = null;
     for (const s of samples) {
+      if (s.name === 'machine_cpu_cores') cores = s.value;
+      else if (s.name === 'machine_memory_bytes') memoryTotal = s.value;
       if (!s.name.startsWith('container_')) continue;
       const id = s.labels['id'];
       if (id === undefined) continue;
@@ -118,6 +135,7 @@ export class ContainerDeriver {
       accumulate(r, s);
     }
     this.rates.begin();
+    this.machine = this.machineFigures(readings.get('/'), cores, memoryTotal);
     const named: ContainerStats[] = [];
     let unnamed = 0;
     for (const [id, r] of readings) {
@@ -134,6 +152,19 @@ export class ContainerDeriver {
     named.sort((a, b) => (b.cpuPercent ?? -1) - (a.cpuPercent ?? -1) || (b.memoryBytes ?? -1) - (a.memoryBytes ?? -1) || (a.name < b.name ? -1 : 1));
     const containers = named.length > MAX_CONTAINERS ? named.slice(0, MAX_CONTAINERS) : named;
     return { containers, omitted: named.length - containers.length, unnamed };
+  }
+
+  private machineFigures(root: Reading | undefined, cores: number | null, memoryTotal: number | null): NodeFigures {
+    if (!root) return EMPTY_FIGURES;
+    const busy = root.cpuTotal ?? root.cpu;
+    const rate = busy === null ? null : this.rates.update('/\u0000cpu', busy, root.timeMs);
+    const cpu = cores !== null && cores > 0 ? { cores, usagePercent: rate === null ? null : Math.min(100, (100 * rate) / cores), perCoreUsagePercent: null } : null;
+    const used = root.memory;
+    const memory =
+      memoryTotal !== null && memoryTotal > 0 && used !== null
+        ? { totalBytes: memoryTotal, usedBytes: used, availableBytes: Math.max(0, memoryTotal - used), usedPercent: (100 * used) / memoryTotal }
+        : null;
+    return { ...EMPTY_FIGURES, cpu, memory };
   }
 
   private stats(id: string, name: string, r: Reading): ContainerStats {

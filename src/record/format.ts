@@ -70,7 +70,7 @@ export interface Tick {
 /** A record that does not have the shape this version writes; the message says what is wrong. */
 export class FormatError extends Error {}
 
-const SOURCES: readonly NodeSource[] = ['node_exporter', 'kubelet', 'local', 'prometheus', 'app'];
+const SOURCES: readonly NodeSource[] = ['node_exporter', 'kubelet', 'local', 'prometheus', 'app', 'cadvisor'];
 
 /** The latest moment a JavaScript Date can hold: later times cannot be shown. */
 export const MAX_TIME_MS = 8.64e15;

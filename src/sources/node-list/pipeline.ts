@@ -194,21 +194,28 @@ export class Pipeline implements Source {
       let deriver = this.derivers.get(id);
       if (!deriver) this.derivers.set(id, (deriver = new NodeExporterDeriver(result.target.host)));
       derived = deriver.update(parsed.samples, result.startedAtMs);
-      // An app's first payload went through the node filter, which kept nothing of it.
-      if (series.decide(derived.source)) parsed = this.parse(text, result, undefined);
+      if (derived.source === 'app' && hasContainerFamilies(parsed.samples)) {
+        // A cAdvisor: beside a node's target on its host it joins that node, and its row goes;
+        // alone, it is a row of its own, kept to the container families (an app would read them all).
+        if (this.join.markCompanion(id, 'cadvisor')) {
+          const node = this.join.nodeFor(id) as string;
+          this.forget(id);
+          return this.handleCompanion(result, node, parsed);
+        }
+        derived = { ...derived, source: 'cadvisor' };
+      } else if (series.decide(derived.source)) {
+        // An app's first payload went through the node filter, which kept nothing of it.
+        parsed = this.parse(text, result, undefined);
+      }
     }
     if (typeof parsed === 'string') {
       this.markDown(id, result.startedAtMs, result.durationMs, parsed);
       return false;
     }
-    // A cAdvisor beside a node's target on its host, found out by its payload: its row goes.
-    if (series.isApp && this.join.kindOf(id) === undefined && hasContainerFamilies(parsed.samples) && this.join.markCompanion(id, 'cadvisor')) {
-      const node = this.join.nodeFor(id) as string;
-      this.forget(id);
-      return this.handleCompanion(result, node, parsed);
-    }
     const readings = series.update(parsed, result.startedAtMs);
-    this.updateContainers(id, id, parsed.samples, result.startedAtMs);
+    const containers = this.updateContainers(id, id, parsed.samples, result.startedAtMs);
+    // A cAdvisor alone on its host: the host's CPU and memory from its root cgroup.
+    if (derived.source === 'cadvisor' && containers) derived = { ...derived, figures: containers.nodeFigures };
     this.health.recordSuccess(id, {
       atMs: result.startedAtMs,
       durationMs: result.durationMs,
@@ -248,14 +255,15 @@ export class Pipeline implements Source {
   }
 
   /** Containers in a payload (cAdvisor's families, or the agent's in its names) go to `node`'s row. */
-  private updateContainers(targetId: string, node: string, samples: ParseResult['samples'], atMs: number): void {
+  private updateContainers(targetId: string, node: string, samples: ParseResult['samples'], atMs: number): ContainerDeriver | undefined {
     let deriver = this.containerDerivers.get(targetId);
     if (!deriver) {
-      if (!hasContainerFamilies(samples)) return;
+      if (!hasContainerFamilies(samples)) return undefined;
       this.containerDerivers.set(targetId, (deriver = new ContainerDeriver()));
     }
     this.containerRows.set(targetId, node);
     this.store.setContainers(node, deriver.update(samples, atMs));
+    return deriver;
   }
 
   /** The payload's samples, or the target's error when it is no metrics payload. */

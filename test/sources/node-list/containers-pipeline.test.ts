@@ -25,12 +25,12 @@ afterEach(async () => {
 });
 
 /** The live payload at its n-th scrape: each scrape 2 s later by the stamps, with 0.5 s more CPU per cgroup (25 %). */
-async function cadvisor(): Promise<Endpoint> {
+async function cadvisor(extra = ''): Promise<Endpoint> {
   let n = 0;
   const endpoint = await serve((_req, res) => {
     const k = n++;
     res.setHeader('content-type', 'text/plain; version=0.0.4');
-    res.end(LIVE.replace(/^(container_\w+\{.*\}) (\S+) (\d+)$/gm, (_m, head: string, v: string, ts: string) => `${head} ${Number(v) + 0.5 * k} ${Number(ts) + 2_000 * k}`));
+    res.end(LIVE.replace(/^(container_\w+\{.*\}) (\S+) (\d+)$/gm, (_m, head: string, v: string, ts: string) => `${head} ${Number(v) + 0.5 * k} ${Number(ts) + 2_000 * k}`) + extra);
   });
   cleanups.push(() => endpoint.close());
   return endpoint;
@@ -48,7 +48,8 @@ describe.runIf(requireBinary(NODE_EXPORTER))('cAdvisor beside node_exporter', ()
     const exporter = await startNodeExporter();
     cleanups.push(() => exporter.stop());
     const joined = await cadvisor();
-    const alone = await cadvisor();
+    // cAdvisor's machine families, as it writes them (the fixture's 40 lines stop before them).
+    const alone = await cadvisor('# TYPE machine_cpu_cores gauge\nmachine_cpu_cores 4\n# TYPE machine_memory_bytes gauge\nmachine_memory_bytes 8.3e+09\n');
     const loneUrl = `http://localhost:${alone.port}/metrics`;
     const pipeline = start([exporter.url, joined.url, loneUrl]);
     const node = () => pipeline.store.get(parseTarget(exporter.url).id);
@@ -61,6 +62,13 @@ describe.runIf(requireBinary(NODE_EXPORTER))('cAdvisor beside node_exporter', ()
     expect(node()!.source).toBe('node_exporter');
     expect(pipeline.store.get(parseTarget(joined.url).id)).toBeUndefined();
     await expect.poll(() => pipeline.store.get(parseTarget(loneUrl).id)?.containers?.containers.length ?? 0, UNTIL).toBe(1);
+    // Alone on its host, a cAdvisor row: the host's CPU from its root cgroup, 0.5 s a 2 s over 4 cores.
+    const lone = () => pipeline.store.get(parseTarget(loneUrl).id)!;
+    await expect.poll(() => lone().figures.cpu?.usagePercent ?? null, UNTIL).not.toBeNull();
+    expect(lone().source).toBe('cadvisor');
+    expect(lone().app).toBeNull();
+    expect(lone().figures.cpu).toMatchObject({ cores: 4 });
+    expect(lone().figures.cpu!.usagePercent).toBeCloseTo(6.25, 6);
     expect(pipeline.store.nodes()).toHaveLength(2);
     // The joined cAdvisor goes from the list: its containers go from the node's row.
     pipeline.setTargets([parseTarget(exporter.url), parseTarget(loneUrl)]);
