@@ -20,7 +20,8 @@ export interface TargetReadings {
 
 const NO_READINGS: TargetReadings = Object.freeze({ columns: {}, app: null });
 
-const NODE_VIEW_FAMILIES: ReadonlySet<string> = new Set([...NODE_EXPORTER_FAMILIES, ...CONTAINER_FAMILIES]);
+/** The node view's families and the containers' that `cluster-top agent` serves beside them. */
+export const NODE_VIEW_FAMILIES: ReadonlySet<string> = new Set([...NODE_EXPORTER_FAMILIES, ...CONTAINER_FAMILIES]);
 
 /** What every target of one run shares: the columns and the parser filter they imply. */
 export class ColumnSet {
