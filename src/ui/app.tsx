@@ -223,7 +223,7 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   const sized = { width, height: bodyHeight, color };
   let body;
   if (ui.help) body = <HelpScreen {...sized} scroll={ui.helpScroll} />;
-  else if (topShown) body = <Lines lines={heavyContainerLines(top?.rows ?? [], top?.total ?? 0, top?.index ?? 0, top?.offset ?? 0, width, bodyHeight)} color={color} />;
+  else if (topShown) body = <Lines lines={heavyContainerLines(top?.lines ?? [], top?.total ?? 0, top?.selectedId, top?.offset ?? 0, width, bodyHeight, ui.topGroup)} color={color} />;
   else if (ui.view === 'detail' && selected) body = <NodeDetail {...sized} node={selected} nowMs={frame.atMs} pods={podsShown ? pods.pane : undefined} scroll={ui.detailScroll} />;
   else {
     body = (

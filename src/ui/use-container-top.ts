@@ -1,16 +1,18 @@
 /** The cluster-wide table of the heaviest containers (`c`): its rows, selection and scroll. */
 import { useMemo } from 'react';
 import type { ViewNode } from './model/frame-data.js';
-import { heaviestContainers, type HeavyContainer } from './model/container-top.js';
+import { groupByProject, heaviestContainers, type HeavyContainer, type TopLine } from './model/container-top.js';
 import { selectedIndex } from './model/table-model.js';
 import { useScrollOffset } from './hooks.js';
 import type { UiState } from './input/ui-state.js';
 
 export interface ContainerTop {
-  /** Empty while the table is not shown: only whether some node has containers is needed then. */
+  /** The containers in the order shown, which the selection moves over; empty while the table is not shown. */
   readonly rows: readonly HeavyContainer[];
+  /** What is drawn: the rows, with compose projects' headers when grouped (`b`). */
+  readonly lines: readonly TopLine[];
   readonly total: number;
-  readonly index: number;
+  readonly selectedId: string | undefined;
   readonly offset: number;
 }
 
@@ -22,8 +24,15 @@ export function useContainerTop(nodes: readonly ViewNode[], version: number, ui:
   const shown = ui.view === 'table' && ui.top;
   // `version` is a dependency because the nodes change in place.
   const any = useMemo(() => nodes.some((n) => n.containers), [nodes, version]);
-  const { rows, total } = useMemo(() => (shown && any ? heaviestContainers(nodes) : { rows: [], total: 0 }), [nodes, version, shown, any]);
-  const index = rows.length === 0 ? 0 : selectedIndex(rows, ui.topSelection);
-  const offset = useScrollOffset(index, Math.max(1, height - CHROME), rows.length);
-  return any ? { rows, total, index, offset } : undefined;
+  const { rows, lines, total } = useMemo(() => {
+    if (!shown || !any) return { rows: [], lines: [], total: 0 };
+    const heaviest = heaviestContainers(nodes);
+    if (!ui.topGroup) return { rows: heaviest.rows, lines: heaviest.rows, total: heaviest.total };
+    return { ...groupByProject(heaviest.rows), total: heaviest.total };
+  }, [nodes, version, shown, any, ui.topGroup]);
+  const selected = rows.length === 0 ? undefined : rows[selectedIndex(rows, ui.topSelection)];
+  // The header above a project's first row scrolls in with it.
+  const at = selected ? lines.indexOf(selected) : 0;
+  const offset = useScrollOffset(at, Math.max(1, height - CHROME), lines.length, at > 0 && lines[at - 1] !== undefined && 'header' in (lines[at - 1] as object));
+  return any ? { rows, lines, total, selectedId: selected?.id, offset } : undefined;
 }

@@ -213,6 +213,15 @@ export const BINDINGS: readonly Binding[] = [
     presses: OPEN,
   },
   {
+    keys: ['b'],
+    text: 'group by compose project / ungroup',
+    readme: 'group the containers by their `com.docker.compose.project` label, the busiest project first, each under its totals; again: ungroup',
+    section: TOP,
+    in: ['top'],
+    hint: { label: 'group', priority: 55 },
+    presses: [ch('b', 'group')],
+  },
+  {
     keys: ['Esc', '←'],
     text: 'back to the nodes',
     section: TOP,

@@ -30,6 +30,8 @@ export interface UiState {
   /** In the table view: the heaviest containers of every node instead of the nodes (`c`). */
   readonly top: boolean;
   readonly topSelection: Selection;
+  /** The heaviest containers grouped by compose project (`b` there). */
+  readonly topGroup: boolean;
   /** The alert panel is shown (when some alert is listed); `a` toggles it. */
   readonly alertPanel: boolean;
   /** The start-up warnings were dismissed (`x`). */
@@ -55,6 +57,7 @@ export const INITIAL_UI: UiState = {
   containers: false,
   top: false,
   topSelection: { id: null, index: 0 },
+  topGroup: false,
   alertPanel: true,
   warningsDismissed: false,
   detailScroll: 0,
@@ -250,6 +253,7 @@ function perform(action: Action, scope: Scope, state: UiState, input: string, ct
     case 'filter':
       return { state: { ...state, prompt: state.filterText, promptSelected: state.filterText !== '' } };
     case 'group':
+      if (scope === 'top') return { state: { ...state, topGroup: !state.topGroup } };
       return { state: { ...state, group: nextGroupBy(state.group, ctx.groups ?? GROUP_BYS) } };
     case 'top':
       return { state: { ...state, top: !state.top } };

@@ -19,6 +19,46 @@ export const HEAVY_LIMIT = 500;
 
 const weight = (c: ContainerStats): number => c.cpuPercent ?? -1;
 
+/** A compose project's header in the grouped table: its containers follow it. */
+export interface ProjectHeader {
+  readonly header: string;
+  readonly count: number;
+  readonly cpuPercent: number;
+  readonly memoryBytes: number;
+}
+
+export type TopLine = HeavyContainer | ProjectHeader;
+
+export const isProjectHeader = (line: TopLine): line is ProjectHeader => 'header' in line;
+
+/** Where containers without the compose label go. */
+export const NO_PROJECT = '(no compose project)';
+
+/**
+ * The rows grouped by compose project (`b`), the busiest project first, each under a header with
+ * its totals; within a project the rows keep their order. Returns the rows in their new order too.
+ */
+export function groupByProject(rows: readonly HeavyContainer[]): { lines: TopLine[]; rows: HeavyContainer[] } {
+  const groups = new Map<string, HeavyContainer[]>();
+  for (const r of rows) {
+    const key = r.container.composeProject ?? NO_PROJECT;
+    const list = groups.get(key);
+    if (list) list.push(r);
+    else groups.set(key, [r]);
+  }
+  const headers = [...groups].map(([header, list]): [ProjectHeader, HeavyContainer[]] => [
+    {
+      header,
+      count: list.length,
+      cpuPercent: list.reduce((n, r) => n + (r.container.cpuPercent ?? 0), 0),
+      memoryBytes: list.reduce((n, r) => n + (r.container.memoryBytes ?? 0), 0),
+    },
+    list,
+  ]);
+  headers.sort(([a], [b]) => (a.header === NO_PROJECT ? 1 : 0) - (b.header === NO_PROJECT ? 1 : 0) || b.cpuPercent - a.cpuPercent || (a.header < b.header ? -1 : 1));
+  return { lines: headers.flatMap(([h, list]) => [h, ...list]), rows: headers.flatMap(([, list]) => list) };
+}
+
 /** The heaviest containers by CPU (then memory), at most `limit`; and how many there are in all. */
 export function heaviestContainers(nodes: readonly ViewNode[], limit = HEAVY_LIMIT): { rows: HeavyContainer[]; total: number } {
   const rows: HeavyContainer[] = [];

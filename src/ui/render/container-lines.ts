@@ -5,8 +5,8 @@
 import type { ContainerStats, ContainerTable } from '../../metrics/container-stats.js';
 import { COLUMN_GAP, GUTTER } from '../model/columns.js';
 import { containerCell, limitPercent, placeContainerColumns, type PlacedColumn } from '../model/container-columns.js';
-import type { HeavyContainer } from '../model/container-top.js';
-import { fit } from '../../util/format.js';
+import { isProjectHeader, type TopLine } from '../model/container-top.js';
+import { fit, formatBytesShort, formatPercent } from '../../util/format.js';
 import { fitLine, thresholdTone, type Segment, type Tone } from './segments.js';
 
 const GAP: Segment = { text: ' '.repeat(COLUMN_GAP) };
@@ -75,17 +75,28 @@ export function containerBoxLines(table: ContainerTable | null | undefined, widt
   return lines;
 }
 
-/** The cluster-wide table: a title, a header, then `rows` from `offset`, `index` selected. */
-export function heavyContainerLines(rows: readonly HeavyContainer[], total: number, index: number, offset: number, width: number, height: number): Segment[][] {
+function projectLine(h: { header: string; count: number; cpuPercent: number; memoryBytes: number }, width: number): Segment[] {
+  return fitLine(
+    [{ text: ` ${h.header}`, bold: true, color: 'cyan' }, { text: `  ${plural(h.count, 'container')}  CPU ${formatPercent(h.cpuPercent, 0)}  MEM ${formatBytesShort(h.memoryBytes)}`, color: 'gray' }],
+    width,
+  );
+}
+
+/**
+ * The cluster-wide table: a title, a header, then `lines` (containers, and compose projects'
+ * headers when grouped) from `offset`, the container `selectedId` marked.
+ */
+export function heavyContainerLines(lines: readonly TopLine[], total: number, selectedId: string | undefined, offset: number, width: number, height: number, grouped = false): Segment[][] {
   if (height <= 0) return [];
+  const rows = lines.filter((l) => !isProjectHeader(l));
   const title = fitLine(
-    [{ text: 'Heaviest containers ', bold: true }, { text: `${rows.length} of ${total} on every node, by CPU`, color: 'gray' }],
+    [{ text: 'Heaviest containers ', bold: true }, { text: `${rows.length} of ${total} on every node, by CPU${grouped ? ', by compose project' : ''}`, color: 'gray' }],
     width,
   );
   if (height === 1) return [title];
   if (rows.length === 0) return [title, fitLine([{ text: ' no containers: run cAdvisor (--cadvisor-port 8080) or cluster-top agent on the nodes', color: 'gray' }], width)];
   const columns = placeContainerColumns(width, COLUMN_GAP, GUTTER, true);
-  const lines = [title, headerRow(columns, width)];
-  for (const [i, r] of rows.slice(offset, offset + height - 2).entries()) lines.push(row(r.container, columns, width, r.nodeName, offset + i === index));
-  return lines;
+  const out = [title, headerRow(columns, width)];
+  for (const l of lines.slice(offset, offset + height - 2)) out.push(isProjectHeader(l) ? projectLine(l, width) : row(l.container, columns, width, l.nodeName, l.id === selectedId));
+  return out;
 }

@@ -74,7 +74,7 @@ describe('heaviestContainers', () => {
     const { rows, total } = heaviestContainers(nodes, 3);
     expect(total).toBe(8);
     expect(rows.map((r) => `${r.nodeName}/${r.container.name}`)).toEqual([`${a!.name}/db-1`, `${b!.name}/api-1`, `${a!.name}/web-1`]);
-    const lines = heavyContainerLines(rows, total, 1, 0, 80, 6).map(lineText);
+    const lines = heavyContainerLines(rows, total, rows[1]!.id, 0, 80, 6).map(lineText);
     expect(lines[0]).toContain('3 of 8');
     expect(lines[1]).toMatch(/^ NODE +CONTAINER/);
     expect(lines[3]).toMatch(/^>\S/);
