@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { MachineReader, MachineReading } from '../sources/local/machine-reading.js';
-import { nodeFamilies } from '../sources/local/node-families.js';
+import { nodeFamilies, type Family } from '../sources/local/node-families.js';
 import { DEFAULT_CONNECTION_LIMITS, guardConnections, type ConnectionLimits } from './connection-guard.js';
 import { renderExposition, TEXT_CONTENT_TYPE } from './exposition-text.js';
 import { urlHost, type ListenAddress } from './listen-address.js';
@@ -15,6 +15,8 @@ export interface AgentServerOptions extends ListenAddress {
   readonly reader: MachineReader;
   /** When set, every request must carry `Authorization: Bearer <token>`. */
   readonly token?: string;
+  /** This machine's containers in cAdvisor's names (cgroup-containers.ts), served after the node's families. */
+  readonly containers?: () => Promise<Family[]>;
   /** Defaults: DEFAULT_CONNECTION_LIMITS (tests shorten the deadlines). */
   readonly limits?: Partial<ConnectionLimits>;
 }
@@ -41,7 +43,14 @@ export async function startAgentServer(options: AgentServerOptions): Promise<Run
   const expected = options.token === undefined ? undefined : digest(options.token);
   let reading: Promise<MachineReading> | undefined;
   // Scrapes that arrive together share one read of the machine.
-  const collect = () => (reading ??= options.reader.read().finally(() => (reading = undefined)));
+  const readMachine = () => (reading ??= options.reader.read().finally(() => (reading = undefined)));
+  let containers: Promise<Family[]> | undefined;
+  const readContainers = options.containers;
+  const collect = async (): Promise<Family[]> => {
+    const extra = readContainers ? (containers ??= readContainers().finally(() => (containers = undefined))) : Promise.resolve([]);
+    const [machine, more] = await Promise.all([readMachine(), extra]);
+    return [...nodeFamilies(machine), ...more];
+  };
 
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
   const server = createServer({ ...SERVER_LIMITS, keepAliveTimeout: limits.keepAliveTimeoutMs }, (req, res) => {
@@ -71,7 +80,7 @@ export async function startAgentServer(options: AgentServerOptions): Promise<Run
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, expected: Buffer | undefined, collect: () => Promise<MachineReading>): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, expected: Buffer | undefined, collect: () => Promise<Family[]>): Promise<void> {
   req.resume(); // a scrape has no body; whatever was sent is drained, never buffered
   if (expected && !authorized(req.headers.authorization, expected)) {
     return reply(res, 401, 'unauthorized: send Authorization: Bearer <token>', { 'WWW-Authenticate': 'Bearer realm="cluster-top agent"' });
@@ -82,7 +91,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, expected: Buffe
 
   let text: string;
   try {
-    text = renderExposition(nodeFamilies(await collect()));
+    text = renderExposition(await collect());
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return reply(res, 500, `reading this machine failed: ${reason.replace(/\s+/g, ' ')}`);

@@ -3,6 +3,7 @@ import { thisMachineReader } from '../sources/local/readers.js';
 import { describeFsError } from '../util/fs-error.js';
 import { EXIT_NOTHING_READ, EXIT_OK, UsageError } from '../util/errors.js';
 import { startAgentServer, type RunningAgent } from './agent-server.js';
+import { containerFamilies, hasCgroupV2, readContainerCgroups } from './cgroup-containers.js';
 import { isLoopback, urlHost, type ListenAddress } from './listen-address.js';
 
 /** `cluster-top agent`'s options, as its command line gives them. */
@@ -18,7 +19,9 @@ export async function runAgent(options: AgentCliOptions, stderr: NodeJS.Writable
   const { host, port } = options.listen;
   let agent: RunningAgent;
   try {
-    agent = await startAgentServer({ host, port, reader, token });
+    // Containers where cgroup v2 is mounted (Linux hosts since systemd 247, Docker 20.10).
+    const containers = (await hasCgroupV2()) ? async () => containerFamilies(await readContainerCgroups()) : undefined;
+    agent = await startAgentServer({ host, port, reader, token, containers });
   } catch (error) {
     stderr.write(`cluster-top agent: cannot listen on ${urlHost(host)}:${port}: ${listenError(error)}\n`);
     return EXIT_NOTHING_READ;

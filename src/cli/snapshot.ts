@@ -1,6 +1,7 @@
 import type { ClusterStore, NodeEntry } from '../store/cluster-store.js';
 import type { NodeFigures, NodeSource } from '../metrics/node-figures.js';
 import type { KubeNodeInfo } from '../metrics/kube-figures.js';
+import type { ContainerStats, ContainerTable } from '../metrics/container-stats.js';
 import { significant, type SnapshotAlert } from './snapshot-alerts.js';
 
 /** One node of the `--once -o json` snapshot; docs/reference.md documents this shape. */
@@ -17,6 +18,23 @@ export interface SnapshotNode extends NodeFigures {
   readonly labels: Readonly<Record<string, string>>;
   /** The `--column` values by name; {} without columns. */
   readonly columns: Readonly<Record<string, number | null>>;
+  /** The node's containers, heaviest first (cAdvisor or the agent); null when no source of them answers. */
+  readonly containers: readonly SnapshotContainer[] | null;
+}
+
+export interface SnapshotContainer {
+  readonly id: string;
+  readonly name: string;
+  readonly image: string | null;
+  readonly composeProject: string | null;
+  readonly composeService: string | null;
+  readonly cpuPercent: number | null;
+  readonly memoryBytes: number | null;
+  readonly memoryLimitBytes: number | null;
+  readonly receiveBytesPerSecond: number | null;
+  readonly transmitBytesPerSecond: number | null;
+  readonly readBytesPerSecond: number | null;
+  readonly writtenBytesPerSecond: number | null;
 }
 
 /** The Kubernetes facts as the store keeps them (KubeNodeInfo), with an ISO creation time; the labels are the node's own. */
@@ -68,7 +86,28 @@ function snapshotNode(n: NodeEntry, columnNames: readonly string[]): SnapshotNod
     kubernetes: snapshotKube(n),
     labels: n.labels,
     columns: snapshotColumns(n, columnNames),
+    containers: snapshotContainers(n.containers),
   };
+}
+
+const rounded = (v: number | null): number | null => (v === null ? null : significant(v));
+
+function snapshotContainers(table: ContainerTable | null): SnapshotContainer[] | null {
+  if (table === null) return null;
+  return table.containers.map((c: ContainerStats) => ({
+    id: c.id,
+    name: c.name,
+    image: c.image,
+    composeProject: c.composeProject,
+    composeService: c.composeService,
+    cpuPercent: rounded(c.cpuPercent),
+    memoryBytes: c.memoryBytes,
+    memoryLimitBytes: c.memoryLimitBytes,
+    receiveBytesPerSecond: rounded(c.receiveBytesPerSecond),
+    transmitBytesPerSecond: rounded(c.transmitBytesPerSecond),
+    readBytesPerSecond: rounded(c.readBytesPerSecond),
+    writtenBytesPerSecond: rounded(c.writtenBytesPerSecond),
+  }));
 }
 
 function snapshotKube(n: NodeEntry): SnapshotKube | null {

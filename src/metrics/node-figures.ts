@@ -3,7 +3,7 @@
  * prometheus) is turned into, and exactly the node object of the `--once -o json` snapshot.
  * A group a source cannot give is null; a rate needs two scrapes, so it is null after the first.
  */
-export type NodeSource = 'node_exporter' | 'kubelet' | 'local' | 'prometheus' | 'app';
+export type NodeSource = 'node_exporter' | 'kubelet' | 'local' | 'prometheus' | 'app' | 'cadvisor';
 
 export interface CpuFigures {
   readonly cores: number;

@@ -9,6 +9,7 @@ import { labelsKey, type SeriesView } from '../expr/evaluate.js';
 import { buildAppView, detach, type AppView } from './app-model.js';
 import { CounterRates } from './counter-rates.js';
 import { NODE_EXPORTER_FAMILIES } from './node-exporter.js';
+import { CONTAINER_FAMILIES } from './cadvisor.js';
 import type { NodeSource } from './node-figures.js';
 
 export interface TargetReadings {
@@ -19,18 +20,25 @@ export interface TargetReadings {
 
 const NO_READINGS: TargetReadings = Object.freeze({ columns: {}, app: null });
 
+/** The node view's families and the containers' that `cluster-top agent` serves beside them. */
+export const NODE_VIEW_FAMILIES: ReadonlySet<string> = new Set([...NODE_EXPORTER_FAMILIES, ...CONTAINER_FAMILIES]);
+
 /** What every target of one run shares: the columns and the parser filter they imply. */
 export class ColumnSet {
   readonly columns: readonly UserColumn[];
   /** Sample names the columns read. */
   readonly names: ReadonlySet<string>;
-  /** node_exporter targets' parser filter: the node families plus the columns' (the same Set without columns, so the fast path is untouched). */
+  /**
+   * node_exporter targets' parser filter: the node families, the containers' that `cluster-top
+   * agent` serves beside them, and the columns' (one Set for the run, so the parser's cache of
+   * kept names is made once).
+   */
   readonly nodeFamilies: ReadonlySet<string>;
 
   constructor(columns: readonly UserColumn[]) {
     this.columns = columns;
     this.names = columnSampleNames(columns);
-    this.nodeFamilies = this.names.size === 0 ? NODE_EXPORTER_FAMILIES : new Set([...NODE_EXPORTER_FAMILIES, ...this.names]);
+    this.nodeFamilies = this.names.size === 0 ? NODE_VIEW_FAMILIES : new Set([...NODE_VIEW_FAMILIES, ...this.names]);
   }
 }
 

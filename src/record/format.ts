@@ -75,7 +75,7 @@ export class FormatError extends CtError {
   readonly exitStatus = EXIT_USAGE;
 }
 
-const SOURCES: readonly NodeSource[] = ['node_exporter', 'kubelet', 'local', 'prometheus', 'app'];
+const SOURCES: readonly NodeSource[] = ['node_exporter', 'kubelet', 'local', 'prometheus', 'app', 'cadvisor'];
 
 /** The latest moment a JavaScript Date can hold: later times cannot be shown. */
 export const MAX_TIME_MS = 8.64e15;

@@ -12,6 +12,7 @@ import type { Segment } from './render/segments.js';
 import { noteLine, promptLine, statusLine } from './render/status-line.js';
 import { AlertPanel, Header, HelpScreen, NodeDetail, NodeTable } from './render/views.js';
 import { clusterCharts } from './render/detail-charts.js';
+import { heavyContainerLines } from './render/container-lines.js';
 import { useFrameClock, useTerminalSize } from './hooks.js';
 import { useKeyDispatch, type KeyEffects, type Note } from './use-key-dispatch.js';
 import { useViewModel, type ViewModel } from './use-view-model.js';
@@ -111,6 +112,10 @@ function Body({ view, ui, width, color }: { readonly view: ViewModel; readonly u
   const { selected, bodyHeight, frame, pods } = view;
   const sized = { width, height: bodyHeight, color };
   if (ui.help) return <HelpScreen {...sized} scroll={ui.helpScroll} />;
+  if (view.topShown) {
+    const top = view.top;
+    return <Lines lines={heavyContainerLines(top?.lines ?? [], top?.total ?? 0, top?.selectedId, top?.offset ?? 0, width, bodyHeight, ui.topGroup)} color={color} />;
+  }
   if (ui.view === 'detail' && selected) {
     return <NodeDetail {...sized} node={selected} nowMs={frame.atMs} pods={view.podsShown ? pods?.pane : undefined} scroll={ui.detailScroll} />;
   }

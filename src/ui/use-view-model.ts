@@ -22,6 +22,7 @@ import { helpScrollMax } from './render/help.js';
 import { warningLines } from './render/warning-lines.js';
 import { useAlerts, type ShownAlerts } from './use-alerts.js';
 import { usePodPane, type PodPaneState } from './use-pod-pane.js';
+import { useContainerTop, type ContainerTop } from './use-container-top.js';
 import { useScrollOffset } from './hooks.js';
 
 /** The status column beside the name, which a group header's label spans too. */
@@ -72,6 +73,10 @@ export interface ViewModel {
   readonly pods: PodPaneState | undefined;
   /** The pods pane is what the detail shows. */
   readonly podsShown: boolean;
+  /** The cluster's heaviest containers (`c`); undefined when no node has containers. */
+  readonly top: ContainerTop | undefined;
+  /** The containers table is what the body shows. */
+  readonly topShown: boolean;
   /** What keys work on: the rows and pages as drawn now. */
   readonly keys: KeyContext;
   /** The table as drawn, for mouse clicks: its first row's screen line and its rows. */
@@ -102,7 +107,7 @@ export function useViewModel({ store, ui, frozen, width, height, intervalMs, now
     [nodes, filter, ui.filterText, ui.sort, group],
   );
   // The cluster's own charts above the table when the terminal is large (btop's top box).
-  const clusterPanel = ui.view === 'table' && !ui.help ? clusterPanelHeight(width, bodyHeight, display.length + 1) : 0;
+  const clusterPanel = ui.view === 'table' && !ui.help && !ui.top ? clusterPanelHeight(width, bodyHeight, display.length + 1) : 0;
   const tableRows = Math.max(0, bodyHeight - clusterPanel - 1);
   const totals = useMemo(() => clusterTotals(nodes), [nodes]);
   const scrapes = useMemo(() => summarizeScrapes(nodes), [nodes]);
@@ -113,10 +118,12 @@ export function useViewModel({ store, ui, frozen, width, height, intervalMs, now
   const above = display[shownAt - 1];
   const offset = useScrollOffset(shownAt, tableRows, display.length, above !== undefined && isGroupRow(above));
   const pods = usePodPane(selected, ui, width, bodyHeight, frame.atMs);
-  const detailScrollMax = ui.view === 'detail' && selected?.app ? appScrollMax(selected, selected.app, width, bodyHeight, frame.atMs) : undefined;
+  const detailScrollMax = ui.view === 'detail' && selected?.app && !selected.containers ? appScrollMax(selected, selected.app, width, bodyHeight, frame.atMs) : undefined;
   const podsShown = ui.view === 'detail' && ui.pane === 'pods' && pods !== undefined;
+  const top = useContainerTop(nodes, ui, bodyHeight);
+  const topShown = ui.view === 'table' && ui.top && !ui.help;
 
-  const tableShown = !ui.help && !(ui.view === 'detail' && selected);
+  const tableShown = !ui.help && !(ui.view === 'detail' && selected) && !topShown;
   const shownRows = tableShown ? display.slice(offset, offset + tableRows) : [];
   // The name column is sized from the names on screen, and cut so that they stay distinct.
   const shownNames = shownRows.flatMap((r) => (isGroupRow(r) ? [] : [r.name]));
@@ -134,11 +141,12 @@ export function useViewModel({ store, ui, frozen, width, height, intervalMs, now
   const table = tableShown ? { top: layout.headerLines + panel + warned.length + clusterPanel + 1, shown: shownRows } : undefined;
   const keys: KeyContext = {
     rows,
-    pageSize: podsShown ? pods.room : tableRows,
+    pageSize: podsShown ? pods.room : topShown ? Math.max(1, bodyHeight - 2) : tableRows,
     kube,
     columns: store.columnNames,
     groups,
     pods: pods?.pane.rows,
+    topRows: top?.rows.map((r) => ({ id: r.id, nodeId: r.nodeId })),
     detailScrollMax,
     helpScrollMax: helpScrollMax(width, layout.body),
     replay,
@@ -148,5 +156,5 @@ export function useViewModel({ store, ui, frozen, width, height, intervalMs, now
   };
   // A source's notice may quote a server's answer (a Prometheus error): shown, never obeyed.
   const shownNotice = visibleOrNull(notice?.());
-  return { frame, layout, notice: shownNotice, alerts, panel, warned, bodyHeight, clusterPanel, totals, scrapes, group, rows, selected, shownRows, tableShown, columns, names, pods, podsShown, keys, table };
+  return { frame, layout, notice: shownNotice, alerts, panel, warned, bodyHeight, clusterPanel, totals, scrapes, group, rows, selected, shownRows, tableShown, columns, names, pods, podsShown, top, topShown, keys, table };
 }

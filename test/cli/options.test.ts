@@ -146,3 +146,13 @@ describe('flags that do not go together', () => {
     expect(refusal(args)).toEqual({ by: 'usage', message });
   });
 });
+
+describe('--cadvisor-port', () => {
+  it('goes with the sources that scrape hosts, and not with those that find their own nodes', () => {
+    expect(parse(['node1', '--cadvisor-port', '8080']).source).toMatchObject({ kind: 'node-list', cadvisorPort: 8080 });
+    expect(parse(['--dns', 'web', '--cadvisor-port', '8080']).source).toMatchObject({ kind: 'discovery', cadvisorPort: 8080 });
+    expect(refusal(['--kubeconfig', '--cadvisor-port', '8080'])).toEqual({ by: 'commander', message: "option '--cadvisor-port <port>' cannot be used with option '--kubeconfig [path]'" });
+    expect(refusal(['--demo', '--cadvisor-port', '8080']).message).toMatch(/^option '--(cadvisor-port <port>|demo \[nodes\])' cannot be used with option '--(demo \[nodes\]|cadvisor-port <port>)'$/);
+    expect(refusal(['node1', '--cadvisor-port', '0'])).toEqual({ by: 'commander', message: "option '--cadvisor-port <port>' argument '0' is invalid. --cadvisor-port takes a port from 1 to 65535, such as 8080, not \"0\"" });
+  });
+});

@@ -115,8 +115,9 @@ lat_seconds_sum{handler="a"} ${3 * n}
   });
 
   it('adds the columns\' sample names to the node filter, and keeps the node Set when there are none', async () => {
-    const { NODE_EXPORTER_FAMILIES } = await import('../../src/metrics/node-exporter.js');
-    expect(new ColumnSet([]).nodeFamilies).toBe(NODE_EXPORTER_FAMILIES);
+    const { NODE_VIEW_FAMILIES } = await import('../../src/metrics/target-series.js');
+    expect(new ColumnSet([]).nodeFamilies).toBe(NODE_VIEW_FAMILIES);
+    expect(NODE_VIEW_FAMILIES.has('node_cpu_seconds') && NODE_VIEW_FAMILIES.has('container_cpu_usage_seconds')).toBe(true);
     const set = target('ctx=rate(node_context_switches_total)', 'p=histogram_quantile(0.5, h)').set;
     expect(set.nodeFamilies.has('node_cpu_seconds')).toBe(true);
     expect(set.nodeFamilies.has('node_context_switches_total')).toBe(true);

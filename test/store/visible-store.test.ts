@@ -91,3 +91,20 @@ describe('ClusterStore: adding and removing nodes', () => {
     expect(first.map((n) => n.id)).toEqual(['n0', 'n1', 'n2', 'n3', 'n4']);
   });
 });
+
+describe('ClusterStore: containers enter visible', () => {
+  it("makes a container's id, name, image and compose labels visible, and keeps a clean table as it is", () => {
+    const store = new ClusterStore(4);
+    store.upsert({ id: 'n', name: 'n', target: 't' });
+    const figures = { cpuPercent: 1, memoryBytes: 1, memoryLimitBytes: null, receiveBytesPerSecond: null, transmitBytesPerSecond: null, readBytesPerSecond: null, writtenBytesPerSecond: null, startedAtMs: null };
+    store.setContainers('n', { containers: [{ id: EVIL, name: EVIL, image: EVIL, composeProject: EVIL, composeService: EVIL, ...figures }], omitted: 0, unnamed: 0 });
+    const shown = store.get('n')!.containers!.containers[0]!;
+    for (const text of [shown.id, shown.name, shown.image, shown.composeProject, shown.composeService]) {
+      expect(hasUnsafe(text ?? '')).toBe(false);
+      expect(text).toContain('\\x1b]0;title\\x07');
+    }
+    const clean = { containers: [{ id: '/docker/a', name: 'web', image: null, composeProject: null, composeService: null, ...figures }], omitted: 0, unnamed: 2 };
+    store.setContainers('n', clean);
+    expect(store.get('n')!.containers).toBe(clean);
+  });
+});

@@ -1,5 +1,5 @@
-/** Targets on the command line or in --targets-file, and how to connect to them: --insecure, --ca-file, --bearer-token-file. */
-import type { Command } from 'commander';
+/** Targets on the command line or in --targets-file, and how to connect to them: --insecure, --ca-file, --bearer-token-file, --cadvisor-port. */
+import { InvalidArgumentError, Option, type Command } from 'commander';
 
 /** How every scraping source reaches its targets (the node list, discovery, the demo; Prometheus reads its server so). */
 export interface ScrapeFlags {
@@ -10,6 +10,8 @@ export interface ScrapeFlags {
   readonly insecure: boolean;
   readonly caFile?: string;
   readonly bearerTokenFile?: string;
+  /** `--cadvisor-port`: also scrape `http://<host>:<port>/metrics` of every target's host, as that node's containers. */
+  readonly cadvisorPort?: number;
 }
 
 /** Targets given by hand: the command line's and --targets-file's. */
@@ -25,6 +27,7 @@ export interface RawScrapeFlags {
   insecure?: boolean;
   caFile?: string;
   bearerTokenFile?: string;
+  cadvisorPort?: number;
 }
 
 export function addNodeListFlags(program: Command): Command {
@@ -32,10 +35,24 @@ export function addNodeListFlags(program: Command): Command {
     .option('-f, --targets-file <path>', 'read targets from a file: one per line, # comments')
     .option('--insecure', 'do not verify the targets\' TLS certificates')
     .option('--ca-file <path>', 'PEM certificate authorities to trust for https targets')
-    .option('--bearer-token-file <path>', 'send "Authorization: Bearer <token>" with the token read from this file');
+    .option('--bearer-token-file <path>', 'send "Authorization: Bearer <token>" with the token read from this file')
+    .addOption(
+      new Option('--cadvisor-port <port>', 'also read cAdvisor on this port of every target\'s host (such as 8080): the node\'s containers')
+        .argParser(cadvisorPortArg)
+        // With Kubernetes the kubelet gives each node's pods; Prometheus, a replay and the demo scrape no hosts of ours.
+        .conflicts(['kubeconfig', 'prometheus', 'replay', 'demo']),
+    );
+}
+
+export function cadvisorPortArg(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text.trim()) || port < 1 || port > 65_535) {
+    throw new InvalidArgumentError(`--cadvisor-port takes a port from 1 to 65535, such as 8080, not "${text}"`);
+  }
+  return port;
 }
 
 /** The connection flags of a scraping source, with the run's timing. */
 export function scrapeFlags(raw: RawScrapeFlags, timing: Pick<ScrapeFlags, 'intervalMs' | 'timeoutMs' | 'concurrency' | 'maxBodyBytes'>): ScrapeFlags {
-  return { ...timing, insecure: raw.insecure === true, caFile: raw.caFile, bearerTokenFile: raw.bearerTokenFile };
+  return { ...timing, insecure: raw.insecure === true, caFile: raw.caFile, bearerTokenFile: raw.bearerTokenFile, cadvisorPort: raw.cadvisorPort };
 }

@@ -25,6 +25,7 @@ export async function buildPipeline(flags: ScrapeFlags, context: SourceContext, 
     concurrency: flags.concurrency,
     historyPoints: historyPoints(context.historyMs, flags.intervalMs),
     columns: context.columns,
+    cadvisorPort: flags.cadvisorPort,
     scraper: {
       timeoutMs: effectiveTimeoutMs(flags),
       maxBodyBytes: flags.maxBodyBytes,

@@ -11,6 +11,9 @@ import { ClusterStore } from '../../store/cluster-store.js';
 import { CollectLoop } from '../../collect/collect-loop.js';
 import { NodeReport } from '../../collect/node-report.js';
 import { PayloadReader } from '../../collect/payload.js';
+import { HostJoin, withCompanionTargets } from '../../targets/host-join.js';
+import { parseTarget } from '../../targets/parse-target.js';
+import { CONTAINER_FAMILIES, ContainerDeriver, hasContainerFamilies } from '../../metrics/cadvisor.js';
 import type { Source } from '../source.js';
 
 export interface PipelineOptions {
@@ -23,6 +26,8 @@ export interface PipelineOptions {
   readonly maxSamples?: number;
   /** `--column`s, evaluated on every target's scrapes. */
   readonly columns?: readonly UserColumn[];
+  /** `--cadvisor-port`: scrape this port of every target's host too, as the node's containers. */
+  readonly cadvisorPort?: number;
   readonly now?: () => number;
 }
 
@@ -52,6 +57,12 @@ export class Pipeline implements Source {
   /** Targets asked for only the node view's collectors (see CollectorNarrowing). */
   private readonly narrowings = new Map<string, CollectorNarrowing>();
   private readonly columnSet: ColumnSet;
+  /** cAdvisors and process exporters beside a node's own target on its host (see HostJoin). */
+  private readonly join = new HostJoin();
+  private readonly containerDerivers = new Map<string, ContainerDeriver>();
+  /** The row each target's containers went to last: a companion's goes empty when it is removed. */
+  private readonly containerRows = new Map<string, string>();
+  private readonly cadvisorPort: number | undefined;
 
   constructor(options: PipelineOptions) {
     this.payloads = new PayloadReader(options.maxSamples);
@@ -66,20 +77,24 @@ export class Pipeline implements Source {
       ...(options.now === undefined ? {} : { now: options.now }),
       firstRateMs: FIRST_RATE_MS,
     });
+    this.cadvisorPort = options.cadvisorPort;
     this.setTargets(options.targets);
   }
 
-  setTargets(targets: readonly Target[]): void {
+  setTargets(given: readonly Target[]): void {
+    const { targets, declared } =
+      this.cadvisorPort === undefined ? { targets: given, declared: undefined } : withCompanionTargets(given, this.cadvisorPort, 'cadvisor', (url) => parseTarget(url));
     const keep = new Set(targets.map((t) => t.id));
-    for (const node of this.store.nodes()) {
-      if (keep.has(node.id)) continue;
-      this.store.remove(node.id);
-      this.derivers.delete(node.id);
-      this.series.delete(node.id);
-      this.narrowings.delete(node.id);
-      this.report.forget(node.id);
+    this.join.setTargets(targets, declared);
+    for (const id of [...this.derivers.keys(), ...this.containerDerivers.keys(), ...this.store.nodes().map((n) => n.id)]) {
+      if (!keep.has(id)) this.forget(id);
     }
     for (const t of targets) {
+      // A companion's figures go to its node's row: it has none of its own.
+      if (this.join.nodeFor(t.id) !== undefined) {
+        this.store.remove(t.id);
+        continue;
+      }
       this.store.upsert({ id: t.id, name: t.host, target: t.displayUrl, labels: t.labels });
       // Columns may read any family, of collectors narrowing would leave out; a query of the
       // target's own (a scrape config's params) is the user's to choose.
@@ -117,8 +132,22 @@ export class Pipeline implements Source {
     await this.scraper.close();
   }
 
+  private forget(id: string): void {
+    const row = this.containerRows.get(id);
+    if (row !== undefined && row !== id) this.store.setContainers(row, null);
+    this.containerRows.delete(id);
+    this.store.remove(id);
+    this.derivers.delete(id);
+    this.containerDerivers.delete(id);
+    this.series.delete(id);
+    this.narrowings.delete(id);
+    this.report.forget(id);
+  }
+
   private handle(result: ScrapeResult): boolean {
     const id = result.target.id;
+    const node = this.join.nodeFor(id);
+    if (node !== undefined) return this.handleCompanion(result, node);
     if (!this.store.get(id)) return false; // removed while the scrape was in flight
     const narrowing = this.narrowings.get(id);
     if (!result.ok) {
@@ -142,19 +171,73 @@ export class Pipeline implements Source {
       let deriver = this.derivers.get(id);
       if (!deriver) this.derivers.set(id, (deriver = new NodeExporterDeriver(result.target.host)));
       derived = deriver.update(parsed.samples, result.startedAtMs);
-      // An app's first payload went through the node filter, which kept nothing of it.
-      if (series.decide(derived.source)) parsed = this.parse(text, result, undefined);
+      if (derived.source === 'app' && hasContainerFamilies(parsed.samples)) {
+        // A cAdvisor: beside a node's target on its host it joins that node, and its row goes;
+        // alone, it is a row of its own, kept to the container families (an app would read them all).
+        if (this.join.markCompanion(id, 'cadvisor')) {
+          const node = this.join.nodeFor(id) as string;
+          this.forget(id);
+          return this.handleCompanion(result, node, parsed);
+        }
+        derived = { ...derived, source: 'cadvisor' };
+      } else if (series.decide(derived.source)) {
+        // An app's first payload went through the node filter, which kept nothing of it.
+        parsed = this.parse(text, result, undefined);
+      }
     }
     if (typeof parsed === 'string') {
       this.report.down(id, result.startedAtMs, result.durationMs, parsed);
       return false;
     }
     const readings = series.update(parsed, result.startedAtMs);
+    const containers = this.updateContainers(id, id, parsed.samples, result.startedAtMs);
+    // A cAdvisor alone on its host: the host's CPU and memory from its root cgroup.
+    if (derived.source === 'cadvisor' && containers) derived = { ...derived, figures: containers.nodeFigures };
     const scrape = { atMs: result.startedAtMs, durationMs: result.durationMs, bodyBytes: result.bodyBytes, wireBytes: result.wireBytes, samples: parsed.sampleLines };
     this.report.up(id, scrape, { ...derived, ...readings });
     return true;
   }
 
+  /**
+   * A companion's scrape: its figures go to its node's row. A failure empties that part of the row
+   * and leaves the node's own health alone: the node may well be up while its cAdvisor is not.
+   */
+  private handleCompanion(result: ScrapeResult, node: string, parsedAlready?: ParseResult): boolean {
+    if (!this.store.get(node)) return false;
+    const target = result.target;
+    if (!result.ok) {
+      this.store.setContainers(node, null);
+      return false;
+    }
+    const parsed = parsedAlready ?? this.parse(result.takeBody(), result, CONTAINER_FAMILIES);
+    if (typeof parsed === 'string') {
+      this.store.setContainers(node, null);
+      return false;
+    }
+    // cAdvisor always writes its root cgroup: a payload without it is something else on :8080,
+    // a row of its own from its next scrape on.
+    if (!hasContainerFamilies(parsed.samples)) {
+      this.join.markNode(target.id);
+      this.store.upsert({ id: target.id, name: target.host, target: target.displayUrl, labels: target.labels });
+      return false;
+    }
+    this.updateContainers(target.id, node, parsed.samples, result.startedAtMs);
+    return true;
+  }
+
+  /** Containers in a payload (cAdvisor's families, or the agent's in its names) go to `node`'s row. */
+  private updateContainers(targetId: string, node: string, samples: ParseResult['samples'], atMs: number): ContainerDeriver | undefined {
+    let deriver = this.containerDerivers.get(targetId);
+    if (!deriver) {
+      if (!hasContainerFamilies(samples)) return undefined;
+      this.containerDerivers.set(targetId, (deriver = new ContainerDeriver()));
+    }
+    this.containerRows.set(targetId, node);
+    this.store.setContainers(node, deriver.update(samples, atMs));
+    return deriver;
+  }
+
+  /** The payload's samples, or the target's error when it is no metrics payload. */
   private parse(text: string, result: ScrapeSuccess, families: ReadonlySet<string> | undefined): ParseResult | string {
     return this.payloads.read(text, result.contentType, families);
   }

@@ -6,9 +6,12 @@
 import type { Key } from 'ink';
 
 /** Where the keyboard is: one of the views, the filter prompt, or the help screen. */
-export type Scope = 'table' | 'charts' | 'app' | 'pods' | 'containers' | 'prompt' | 'help';
-/** The views: the table and a node's detail (its charts, an app target's metrics, a Kubernetes node's pods or a pod's containers). */
-export const VIEWS: readonly Scope[] = ['table', 'charts', 'app', 'pods', 'containers'];
+export type Scope = 'table' | 'charts' | 'app' | 'pods' | 'containers' | 'top' | 'prompt' | 'help';
+/**
+ * The views: the table, a node's detail (its charts, an app target's metrics, a Kubernetes node's
+ * pods or a pod's containers), and the heaviest containers of every node (`top`).
+ */
+export const VIEWS: readonly Scope[] = ['table', 'charts', 'app', 'pods', 'containers', 'top'];
 export const SCOPES: readonly Scope[] = [...VIEWS, 'prompt', 'help'];
 
 /**
@@ -17,7 +20,7 @@ export const SCOPES: readonly Scope[] = [...VIEWS, 'prompt', 'help'];
  * by; replay: a recording is played; alerts: some alert is listed; scrolls: the help is longer
  * than the screen; filtered: a filter is applied; warnings: start-up warnings are shown.
  */
-export type Condition = 'kube' | 'groups' | 'replay' | 'alerts' | 'scrolls' | 'filtered' | 'warnings';
+export type Condition = 'kube' | 'groups' | 'replay' | 'alerts' | 'scrolls' | 'filtered' | 'warnings' | 'containers';
 
 /** What a key press does; what it means for the state depends on the scope (ui-state.ts). */
 export type Action =
@@ -35,6 +38,7 @@ export type Action =
   | 'filter'
   | 'group'
   | 'pane'
+  | 'top'
   | 'alerts'
   | 'dismiss'
   | 'pause'
@@ -123,6 +127,7 @@ const MOVING_IN: readonly Scope[] = [...VIEWS, 'help'];
 const TABLE = 'Table';
 const DETAIL = 'Node detail';
 const PODS = 'Pods (Kubernetes)';
+const TOP = 'Heaviest containers (c)';
 const EVERY_VIEW = 'Every view';
 const PROMPT = 'Filter prompt (/)';
 const HELP = 'Help (?)';
@@ -131,11 +136,11 @@ const MOUSE = 'Mouse';
 export const BINDINGS: readonly Binding[] = [
   {
     keys: ['↑/↓', 'j/k'],
-    text: "move the selected node (in its detail too) or pod; scroll an app target's metrics or this help",
+    text: "move the selected node (in its detail too), pod or container; scroll an app target's metrics or this help",
     section: MOVING,
     in: MOVING_IN,
     whenIn: { help: 'scrolls' },
-    hint: { keys: '↑↓', label: 'move', labelIn: { charts: 'node', pods: 'pod', containers: 'pod', app: 'scroll', help: 'scroll' }, priority: 35 },
+    hint: { keys: '↑↓', label: 'move', labelIn: { charts: 'node', pods: 'pod', containers: 'pod', top: 'container', app: 'scroll', help: 'scroll' }, priority: 35 },
     presses: MOVES.slice(0, 4),
   },
   { keys: ['PgUp/PgDn'], text: 'a page', section: MOVING, in: MOVING_IN, whenIn: { help: 'scrolls' }, presses: MOVES.slice(4, 6) },
@@ -186,6 +191,43 @@ export const BINDINGS: readonly Binding[] = [
     unless: 'b: no labels to group by',
     hint: { label: 'group', priority: 55 },
     presses: [ch('b', 'group')],
+  },
+  {
+    keys: ['c'],
+    text: 'the heaviest containers of every node / back to the nodes',
+    readme:
+      "the heaviest containers of every node in one table, by CPU, with their node (from cAdvisor targets, `--cadvisor-port`, or `cluster-top agent` on Linux with cgroup v2); `c` again goes back to the nodes",
+    section: TABLE,
+    in: ['table', 'top'],
+    when: 'containers',
+    unless: 'c: no node has containers (add cAdvisor targets, --cadvisor-port 8080, or run cluster-top agent)',
+    hint: { label: 'containers', labelIn: { top: 'nodes' }, priority: 52 },
+    presses: [ch('c', 'top')],
+  },
+  {
+    keys: ['Enter', '→'],
+    text: "the selected container's node, in its detail",
+    section: TOP,
+    in: ['top'],
+    hint: { keys: 'Enter', label: 'node', priority: 80 },
+    presses: OPEN,
+  },
+  {
+    keys: ['b'],
+    text: 'group by compose project / ungroup',
+    readme: 'group the containers by their `com.docker.compose.project` label, the busiest project first, each under its totals; again: ungroup',
+    section: TOP,
+    in: ['top'],
+    hint: { label: 'group', priority: 55 },
+    presses: [ch('b', 'group')],
+  },
+  {
+    keys: ['Esc', '←'],
+    text: 'back to the nodes',
+    section: TOP,
+    in: ['top'],
+    hint: { keys: 'Esc', label: 'back', priority: 90 },
+    presses: [named('escape', 'back'), named('leftArrow', 'back')],
   },
   {
     keys: ['Esc', '←', 'Backspace'],
@@ -408,6 +450,7 @@ const PLACES: Readonly<Record<Scope, string>> = {
   app: 'a detail',
   pods: 'the pods',
   containers: 'the containers',
+  top: 'the heaviest containers',
   prompt: 'the filter prompt',
   help: 'the help',
 };

@@ -3,7 +3,7 @@ import type { Key } from 'ink';
 import { GROUP_BYS, nextGroupBy, type GroupBy } from '../model/groups.js';
 import { conditionOf, elsewhere, findBinding, type Action, type Condition, type Scope } from './keys.js';
 import { defaultPodSort, nextPodSortKey, type PodSortState } from '../model/pod-model.js';
-import { defaultSort, moveSelection, nextSortKey, parseFilter, type Move, type Selection, type SortState } from '../model/table-model.js';
+import { defaultSort, moveSelection, nextSortKey, parseFilter, selectedIndex, type Move, type Selection, type SortState } from '../model/table-model.js';
 
 export interface UiState {
   readonly view: 'table' | 'detail';
@@ -27,6 +27,11 @@ export interface UiState {
   readonly podSort: PodSortState;
   /** The selected pod's containers instead of the pod list. */
   readonly containers: boolean;
+  /** In the table view: the heaviest containers of every node instead of the nodes (`c`). */
+  readonly top: boolean;
+  readonly topSelection: Selection;
+  /** The heaviest containers grouped by compose project (`b` there). */
+  readonly topGroup: boolean;
   /** The alert panel is shown (when some alert is listed); `a` toggles it. */
   readonly alertPanel: boolean;
   /** The start-up warnings were dismissed (`x`). */
@@ -50,6 +55,9 @@ export const INITIAL_UI: UiState = {
   podSelection: { id: null, index: 0 },
   podSort: defaultPodSort('cpu'),
   containers: false,
+  top: false,
+  topSelection: { id: null, index: 0 },
+  topGroup: false,
   alertPanel: true,
   warningsDismissed: false,
   detailScroll: 0,
@@ -72,6 +80,8 @@ export interface KeyContext {
   readonly groups?: readonly GroupBy[];
   /** The selected node's pods as last drawn, when it is a Kubernetes node: the pods pane moves over these. */
   readonly pods?: readonly { readonly id: string }[];
+  /** The heaviest containers as last drawn (their node with each), while `top` is shown; undefined when no node has containers. */
+  readonly topRows?: readonly { readonly id: string; readonly nodeId: string }[];
   /** In the detail of an app target: how far its metric list scrolls; the movement keys scroll it. */
   readonly detailScrollMax?: number;
   /** How far the help scrolls at this size; 0 when it fits. */
@@ -123,7 +133,7 @@ export function splitKeys(input: string, key: Key): [string, Key][] {
 export function scopeOf(state: UiState, ctx: KeyContext): Scope {
   if (state.help) return 'help';
   if (state.prompt !== null) return 'prompt';
-  if (state.view === 'table') return 'table';
+  if (state.view === 'table') return state.top ? 'top' : 'table';
   if (ctx.pods && state.pane === 'pods') return state.containers ? 'containers' : 'pods';
   return ctx.detailScrollMax !== undefined ? 'app' : 'charts';
 }
@@ -145,6 +155,8 @@ export function holds(condition: Condition, state: UiState, ctx: KeyContext): bo
       return (ctx.helpScrollMax ?? 0) > 0;
     case 'filtered':
       return state.filterText !== '';
+    case 'containers':
+      return ctx.topRows !== undefined;
   }
 }
 
@@ -177,6 +189,8 @@ function moved(state: UiState, scope: Scope, m: Move, ctx: KeyContext): UiState 
     case 'pods':
     case 'containers':
       return { ...state, podSelection: moveSelection(ctx.pods ?? [], state.podSelection, m) };
+    case 'top':
+      return { ...state, topSelection: moveSelection(ctx.topRows ?? [], state.topSelection, m) };
     case 'app':
       return { ...state, detailScroll: scrolled(state.detailScroll, m, ctx.detailScrollMax ?? 0) };
     case 'help':
@@ -205,15 +219,28 @@ function intervalStep(state: UiState, ctx: KeyContext, effect: 'longer' | 'short
   return { state, effect };
 }
 
+/** Enter on a container: its node's detail, that node selected in the table. */
+function openContainerNode(state: UiState, ctx: KeyContext): KeyResult {
+  const rows = ctx.topRows ?? [];
+  const row = rows[selectedIndex(rows, state.topSelection)];
+  if (!row) return { state };
+  const index = ctx.rows.findIndex((r) => r.id === row.nodeId);
+  // A node the filter hides: the table's filter goes, so that the detail's node is one of its rows.
+  const filterText = index < 0 ? '' : state.filterText;
+  return { state: { ...state, top: false, view: 'detail', detailScroll: 0, filterText, selection: { id: row.nodeId, index: Math.max(0, index) } } };
+}
+
 function perform(action: Action, scope: Scope, state: UiState, input: string, ctx: KeyContext): KeyResult {
   const m = moveOf(action, Math.max(1, ctx.pageSize));
   if (m) return { state: moved(state, scope, m, ctx) };
   const pods = scope === 'pods' || scope === 'containers';
   switch (action) {
     case 'open':
+      if (scope === 'top') return openContainerNode(state, ctx);
       if (pods) return { state: { ...state, containers: (ctx.pods ?? []).length > 0 } };
       return ctx.rows.length === 0 ? { state } : { state: { ...state, view: 'detail', detailScroll: 0 } };
     case 'back':
+      if (scope === 'top') return { state: { ...state, top: false } };
       return { state: scope === 'containers' ? { ...state, containers: false } : { ...state, view: 'table' } };
     case 'unfilter':
       return { state: { ...state, filterText: '' } };
@@ -226,7 +253,10 @@ function perform(action: Action, scope: Scope, state: UiState, input: string, ct
     case 'filter':
       return { state: { ...state, prompt: state.filterText, promptSelected: state.filterText !== '' } };
     case 'group':
+      if (scope === 'top') return { state: { ...state, topGroup: !state.topGroup } };
       return { state: { ...state, group: nextGroupBy(state.group, ctx.groups ?? GROUP_BYS) } };
+    case 'top':
+      return { state: { ...state, top: !state.top } };
     case 'pane':
       return { state: { ...state, pane: state.pane === 'pods' ? 'charts' : 'pods', containers: false } };
     case 'alerts':

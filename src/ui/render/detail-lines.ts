@@ -8,6 +8,7 @@ import { kubeFactLines } from './kube-facts.js';
 import { conditionSegments, conditionsText } from '../model/kube-model.js';
 import { flowLines, packLine, thresholdTone, type Group, type Segment } from './segments.js';
 import { nodeStatus } from './table-rows.js';
+import { containerBoxLines, containerBoxWanted } from './container-lines.js';
 
 const label = (text: string): Segment => ({ text: `${text} `, color: 'gray' });
 
@@ -90,6 +91,10 @@ export function detailLines(node: ViewNode, width: number, height: number, nowMs
     lines.push(...shown);
     rest -= shown.length;
   }
+  // The containers box (btop's process box) takes up to half of what is left, the charts the rest.
+  const box = containerBoxLines(node.containers, width, Math.min(containerBoxWanted(node.containers), rest < 8 ? rest : Math.max(4, Math.floor(rest / 2))));
+  lines.push(...box);
+  rest -= box.length;
   lines.push(...detailCharts(node, width, rest));
   return lines;
 }

@@ -191,6 +191,7 @@ const README_PLACES: Readonly<Record<Scope, string>> = {
   app: 'app detail',
   pods: 'pods',
   containers: 'containers',
+  top: 'heaviest containers',
   prompt: 'filter prompt',
   help: 'help',
 };
@@ -203,6 +204,7 @@ const README_WHEN: Readonly<Record<Condition, string>> = {
   scrolls: 'when longer than the screen',
   filtered: 'when filtered',
   warnings: 'with start-up warnings shown',
+  containers: 'when some node has containers',
 };
 
 function whereText(b: Binding): string {

@@ -64,7 +64,8 @@ export interface NodeDetailProps extends Sized {
 export function NodeDetail({ node, nowMs, pods, scroll = 0, width, height, color }: NodeDetailProps) {
   let lines;
   if (pods) lines = podPaneLines(node, pods, width, height, nowMs);
-  else if (node.app) lines = appDetailLines(node, node.app, width, height, nowMs, scroll);
+  // A cAdvisor alone on its host is an app target whose containers say more than its families.
+  else if (node.app && !node.containers) lines = appDetailLines(node, node.app, width, height, nowMs, scroll);
   else lines = detailLines(node, width, height, nowMs);
   return (
     <Box flexDirection="column">

@@ -41,9 +41,10 @@ const boundAnywhere = (s: Stroke): boolean => BINDINGS.some((b) => b.presses.som
 
 const rows = ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id }));
 const pods = ['p1', 'p2', 'p3', 'p4'].map((id) => ({ id }));
+const topRows = ['k1', 'k2', 'k3', 'k4'].map((id, i) => ({ id, nodeId: rows[i]!.id }));
 /** Mid-list, filtered, so that every key of the table has something to do. */
-const base: UiState = { ...INITIAL_UI, selection: { id: 'c', index: 2 }, filterText: 'x', podSelection: { id: 'p2', index: 1 } };
-const everything: KeyContext = { rows, pageSize: 2, groups: ['none', 'job'], replay: true, alerts: 1, warnings: 2, intervalMs: 2000, helpScrollMax: 10 };
+const base: UiState = { ...INITIAL_UI, selection: { id: 'c', index: 2 }, filterText: 'x', podSelection: { id: 'p2', index: 1 }, topSelection: { id: 'k2', index: 1 } };
+const everything: KeyContext = { rows, pageSize: 2, groups: ['none', 'job'], replay: true, alerts: 1, warnings: 2, intervalMs: 2000, helpScrollMax: 10, topRows };
 const nothing: KeyContext = { rows, pageSize: 2, intervalMs: 2000 };
 
 /** A state and a context for each scope, where each condition holds (`rich`) or none does. */
@@ -61,6 +62,8 @@ function setting(scope: Scope, rich: boolean): { state: UiState; ctx: KeyContext
       return { state: { ...state, view: 'detail', pane: 'pods' }, ctx: { ...ctx, pods } };
     case 'containers':
       return { state: { ...state, view: 'detail', pane: 'pods', containers: true }, ctx: { ...ctx, pods } };
+    case 'top':
+      return { state: { ...state, top: true }, ctx };
     case 'prompt':
       return { state: { ...state, prompt: 'ab', promptSelected: true, filterText: 'ab' }, ctx };
     case 'help':
@@ -124,7 +127,7 @@ describe('the binding table', () => {
         }
       }
     }
-    expect(new Set(said)).toEqual(new Set(['b: no labels to group by', 'Tab: pods are shown for Kubernetes nodes only', 'a: no alerts to show', '[ ]: only in a replay (--replay FILE)', 'x: no warnings to dismiss']));
+    expect(new Set(said)).toEqual(new Set(['b: no labels to group by', 'Tab: pods are shown for Kubernetes nodes only', 'a: no alerts to show', '[ ]: only in a replay (--replay FILE)', 'x: no warnings to dismiss', 'c: no node has containers (add cAdvisor targets, --cadvisor-port 8080, or run cluster-top agent)']));
   });
 
   it('a key not in the table does nothing anywhere; a key of another scope only says where it works', () => {

@@ -1,0 +1,102 @@
+/**
+ * Containers as lines: a node's box in its detail (drawn like btop's process box: a title with
+ * the count, a header, the heaviest first), and the cluster-wide table of the heaviest containers.
+ */
+import type { ContainerStats, ContainerTable } from '../../metrics/container-stats.js';
+import { COLUMN_GAP, GUTTER } from '../model/columns.js';
+import { containerCell, limitPercent, placeContainerColumns, type PlacedColumn } from '../model/container-columns.js';
+import { isProjectHeader, type TopLine } from '../model/container-top.js';
+import { fit, formatBytesShort, formatPercent } from '../../util/format.js';
+import { fitLine, thresholdTone, type Segment, type Tone } from './segments.js';
+
+const GAP: Segment = { text: ' '.repeat(COLUMN_GAP) };
+
+function headerRow(columns: readonly PlacedColumn[], width: number, sortKey = 'cpu'): Segment[] {
+  const out: Segment[] = [{ text: ' '.repeat(GUTTER) }];
+  columns.forEach((c, i) => {
+    if (i > 0) out.push(GAP);
+    const sorted = c.key === sortKey;
+    out.push({ text: fit(`${c.title}${sorted ? '▼' : ''}`, c.cells, c.align), bold: true, ...(sorted ? { color: 'cyan' as const } : {}) });
+  });
+  return fitLine(out, width);
+}
+
+function tone(c: ContainerStats, key: PlacedColumn['key']): Tone | undefined {
+  if (key === 'limit') return thresholdTone(limitPercent(c));
+  if (key === 'cpu') return c.cpuPercent === null ? 'gray' : undefined;
+  if (key === 'service' || key === 'image' || key === 'node') return 'gray';
+  return undefined;
+}
+
+function row(c: ContainerStats, columns: readonly PlacedColumn[], width: number, node: string, selected: boolean): Segment[] {
+  const out: Segment[] = [{ text: selected ? '>'.padEnd(GUTTER) : ' '.repeat(GUTTER), bold: true }];
+  columns.forEach((col, i) => {
+    if (i > 0) out.push(GAP);
+    const color = tone(c, col.key);
+    out.push({ text: fit(containerCell(c, col.key, node), col.cells, col.align), ...(color ? { color } : {}) });
+  });
+  const fitted = fitLine(out, width);
+  return selected ? fitted.map((s) => ({ ...s, inverse: true })) : fitted;
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The box's title: how many containers, and what is not shown. */
+function boxTitle(table: ContainerTable, width: number): Segment[] {
+  const count = table.containers.length + table.omitted;
+  const notes: string[] = [];
+  if (table.omitted > 0) notes.push(`the ${table.containers.length} heaviest shown`);
+  if (table.unnamed > 0) notes.push(`${plural(table.unnamed, 'unnamed cgroup')} hidden`);
+  return fitLine([{ text: 'Containers ', bold: true }, { text: `${count}` }, { text: notes.length > 0 ? `  ${notes.join(', ')}` : '', color: 'gray' }], width);
+}
+
+/** Lines the box would like: its title, header and every row. */
+export function containerBoxWanted(table: ContainerTable | null | undefined): number {
+  if (!table) return 0;
+  return 2 + Math.max(1, table.containers.length);
+}
+
+/**
+ * A node's containers in at most `height` lines, exactly `width` wide; nothing when the node has
+ * no source of containers. Rows that do not fit are counted on the last line.
+ */
+export function containerBoxLines(table: ContainerTable | null | undefined, width: number, height: number): Segment[][] {
+  if (!table || height <= 0) return [];
+  const lines: Segment[][] = [boxTitle(table, width)];
+  if (height === 1) return lines;
+  if (table.containers.length === 0) return [...lines, fitLine([{ text: ' no named containers running', color: 'gray' }], width)];
+  const columns = placeContainerColumns(width, COLUMN_GAP, GUTTER);
+  lines.push(headerRow(columns, width));
+  const room = height - 2;
+  const list = table.containers;
+  const shown = list.length > room ? list.slice(0, Math.max(0, room - 1)) : list;
+  for (const c of shown) lines.push(row(c, columns, width, '', false));
+  if (shown.length < list.length && room > 0) lines.push(fitLine([{ text: ` +${list.length - shown.length} more`, color: 'gray' }], width));
+  return lines;
+}
+
+function projectLine(h: { header: string; count: number; cpuPercent: number; memoryBytes: number }, width: number): Segment[] {
+  return fitLine(
+    [{ text: ` ${h.header}`, bold: true, color: 'cyan' }, { text: `  ${plural(h.count, 'container')}  CPU ${formatPercent(h.cpuPercent, 0)}  MEM ${formatBytesShort(h.memoryBytes)}`, color: 'gray' }],
+    width,
+  );
+}
+
+/**
+ * The cluster-wide table: a title, a header, then `lines` (containers, and compose projects'
+ * headers when grouped) from `offset`, the container `selectedId` marked.
+ */
+export function heavyContainerLines(lines: readonly TopLine[], total: number, selectedId: string | undefined, offset: number, width: number, height: number, grouped = false): Segment[][] {
+  if (height <= 0) return [];
+  const rows = lines.filter((l) => !isProjectHeader(l));
+  const title = fitLine(
+    [{ text: 'Heaviest containers ', bold: true }, { text: `${rows.length} of ${total} on every node, by CPU${grouped ? ', by compose project' : ''}`, color: 'gray' }],
+    width,
+  );
+  if (height === 1) return [title];
+  if (rows.length === 0) return [title, fitLine([{ text: ' no containers: run cAdvisor (--cadvisor-port 8080) or cluster-top agent on the nodes', color: 'gray' }], width)];
+  const columns = placeContainerColumns(width, COLUMN_GAP, GUTTER, true);
+  const out = [title, headerRow(columns, width)];
+  for (const l of lines.slice(offset, offset + height - 2)) out.push(isProjectHeader(l) ? projectLine(l, width) : row(l.container, columns, width, l.nodeName, l.id === selectedId));
+  return out;
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { ContainerStats, ContainerTable } from '../../../src/metrics/container-stats.js';
+import { containerBoxLines, heavyContainerLines } from '../../../src/ui/render/container-lines.js';
+import { detailLines } from '../../../src/ui/render/detail-lines.js';
+import { heaviestContainers } from '../../../src/ui/model/container-top.js';
+import { lineText, lineWidth } from '../../../src/ui/render/segments.js';
+import { buildStore, NOW } from '../fixtures.js';
+
+function container(name: string, cpu: number | null, extra: Partial<ContainerStats> = {}): ContainerStats {
+  return {
+    id: `/system.slice/docker-${name}.scope`,
+    name,
+    image: `${name}:1`,
+    composeProject: 'shop',
+    composeService: name.replace(/-\d+$/, ''),
+    cpuPercent: cpu,
+    memoryBytes: 300 * 2 ** 20,
+    memoryLimitBytes: 2 ** 30,
+    receiveBytesPerSecond: 1500,
+    transmitBytesPerSecond: 700,
+    readBytesPerSecond: 0,
+    writtenBytesPerSecond: 4096,
+    startedAtMs: null,
+    ...extra,
+  };
+}
+
+const TABLE: ContainerTable = { containers: [container('db-1', 90), container('web-1', 35.5), container('redis-1', null, { memoryLimitBytes: null })], omitted: 0, unnamed: 37 };
+
+describe('containerBoxLines', () => {
+  it('is never taller than asked and every line exactly the width, at 80 and 200 columns', () => {
+    for (const width of [50, 80, 200]) {
+      for (const height of [1, 2, 3, 5, 10]) {
+        const lines = containerBoxLines(TABLE, width, height);
+        expect(lines.length).toBeLessThanOrEqual(height);
+        for (const l of lines) expect(lineWidth(l)).toBe(width);
+      }
+    }
+  });
+
+  it('shows the heaviest first with CPU, memory against its limit, and the hidden cgroups', () => {
+    const text = containerBoxLines(TABLE, 200, 10).map(lineText);
+    expect(text[0]).toMatch(/^Containers 3 +37 unnamed cgroups hidden/);
+    expect(text[1]).toMatch(/CONTAINER +SERVICE +IMAGE +CPU%▼ +MEM +LIM% +NET↓ +NET↑ +READ +WRITE/);
+    expect(text[2]).toMatch(/^ db-1 +db +db-1:1 +90\.0% +300M +29% +1\.5K +700B +0B +4\.0K *$/);
+    expect(text[4]).toMatch(/^ redis-1 .* - +300M +- /);
+  });
+
+  it('drops I/O, image and network before name, CPU and memory as it narrows, and counts what does not fit', () => {
+    const text = containerBoxLines(TABLE, 50, 4).map(lineText);
+    expect(text[1]).toMatch(/CONTAINER +CPU%▼ +MEM/);
+    expect(text[1]).not.toContain('IMAGE');
+    expect(text[3]).toBe(' +2 more'.padEnd(50));
+  });
+
+  it('gives the detail a containers box between the figures and the charts', () => {
+    const node = { ...buildStore(5).nodes()[0]!, containers: TABLE };
+    const text = detailLines(node, 80, 40, NOW).map(lineText);
+    const at = text.findIndex((l) => l.startsWith('Containers 3'));
+    expect(at).toBeGreaterThan(0);
+    expect(text[at + 2]).toContain('db-1');
+    expect(text.slice(at).some((l) => l.startsWith('CPU '))).toBe(true);
+    expect(new Set(text.filter((l) => l.trim() !== '')).size).toBeGreaterThan(20);
+  });
+});
+
+describe('heaviestContainers', () => {
+  it('merges every node by CPU with their node, bounded', () => {
+    const [a, b] = buildStore(5).nodes();
+    const nodes = [
+      { ...a!, containers: TABLE },
+      { ...b!, containers: { containers: [container('api-1', 50)], omitted: 4, unnamed: 0 } },
+    ];
+    const { rows, total } = heaviestContainers(nodes, 3);
+    expect(total).toBe(8);
+    expect(rows.map((r) => `${r.nodeName}/${r.container.name}`)).toEqual([`${a!.name}/db-1`, `${b!.name}/api-1`, `${a!.name}/web-1`]);
+    const lines = heavyContainerLines(rows, total, rows[1]!.id, 0, 80, 6).map(lineText);
+    expect(lines[0]).toContain('3 of 8');
+    expect(lines[1]).toMatch(/^ NODE +CONTAINER/);
+    expect(lines[3]).toMatch(/^>\S/);
+    for (const l of lines) expect(l).toHaveLength(80);
+  });
+});
