@@ -251,10 +251,11 @@ describe('App', () => {
   });
 
   it('takes the note away by itself after a moment', async () => {
-    const { stdin, lastFrame } = setup({ noteMs: 20 });
+    const { stdin, lastFrame, frames } = setup({ noteMs: 20 });
     await tick();
     await type(stdin, 'b');
-    expect(lastFrame()).toContain('b: no labels to group by');
+    // A busy machine may take the 20 ms away before the test looks: the note was drawn in some frame.
+    expect(frames.some((f) => f.includes('b: no labels to group by'))).toBe(true);
     await expect.poll(lastFrame, FRAME_WAIT).not.toContain('no labels');
     expect(frameLines(lastFrame()).at(-2)).toMatch(/^alpha /);
   });
