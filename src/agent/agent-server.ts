@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { MachineReader, MachineReading } from '../sources/local/machine-reading.js';
-import { nodeFamilies } from '../sources/local/node-families.js';
+import { nodeFamilies, type Family } from '../sources/local/node-families.js';
+import { processFamilies, type ProcessServing } from './process-families.js';
 import { DEFAULT_CONNECTION_LIMITS, guardConnections, type ConnectionLimits } from './connection-guard.js';
 import { renderExposition, TEXT_CONTENT_TYPE } from './exposition-text.js';
 import { urlHost, type ListenAddress } from './listen-address.js';
@@ -17,6 +18,8 @@ export interface AgentServerOptions extends ListenAddress {
   readonly token?: string;
   /** Defaults: DEFAULT_CONNECTION_LIMITS (tests shorten the deadlines). */
   readonly limits?: Partial<ConnectionLimits>;
+  /** Serve the machine's processes too; none when undefined (or off with --processes 0). */
+  readonly processes?: ProcessServing;
 }
 
 export interface RunningAgent {
@@ -39,9 +42,9 @@ const CLOSE_GRACE_MS = 2_000;
 /** Serves this machine's metrics at /metrics in node_exporter's names, as Prometheus text 0.0.4. */
 export async function startAgentServer(options: AgentServerOptions): Promise<RunningAgent> {
   const expected = options.token === undefined ? undefined : digest(options.token);
-  let reading: Promise<MachineReading> | undefined;
+  let reading: Promise<Family[]> | undefined;
   // Scrapes that arrive together share one read of the machine.
-  const collect = () => (reading ??= options.reader.read().finally(() => (reading = undefined)));
+  const collect = () => (reading ??= readFamilies(options.reader, options.processes).finally(() => (reading = undefined)));
 
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
   const server = createServer({ ...SERVER_LIMITS, keepAliveTimeout: limits.keepAliveTimeoutMs }, (req, res) => {
@@ -71,7 +74,15 @@ export async function startAgentServer(options: AgentServerOptions): Promise<Run
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, expected: Buffer | undefined, collect: () => Promise<MachineReading>): Promise<void> {
+/** The machine's node families, and its processes' after them. */
+async function readFamilies(reader: MachineReader, processes: ProcessServing | undefined): Promise<Family[]> {
+  const machine: MachineReading = await reader.read();
+  const families = nodeFamilies(machine);
+  if (processes) families.push(...processFamilies(processes, processes.table.read()));
+  return families;
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, expected: Buffer | undefined, collect: () => Promise<Family[]>): Promise<void> {
   req.resume(); // a scrape has no body; whatever was sent is drained, never buffered
   if (expected && !authorized(req.headers.authorization, expected)) {
     return reply(res, 401, 'unauthorized: send Authorization: Bearer <token>', { 'WWW-Authenticate': 'Bearer realm="cluster-top agent"' });
@@ -82,7 +93,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, expected: Buffe
 
   let text: string;
   try {
-    text = renderExposition(nodeFamilies(await collect()));
+    text = renderExposition(await collect());
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return reply(res, 500, `reading this machine failed: ${reason.replace(/\s+/g, ' ')}`);

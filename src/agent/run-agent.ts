@@ -2,7 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { thisMachineReader } from '../sources/local/readers.js';
 import { describeFsError } from '../util/fs-error.js';
 import { UsageError } from '../util/usage-error.js';
+import { ProcessReader } from '../sources/local/process-reader.js';
+import { ProcessTable } from '../sources/local/process-table.js';
 import { startAgentServer, type RunningAgent } from './agent-server.js';
+import type { ProcessServing } from './process-families.js';
 import { isLoopback, urlHost, type ListenAddress } from './listen-address.js';
 
 const EXIT_CANNOT_LISTEN = 1;
@@ -11,6 +14,10 @@ const EXIT_CANNOT_LISTEN = 1;
 export interface AgentCliOptions {
   readonly listen: ListenAddress;
   readonly tokenFile?: string;
+  /** Top processes served by CPU and by memory; 0: no process families. */
+  readonly processes: number;
+  /** Serve the top processes' command lines (secrets masked). */
+  readonly processArgs: boolean;
 }
 
 /** `cluster-top agent`: serves until SIGINT or SIGTERM, then stops cleanly; resolves to the exit status. */
@@ -20,7 +27,7 @@ export async function runAgent(options: AgentCliOptions, stderr: NodeJS.Writable
   const { host, port } = options.listen;
   let agent: RunningAgent;
   try {
-    agent = await startAgentServer({ host, port, reader, token });
+    agent = await startAgentServer({ host, port, reader, token, processes: processServing(options, reader.missing.length === 0) });
   } catch (error) {
     stderr.write(`cluster-top agent: cannot listen on ${urlHost(host)}:${port}: ${listenError(error)}\n`);
     return EXIT_CANNOT_LISTEN;
@@ -40,6 +47,12 @@ export async function runAgent(options: AgentCliOptions, stderr: NodeJS.Writable
   });
   await agent.close();
   return 0;
+}
+
+/** Processes are read from /proc: none without it, or with --processes 0. */
+function processServing(options: AgentCliOptions, hasProc: boolean): ProcessServing | undefined {
+  if (!hasProc || options.processes === 0) return undefined;
+  return { table: new ProcessTable(new ProcessReader()), top: options.processes, args: options.processArgs };
 }
 
 /** What an address beyond loopback exposes: the agent speaks plain HTTP, so say so at start. */
