@@ -9,6 +9,7 @@ import { labelsKey, type SeriesView } from '../expr/evaluate.js';
 import { buildAppView, detach, type AppView } from './app-model.js';
 import { CounterRates } from './counter-rates.js';
 import { NODE_EXPORTER_FAMILIES } from './node-exporter.js';
+import { PROCESS_FAMILY_FILTER } from './process-figures.js';
 import type { NodeSource } from './node-figures.js';
 
 export interface TargetReadings {
@@ -17,6 +18,9 @@ export interface TargetReadings {
   readonly app: AppView | null;
 }
 
+/** One Set for every run without columns, so the parser's cache of kept names is made once. */
+const NODE_FAMILY_FILTER: ReadonlySet<string> = new Set([...NODE_EXPORTER_FAMILIES, ...PROCESS_FAMILY_FILTER]);
+
 const NO_READINGS: TargetReadings = Object.freeze({ columns: {}, app: null });
 
 /** What every target of one run shares: the columns and the parser filter they imply. */
@@ -24,13 +28,13 @@ export class ColumnSet {
   readonly columns: readonly UserColumn[];
   /** Sample names the columns read. */
   readonly names: ReadonlySet<string>;
-  /** node_exporter targets' parser filter: the node families plus the columns' (the same Set without columns, so the fast path is untouched). */
+  /** node_exporter targets' parser filter: the node families, the agent's process families, and the columns'. */
   readonly nodeFamilies: ReadonlySet<string>;
 
   constructor(columns: readonly UserColumn[]) {
     this.columns = columns;
     this.names = columnSampleNames(columns);
-    this.nodeFamilies = this.names.size === 0 ? NODE_EXPORTER_FAMILIES : new Set([...NODE_EXPORTER_FAMILIES, ...this.names]);
+    this.nodeFamilies = this.names.size === 0 ? NODE_FAMILY_FILTER : new Set([...NODE_FAMILY_FILTER, ...this.names]);
   }
 }
 

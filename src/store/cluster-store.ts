@@ -4,6 +4,8 @@ import { EMPTY_FIGURES } from '../metrics/node-figures.js';
 import type { KubeNodeInfo, PodFigures } from '../metrics/kube-figures.js';
 import type { ColumnReading } from '../expr/column.js';
 import type { AppView } from '../metrics/app-model.js';
+import type { NodeProcesses } from '../metrics/process-figures.js';
+import { visibleProcesses } from './processes.js';
 import { Ring } from './ring.js';
 import { visible, visibleList, visibleRecord } from '../util/visible-text.js';
 import { visibleApp, visibleColumns, visibleHealth, visibleKube, visiblePods } from './visible-fields.js';
@@ -37,6 +39,8 @@ export interface NodeEntry {
   readonly columnHistory: Ring<string> | null;
   /** The metric families of a target that is no node_exporter (source `app`); null otherwise. */
   readonly app: AppView | null;
+  /** The node's processes, latest only (local, its agent, a process exporter on its host); null when none is known. */
+  readonly processes: NodeProcesses | null;
 }
 
 /** An entry as the store itself changes it. */
@@ -128,6 +132,7 @@ export class ClusterStore {
       columns: {},
       columnHistory: this.columnNames.length > 0 ? new Ring(this.capacity, this.columnNames) : null,
       app: null,
+      processes: null,
     };
     this.entries.set(meta.id, entry);
     this.ordered = null;
@@ -203,6 +208,14 @@ export class ClusterStore {
     const entry = this.entries.get(id);
     if (!entry) return;
     entry.pods = pods && visiblePods(pods);
+    this.changed();
+  }
+
+  /** The node's latest process table, or null when its process source is gone or down. */
+  setProcesses(id: string, processes: NodeProcesses | null): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    entry.processes = visibleProcesses(processes);
     this.changed();
   }
 

@@ -6,8 +6,9 @@
  */
 export const MASK = '***';
 
-/** A flag whose value is a secret: `--password`, `--db-token`, `--client-secret`, `--api-key`, `-u` (curl's user:password). */
-const SECRET_FLAG = /^--?(?:[\w.-]*[-_.])?(?:pass(?:word|wd|phrase)?|pwd|token|secret|api[-_]?key|access[-_]?key|private[-_]?key|key|credentials?|auth(?:orization)?|cookie|session)$/i;
+/** A flag whose value is a secret: `--password`, `--requirepass`, `--db-token`, `--client-secret`, `--api-key`; over-masking (`--bypass`) is the safe side. */
+const SECRET_FLAG =
+  /^--?(?:[\w.-]*?(?:pass(?:word|wd|phrase)?|pwd|token|secret|credentials?)|(?:[\w.-]*[-_.])?(?:api[-_]?key|access[-_]?key|private[-_]?key|key|auth(?:orization)?|cookie|session))$/i;
 /** Flags whose next argument is `user:password` (curl, wget): the part after the colon is masked. */
 const USER_PASSWORD_FLAG = new Set(['-u', '--user', '--proxy-user']);
 /** `NAME=value` where the name says secret: `AWS_SECRET_ACCESS_KEY=`, `PASSWORD=`, `db.token=`. */

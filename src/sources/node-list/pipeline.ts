@@ -11,6 +11,9 @@ import { EMPTY_FIGURES } from '../../metrics/node-figures.js';
 import { ColumnSet, TargetSeries } from '../../metrics/target-series.js';
 import { CollectorNarrowing, LEARNING_FAMILIES } from '../../metrics/collector-narrowing.js';
 import type { UserColumn } from '../../expr/column.js';
+import { ProcessDeriver } from '../../metrics/process-deriver.js';
+import { PROCESS_FAMILY_FILTER, type NodeProcesses } from '../../metrics/process-figures.js';
+import { HostJoin } from '../../targets/host-join.js';
 import { ClusterStore } from '../../store/cluster-store.js';
 import type { Source } from '../source.js';
 
@@ -54,6 +57,10 @@ export class Pipeline implements Source {
   /** Targets asked for only the node view's collectors (see CollectorNarrowing). */
   private readonly narrowings = new Map<string, CollectorNarrowing>();
   private readonly columnSet: ColumnSet;
+  /** Per target with process families (an agent, a process exporter): its rates. */
+  private readonly processDerivers = new Map<string, ProcessDeriver>();
+  /** Companion exporters (a process exporter beside a node's own target) and the node each joins. */
+  private readonly join = new HostJoin();
   private readonly now: () => number;
   private readonly maxSamples: number;
   private intervalMs: number;
@@ -77,7 +84,9 @@ export class Pipeline implements Source {
   }
 
   setTargets(targets: readonly Target[]): void {
-    const keep = new Set(targets.map((t) => t.id));
+    this.join.setTargets(targets);
+    const keep = new Set(targets.filter((t) => this.join.nodeFor(t.id) === undefined).map((t) => t.id));
+    for (const id of this.processDerivers.keys()) if (!targets.some((t) => t.id === id)) this.processDerivers.delete(id);
     for (const node of this.store.nodes()) {
       if (keep.has(node.id)) continue;
       this.store.remove(node.id);
@@ -87,6 +96,7 @@ export class Pipeline implements Source {
       this.health.delete(node.id);
     }
     for (const t of targets) {
+      if (!keep.has(t.id)) continue; // a companion: its figures go to its node's row
       this.store.upsert({ id: t.id, name: t.host, target: t.displayUrl, labels: t.labels });
       // Columns may read any family, of collectors narrowing would leave out; a query of the
       // target's own (a scrape config's params) is the user's to choose.
@@ -142,6 +152,8 @@ export class Pipeline implements Source {
 
   private handle(result: ScrapeResult): boolean {
     const id = result.target.id;
+    const owner = this.join.nodeFor(id);
+    if (owner !== undefined) return this.handleCompanion(result, owner);
     if (!this.store.get(id)) return false; // removed while the scrape was in flight
     const narrowing = this.narrowings.get(id);
     if (!result.ok) {
@@ -180,8 +192,41 @@ export class Pipeline implements Source {
       wireBytes: result.wireBytes,
       samples: parsed.sampleLines,
     });
+    const processes = this.processesOf(id, parsed.samples, result.startedAtMs);
+    // A process exporter found out by its payload, with a node of its own host: it joins that row.
+    if (processes?.source === 'process-exporter' && derived.source === 'app' && this.join.markCompanion(id, 'process-exporter')) {
+      this.store.remove(id);
+      const node = this.join.nodeFor(id);
+      if (node !== undefined) this.store.setProcesses(node, processes);
+      return true;
+    }
     this.store.record(id, result.startedAtMs, { ...derived, health: this.health.get(id), ...readings });
+    if (processes !== undefined) this.store.setProcesses(id, processes);
     return true;
+  }
+
+  /** A companion's scrape: only its process families are read, for its node's row. */
+  private handleCompanion(result: ScrapeResult, node: string): boolean {
+    const parsed = result.ok ? this.parse(result.takeBody(), result, PROCESS_FAMILY_FILTER) : result.error;
+    const processes = typeof parsed === 'string' ? null : this.processesOf(result.target.id, parsed.samples, result.startedAtMs);
+    this.store.setProcesses(node, processes ?? null);
+    return typeof parsed !== 'string';
+  }
+
+  /**
+   * The target's process table; undefined when it never had process families (its node's
+   * processes, if any, come from elsewhere and are left alone), null when it had and has none now.
+   */
+  private processesOf(id: string, samples: ParseResult['samples'], atMs: number): NodeProcesses | null | undefined {
+    const deriver = this.processDerivers.get(id);
+    if (!deriver) {
+      const fresh = new ProcessDeriver();
+      const first = fresh.update(samples, atMs);
+      if (first === null) return undefined;
+      this.processDerivers.set(id, fresh);
+      return first;
+    }
+    return deriver.update(samples, atMs);
   }
 
   /** The payload's samples, or the target's error when it is no metrics payload. */
@@ -197,5 +242,6 @@ export class Pipeline implements Source {
   private markDown(id: string, atMs: number, durationMs: number, error: string): void {
     this.health.recordFailure(id, { atMs, durationMs, error });
     this.store.recordDown(id, atMs, this.health.get(id));
+    if (this.processDerivers.has(id)) this.store.setProcesses(id, null);
   }
 }
