@@ -15,7 +15,9 @@ import { filterNodes, parseFilter, selectedIndex, sortNodes } from './model/tabl
 import { holds, INITIAL_UI, reduceKey, scopeOf, splitKeys, stepInterval, type KeyContext, type UiState } from './input/ui-state.js';
 import { MouseInput, reduceMouse } from './input/mouse.js';
 import { usePodPane } from './use-pod-pane.js';
-import { AlertPanel, Header, HelpScreen, NodeDetail, NodeTable } from './render/views.js';
+import { useProcessPane, useTopPane } from './use-process-pane.js';
+import { anyProcesses } from './model/process-model.js';
+import { AlertPanel, Header, HelpScreen, NodeDetail, NodeTable, TopView } from './render/views.js';
 import type { AlertList } from '../alerts/monitor.js';
 import { alertPanelHeight } from './render/alert-panel.js';
 import { warningLines } from './render/warning-lines.js';
@@ -109,11 +111,16 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   const offset = useScrollOffset(shownAt, tableRows, display.length, above !== undefined && isGroupRow(above));
   const pods = usePodPane(selected, ui, width, bodyHeight, frame.atMs);
   const detailScrollMax = ui.view === 'detail' && selected?.app ? appScrollMax(selected, selected.app, width, bodyHeight, frame.atMs) : undefined;
-  const podsShown = ui.view === 'detail' && ui.pane === 'pods' && pods !== undefined;
+  const processes = useProcessPane(ui.view === 'detail' ? selected : undefined, ui, bodyHeight, version);
+  const top = useTopPane(rows, ui, bodyHeight, version);
+  const someProcesses = useMemo(() => anyProcesses(rows), [rows, version]);
+  const processesShown = ui.view === 'detail' && ui.processPane && processes !== undefined;
+  const topShown = ui.view === 'top' && top !== undefined;
+  const podsShown = !processesShown && ui.view === 'detail' && ui.pane === 'pods' && pods !== undefined;
 
   // Keys can arrive faster than frames: the handler works on the latest state and rows, not on
   // the ones captured when it was created.
-  const tableShown = !ui.help && !(ui.view === 'detail' && selected);
+  const tableShown = !ui.help && ui.view !== 'top' && !(ui.view === 'detail' && selected);
   const shownRows = tableShown ? display.slice(offset, offset + tableRows) : [];
   // The name column is sized from the names on screen, and cut so that they stay distinct.
   const shownNames = shownRows.flatMap((r) => (isGroupRow(r) ? [] : [r.name]));
@@ -131,7 +138,7 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   const table = tableShown ? { top: layout.headerLines + panel + warned.length + clusterPanel + 1, shown: shownRows } : undefined;
   const keyCtx: KeyContext = {
     rows,
-    pageSize: podsShown ? pods.room : tableRows,
+    pageSize: processesShown ? processes.room : topShown ? top.room : podsShown ? pods.room : tableRows,
     kube,
     columns: store.columnNames,
     groups,
@@ -142,6 +149,9 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
     alerts: alerts.list.length,
     warnings: warnings.length,
     intervalMs,
+    processes: processes?.pane.lines,
+    anyProcesses: someProcesses,
+    top: top?.pane.lines,
   };
   // Why the last key did nothing, for a moment (a new object each time, so a repeated key shows it anew).
   const [note, setNote] = useState<{ readonly text: string } | null>(null);
@@ -218,7 +228,12 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   const sized = { width, height: bodyHeight, color };
   let body;
   if (ui.help) body = <HelpScreen {...sized} scroll={ui.helpScroll} />;
-  else if (ui.view === 'detail' && selected) body = <NodeDetail {...sized} node={selected} nowMs={frame.atMs} pods={podsShown ? pods.pane : undefined} scroll={ui.detailScroll} />;
+  else if (topShown) body = <TopView {...sized} pane={top.pane} />;
+  else if (ui.view === 'detail' && selected) {
+    body = (
+      <NodeDetail {...sized} node={selected} nowMs={frame.atMs} pods={podsShown ? pods.pane : undefined} processes={processesShown ? processes.pane : undefined} scroll={ui.detailScroll} />
+    );
+  }
   else {
     body = (
       <NodeTable
@@ -235,12 +250,16 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
     );
   }
   let status;
-  if (ui.prompt !== null) {
+  if (ui.prompt !== null && ui.promptFor === 'processes') {
+    const lines = (topShown ? top.pane.lines : processes?.pane.lines) ?? [];
+    status = promptLine({ draft: ui.prompt, check: { ok: true, test: () => true }, selected: ui.promptSelected, shown: lines.length, total: lines.length }, width, color);
+  } else if (ui.prompt !== null) {
     status = promptLine({ draft: ui.prompt, check: parseFilter(ui.prompt), selected: ui.promptSelected, shown: rows.length, total: frame.nodes.length }, width, color);
   } else if (note) {
     status = noteLine(note.text, width);
   } else {
-    status = statusLine({ selected, sort: podsShown ? ui.podSort : ui.sort, filterText: ui.filterText, shown: rows.length, total: frame.nodes.length, nowMs: frame.atMs, group }, width);
+    const procs = processesShown || topShown;
+    status = statusLine({ selected, sort: procs ? ui.processSort : podsShown ? ui.podSort : ui.sort, filterText: procs ? ui.processFilter : ui.filterText, shown: rows.length, total: frame.nodes.length, nowMs: frame.atMs, group }, width);
   }
   const hints = hintLine(width, scopeOf(ui, keyCtx), (c) => holds(c, ui, keyCtx));
 

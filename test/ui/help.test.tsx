@@ -90,7 +90,7 @@ describe('the footer', () => {
         expect(shown, `${scope} at ${width}`).toEqual(hints.slice(0, shown.length));
       }
     }
-    expect(lineText(hintLine(80, 'table', all)).trim()).toBe('q quit  ? help  Enter detail  / filter  Esc unfilter  s/S sort  b group');
+    expect(lineText(hintLine(80, 'table', all)).trim()).toBe('q quit  ? help  Enter detail  / filter  Esc unfilter  s/S sort  b group  t top');
   });
 
   it('shows a key only where it does something: a with alerts, b with labels, [ ] in a replay, Tab for a Kubernetes node', () => {

@@ -10,6 +10,7 @@ import type { TargetHealth } from '../../scrape/types.js';
 import type { KubeNodeInfo, PodFigures } from '../../metrics/kube-figures.js';
 import type { ColumnReading } from '../../expr/column.js';
 import type { AppView } from '../../metrics/app-model.js';
+import type { NodeProcesses } from '../../metrics/process-figures.js';
 
 export interface ViewNode {
   readonly id: string;
@@ -25,6 +26,8 @@ export interface ViewNode {
   readonly columns: Readonly<Record<string, ColumnReading>>;
   readonly columnHistory: Ring<string> | null;
   readonly app: AppView | null;
+  /** The node's processes; absent or null when no source gives them. */
+  readonly processes?: NodeProcesses | null;
   /** Newest history time to draw; absent when live. */
   readonly historyUntilMs?: number;
 }

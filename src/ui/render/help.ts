@@ -191,6 +191,8 @@ const README_PLACES: Readonly<Record<Scope, string>> = {
   app: 'app detail',
   pods: 'pods',
   containers: 'containers',
+  processes: 'processes',
+  top: 'cluster top',
   prompt: 'filter prompt',
   help: 'help',
 };
@@ -203,6 +205,7 @@ const README_WHEN: Readonly<Record<Condition, string>> = {
   scrolls: 'when longer than the screen',
   filtered: 'when filtered',
   warnings: 'with start-up warnings shown',
+  processes: 'with process figures',
 };
 
 function whereText(b: Binding): string {

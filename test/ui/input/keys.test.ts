@@ -41,9 +41,18 @@ const boundAnywhere = (s: Stroke): boolean => BINDINGS.some((b) => b.presses.som
 
 const rows = ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id }));
 const pods = ['p1', 'p2', 'p3', 'p4'].map((id) => ({ id }));
+const processes = ['1', '20', '300', '=nginx'].map((id) => ({ id }));
+const top = ['a\u00001', 'b\u000020', 'c\u0000300'].map((id) => ({ id, nodeId: id.split('\u0000')[0]! }));
 /** Mid-list, filtered, so that every key of the table has something to do. */
-const base: UiState = { ...INITIAL_UI, selection: { id: 'c', index: 2 }, filterText: 'x', podSelection: { id: 'p2', index: 1 } };
-const everything: KeyContext = { rows, pageSize: 2, groups: ['none', 'job'], replay: true, alerts: 1, warnings: 2, intervalMs: 2000, helpScrollMax: 10 };
+const base: UiState = {
+  ...INITIAL_UI,
+  selection: { id: 'c', index: 2 },
+  filterText: 'x',
+  podSelection: { id: 'p2', index: 1 },
+  processSelection: { id: '20', index: 1 },
+  topSelection: { id: top[1]!.id, index: 1 },
+};
+const everything: KeyContext = { rows, pageSize: 2, groups: ['none', 'job'], replay: true, alerts: 1, warnings: 2, intervalMs: 2000, helpScrollMax: 10, anyProcesses: true, processes };
 const nothing: KeyContext = { rows, pageSize: 2, intervalMs: 2000 };
 
 /** A state and a context for each scope, where each condition holds (`rich`) or none does. */
@@ -61,6 +70,10 @@ function setting(scope: Scope, rich: boolean): { state: UiState; ctx: KeyContext
       return { state: { ...state, view: 'detail', pane: 'pods' }, ctx: { ...ctx, pods } };
     case 'containers':
       return { state: { ...state, view: 'detail', pane: 'pods', containers: true }, ctx: { ...ctx, pods } };
+    case 'processes':
+      return { state: { ...state, view: 'detail', processPane: true }, ctx: { ...ctx, processes } };
+    case 'top':
+      return { state: { ...state, view: 'top' }, ctx: { ...ctx, top } };
     case 'prompt':
       return { state: { ...state, prompt: 'ab', promptSelected: true, filterText: 'ab' }, ctx };
     case 'help':
@@ -124,7 +137,7 @@ describe('the binding table', () => {
         }
       }
     }
-    expect(new Set(said)).toEqual(new Set(['b: no labels to group by', 'Tab: pods are shown for Kubernetes nodes only', 'a: no alerts to show', '[ ]: only in a replay (--replay FILE)', 'x: no warnings to dismiss']));
+    expect(new Set(said)).toEqual(new Set(['b: no labels to group by', 'Tab: pods are shown for Kubernetes nodes only', 'a: no alerts to show', '[ ]: only in a replay (--replay FILE)', 'x: no warnings to dismiss', 't: no process figures here (this machine, cluster-top agent, process-exporter)']));
   });
 
   it('a key not in the table does nothing anywhere; a key of another scope only says where it works', () => {
