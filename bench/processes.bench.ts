@@ -79,9 +79,14 @@ function scanCost(): { processes: number; micros: number } {
 export async function benchProcesses(): Promise<ProcessesBench> {
   const dir = mkdtempSync(join(tmpdir(), 'ct-bench-processes-'));
   writeFileSync(join(dir, 'pe.yml'), 'process_names:\n  - name: "{{.Comm}}"\n    cmdline: [".+"]\n');
-  const [agentPort, nodePort, pePort] = [await freePort(), await freePort(), await freePort()];
+  const [agentPort, nodePort, pePort, plainPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const servers: { name: string; child: ChildProcess; url: string }[] = [
     { name: 'cluster-top agent', child: spawn(process.execPath, [BIN, 'agent', '--listen', `127.0.0.1:${agentPort}`], { stdio: 'ignore' }), url: `http://127.0.0.1:${agentPort}/metrics` },
+    {
+      name: 'agent --processes 0',
+      child: spawn(process.execPath, [BIN, 'agent', '--listen', `127.0.0.1:${plainPort}`, '--processes', '0'], { stdio: 'ignore' }),
+      url: `http://127.0.0.1:${plainPort}/metrics`,
+    },
     {
       name: 'node_exporter',
       child: spawn('/usr/bin/prometheus-node-exporter', [`--web.listen-address=127.0.0.1:${nodePort}`], { stdio: 'ignore' }),
@@ -136,7 +141,7 @@ export function printProcesses(r: ProcessesBench): void {
   for (const s of r.servers) {
     const ratio = s === agent ? '' : `  agent/this: CPU ${(agent.cpuSecondsPerSecond / s.cpuSecondsPerSecond).toFixed(2)}x, RSS ${(agent.rssBytes / s.rssBytes).toFixed(2)}x`;
     console.log(
-      `${s.name.padEnd(18)} ${(s.cpuSecondsPerSecond * 1000).toFixed(1).padStart(6)} ms CPU/s  RSS ${(s.rssBytes / 2 ** 20).toFixed(1).padStart(6)} MiB  body ${(s.bodyBytes / 1024).toFixed(1).padStart(6)} KiB${ratio}`,
+      `${s.name.padEnd(20)} ${(s.cpuSecondsPerSecond * 1000).toFixed(1).padStart(6)} ms CPU/s  RSS ${(s.rssBytes / 2 ** 20).toFixed(1).padStart(6)} MiB  body ${(s.bodyBytes / 1024).toFixed(1).padStart(6)} KiB${ratio}`,
     );
   }
 }

@@ -26,7 +26,7 @@ export function processFamilies(serving: ProcessServing, reading: ProcessReading
   const start: Family['samples'][number][] = [];
   const info: Family['samples'][number][] = [];
   for (const p of top) {
-    const labels = { pid: String(p.pid), comm: p.comm, user: table.reader.userName(p.uid) };
+    const labels = { pid: String(p.pid), comm: p.comm, user: table.reader.userOf(p.pid) ?? '' };
     cpu.push({ labels, value: ticksToSeconds(p.ticks) });
     memory.push({ labels, value: p.rssBytes });
     threads.push({ labels, value: p.threads });

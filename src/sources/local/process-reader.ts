@@ -1,14 +1,14 @@
 /**
  * This machine's processes from /proc, as btop and node_exporter's procfs read them: one
- * /proc/<pid>/stat per process (state, parent, CPU ticks, threads, start, resident pages), its
- * owner from the file's uid (fstat of the open file: no /proc/<pid>/status to parse), and the
- * command line only for the processes kept (`readArgs`).
+ * /proc/<pid>/stat per process (state, parent, CPU ticks, threads, start, resident pages); the
+ * owner (the uid of /proc/<pid>: no /proc/<pid>/status to parse) and the command line only for
+ * the processes kept (`userOf`, `readArgs`).
  *
- * Synchronous on purpose, through one shared buffer: each process costs open, fstat, read and
- * close and no allocation but its row, about 10 µs (see docs/performance.md); the async API
- * would add a thread-pool round trip per file, three times the time for the same work.
+ * Synchronous on purpose, through one shared buffer: each process costs open, read and close and
+ * no allocation but its row (see docs/performance.md); the async API would add a thread-pool
+ * round trip per file, more than the kernel's own work on the file.
  */
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { maskSecretArgs } from '../../util/secret-args.js';
 
 /** The kernel's USER_HZ, the unit of /proc/<pid>/stat's times on every Linux architecture. */
@@ -21,7 +21,6 @@ const MAX_ARGS_BYTES = 4096;
 export interface ScannedProcess {
   readonly pid: number;
   readonly ppid: number;
-  readonly uid: number;
   readonly comm: string;
   readonly state: string;
   /** utime + stime, in USER_HZ ticks. */
@@ -75,6 +74,15 @@ export class ProcessReader {
     return maskSecretArgs(args).join(' ');
   }
 
+  /** The process's user, or null when it is gone. */
+  userOf(pid: number): string | null {
+    try {
+      return this.userName(statSync(`${this.proc}/${pid}`).uid);
+    } catch {
+      return null;
+    }
+  }
+
   /** The user's name from /etc/passwd, or the uid as a number where it has none (a container's user). */
   userName(uid: number): string {
     let name = this.users.get(uid);
@@ -113,16 +121,14 @@ export class ProcessReader {
       return null;
     }
     let n: number;
-    let uid: number;
     try {
-      uid = fstatSync(fd).uid;
       n = readSync(fd, buffer, 0, buffer.length, 0);
     } catch {
       return null;
     } finally {
       closeSync(fd);
     }
-    return parseStat(buffer.toString('latin1', 0, n), uid, this.pageBytes);
+    return parseStat(buffer.toString('latin1', 0, n), this.pageBytes);
   }
 }
 
@@ -130,7 +136,7 @@ export class ProcessReader {
  * One /proc/<pid>/stat line: `pid (comm) state ppid ...`. The command name may hold blanks and
  * parentheses, so it runs to the last ')'. latin1 keeps the bytes; the comm is made UTF-8 after.
  */
-export function parseStat(line: string, uid: number, pageBytes: number): ScannedProcess | null {
+export function parseStat(line: string, pageBytes: number): ScannedProcess | null {
   const open = line.indexOf('(');
   const close = line.lastIndexOf(')');
   if (open < 0 || close < open) return null;
@@ -142,7 +148,6 @@ export function parseStat(line: string, uid: number, pageBytes: number): Scanned
   return {
     pid,
     ppid: Number(f[1]),
-    uid,
     comm: Buffer.from(line.slice(open + 1, close), 'latin1').toString('utf8'),
     state: f[0] ?? '?',
     ticks,

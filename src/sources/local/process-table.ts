@@ -57,7 +57,7 @@ export class ProcessTable {
     return {
       pid: p.pid,
       ppid: p.ppid,
-      user: this.reader.userName(p.uid),
+      user: this.reader.userOf(p.pid),
       command: p.comm,
       args: args ? this.reader.readArgs(p.pid) : null,
       state: p.state,
