@@ -19,7 +19,7 @@ export interface TargetReadings {
 }
 
 /** One Set for every run without columns, so the parser's cache of kept names is made once. */
-const NODE_FAMILY_FILTER: ReadonlySet<string> = new Set([...NODE_EXPORTER_FAMILIES, ...PROCESS_FAMILY_FILTER]);
+export const NODE_FAMILY_FILTER: ReadonlySet<string> = new Set([...NODE_EXPORTER_FAMILIES, ...PROCESS_FAMILY_FILTER]);
 
 const NO_READINGS: TargetReadings = Object.freeze({ columns: {}, app: null });
 
