@@ -252,7 +252,9 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   let status;
   if (ui.prompt !== null && ui.promptFor === 'processes') {
     const lines = (topShown ? top.pane.lines : processes?.pane.lines) ?? [];
-    status = promptLine({ draft: ui.prompt, check: { ok: true, test: () => true }, selected: ui.promptSelected, shown: lines.length, total: lines.length }, width, color);
+    const table = selected?.processes;
+    const total = !topShown && table ? (processes?.pane.groups ? table.groups : table.processes).length : lines.length;
+    status = promptLine({ draft: ui.prompt, check: { ok: true, test: () => true }, selected: ui.promptSelected, shown: lines.length, total }, width, color);
   } else if (ui.prompt !== null) {
     status = promptLine({ draft: ui.prompt, check: parseFilter(ui.prompt), selected: ui.promptSelected, shown: rows.length, total: frame.nodes.length }, width, color);
   } else if (note) {
