@@ -85,8 +85,9 @@ export class Pipeline implements Source {
 
   setTargets(targets: readonly Target[]): void {
     this.join.setTargets(targets);
-    const keep = new Set(targets.filter((t) => this.join.nodeFor(t.id) === undefined).map((t) => t.id));
-    for (const id of this.processDerivers.keys()) if (!targets.some((t) => t.id === id)) this.processDerivers.delete(id);
+    const keep = new Set(targets.filter((t) => this.processCompanionOf(t.id) === undefined).map((t) => t.id));
+    const ids = new Set(targets.map((t) => t.id));
+    for (const id of this.processDerivers.keys()) if (!ids.has(id)) this.processDerivers.delete(id);
     for (const node of this.store.nodes()) {
       if (keep.has(node.id)) continue;
       this.store.remove(node.id);
@@ -152,7 +153,7 @@ export class Pipeline implements Source {
 
   private handle(result: ScrapeResult): boolean {
     const id = result.target.id;
-    const owner = this.join.nodeFor(id);
+    const owner = this.processCompanionOf(id);
     if (owner !== undefined) return this.handleCompanion(result, owner);
     if (!this.store.get(id)) return false; // removed while the scrape was in flight
     const narrowing = this.narrowings.get(id);
@@ -203,6 +204,11 @@ export class Pipeline implements Source {
     this.store.record(id, result.startedAtMs, { ...derived, health: this.health.get(id), ...readings });
     if (processes !== undefined) this.store.setProcesses(id, processes);
     return true;
+  }
+
+  /** The node a process exporter beside it on its host belongs to; undefined for a target that is a row of its own. */
+  private processCompanionOf(id: string): string | undefined {
+    return this.join.kindOf(id) === 'process-exporter' ? this.join.nodeFor(id) : undefined;
   }
 
   /** A companion's scrape: only its process families are read, for its node's row. */
