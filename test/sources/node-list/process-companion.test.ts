@@ -14,6 +14,8 @@ import { parseTarget } from '../../../src/targets/parse-target.js';
 import { NODE_EXPORTER, startNodeExporter } from '../../helpers/node-exporter.js';
 import { PROCESS_EXPORTER, startProcessExporter } from '../../helpers/process-exporter.js';
 import { requireBinary } from '../../helpers/real-binary.js';
+import { serve } from '../../helpers/http-endpoints.js';
+import { hasUnsafe } from '../../../src/util/visible-text.js';
 
 const UNTIL = { timeout: 20_000, interval: 100 } as const;
 const cleanups: (() => Promise<void>)[] = [];
@@ -77,5 +79,29 @@ describe.runIf(process.platform === 'linux')('the agent through the pipeline', (
     expect(row!.processes!.processes.length).toBeLessThanOrEqual(20);
     expect(row!.processes!.processes.every((p) => p.pid !== null && p.user !== null && p.args === null)).toBe(true);
     expect(row!.processes!.groups.length).toBeGreaterThan(0);
+  });
+});
+
+describe('process text from a foreign agent', () => {
+  it('reaches the store visible, and a secret in a command line masked, whatever the agent sent', { timeout: 30_000 }, async () => {
+    const comm = 'evil\u001b]0;pwned\u0007\u202e';
+    const body = [
+      'node_load1 0.5',
+      `cluster_top_process_cpu_seconds_total{pid="7",comm="${comm}",user="r\u009boot"} 1`,
+      `cluster_top_process_resident_memory_bytes{pid="7",comm="${comm}",user="r\u009boot"} 1024`,
+      `cluster_top_process_info{pid="7",comm="${comm}",user="r\u009boot",ppid="1",state="S",args="db --password hunter2 --x\\n"} 1`,
+      `cluster_top_process_group_processes{comm="${comm}"} 1`,
+      '',
+    ].join('\n');
+    const endpoint = await serve((_req, res) => res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(body));
+    cleanups.push(() => endpoint.close());
+    const pipeline = startPipeline([endpoint.url]);
+    await expect.poll(() => pipeline.store.nodes()[0]?.processes?.processes.length ?? 0, UNTIL).toBe(1);
+    const table = pipeline.store.nodes()[0]!.processes!;
+    const row = table.processes[0]!;
+    expect(row.command).toBe('evil\\x1b]0;pwned\\x07\\u202e');
+    expect(row.user).toBe('r\\u009boot');
+    expect(row.args).toBe('db --password *** --x\\n');
+    for (const r of [...table.processes, ...table.groups]) for (const text of [r.command, r.user ?? '', r.args ?? '']) expect(hasUnsafe(text)).toBe(false);
   });
 });
