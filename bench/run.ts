@@ -14,6 +14,7 @@ import { benchScale, printScale } from './scale.bench.js';
 import { benchSoak, printSoak } from './scale/soak.js';
 import { benchReplayLoad, printReplayLoad } from './replay-load.bench.js';
 import { benchStartup, printStartup, THIS_BUILD } from './startup.bench.js';
+import { benchProcesses, printProcesses } from './processes.bench.js';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -46,6 +47,10 @@ async function main(): Promise<void> {
     // A second argument: another build's bin/cluster-top.js, measured in the same turns.
     const other = only === 'startup' ? process.argv[3] : undefined;
     printStartup(await benchStartup(other === undefined ? [THIS_BUILD] : [THIS_BUILD, { name: 'other build', bin: other }]));
+  }
+  if (!only || only === 'processes') {
+    console.log('\n== processes: the agent serving processes, node_exporter and process-exporter, each scraped every second for 30 s');
+    printProcesses(await benchProcesses());
   }
   if (!only || only === 'scale') {
     console.log('\n== scale: cluster-top (headless pipeline, own process) and Prometheus 2.42 on the same simulated nodes (about 7 minutes)');

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { MachineReader, MachineReading } from '../sources/local/machine-reading.js';
 import { nodeFamilies, type Family } from '../sources/local/node-families.js';
+import { processFamilies, type ProcessServing } from './process-families.js';
 import { DEFAULT_CONNECTION_LIMITS, guardConnections, type ConnectionLimits } from './connection-guard.js';
 import { renderExposition, TEXT_CONTENT_TYPE } from './exposition-text.js';
 import { urlHost, type ListenAddress } from './listen-address.js';
@@ -19,6 +20,8 @@ export interface AgentServerOptions extends ListenAddress {
   readonly containers?: () => Promise<Family[]>;
   /** Defaults: DEFAULT_CONNECTION_LIMITS (tests shorten the deadlines). */
   readonly limits?: Partial<ConnectionLimits>;
+  /** Serve the machine's processes too; none when undefined (or off with --processes 0). */
+  readonly processes?: ProcessServing;
 }
 
 export interface RunningAgent {
@@ -41,15 +44,15 @@ const CLOSE_GRACE_MS = 2_000;
 /** Serves this machine's metrics at /metrics in node_exporter's names, as Prometheus text 0.0.4. */
 export async function startAgentServer(options: AgentServerOptions): Promise<RunningAgent> {
   const expected = options.token === undefined ? undefined : digest(options.token);
-  let reading: Promise<MachineReading> | undefined;
+  let reading: Promise<Family[]> | undefined;
   // Scrapes that arrive together share one read of the machine.
-  const readMachine = () => (reading ??= options.reader.read().finally(() => (reading = undefined)));
+  const readMachine = () => (reading ??= readFamilies(options.reader, options.processes).finally(() => (reading = undefined)));
   let containers: Promise<Family[]> | undefined;
   const readContainers = options.containers;
   const collect = async (): Promise<Family[]> => {
     const extra = readContainers ? (containers ??= readContainers().finally(() => (containers = undefined))) : Promise.resolve([]);
     const [machine, more] = await Promise.all([readMachine(), extra]);
-    return [...nodeFamilies(machine), ...more];
+    return [...machine, ...more];
   };
 
   const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.limits };
@@ -78,6 +81,14 @@ export async function startAgentServer(options: AgentServerOptions): Promise<Run
         server.closeIdleConnections();
       }),
   };
+}
+
+/** The machine's node families, and its processes' after them. */
+async function readFamilies(reader: MachineReader, processes: ProcessServing | undefined): Promise<Family[]> {
+  const machine: MachineReading = await reader.read();
+  const families = nodeFamilies(machine);
+  if (processes) families.push(...processFamilies(processes, processes.table.read()));
+  return families;
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, expected: Buffer | undefined, collect: () => Promise<Family[]>): Promise<void> {

@@ -2,14 +2,21 @@ import { readFile } from 'node:fs/promises';
 import { thisMachineReader } from '../sources/local/readers.js';
 import { describeFsError } from '../util/fs-error.js';
 import { EXIT_NOTHING_READ, EXIT_OK, UsageError } from '../util/errors.js';
+import { ProcessReader } from '../sources/local/process-reader.js';
+import { ProcessTable } from '../sources/local/process-table.js';
 import { startAgentServer, type RunningAgent } from './agent-server.js';
 import { containerFamilies, hasCgroupV2, readContainerCgroups } from './cgroup-containers.js';
+import type { ProcessServing } from './process-families.js';
 import { isLoopback, urlHost, type ListenAddress } from './listen-address.js';
 
 /** `cluster-top agent`'s options, as its command line gives them. */
 export interface AgentCliOptions {
   readonly listen: ListenAddress;
   readonly tokenFile?: string;
+  /** Top processes served by CPU and by memory; 0: no process families. */
+  readonly processes: number;
+  /** Serve the top processes' command lines (secrets masked). */
+  readonly processArgs: boolean;
 }
 
 /** `cluster-top agent`: serves until SIGINT or SIGTERM, then stops cleanly; resolves to the exit status. */
@@ -21,7 +28,7 @@ export async function runAgent(options: AgentCliOptions, stderr: NodeJS.Writable
   try {
     // Containers where cgroup v2 is mounted (Linux hosts since systemd 247, Docker 20.10).
     const containers = (await hasCgroupV2()) ? async () => containerFamilies(await readContainerCgroups()) : undefined;
-    agent = await startAgentServer({ host, port, reader, token, containers });
+    agent = await startAgentServer({ host, port, reader, token, containers, processes: processServing(options, reader.missing.length === 0) });
   } catch (error) {
     stderr.write(`cluster-top agent: cannot listen on ${urlHost(host)}:${port}: ${listenError(error)}\n`);
     return EXIT_NOTHING_READ;
@@ -41,6 +48,12 @@ export async function runAgent(options: AgentCliOptions, stderr: NodeJS.Writable
   });
   await agent.close();
   return EXIT_OK;
+}
+
+/** Processes are read from /proc: none without it, or with --processes 0. */
+function processServing(options: AgentCliOptions, hasProc: boolean): ProcessServing | undefined {
+  if (!hasProc || options.processes === 0) return undefined;
+  return { table: new ProcessTable(new ProcessReader()), top: options.processes, args: options.processArgs };
 }
 
 /** What an address beyond loopback exposes: the agent speaks plain HTTP, so say so at start. */

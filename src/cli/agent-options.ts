@@ -15,6 +15,12 @@ export function buildAgentCommand(): Command {
         .default(parseListenAddress(DEFAULT_LISTEN), DEFAULT_LISTEN),
     )
     .option('--token-file <path>', 'require "Authorization: Bearer <token>", the token read from this file')
+    .addOption(
+      new Option('--processes <n>', 'serve the top n processes by CPU and the top n by memory, and every command name\'s totals; 0: none')
+        .argParser(processCount)
+        .default(DEFAULT_PROCESSES),
+    )
+    .option('--process-args', "serve the top processes' command lines, values after secret-looking flags masked (off: they may hold secrets)")
     .allowExcessArguments(false)
     .action((_options, command: Command) => {
       invoked.add(command);
@@ -25,8 +31,18 @@ export function buildAgentCommand(): Command {
 export function agentOptions(program: Command): AgentCliOptions | undefined {
   const agent = program.commands.find((c) => c.name() === 'agent');
   if (!agent || !invoked.has(agent)) return undefined;
-  const raw = agent.opts<{ listen: ListenAddress; tokenFile?: string }>();
-  return { listen: raw.listen, tokenFile: raw.tokenFile };
+  const raw = agent.opts<{ listen: ListenAddress; tokenFile?: string; processes: number; processArgs?: boolean }>();
+  return { listen: raw.listen, tokenFile: raw.tokenFile, processes: raw.processes, processArgs: raw.processArgs === true };
+}
+
+const DEFAULT_PROCESSES = 30;
+/** More would make every scrape heavy for Prometheus and for us: the groups cover the rest. */
+const MAX_PROCESSES = 1000;
+
+function processCount(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > MAX_PROCESSES) throw new InvalidArgumentError(`expected a whole number from 0 to ${MAX_PROCESSES}, got "${text}"`);
+  return n;
 }
 
 function listenAddress(text: string): ListenAddress {

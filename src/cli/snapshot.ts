@@ -2,7 +2,11 @@ import type { ClusterStore, NodeEntry } from '../store/cluster-store.js';
 import type { NodeFigures, NodeSource } from '../metrics/node-figures.js';
 import type { KubeNodeInfo } from '../metrics/kube-figures.js';
 import type { ContainerStats, ContainerTable } from '../metrics/container-stats.js';
+import type { NodeProcesses } from '../metrics/process-figures.js';
 import { significant, type SnapshotAlert } from './snapshot-alerts.js';
+
+/** Processes per node in the snapshot: the heaviest by CPU, then memory. */
+export const SNAPSHOT_PROCESSES = 30;
 
 /** One node of the `--once -o json` snapshot; docs/reference.md documents this shape. */
 export interface SnapshotNode extends NodeFigures {
@@ -20,6 +24,23 @@ export interface SnapshotNode extends NodeFigures {
   readonly columns: Readonly<Record<string, number | null>>;
   /** The node's containers, heaviest first (cAdvisor or the agent); null when no source of them answers. */
   readonly containers: readonly SnapshotContainer[] | null;
+  /** The node's heaviest processes (or process groups, pid null); null when no source gives them. */
+  readonly processes: readonly SnapshotProcess[] | null;
+}
+
+export interface SnapshotProcess {
+  /** null for a group of processes (a process exporter's, or totals by command name). */
+  readonly pid: number | null;
+  readonly user: string | null;
+  readonly command: string;
+  /** The command line, secret-looking values masked; null when not read. */
+  readonly args: string | null;
+  /** Percent of one core; null before two readings. */
+  readonly cpuPercent: number | null;
+  readonly memoryBytes: number | null;
+  readonly threads: number | null;
+  /** Processes in a group; null for a process. */
+  readonly count: number | null;
 }
 
 export interface SnapshotContainer {
@@ -87,6 +108,7 @@ function snapshotNode(n: NodeEntry, columnNames: readonly string[]): SnapshotNod
     labels: n.labels,
     columns: snapshotColumns(n, columnNames),
     containers: snapshotContainers(n.containers),
+    processes: snapshotProcesses(n.processes),
   };
 }
 
@@ -107,6 +129,23 @@ function snapshotContainers(table: ContainerTable | null): SnapshotContainer[] |
     transmitBytesPerSecond: rounded(c.transmitBytesPerSecond),
     readBytesPerSecond: rounded(c.readBytesPerSecond),
     writtenBytesPerSecond: rounded(c.writtenBytesPerSecond),
+  }));
+}
+
+function snapshotProcesses(p: NodeProcesses | null): SnapshotProcess[] | null {
+  if (!p) return null;
+  const rows = [...(p.processes.length > 0 ? p.processes : p.groups)]
+    .sort((a, b) => (b.cpuPercent ?? -1) - (a.cpuPercent ?? -1) || (b.memoryBytes ?? 0) - (a.memoryBytes ?? 0))
+    .slice(0, SNAPSHOT_PROCESSES);
+  return rows.map((r) => ({
+    pid: r.pid,
+    user: r.user,
+    command: r.command,
+    args: r.args,
+    cpuPercent: r.cpuPercent === null ? null : significant(r.cpuPercent),
+    memoryBytes: r.memoryBytes,
+    threads: r.threads,
+    count: r.count,
   }));
 }
 

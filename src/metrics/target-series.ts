@@ -10,6 +10,7 @@ import { buildAppView, detach, type AppView } from './app-model.js';
 import { CounterRates } from './counter-rates.js';
 import { NODE_EXPORTER_FAMILIES } from './node-exporter.js';
 import { CONTAINER_FAMILIES } from './cadvisor.js';
+import { PROCESS_FAMILY_FILTER } from './process-figures.js';
 import type { NodeSource } from './node-figures.js';
 
 export interface TargetReadings {
@@ -20,8 +21,11 @@ export interface TargetReadings {
 
 const NO_READINGS: TargetReadings = Object.freeze({ columns: {}, app: null });
 
-/** The node view's families and the containers' that `cluster-top agent` serves beside them. */
-export const NODE_VIEW_FAMILIES: ReadonlySet<string> = new Set([...NODE_EXPORTER_FAMILIES, ...CONTAINER_FAMILIES]);
+/**
+ * The node view's families and the containers' and processes' that `cluster-top agent` serves
+ * beside them: one Set for every run without columns, so the parser's cache of kept names is made once.
+ */
+export const NODE_VIEW_FAMILIES: ReadonlySet<string> = new Set([...NODE_EXPORTER_FAMILIES, ...CONTAINER_FAMILIES, ...PROCESS_FAMILY_FILTER]);
 
 /** What every target of one run shares: the columns and the parser filter they imply. */
 export class ColumnSet {
@@ -29,9 +33,9 @@ export class ColumnSet {
   /** Sample names the columns read. */
   readonly names: ReadonlySet<string>;
   /**
-   * node_exporter targets' parser filter: the node families, the containers' that `cluster-top
-   * agent` serves beside them, and the columns' (one Set for the run, so the parser's cache of
-   * kept names is made once).
+   * node_exporter targets' parser filter: the node families, the containers' and processes' that
+   * `cluster-top agent` serves beside them, and the columns' (one Set for the run, so the parser's
+   * cache of kept names is made once).
    */
   readonly nodeFamilies: ReadonlySet<string>;
 

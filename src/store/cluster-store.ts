@@ -6,6 +6,8 @@ import type { ColumnReading } from '../expr/column.js';
 import type { AppView } from '../metrics/app-model.js';
 import type { ContainerTable } from '../metrics/container-stats.js';
 import { visibleContainers } from './containers.js';
+import type { NodeProcesses } from '../metrics/process-figures.js';
+import { visibleProcesses } from './processes.js';
 import { Ring } from './ring.js';
 import { visible, visibleList, visibleRecord } from '../util/visible-text.js';
 import { visibleApp, visibleColumns, visibleHealth, visibleKube, visiblePods } from './visible-fields.js';
@@ -41,6 +43,8 @@ export interface NodeEntry {
   readonly app: AppView | null;
   /** The node's containers (from cAdvisor or the agent); null when no source of them answers. */
   readonly containers: ContainerTable | null;
+  /** The node's processes, latest only (local, its agent, a process exporter on its host); null when none is known. */
+  readonly processes: NodeProcesses | null;
 }
 
 /** An entry as the store itself changes it. */
@@ -133,6 +137,7 @@ export class ClusterStore {
       columnHistory: this.columnNames.length > 0 ? new Ring(this.capacity, this.columnNames) : null,
       app: null,
       containers: null,
+      processes: null,
     };
     this.entries.set(meta.id, entry);
     this.ordered = null;
@@ -216,6 +221,14 @@ export class ClusterStore {
     const entry = this.entries.get(id);
     if (!entry) return;
     entry.containers = table && visibleContainers(table);
+    this.changed();
+  }
+
+  /** The node's latest process table, or null when its process source is gone or down. */
+  setProcesses(id: string, processes: NodeProcesses | null): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    entry.processes = visibleProcesses(processes);
     this.changed();
   }
 

@@ -10,7 +10,7 @@ import { hintLine } from './render/help.js';
 import { Line, Lines } from './render/line.js';
 import type { Segment } from './render/segments.js';
 import { noteLine, promptLine, statusLine } from './render/status-line.js';
-import { AlertPanel, Header, HelpScreen, NodeDetail, NodeTable } from './render/views.js';
+import { AlertPanel, Header, HelpScreen, NodeDetail, NodeTable, TopView } from './render/views.js';
 import { clusterCharts } from './render/detail-charts.js';
 import { heavyContainerLines } from './render/container-lines.js';
 import { useFrameClock, useTerminalSize } from './hooks.js';
@@ -112,12 +112,13 @@ function Body({ view, ui, width, color }: { readonly view: ViewModel; readonly u
   const { selected, bodyHeight, frame, pods } = view;
   const sized = { width, height: bodyHeight, color };
   if (ui.help) return <HelpScreen {...sized} scroll={ui.helpScroll} />;
-  if (view.topShown) {
-    const top = view.top;
-    return <Lines lines={heavyContainerLines(top?.lines ?? [], top?.total ?? 0, top?.selectedId, top?.offset ?? 0, width, bodyHeight, ui.topGroup)} color={color} />;
+  if (view.containerTopShown) {
+    const top = view.containerTop;
+    return <Lines lines={heavyContainerLines(top?.lines ?? [], top?.total ?? 0, top?.selectedId, top?.offset ?? 0, width, bodyHeight, ui.containerTopGroup)} color={color} />;
   }
+  if (view.topShown && view.top) return <TopView {...sized} pane={view.top.pane} />;
   if (ui.view === 'detail' && selected) {
-    return <NodeDetail {...sized} node={selected} nowMs={frame.atMs} pods={view.podsShown ? pods?.pane : undefined} scroll={ui.detailScroll} />;
+    return <NodeDetail {...sized} node={selected} nowMs={frame.atMs} pods={view.podsShown ? pods?.pane : undefined} processes={view.processesShown ? view.processes?.pane : undefined} scroll={ui.detailScroll} />;
   }
   return (
     <NodeTable
@@ -138,8 +139,16 @@ function Body({ view, ui, width, color }: { readonly view: ViewModel; readonly u
 function statusSegments(view: ViewModel, ui: UiState, note: Note | null, width: number, color: boolean): readonly Segment[] {
   const shown = view.rows.length;
   const total = view.frame.nodes.length;
+  if (ui.prompt !== null && ui.promptFor === 'processes') {
+    // The processes' filter: any text is a substring to look for; the counts are the list's.
+    const lines = (view.topShown ? view.top?.pane.lines : view.processes?.pane.lines) ?? [];
+    const table = view.selected?.processes;
+    const all = !view.topShown && table ? (view.processes?.pane.groups ? table.groups : table.processes).length : lines.length;
+    return promptLine({ draft: ui.prompt, check: { ok: true, test: () => true }, selected: ui.promptSelected, shown: lines.length, total: all }, width, color);
+  }
   if (ui.prompt !== null) return promptLine({ draft: ui.prompt, check: parseFilter(ui.prompt), selected: ui.promptSelected, shown, total }, width, color);
   if (note) return noteLine(note.text, width);
-  const sort = view.podsShown ? ui.podSort : ui.sort;
-  return statusLine({ selected: view.selected, sort, filterText: ui.filterText, shown, total, nowMs: view.frame.atMs, group: view.group }, width);
+  const procs = view.processesShown || view.topShown;
+  const sort = procs ? ui.processSort : view.podsShown ? ui.podSort : ui.sort;
+  return statusLine({ selected: view.selected, sort, filterText: procs ? ui.processFilter : ui.filterText, shown, total, nowMs: view.frame.atMs, group: view.group }, width);
 }

@@ -21,16 +21,16 @@ const CHROME = 2;
 
 /** undefined when no node has containers: `c` then says where they come from. */
 export function useContainerTop(nodes: readonly ViewNode[], ui: UiState, height: number): ContainerTop | undefined {
-  const shown = ui.view === 'table' && ui.top;
+  const shown = ui.view === 'table' && ui.containerTop;
   // A live frame's node list is new whenever the store changed (liveNodes), so it is the key.
   const any = useMemo(() => nodes.some((n) => n.containers), [nodes]);
   const { rows, lines, total } = useMemo(() => {
     if (!shown || !any) return { rows: [], lines: [], total: 0 };
     const heaviest = heaviestContainers(nodes);
-    if (!ui.topGroup) return { rows: heaviest.rows, lines: heaviest.rows, total: heaviest.total };
+    if (!ui.containerTopGroup) return { rows: heaviest.rows, lines: heaviest.rows, total: heaviest.total };
     return { ...groupByProject(heaviest.rows), total: heaviest.total };
-  }, [nodes, shown, any, ui.topGroup]);
-  const selected = rows.length === 0 ? undefined : rows[selectedIndex(rows, ui.topSelection)];
+  }, [nodes, shown, any, ui.containerTopGroup]);
+  const selected = rows.length === 0 ? undefined : rows[selectedIndex(rows, ui.containerTopSelection)];
   // The header above a project's first row scrolls in with it.
   const at = selected ? lines.indexOf(selected) : 0;
   const offset = useScrollOffset(at, Math.max(1, height - CHROME), lines.length, at > 0 && lines[at - 1] !== undefined && 'header' in (lines[at - 1] as object));

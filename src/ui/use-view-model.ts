@@ -23,6 +23,9 @@ import { warningLines } from './render/warning-lines.js';
 import { useAlerts, type ShownAlerts } from './use-alerts.js';
 import { usePodPane, type PodPaneState } from './use-pod-pane.js';
 import { useContainerTop, type ContainerTop } from './use-container-top.js';
+import { useProcessPane, useTopPane, type PaneState } from './use-process-pane.js';
+import { anyProcesses } from './model/process-model.js';
+import type { ProcessPane, TopPane } from './render/process-lines.js';
 import { useScrollOffset } from './hooks.js';
 
 /** The status column beside the name, which a group header's label spans too. */
@@ -74,8 +77,15 @@ export interface ViewModel {
   /** The pods pane is what the detail shows. */
   readonly podsShown: boolean;
   /** The cluster's heaviest containers (`c`); undefined when no node has containers. */
-  readonly top: ContainerTop | undefined;
+  readonly containerTop: ContainerTop | undefined;
   /** The containers table is what the body shows. */
+  readonly containerTopShown: boolean;
+  /** The selected node's processes pane (`t` in its detail); undefined when it has no process figures. */
+  readonly processes: PaneState<ProcessPane> | undefined;
+  /** The processes pane is what the detail shows. */
+  readonly processesShown: boolean;
+  /** The cluster's heaviest processes (`t` in the table), while that view is open. */
+  readonly top: PaneState<TopPane> | undefined;
   readonly topShown: boolean;
   /** What keys work on: the rows and pages as drawn now. */
   readonly keys: KeyContext;
@@ -107,7 +117,7 @@ export function useViewModel({ store, ui, frozen, width, height, intervalMs, now
     [nodes, filter, ui.filterText, ui.sort, group],
   );
   // The cluster's own charts above the table when the terminal is large (btop's top box).
-  const clusterPanel = ui.view === 'table' && !ui.help && !ui.top ? clusterPanelHeight(width, bodyHeight, display.length + 1) : 0;
+  const clusterPanel = ui.view === 'table' && !ui.help && !ui.containerTop ? clusterPanelHeight(width, bodyHeight, display.length + 1) : 0;
   const tableRows = Math.max(0, bodyHeight - clusterPanel - 1);
   const totals = useMemo(() => clusterTotals(nodes), [nodes]);
   const scrapes = useMemo(() => summarizeScrapes(nodes), [nodes]);
@@ -119,11 +129,16 @@ export function useViewModel({ store, ui, frozen, width, height, intervalMs, now
   const offset = useScrollOffset(shownAt, tableRows, display.length, above !== undefined && isGroupRow(above));
   const pods = usePodPane(selected, ui, width, bodyHeight, frame.atMs);
   const detailScrollMax = ui.view === 'detail' && selected?.app && !selected.containers ? appScrollMax(selected, selected.app, width, bodyHeight, frame.atMs) : undefined;
-  const podsShown = ui.view === 'detail' && ui.pane === 'pods' && pods !== undefined;
-  const top = useContainerTop(nodes, ui, bodyHeight);
-  const topShown = ui.view === 'table' && ui.top && !ui.help;
+  const processes = useProcessPane(ui.view === 'detail' ? selected : undefined, ui, bodyHeight);
+  const top = useTopPane(rows, ui, bodyHeight);
+  const someProcesses = useMemo(() => anyProcesses(rows), [rows]);
+  const processesShown = ui.view === 'detail' && ui.processPane && processes !== undefined;
+  const topShown = ui.view === 'top' && top !== undefined;
+  const podsShown = !processesShown && ui.view === 'detail' && ui.pane === 'pods' && pods !== undefined;
+  const containerTop = useContainerTop(nodes, ui, bodyHeight);
+  const containerTopShown = ui.view === 'table' && ui.containerTop && !ui.help;
 
-  const tableShown = !ui.help && !(ui.view === 'detail' && selected) && !topShown;
+  const tableShown = !ui.help && ui.view !== 'top' && !(ui.view === 'detail' && selected) && !containerTopShown;
   const shownRows = tableShown ? display.slice(offset, offset + tableRows) : [];
   // The name column is sized from the names on screen, and cut so that they stay distinct.
   const shownNames = shownRows.flatMap((r) => (isGroupRow(r) ? [] : [r.name]));
@@ -141,12 +156,15 @@ export function useViewModel({ store, ui, frozen, width, height, intervalMs, now
   const table = tableShown ? { top: layout.headerLines + panel + warned.length + clusterPanel + 1, shown: shownRows } : undefined;
   const keys: KeyContext = {
     rows,
-    pageSize: podsShown ? pods.room : topShown ? Math.max(1, bodyHeight - 2) : tableRows,
+    pageSize: processesShown ? processes.room : topShown ? top.room : podsShown ? pods.room : containerTopShown ? Math.max(1, bodyHeight - 2) : tableRows,
     kube,
     columns: store.columnNames,
     groups,
     pods: pods?.pane.rows,
-    topRows: top?.rows.map((r) => ({ id: r.id, nodeId: r.nodeId })),
+    containerTopRows: containerTop?.rows.map((r) => ({ id: r.id, nodeId: r.nodeId })),
+    processes: processes?.pane.lines,
+    anyProcesses: someProcesses,
+    top: top?.pane.lines,
     detailScrollMax,
     helpScrollMax: helpScrollMax(width, layout.body),
     replay,
@@ -156,5 +174,5 @@ export function useViewModel({ store, ui, frozen, width, height, intervalMs, now
   };
   // A source's notice may quote a server's answer (a Prometheus error): shown, never obeyed.
   const shownNotice = visibleOrNull(notice?.());
-  return { frame, layout, notice: shownNotice, alerts, panel, warned, bodyHeight, clusterPanel, totals, scrapes, group, rows, selected, shownRows, tableShown, columns, names, pods, podsShown, top, topShown, keys, table };
+  return { frame, layout, notice: shownNotice, alerts, panel, warned, bodyHeight, clusterPanel, totals, scrapes, group, rows, selected, shownRows, tableShown, columns, names, pods, podsShown, containerTop, containerTopShown, processes, processesShown, top, topShown, keys, table };
 }

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startAgentServer, type RunningAgent } from '../../src/agent/agent-server.js';
 import { thisMachineReader } from '../../src/sources/local/readers.js';
+import { ProcessReader } from '../../src/sources/local/process-reader.js';
+import { ProcessTable } from '../../src/sources/local/process-table.js';
 import { PROMETHEUS, startPrometheus, type RunningPrometheus } from '../helpers/prometheus-server.js';
 import { requireBinary } from '../helpers/real-binary.js';
 
@@ -15,7 +17,12 @@ describe.runIf(requireBinary(PROMETHEUS))('the real Prometheus scraping the agen
   let prometheus: RunningPrometheus;
 
   beforeAll(async () => {
-    open = await startAgentServer({ host: '127.0.0.1', port: 0, reader: thisMachineReader() });
+    open = await startAgentServer({
+      host: '127.0.0.1',
+      port: 0,
+      reader: thisMachineReader(),
+      processes: { table: new ProcessTable(new ProcessReader()), top: 5, args: false },
+    });
     guarded = await startAgentServer({ host: '127.0.0.1', port: 0, reader: thisMachineReader(), token: TOKEN });
     prometheus = await startPrometheus((dir) => {
       writeFileSync(join(dir, 'token'), TOKEN);
@@ -56,5 +63,27 @@ describe.runIf(requireBinary(PROMETHEUS))('the real Prometheus scraping the agen
     expect(cores.map((r) => Number(r.value[1]))).toEqual([cpus().length, cpus().length]);
     const root = await prometheus.query('node_filesystem_size_bytes{job="agent",mountpoint="/"}');
     expect(root).toHaveLength(1);
+  }, 60_000);
+
+  it('ingests the process families: the top processes with pid, comm and user, and the group totals', async () => {
+    const series = await vi.waitFor(
+      async () => {
+        const cpu = await prometheus.query('cluster_top_process_cpu_seconds_total{job="agent"}');
+        expect(cpu.length).toBeGreaterThan(0);
+        return cpu;
+      },
+      { timeout: 40_000, interval: 200 },
+    );
+    expect(series.length).toBeLessThanOrEqual(10);
+    for (const s of series) {
+      expect(s.metric.pid).toMatch(/^\d+$/);
+      expect(s.metric.comm).toBeTruthy();
+      expect(s.metric.user).toBeTruthy();
+    }
+    // Every process is in one group: the groups' counts add up to the machine's total.
+    const [sum] = await prometheus.query('sum(cluster_top_process_group_processes{job="agent"})');
+    const [total] = await prometheus.query('cluster_top_processes{job="agent"}');
+    expect(Number(sum?.value[1])).toBe(Number(total?.value[1]));
+    expect(Number(total?.value[1])).toBeGreaterThan(1);
   }, 60_000);
 });

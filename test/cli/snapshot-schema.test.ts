@@ -27,8 +27,11 @@ function expectValid(stdout: string, what: string): unknown {
 describe('the JSON snapshot schema', () => {
   it('this machine (local)', async () => {
     const r = await runMain(['--once', '-o', 'json']);
-    const s = expectValid(r.stdout, 'local') as { nodes: { source: string }[] };
+    const s = expectValid(r.stdout, 'local') as { nodes: { source: string; processes: { pid: number | null; command: string }[] | null }[] };
     expect(s.nodes[0]?.source).toBe('local');
+    // This machine's processes from /proc, this test's own node among them.
+    expect(s.nodes[0]?.processes?.length).toBeGreaterThan(0);
+    expect(s.nodes[0]?.processes?.every((p) => p.pid !== null && p.command !== '')).toBe(true);
   });
 
   it('the demo (scraped node_exporter payloads, one node down, one timing out)', async () => {

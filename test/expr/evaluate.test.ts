@@ -115,9 +115,13 @@ lat_seconds_sum{handler="a"} ${3 * n}
   });
 
   it('adds the columns\' sample names to the node filter, and keeps the node Set when there are none', async () => {
+    const { NODE_EXPORTER_FAMILIES } = await import('../../src/metrics/node-exporter.js');
     const { NODE_VIEW_FAMILIES } = await import('../../src/metrics/target-series.js');
+    // One Set for every run without columns: the node families, and the agent's container and process families.
     expect(new ColumnSet([]).nodeFamilies).toBe(NODE_VIEW_FAMILIES);
-    expect(NODE_VIEW_FAMILIES.has('node_cpu_seconds') && NODE_VIEW_FAMILIES.has('container_cpu_usage_seconds')).toBe(true);
+    for (const name of NODE_EXPORTER_FAMILIES) expect(NODE_VIEW_FAMILIES.has(name)).toBe(true);
+    expect(NODE_VIEW_FAMILIES.has('container_cpu_usage_seconds')).toBe(true);
+    expect(NODE_VIEW_FAMILIES.has('cluster_top_process_cpu_seconds')).toBe(true);
     const set = target('ctx=rate(node_context_switches_total)', 'p=histogram_quantile(0.5, h)').set;
     expect(set.nodeFamilies.has('node_cpu_seconds')).toBe(true);
     expect(set.nodeFamilies.has('node_context_switches_total')).toBe(true);

@@ -32,6 +32,11 @@ export class TmuxSession {
     }
   }
 
+  /** Resizes the window (the program sees SIGWINCH), as a user dragging the terminal does. */
+  resize(width: number, height: number): void {
+    this.tmux('resize-window', '-t', this.name, '-x', String(width), '-y', String(height));
+  }
+
   /** The visible screen as text, one line per row. */
   capture(): string {
     return this.tmux('capture-pane', '-p', '-t', this.name);

@@ -58,13 +58,13 @@ describe('the help screen', () => {
 
   it('is laid out in columns when they fit, and scrolls otherwise', () => {
     expect(helpScrollMax(200, 55)).toBe(0);
-    expect(helpScrollMax(120, 35)).toBe(0);
-    expect(lineText(helpLines(120, 35)[2] ?? [])).toContain(' │ ');
+    expect(helpScrollMax(120, 40)).toBe(0);
+    expect(lineText(helpLines(120, 40)[2] ?? [])).toContain(' │ ');
     expect(helpScrollMax(80, 19)).toBeGreaterThan(0);
     const last = helpLines(80, 19, 1000).map(lineText);
     expect(last[0]).toMatch(/lines \d+-(\d+) of \1 /);
     expect(last.at(-1)).toContain('click');
-    for (const [w, h] of [[80, 19], [60, 10], [40, 10], [200, 55], [120, 35]] as const) {
+    for (const [w, h] of [[80, 19], [60, 10], [40, 10], [200, 55], [120, 40]] as const) {
       const lines = helpLines(w, h);
       expect(lines.length).toBeLessThanOrEqual(h);
       for (const l of lines) expect(lineText(l)).toHaveLength(w);
@@ -90,7 +90,7 @@ describe('the footer', () => {
         expect(shown, `${scope} at ${width}`).toEqual(hints.slice(0, shown.length));
       }
     }
-    expect(lineText(hintLine(80, 'table', all)).trim()).toBe('q quit  ? help  Enter detail  / filter  Esc unfilter  s/S sort  b group');
+    expect(lineText(hintLine(80, 'table', all)).trim()).toBe('q quit  ? help  Enter detail  / filter  Esc unfilter  s/S sort  b group  t top');
   });
 
   it('shows a key only where it does something: a with alerts, b with labels, [ ] in a replay, Tab for a Kubernetes node', () => {

@@ -7,13 +7,23 @@ import type { Source } from '../source.js';
 import type { MachineReader } from './machine-reading.js';
 import { familySamples, nodeFamilies } from './node-families.js';
 import { thisMachineReader } from './readers.js';
+import { ProcessReader } from './process-reader.js';
+import { localProcesses, ProcessTable } from './process-table.js';
 
 export interface LocalSourceOptions {
   readonly intervalMs: number;
   readonly historyPoints: number;
   /** Defaults to /proc on Linux, Node's os module elsewhere. */
   readonly reader?: MachineReader;
+  /** The process list from this /proc folder; none when null. Default: /proc where the reader reads it. */
+  readonly procFolder?: string | null;
 }
+
+/**
+ * Processes kept by CPU and, again, by memory each refresh: more than a screen shows, and the
+ * command lines of these only are read. The groups count every process.
+ */
+export const LOCAL_TOP_PROCESSES = 200;
 
 export const LOCAL_ID = 'local';
 
@@ -34,9 +44,12 @@ export class LocalSource implements Source {
   private timer: NodeJS.Timeout | undefined;
   private firstRateTimer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
+  private readonly processes: ProcessTable | null;
 
   constructor(options: LocalSourceOptions) {
     this.reader = options.reader ?? thisMachineReader();
+    const procFolder = options.procFolder === undefined ? (this.reader.missing.length === 0 ? '/proc' : null) : options.procFolder;
+    this.processes = procFolder === null ? null : new ProcessTable(new ProcessReader(procFolder));
     this.intervalMs = options.intervalMs;
     this.store = new ClusterStore(options.historyPoints);
     const name = os.hostname();
@@ -113,6 +126,7 @@ export class LocalSource implements Source {
         consecutiveFailures: 0,
       };
       this.store.record(LOCAL_ID, atMs, { name: derived.name, source: 'local', figures: derived.figures, health: this.health });
+      this.readProcesses(atMs);
     } catch (error) {
       this.health = {
         ...this.health,
@@ -123,7 +137,18 @@ export class LocalSource implements Source {
         consecutiveFailures: this.health.consecutiveFailures + 1,
       };
       this.store.recordDown(LOCAL_ID, atMs, this.health);
+      if (this.processes) this.store.setProcesses(LOCAL_ID, null);
     }
     this.store.appendClusterPoint(atMs);
+  }
+
+  private readProcesses(atMs: number): void {
+    if (!this.processes) return;
+    try {
+      this.store.setProcesses(LOCAL_ID, localProcesses(this.processes, this.processes.read(atMs), LOCAL_TOP_PROCESSES));
+    } catch {
+      // /proc unreadable as a folder: the node's figures say what failed; no process table
+      this.store.setProcesses(LOCAL_ID, null);
+    }
   }
 }

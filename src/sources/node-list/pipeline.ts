@@ -14,6 +14,8 @@ import { PayloadReader } from '../../collect/payload.js';
 import { HostJoin, withCompanionTargets } from '../../targets/host-join.js';
 import { parseTarget } from '../../targets/parse-target.js';
 import { CONTAINER_FAMILIES, ContainerDeriver, hasContainerFamilies } from '../../metrics/cadvisor.js';
+import { ProcessDeriver } from '../../metrics/process-deriver.js';
+import { PROCESS_FAMILY_FILTER, type NodeProcesses } from '../../metrics/process-figures.js';
 import type { Source } from '../source.js';
 
 export interface PipelineOptions {
@@ -62,6 +64,8 @@ export class Pipeline implements Source {
   private readonly containerDerivers = new Map<string, ContainerDeriver>();
   /** The row each target's containers went to last: a companion's goes empty when it is removed. */
   private readonly containerRows = new Map<string, string>();
+  /** Per target with process families (an agent, a process exporter): its rates. */
+  private readonly processDerivers = new Map<string, ProcessDeriver>();
   private readonly cadvisorPort: number | undefined;
 
   constructor(options: PipelineOptions) {
@@ -86,7 +90,7 @@ export class Pipeline implements Source {
       this.cadvisorPort === undefined ? { targets: given, declared: undefined } : withCompanionTargets(given, this.cadvisorPort, 'cadvisor', (url) => parseTarget(url));
     const keep = new Set(targets.map((t) => t.id));
     this.join.setTargets(targets, declared);
-    for (const id of [...this.derivers.keys(), ...this.containerDerivers.keys(), ...this.store.nodes().map((n) => n.id)]) {
+    for (const id of [...this.derivers.keys(), ...this.containerDerivers.keys(), ...this.processDerivers.keys(), ...this.store.nodes().map((n) => n.id)]) {
       if (!keep.has(id)) this.forget(id);
     }
     for (const t of targets) {
@@ -139,6 +143,7 @@ export class Pipeline implements Source {
     this.store.remove(id);
     this.derivers.delete(id);
     this.containerDerivers.delete(id);
+    this.processDerivers.delete(id);
     this.series.delete(id);
     this.narrowings.delete(id);
     this.report.forget(id);
@@ -156,7 +161,7 @@ export class Pipeline implements Source {
         narrowing.refused();
         return true;
       }
-      this.report.down(id, result.startedAtMs, result.durationMs, result.error);
+      this.down(id, result.startedAtMs, result.durationMs, result.error);
       return false;
     }
     let series = this.series.get(id);
@@ -186,16 +191,56 @@ export class Pipeline implements Source {
       }
     }
     if (typeof parsed === 'string') {
-      this.report.down(id, result.startedAtMs, result.durationMs, parsed);
+      this.down(id, result.startedAtMs, result.durationMs, parsed);
       return false;
     }
     const readings = series.update(parsed, result.startedAtMs);
     const containers = this.updateContainers(id, id, parsed.samples, result.startedAtMs);
     // A cAdvisor alone on its host: the host's CPU and memory from its root cgroup.
     if (derived.source === 'cadvisor' && containers) derived = { ...derived, figures: containers.nodeFigures };
+    const processes = this.processesOf(id, parsed.samples, result.startedAtMs);
+    // A process exporter found out by its payload, with a node of its own host: it joins that row.
+    if (processes?.source === 'process-exporter' && derived.source === 'app' && this.join.markCompanion(id, 'process-exporter')) {
+      const node = this.join.nodeFor(id) as string;
+      this.store.remove(id);
+      this.report.forget(id);
+      this.store.setProcesses(node, processes);
+      return true;
+    }
     const scrape = { atMs: result.startedAtMs, durationMs: result.durationMs, bodyBytes: result.bodyBytes, wireBytes: result.wireBytes, samples: parsed.sampleLines };
     this.report.up(id, scrape, { ...derived, ...readings });
+    if (processes !== undefined) this.store.setProcesses(id, processes);
     return true;
+  }
+
+  private down(id: string, atMs: number, durationMs: number, error: string): void {
+    this.report.down(id, atMs, durationMs, error);
+    if (this.processDerivers.has(id)) this.store.setProcesses(id, null);
+  }
+
+  /**
+   * The target's process table; undefined when it never had process families (its node's
+   * processes, if any, come from elsewhere and are left alone), null when it had and has none now.
+   */
+  private processesOf(id: string, samples: ParseResult['samples'], atMs: number): NodeProcesses | null | undefined {
+    const deriver = this.processDerivers.get(id);
+    if (!deriver) {
+      const fresh = new ProcessDeriver();
+      const first = fresh.update(samples, atMs);
+      if (first === null) return undefined;
+      this.processDerivers.set(id, fresh);
+      return first;
+    }
+    return deriver.update(samples, atMs);
+  }
+
+  /** A process exporter's scrape: only its process families are read, for its node's row. */
+  private handleProcessCompanion(result: ScrapeResult, node: string): boolean {
+    if (!this.store.get(node)) return false;
+    const parsed = result.ok ? this.parse(result.takeBody(), result, PROCESS_FAMILY_FILTER) : result.error;
+    const processes = typeof parsed === 'string' ? null : this.processesOf(result.target.id, parsed.samples, result.startedAtMs);
+    this.store.setProcesses(node, processes ?? null);
+    return typeof parsed !== 'string';
   }
 
   /**
@@ -203,6 +248,7 @@ export class Pipeline implements Source {
    * and leaves the node's own health alone: the node may well be up while its cAdvisor is not.
    */
   private handleCompanion(result: ScrapeResult, node: string, parsedAlready?: ParseResult): boolean {
+    if (this.join.kindOf(result.target.id) === 'process-exporter') return this.handleProcessCompanion(result, node);
     if (!this.store.get(node)) return false;
     const target = result.target;
     if (!result.ok) {

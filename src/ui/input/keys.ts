@@ -6,21 +6,26 @@
 import type { Key } from 'ink';
 
 /** Where the keyboard is: one of the views, the filter prompt, or the help screen. */
-export type Scope = 'table' | 'charts' | 'app' | 'pods' | 'containers' | 'top' | 'prompt' | 'help';
+export type Scope = 'table' | 'charts' | 'app' | 'pods' | 'containers' | 'processes' | 'top' | 'ctop' | 'prompt' | 'help';
 /**
  * The views: the table, a node's detail (its charts, an app target's metrics, a Kubernetes node's
- * pods or a pod's containers), and the heaviest containers of every node (`top`).
+ * pods or a pod's containers, its processes), the cluster's heaviest processes (top) and its
+ * heaviest containers (ctop).
  */
-export const VIEWS: readonly Scope[] = ['table', 'charts', 'app', 'pods', 'containers', 'top'];
+export const VIEWS: readonly Scope[] = ['table', 'charts', 'app', 'pods', 'containers', 'processes', 'top', 'ctop'];
+/** A node's detail, where `t` opens its processes. */
+const DETAILS: readonly Scope[] = ['charts', 'app', 'pods', 'containers'];
 export const SCOPES: readonly Scope[] = [...VIEWS, 'prompt', 'help'];
 
 /**
  * What must hold for a binding to do anything where it applies; its footer hint is shown only
  * then. kube: the node in the detail is a Kubernetes node; groups: `b` has something to group
  * by; replay: a recording is played; alerts: some alert is listed; scrolls: the help is longer
- * than the screen; filtered: a filter is applied; warnings: start-up warnings are shown.
+ * than the screen; filtered: a filter is applied; warnings: start-up warnings are shown;
+ * processes: the node in the detail (in the table: some node shown) has process figures;
+ * containers: some node has containers.
  */
-export type Condition = 'kube' | 'groups' | 'replay' | 'alerts' | 'scrolls' | 'filtered' | 'warnings' | 'containers';
+export type Condition = 'kube' | 'groups' | 'replay' | 'alerts' | 'scrolls' | 'filtered' | 'warnings' | 'processes' | 'containers';
 
 /** What a key press does; what it means for the state depends on the scope (ui-state.ts). */
 export type Action =
@@ -32,13 +37,15 @@ export type Action =
   | 'last'
   | 'open'
   | 'back'
+  | 'containerTop'
   | 'unfilter'
   | 'sort'
   | 'reverse'
   | 'filter'
   | 'group'
   | 'pane'
-  | 'top'
+  | 'processes'
+  | 'tree'
   | 'alerts'
   | 'dismiss'
   | 'pause'
@@ -127,7 +134,11 @@ const MOVING_IN: readonly Scope[] = [...VIEWS, 'help'];
 const TABLE = 'Table';
 const DETAIL = 'Node detail';
 const PODS = 'Pods (Kubernetes)';
-const TOP = 'Heaviest containers (c)';
+const PROCESSES = 'Processes (t)';
+const TOP = 'Cluster top (t in the table)';
+const CTOP = 'Heaviest containers (c)';
+/** Said where `t` finds no process figures. */
+const NO_PROCESSES = 't: no process figures here (this machine, cluster-top agent, process-exporter)';
 const EVERY_VIEW = 'Every view';
 const PROMPT = 'Filter prompt (/)';
 const HELP = 'Help (?)';
@@ -136,11 +147,11 @@ const MOUSE = 'Mouse';
 export const BINDINGS: readonly Binding[] = [
   {
     keys: ['↑/↓', 'j/k'],
-    text: "move the selected node (in its detail too), pod or container; scroll an app target's metrics or this help",
+    text: "move the selected node (in its detail too), pod, process or container; scroll an app target's metrics or this help",
     section: MOVING,
     in: MOVING_IN,
     whenIn: { help: 'scrolls' },
-    hint: { keys: '↑↓', label: 'move', labelIn: { charts: 'node', pods: 'pod', containers: 'pod', top: 'container', app: 'scroll', help: 'scroll' }, priority: 35 },
+    hint: { keys: '↑↓', label: 'move', labelIn: { charts: 'node', pods: 'pod', containers: 'pod', processes: 'process', top: 'process', ctop: 'container', app: 'scroll', help: 'scroll' }, priority: 35 },
     presses: MOVES.slice(0, 4),
   },
   { keys: ['PgUp/PgDn'], text: 'a page', section: MOVING, in: MOVING_IN, whenIn: { help: 'scrolls' }, presses: MOVES.slice(4, 6) },
@@ -198,17 +209,17 @@ export const BINDINGS: readonly Binding[] = [
     readme:
       "the heaviest containers of every node in one table, by CPU, with their node (from cAdvisor targets, `--cadvisor-port`, or `cluster-top agent` on Linux with cgroup v2); `c` again goes back to the nodes",
     section: TABLE,
-    in: ['table', 'top'],
+    in: ['table', 'ctop'],
     when: 'containers',
     unless: 'c: no node has containers (add cAdvisor targets, --cadvisor-port 8080, or run cluster-top agent)',
-    hint: { label: 'containers', labelIn: { top: 'nodes' }, priority: 52 },
-    presses: [ch('c', 'top')],
+    hint: { label: 'containers', labelIn: { ctop: 'nodes' }, priority: 51 },
+    presses: [ch('c', 'containerTop')],
   },
   {
     keys: ['Enter', '→'],
     text: "the selected container's node, in its detail",
-    section: TOP,
-    in: ['top'],
+    section: CTOP,
+    in: ['ctop'],
     hint: { keys: 'Enter', label: 'node', priority: 80 },
     presses: OPEN,
   },
@@ -216,25 +227,25 @@ export const BINDINGS: readonly Binding[] = [
     keys: ['b'],
     text: 'group by compose project / ungroup',
     readme: 'group the containers by their `com.docker.compose.project` label, the busiest project first, each under its totals; again: ungroup',
-    section: TOP,
-    in: ['top'],
+    section: CTOP,
+    in: ['ctop'],
     hint: { label: 'group', priority: 55 },
     presses: [ch('b', 'group')],
   },
   {
     keys: ['Esc', '←'],
     text: 'back to the nodes',
-    section: TOP,
-    in: ['top'],
+    section: CTOP,
+    in: ['ctop'],
     hint: { keys: 'Esc', label: 'back', priority: 90 },
     presses: [named('escape', 'back'), named('leftArrow', 'back')],
   },
   {
     keys: ['Esc', '←', 'Backspace'],
-    text: 'back: containers → pods → table',
+    text: 'back: containers → pods → table; processes → detail; cluster top → table',
     section: DETAIL,
-    in: ['charts', 'app', 'pods', 'containers'],
-    hint: { keys: 'Esc', label: 'back', labelIn: { containers: 'pods' }, priority: 90 },
+    in: ['charts', 'app', 'pods', 'containers', 'processes', 'top'],
+    hint: { keys: 'Esc', label: 'back', labelIn: { containers: 'pods', processes: 'detail', top: 'table' }, priority: 90 },
     presses: [named('escape', 'back'), named('leftArrow', 'back'), named('backspace', 'back'), named('delete', 'back')],
   },
   {
@@ -262,6 +273,58 @@ export const BINDINGS: readonly Binding[] = [
     in: ['pods'],
     hint: { keys: 's/S', label: 'sort', priority: 60 },
     presses: SORTS,
+  },
+  {
+    keys: ['t'],
+    text: "the node's processes / the cluster's heaviest processes",
+    readme:
+      "in a node's detail: its processes (from this machine's /proc, `cluster-top agent` or prometheus-process-exporter) instead of the charts; in the table: the heaviest processes of every node shown, in one list; again: back",
+    section: DETAIL,
+    in: [...DETAILS, 'processes', 'table', 'top'],
+    when: 'processes',
+    unless: NO_PROCESSES,
+    hint: { label: 'processes', labelIn: { processes: 'charts', table: 'top', top: 'table' }, priority: 52 },
+    presses: [ch('t', 'processes')],
+  },
+  {
+    keys: ['s', 'S'],
+    text: 'sort the processes by cpu, memory, pid, name / reverse',
+    section: PROCESSES,
+    in: ['processes', 'top'],
+    hint: { keys: 's/S', label: 'sort', priority: 60 },
+    presses: SORTS,
+  },
+  {
+    keys: ['/'],
+    text: 'filter the processes: command, arguments, user or pid',
+    section: PROCESSES,
+    in: ['processes', 'top'],
+    hint: { label: 'filter', priority: 75 },
+    presses: [ch('/', 'filter')],
+  },
+  {
+    keys: ['e'],
+    text: 'tree: children under their parent',
+    section: PROCESSES,
+    in: ['processes'],
+    hint: { label: 'tree', priority: 55 },
+    presses: [ch('e', 'tree')],
+  },
+  {
+    keys: ['b'],
+    text: 'single processes / totals by command name',
+    section: PROCESSES,
+    in: ['processes'],
+    hint: { label: 'by name', priority: 50 },
+    presses: [ch('b', 'group')],
+  },
+  {
+    keys: ['Enter', '→'],
+    text: "the selected process's node, at its processes",
+    section: TOP,
+    in: ['top'],
+    hint: { keys: 'Enter', label: 'node', priority: 80 },
+    presses: OPEN,
   },
   {
     keys: ['a'],
@@ -450,7 +513,9 @@ const PLACES: Readonly<Record<Scope, string>> = {
   app: 'a detail',
   pods: 'the pods',
   containers: 'the containers',
-  top: 'the heaviest containers',
+  processes: 'the processes',
+  top: 'the cluster top',
+  ctop: 'the heaviest containers',
   prompt: 'the filter prompt',
   help: 'the help',
 };

@@ -3,10 +3,12 @@ import type { Key } from 'ink';
 import { GROUP_BYS, nextGroupBy, type GroupBy } from '../model/groups.js';
 import { conditionOf, elsewhere, findBinding, type Action, type Condition, type Scope } from './keys.js';
 import { defaultPodSort, nextPodSortKey, type PodSortState } from '../model/pod-model.js';
+import { defaultProcessSort, nextProcessSortKey, type ProcessSortState } from '../model/process-model.js';
 import { defaultSort, moveSelection, nextSortKey, parseFilter, selectedIndex, type Move, type Selection, type SortState } from '../model/table-model.js';
 
 export interface UiState {
-  readonly view: 'table' | 'detail';
+  /** top: the cluster's heaviest processes. */
+  readonly view: 'table' | 'detail' | 'top';
   readonly help: boolean;
   readonly selection: Selection;
   readonly sort: SortState;
@@ -28,10 +30,10 @@ export interface UiState {
   /** The selected pod's containers instead of the pod list. */
   readonly containers: boolean;
   /** In the table view: the heaviest containers of every node instead of the nodes (`c`). */
-  readonly top: boolean;
-  readonly topSelection: Selection;
+  readonly containerTop: boolean;
+  readonly containerTopSelection: Selection;
   /** The heaviest containers grouped by compose project (`b` there). */
-  readonly topGroup: boolean;
+  readonly containerTopGroup: boolean;
   /** The alert panel is shown (when some alert is listed); `a` toggles it. */
   readonly alertPanel: boolean;
   /** The start-up warnings were dismissed (`x`). */
@@ -40,6 +42,19 @@ export interface UiState {
   readonly detailScroll: number;
   /** First line shown of the help, when it is longer than the screen. */
   readonly helpScroll: number;
+  /** The detail shows the node's processes (`t`); kept from node to node, as the pods pane is. */
+  readonly processPane: boolean;
+  readonly processSelection: Selection;
+  /** The processes pane's and the cluster top's sort. */
+  readonly processSort: ProcessSortState;
+  readonly processTree: boolean;
+  /** Totals by command name instead of single processes. */
+  readonly processGroups: boolean;
+  /** The processes' filter (a substring), apart from the nodes'. */
+  readonly processFilter: string;
+  /** What the open prompt filters. */
+  readonly promptFor: 'nodes' | 'processes';
+  readonly topSelection: Selection;
 }
 
 export const INITIAL_UI: UiState = {
@@ -55,13 +70,21 @@ export const INITIAL_UI: UiState = {
   podSelection: { id: null, index: 0 },
   podSort: defaultPodSort('cpu'),
   containers: false,
-  top: false,
-  topSelection: { id: null, index: 0 },
-  topGroup: false,
+  containerTop: false,
+  containerTopSelection: { id: null, index: 0 },
+  containerTopGroup: false,
   alertPanel: true,
   warningsDismissed: false,
   detailScroll: 0,
   helpScroll: 0,
+  processPane: false,
+  processSelection: { id: null, index: 0 },
+  processSort: defaultProcessSort('cpu'),
+  processTree: false,
+  processGroups: false,
+  processFilter: '',
+  promptFor: 'nodes',
+  topSelection: { id: null, index: 0 },
 };
 
 /** longer/shorter: the scrape interval's next step up or down. */
@@ -80,8 +103,8 @@ export interface KeyContext {
   readonly groups?: readonly GroupBy[];
   /** The selected node's pods as last drawn, when it is a Kubernetes node: the pods pane moves over these. */
   readonly pods?: readonly { readonly id: string }[];
-  /** The heaviest containers as last drawn (their node with each), while `top` is shown; undefined when no node has containers. */
-  readonly topRows?: readonly { readonly id: string; readonly nodeId: string }[];
+  /** The heaviest containers as last drawn (their node with each), while `ctop` is shown; undefined when no node has containers. */
+  readonly containerTopRows?: readonly { readonly id: string; readonly nodeId: string }[];
   /** In the detail of an app target: how far its metric list scrolls; the movement keys scroll it. */
   readonly detailScrollMax?: number;
   /** How far the help scrolls at this size; 0 when it fits. */
@@ -94,6 +117,12 @@ export interface KeyContext {
   readonly warnings?: number;
   /** The scrape interval: `+` and `-` say so at its ends. */
   readonly intervalMs?: number;
+  /** The selected node's process rows as last drawn, when it has process figures. */
+  readonly processes?: readonly { readonly id: string }[];
+  /** Some node shown has process figures: `t` opens the cluster top. */
+  readonly anyProcesses?: boolean;
+  /** The cluster top's rows as last drawn, each with its node. */
+  readonly top?: readonly { readonly id: string; readonly nodeId: string }[];
 }
 
 export interface KeyResult {
@@ -133,7 +162,9 @@ export function splitKeys(input: string, key: Key): [string, Key][] {
 export function scopeOf(state: UiState, ctx: KeyContext): Scope {
   if (state.help) return 'help';
   if (state.prompt !== null) return 'prompt';
-  if (state.view === 'table') return state.top ? 'top' : 'table';
+  if (state.view === 'table') return state.containerTop ? 'ctop' : 'table';
+  if (state.view === 'top') return 'top';
+  if (state.processPane && ctx.processes) return 'processes';
   if (ctx.pods && state.pane === 'pods') return state.containers ? 'containers' : 'pods';
   return ctx.detailScrollMax !== undefined ? 'app' : 'charts';
 }
@@ -153,10 +184,12 @@ export function holds(condition: Condition, state: UiState, ctx: KeyContext): bo
       return (ctx.warnings ?? 0) > 0 && !state.warningsDismissed;
     case 'scrolls':
       return (ctx.helpScrollMax ?? 0) > 0;
+    case 'containers':
+      return ctx.containerTopRows !== undefined;
     case 'filtered':
       return state.filterText !== '';
-    case 'containers':
-      return ctx.topRows !== undefined;
+    case 'processes':
+      return state.view === 'table' ? ctx.anyProcesses === true : state.view === 'top' || ctx.processes !== undefined;
   }
 }
 
@@ -186,11 +219,15 @@ function scrolled(from: number, m: Move, max: number): number {
 
 function moved(state: UiState, scope: Scope, m: Move, ctx: KeyContext): UiState {
   switch (scope) {
+    case 'ctop':
+      return { ...state, containerTopSelection: moveSelection(ctx.containerTopRows ?? [], state.containerTopSelection, m) };
     case 'pods':
     case 'containers':
       return { ...state, podSelection: moveSelection(ctx.pods ?? [], state.podSelection, m) };
+    case 'processes':
+      return { ...state, processSelection: moveSelection(ctx.processes ?? [], state.processSelection, m) };
     case 'top':
-      return { ...state, topSelection: moveSelection(ctx.topRows ?? [], state.topSelection, m) };
+      return { ...state, topSelection: moveSelection(ctx.top ?? [], state.topSelection, m) };
     case 'app':
       return { ...state, detailScroll: scrolled(state.detailScroll, m, ctx.detailScrollMax ?? 0) };
     case 'help':
@@ -205,6 +242,7 @@ function moved(state: UiState, scope: Scope, m: Move, ctx: KeyContext): UiState 
  * does not (a regex half typed), the last filter that did stays.
  */
 function drafted(state: UiState, draft: string): UiState {
+  if (state.promptFor === 'processes') return { ...state, prompt: draft, promptSelected: false, processFilter: draft.trim() };
   const live = parseFilter(draft).ok ? draft.trim() : state.filterText;
   return { ...state, prompt: draft, promptSelected: false, filterText: live };
 }
@@ -221,42 +259,55 @@ function intervalStep(state: UiState, ctx: KeyContext, effect: 'longer' | 'short
 
 /** Enter on a container: its node's detail, that node selected in the table. */
 function openContainerNode(state: UiState, ctx: KeyContext): KeyResult {
-  const rows = ctx.topRows ?? [];
-  const row = rows[selectedIndex(rows, state.topSelection)];
+  const rows = ctx.containerTopRows ?? [];
+  const row = rows[selectedIndex(rows, state.containerTopSelection)];
   if (!row) return { state };
   const index = ctx.rows.findIndex((r) => r.id === row.nodeId);
   // A node the filter hides: the table's filter goes, so that the detail's node is one of its rows.
   const filterText = index < 0 ? '' : state.filterText;
-  return { state: { ...state, top: false, view: 'detail', detailScroll: 0, filterText, selection: { id: row.nodeId, index: Math.max(0, index) } } };
+  return { state: { ...state, containerTop: false, view: 'detail', detailScroll: 0, filterText, selection: { id: row.nodeId, index: Math.max(0, index) } } };
 }
 
 function perform(action: Action, scope: Scope, state: UiState, input: string, ctx: KeyContext): KeyResult {
   const m = moveOf(action, Math.max(1, ctx.pageSize));
   if (m) return { state: moved(state, scope, m, ctx) };
   const pods = scope === 'pods' || scope === 'containers';
+  const procs = scope === 'processes' || scope === 'top';
   switch (action) {
+    case 'processes':
+      if (scope === 'table') return { state: { ...state, view: 'top' } };
+      if (scope === 'top') return { state: { ...state, view: 'table' } };
+      return { state: { ...state, processPane: scope !== 'processes' } };
+    case 'tree':
+      return { state: { ...state, processTree: !state.processTree } };
     case 'open':
-      if (scope === 'top') return openContainerNode(state, ctx);
+      if (scope === 'top') return { state: openTop(state, ctx) };
+      if (scope === 'ctop') return openContainerNode(state, ctx);
       if (pods) return { state: { ...state, containers: (ctx.pods ?? []).length > 0 } };
       return ctx.rows.length === 0 ? { state } : { state: { ...state, view: 'detail', detailScroll: 0 } };
     case 'back':
-      if (scope === 'top') return { state: { ...state, top: false } };
+      if (scope === 'processes') return { state: { ...state, processPane: false } };
+      if (scope === 'ctop') return { state: { ...state, containerTop: false } };
       return { state: scope === 'containers' ? { ...state, containers: false } : { ...state, view: 'table' } };
     case 'unfilter':
       return { state: { ...state, filterText: '' } };
     case 'sort':
+      if (procs) return { state: { ...state, processSort: defaultProcessSort(nextProcessSortKey(state.processSort.key)) } };
       if (pods) return { state: { ...state, podSort: defaultPodSort(nextPodSortKey(state.podSort.key)) } };
       return { state: { ...state, sort: defaultSort(nextSortKey(state.sort.key, ctx.kube, ctx.columns)) } };
     case 'reverse':
+      if (procs) return { state: { ...state, processSort: { ...state.processSort, descending: !state.processSort.descending } } };
       if (pods) return { state: { ...state, podSort: { ...state.podSort, descending: !state.podSort.descending } } };
       return { state: { ...state, sort: { ...state.sort, descending: !state.sort.descending } } };
     case 'filter':
-      return { state: { ...state, prompt: state.filterText, promptSelected: state.filterText !== '' } };
+      if (procs) return { state: { ...state, promptFor: 'processes', prompt: state.processFilter, promptSelected: state.processFilter !== '' } };
+      return { state: { ...state, promptFor: 'nodes', prompt: state.filterText, promptSelected: state.filterText !== '' } };
     case 'group':
-      if (scope === 'top') return { state: { ...state, topGroup: !state.topGroup } };
+      if (procs) return { state: { ...state, processGroups: !state.processGroups } };
+      if (scope === 'ctop') return { state: { ...state, containerTopGroup: !state.containerTopGroup } };
       return { state: { ...state, group: nextGroupBy(state.group, ctx.groups ?? GROUP_BYS) } };
-    case 'top':
-      return { state: { ...state, top: !state.top } };
+    case 'containerTop':
+      return { state: { ...state, containerTop: !state.containerTop } };
     case 'pane':
       return { state: { ...state, pane: state.pane === 'pods' ? 'charts' : 'pods', containers: false } };
     case 'alerts':
@@ -290,16 +341,40 @@ function perform(action: Action, scope: Scope, state: UiState, input: string, ct
       return { state: { ...state, promptSelected: false } };
     case 'keep': {
       const draft = state.prompt ?? '';
+      if (state.promptFor === 'processes') return { state: { ...state, processFilter: draft.trim(), prompt: null, promptSelected: false } };
       // An invalid regex keeps the prompt open, with its error, until it is mended or cleared.
       return parseFilter(draft).ok ? { state: { ...state, filterText: draft.trim(), prompt: null, promptSelected: false } } : { state };
     }
     case 'clear':
+      if (state.promptFor === 'processes') return { state: { ...state, processFilter: '', prompt: null, promptSelected: false } };
       return { state: { ...state, filterText: '', prompt: null, promptSelected: false } };
     case 'close':
       return { state: { ...state, help: false } };
     default:
       return { state };
   }
+}
+
+/** Enter in the cluster top: the process's node, in its detail, at its processes, the process selected. */
+function openTop(state: UiState, ctx: KeyContext): UiState {
+  const top = ctx.top ?? [];
+  const line = top[Math.min(Math.max(0, topIndex(top, state.topSelection)), top.length - 1)];
+  if (!line) return state;
+  const index = ctx.rows.findIndex((r) => r.id === line.nodeId);
+  const processId = line.id.slice(line.nodeId.length + 1);
+  return {
+    ...state,
+    view: 'detail',
+    processPane: true,
+    detailScroll: 0,
+    selection: { id: line.nodeId, index: Math.max(0, index) },
+    processSelection: { id: processId, index: 0 },
+  };
+}
+
+function topIndex(rows: readonly { readonly id: string }[], selection: Selection): number {
+  const i = selection.id === null ? -1 : rows.findIndex((r) => r.id === selection.id);
+  return i >= 0 ? i : selection.index;
 }
 
 /** A key press: what the binding table (keys.ts) says it does where it is pressed, and nothing for a key it does not name. */

@@ -191,7 +191,9 @@ const README_PLACES: Readonly<Record<Scope, string>> = {
   app: 'app detail',
   pods: 'pods',
   containers: 'containers',
-  top: 'heaviest containers',
+  ctop: 'heaviest containers',
+  processes: 'processes',
+  top: 'cluster top',
   prompt: 'filter prompt',
   help: 'help',
 };
@@ -202,9 +204,10 @@ const README_WHEN: Readonly<Record<Condition, string>> = {
   replay: 'in a replay',
   alerts: 'with alerts listed',
   scrolls: 'when longer than the screen',
+  containers: 'when some node has containers',
   filtered: 'when filtered',
   warnings: 'with start-up warnings shown',
-  containers: 'when some node has containers',
+  processes: 'with process figures',
 };
 
 function whereText(b: Binding): string {

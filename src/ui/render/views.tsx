@@ -11,6 +11,7 @@ import { headerLines, type HeaderInput } from './header.js';
 import { helpLines } from './help.js';
 import { Lines } from './line.js';
 import { podPaneLines, type PodPane } from './pod-lines.js';
+import { processPaneLines, topPaneLines, type ProcessPane, type TopPane } from './process-lines.js';
 import { groupSegments, rowSegments, titleSegments } from './table-rows.js';
 import type { SortState } from '../model/table-model.js';
 import type { NameFit } from '../../util/name-fit.js';
@@ -59,17 +60,29 @@ export interface NodeDetailProps extends Sized {
   readonly pods?: PodPane;
   /** How far an app target's metric list is scrolled. */
   readonly scroll?: number;
+  /** The processes pane, shown instead of the charts (`t`). */
+  readonly processes?: ProcessPane;
 }
 
-export function NodeDetail({ node, nowMs, pods, scroll = 0, width, height, color }: NodeDetailProps) {
+export function NodeDetail({ node, nowMs, pods, processes, scroll = 0, width, height, color }: NodeDetailProps) {
   let lines;
-  if (pods) lines = podPaneLines(node, pods, width, height, nowMs);
+  if (processes) lines = processPaneLines(node, processes, width, height, nowMs);
+  else if (pods) lines = podPaneLines(node, pods, width, height, nowMs);
   // A cAdvisor alone on its host is an app target whose containers say more than its families.
   else if (node.app && !node.containers) lines = appDetailLines(node, node.app, width, height, nowMs, scroll);
   else lines = detailLines(node, width, height, nowMs);
   return (
     <Box flexDirection="column">
       <Lines lines={lines} color={color} />
+    </Box>
+  );
+}
+
+/** The cluster's heaviest processes, each with its node. */
+export function TopView({ pane, width, height, color }: Sized & { readonly pane: TopPane }) {
+  return (
+    <Box flexDirection="column">
+      <Lines lines={topPaneLines(pane, width, height)} color={color} />
     </Box>
   );
 }

@@ -41,10 +41,20 @@ const boundAnywhere = (s: Stroke): boolean => BINDINGS.some((b) => b.presses.som
 
 const rows = ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id }));
 const pods = ['p1', 'p2', 'p3', 'p4'].map((id) => ({ id }));
-const topRows = ['k1', 'k2', 'k3', 'k4'].map((id, i) => ({ id, nodeId: rows[i]!.id }));
+const processes = ['1', '20', '300', '=nginx'].map((id) => ({ id }));
+const top = ['a\u00001', 'b\u000020', 'c\u0000300'].map((id) => ({ id, nodeId: id.split('\u0000')[0]! }));
+const containerTopRows = ['k1', 'k2', 'k3', 'k4'].map((id, i) => ({ id, nodeId: rows[i]!.id }));
 /** Mid-list, filtered, so that every key of the table has something to do. */
-const base: UiState = { ...INITIAL_UI, selection: { id: 'c', index: 2 }, filterText: 'x', podSelection: { id: 'p2', index: 1 }, topSelection: { id: 'k2', index: 1 } };
-const everything: KeyContext = { rows, pageSize: 2, groups: ['none', 'job'], replay: true, alerts: 1, warnings: 2, intervalMs: 2000, helpScrollMax: 10, topRows };
+const base: UiState = {
+  ...INITIAL_UI,
+  selection: { id: 'c', index: 2 },
+  filterText: 'x',
+  podSelection: { id: 'p2', index: 1 },
+  processSelection: { id: '20', index: 1 },
+  topSelection: { id: top[1]!.id, index: 1 },
+  containerTopSelection: { id: 'k2', index: 1 },
+};
+const everything: KeyContext = { rows, pageSize: 2, groups: ['none', 'job'], replay: true, alerts: 1, warnings: 2, intervalMs: 2000, helpScrollMax: 10, anyProcesses: true, processes, containerTopRows };
 const nothing: KeyContext = { rows, pageSize: 2, intervalMs: 2000 };
 
 /** A state and a context for each scope, where each condition holds (`rich`) or none does. */
@@ -62,8 +72,12 @@ function setting(scope: Scope, rich: boolean): { state: UiState; ctx: KeyContext
       return { state: { ...state, view: 'detail', pane: 'pods' }, ctx: { ...ctx, pods } };
     case 'containers':
       return { state: { ...state, view: 'detail', pane: 'pods', containers: true }, ctx: { ...ctx, pods } };
+    case 'processes':
+      return { state: { ...state, view: 'detail', processPane: true }, ctx: { ...ctx, processes } };
     case 'top':
-      return { state: { ...state, top: true }, ctx };
+      return { state: { ...state, view: 'top' }, ctx: { ...ctx, top } };
+    case 'ctop':
+      return { state: { ...state, containerTop: true }, ctx };
     case 'prompt':
       return { state: { ...state, prompt: 'ab', promptSelected: true, filterText: 'ab' }, ctx };
     case 'help':
@@ -127,7 +141,7 @@ describe('the binding table', () => {
         }
       }
     }
-    expect(new Set(said)).toEqual(new Set(['b: no labels to group by', 'Tab: pods are shown for Kubernetes nodes only', 'a: no alerts to show', '[ ]: only in a replay (--replay FILE)', 'x: no warnings to dismiss', 'c: no node has containers (add cAdvisor targets, --cadvisor-port 8080, or run cluster-top agent)']));
+    expect(new Set(said)).toEqual(new Set(['b: no labels to group by', 'Tab: pods are shown for Kubernetes nodes only', 'a: no alerts to show', '[ ]: only in a replay (--replay FILE)', 'x: no warnings to dismiss', 'c: no node has containers (add cAdvisor targets, --cadvisor-port 8080, or run cluster-top agent)', 't: no process figures here (this machine, cluster-top agent, process-exporter)']));
   });
 
   it('a key not in the table does nothing anywhere; a key of another scope only says where it works', () => {

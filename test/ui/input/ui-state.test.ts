@@ -131,8 +131,8 @@ describe('reduceKey', () => {
     const shorter = reduceKey(INITIAL_UI, '-', key({}), { ...ctx, intervalMs: 1000 });
     expect([shorter.note, shorter.effect]).toEqual([undefined, 'shorter']);
     const detail = press(INITIAL_UI, '', { return: true }).state;
-    expect(press(detail, 's').note).toBe('s: only in the table and the pods');
-    expect(press(detail, '/').note).toBe('/: only in the table');
+    expect(press(detail, 's').note).toBe('s: only in the table, the pods, the processes and the cluster top');
+    expect(press(detail, '/').note).toBe('/: only in the table, the processes and the cluster top');
     expect(press(INITIAL_UI, '', { tab: true }).note).toBe('Tab: only in a detail, the pods and the containers');
     expect(press(INITIAL_UI, 'z').note).toBeUndefined();
   });

@@ -1,0 +1,147 @@
+/**
+ * What serving processes costs: `cluster-top agent` (node families and processes), node_exporter
+ * (node families only) and prometheus-process-exporter (process groups), each scraped once a second
+ * on loopback for the same seconds, on this machine with the processes it has. Their own CPU
+ * seconds and RSS come from /proc/<pid>/stat, read by the bench; ratios to the peers are printed.
+ * Also: the cost of one /proc scan per process, in this process.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ProcessReader } from '../src/sources/local/process-reader.js';
+import { ProcessTable, topProcesses } from '../src/sources/local/process-table.js';
+
+const BIN = fileURLToPath(new URL('../bin/cluster-top.js', import.meta.url));
+const SECONDS = 30;
+const PAGE = 4096;
+
+export interface ServerCost {
+  readonly name: string;
+  readonly cpuSecondsPerSecond: number;
+  readonly rssBytes: number;
+  readonly bodyBytes: number;
+}
+
+export interface ProcessesBench {
+  readonly processes: number;
+  readonly scanMicrosPerProcess: number;
+  readonly servers: readonly ServerCost[];
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+function stat(pid: number): { cpuSeconds: number; rssBytes: number } {
+  const line = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  const f = line.slice(line.lastIndexOf(')') + 2).split(' ');
+  return { cpuSeconds: (Number(f[11]) + Number(f[12])) / 100, rssBytes: Number(f[21]) * PAGE };
+}
+
+async function answers(url: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not answer within 10 s`);
+}
+
+function scanCost(): { processes: number; micros: number } {
+  const table = new ProcessTable(new ProcessReader());
+  table.read();
+  const runs = 50;
+  let n = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < runs; i++) {
+    const r = table.read();
+    topProcesses(r, 30);
+    n += r.processes.length;
+  }
+  return { processes: n / runs, micros: ((performance.now() - t0) * 1000) / n };
+}
+
+export async function benchProcesses(): Promise<ProcessesBench> {
+  const dir = mkdtempSync(join(tmpdir(), 'ct-bench-processes-'));
+  writeFileSync(join(dir, 'pe.yml'), 'process_names:\n  - name: "{{.Comm}}"\n    cmdline: [".+"]\n');
+  const [agentPort, nodePort, pePort, plainPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const servers: { name: string; child: ChildProcess; url: string }[] = [
+    { name: 'cluster-top agent', child: spawn(process.execPath, [BIN, 'agent', '--listen', `127.0.0.1:${agentPort}`], { stdio: 'ignore' }), url: `http://127.0.0.1:${agentPort}/metrics` },
+    {
+      name: 'agent --processes 0',
+      child: spawn(process.execPath, [BIN, 'agent', '--listen', `127.0.0.1:${plainPort}`, '--processes', '0'], { stdio: 'ignore' }),
+      url: `http://127.0.0.1:${plainPort}/metrics`,
+    },
+    {
+      name: 'node_exporter',
+      child: spawn('/usr/bin/prometheus-node-exporter', [`--web.listen-address=127.0.0.1:${nodePort}`], { stdio: 'ignore' }),
+      url: `http://127.0.0.1:${nodePort}/metrics`,
+    },
+    {
+      name: 'process-exporter',
+      child: spawn('/usr/bin/prometheus-process-exporter', [`-web.listen-address=127.0.0.1:${pePort}`, `-config.path=${join(dir, 'pe.yml')}`, '-gather-smaps=false'], { stdio: 'ignore' }),
+      url: `http://127.0.0.1:${pePort}/metrics`,
+    },
+  ];
+  try {
+    for (const s of servers) await answers(s.url);
+    const before = servers.map((s) => stat(s.child.pid!));
+    const bodies = servers.map(() => 0);
+    for (let i = 0; i < SECONDS; i++) {
+      const tick = new Promise((r) => setTimeout(r, 1000));
+      await Promise.all(
+        servers.map(async (s, k) => {
+          const res = await fetch(s.url, { headers: { 'accept-encoding': 'identity' } });
+          bodies[k] = (await res.arrayBuffer()).byteLength;
+        }),
+      );
+      await tick;
+    }
+    const after = servers.map((s) => stat(s.child.pid!));
+    const scan = scanCost();
+    return {
+      processes: scan.processes,
+      scanMicrosPerProcess: scan.micros,
+      servers: servers.map((s, k) => ({
+        name: s.name,
+        cpuSecondsPerSecond: (after[k]!.cpuSeconds - before[k]!.cpuSeconds) / SECONDS,
+        rssBytes: after[k]!.rssBytes,
+        bodyBytes: bodies[k]!,
+      })),
+    };
+  } finally {
+    for (const s of servers) {
+      if (s.child.exitCode !== null) continue;
+      const exited = new Promise((r) => s.child.once('exit', r));
+      s.child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function printProcesses(r: ProcessesBench): void {
+  console.log(`${r.processes.toFixed(0)} processes on this machine; one /proc scan (stat of each, CPU %, top 30): ${r.scanMicrosPerProcess.toFixed(1)} µs per process`);
+  const agent = r.servers[0]!;
+  for (const s of r.servers) {
+    const ratio = s === agent ? '' : `  agent/this: CPU ${(agent.cpuSecondsPerSecond / s.cpuSecondsPerSecond).toFixed(2)}x, RSS ${(agent.rssBytes / s.rssBytes).toFixed(2)}x`;
+    console.log(
+      `${s.name.padEnd(20)} ${(s.cpuSecondsPerSecond * 1000).toFixed(1).padStart(6)} ms CPU/s  RSS ${(s.rssBytes / 2 ** 20).toFixed(1).padStart(6)} MiB  body ${(s.bodyBytes / 1024).toFixed(1).padStart(6)} KiB${ratio}`,
+    );
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Process arguments as they may be shown: values that look like secrets masked as `***`. A command
+ * line is the usual place people put a password by mistake (`mysql --password=...`, `curl -u`,
+ * `FOO_TOKEN=... cmd`), so the agent and the local source mask before anything leaves them, and
+ * the reader masks again what a foreign agent sent.
+ */
+export const MASK = '***';
+
+/** A flag whose value is a secret: `--password`, `--requirepass`, `--db-token`, `--client-secret`, `--api-key`; over-masking (`--bypass`) is the safe side. */
+const SECRET_FLAG =
+  /^--?(?:[\w.-]*?(?:pass(?:word|wd|phrase)?|pwd|token|secret|credentials?)|(?:[\w.-]*[-_.])?(?:api[-_]?key|access[-_]?key|private[-_]?key|key|auth(?:orization)?|cookie|session))$/i;
+/** Flags whose next argument is `user:password` (curl, wget): the part after the colon is masked. */
+const USER_PASSWORD_FLAG = new Set(['-u', '--user', '--proxy-user']);
+/** `NAME=value` where the name says secret: `AWS_SECRET_ACCESS_KEY=`, `PASSWORD=`, `db.token=`. */
+const SECRET_ASSIGNMENT = /^([\w.-]*(?:pass(?:word|wd|phrase)?|pwd|token|secret|key|credentials?|auth))=(.*)$/i;
+/** `scheme://user:password@host`: the password part. */
+const URL_PASSWORD = /(\b[a-z][\w+.-]*:\/\/[^/\s:@]*:)[^@\s/]+@/gi;
+/** A header given as an argument: `Authorization: Bearer ...`. */
+const AUTH_HEADER = /^((?:proxy-)?authorization|cookie|x-api-key|x-auth-token)\s*:.*$/i;
+
+/** The arguments with secret-looking values replaced by MASK; the program name (argv[0]) is kept. */
+export function maskSecretArgs(args: readonly string[]): string[] {
+  const out: string[] = [];
+  let next: 'secret' | 'user' | null = null;
+  for (const arg of args) {
+    const isFlag = arg.startsWith('-') && arg.length > 1;
+    if (next === 'secret' && !isFlag) out.push(MASK);
+    else if (next === 'user' && !isFlag) out.push(arg.replace(/:.*$/, `:${MASK}`));
+    else out.push(maskOne(arg));
+    next = isFlag ? flagTakes(arg) : null;
+  }
+  return out;
+}
+
+/** A command line as one string, split on blanks (the reader's case: the agent sent it joined). */
+export function maskSecretCommandLine(line: string): string {
+  return maskSecretArgs(line.split(' ')).join(' ');
+}
+
+/** What the argument after this flag is, when it is (part) secret. */
+function flagTakes(flag: string): 'secret' | 'user' | null {
+  if (flag.includes('=')) return null;
+  if (SECRET_FLAG.test(flag)) return 'secret';
+  return USER_PASSWORD_FLAG.has(flag) ? 'user' : null;
+}
+
+function maskOne(arg: string): string {
+  let masked = arg.replace(URL_PASSWORD, `$1${MASK}@`);
+  if (AUTH_HEADER.test(masked)) return masked.replace(AUTH_HEADER, `$1: ${MASK}`);
+  const eq = masked.indexOf('=');
+  if (eq > 0) {
+    const name = masked.slice(0, eq);
+    if (name.startsWith('-') && SECRET_FLAG.test(name)) return `${name}=${MASK}`;
+    if (USER_PASSWORD_FLAG.has(name)) return masked.replace(/:[^:]*$/, `:${MASK}`);
+    if (!name.startsWith('-') && SECRET_ASSIGNMENT.test(masked)) masked = `${name}=${MASK}`;
+  }
+  return masked;
+}
