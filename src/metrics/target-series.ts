@@ -10,12 +10,16 @@ import { buildAppView, detach, type AppView } from './app-model.js';
 import { CounterRates } from './counter-rates.js';
 import { NODE_EXPORTER_FAMILIES } from './node-exporter.js';
 import type { NodeSource } from './node-figures.js';
+import { DCGM_FAMILIES } from './gpu.js';
 
 export interface TargetReadings {
   readonly columns: Readonly<Record<string, ColumnReading>>;
   /** The families model of an app target; null for node_exporter targets. */
   readonly app: AppView | null;
 }
+
+/** A node's own payload may carry dcgm-exporter's families (the agent serves its GPUs so). */
+const NODE_AND_GPU_FAMILIES: ReadonlySet<string> = new Set([...NODE_EXPORTER_FAMILIES, ...DCGM_FAMILIES]);
 
 const NO_READINGS: TargetReadings = Object.freeze({ columns: {}, app: null });
 
@@ -30,7 +34,7 @@ export class ColumnSet {
   constructor(columns: readonly UserColumn[]) {
     this.columns = columns;
     this.names = columnSampleNames(columns);
-    this.nodeFamilies = this.names.size === 0 ? NODE_EXPORTER_FAMILIES : new Set([...NODE_EXPORTER_FAMILIES, ...this.names]);
+    this.nodeFamilies = this.names.size === 0 ? NODE_AND_GPU_FAMILIES : new Set([...NODE_AND_GPU_FAMILIES, ...this.names]);
   }
 }
 

@@ -5,6 +5,8 @@ import type { KubeNodeInfo, PodFigures } from '../metrics/kube-figures.js';
 import type { ColumnReading } from '../expr/column.js';
 import type { AppView } from '../metrics/app-model.js';
 import { Ring } from './ring.js';
+import type { GpuFigures } from '../metrics/gpu.js';
+import { bytesPerGpu, failedGpus, nextGpus, type NodeGpus } from './gpu-entries.js';
 import { visible, visibleList, visibleRecord } from '../util/visible-text.js';
 import { visibleApp, visibleColumns, visibleHealth, visibleKube, visiblePods } from './visible-fields.js';
 
@@ -37,6 +39,8 @@ export interface NodeEntry {
   readonly columnHistory: Ring<string> | null;
   /** The metric families of a target that is no node_exporter (source `app`); null otherwise. */
   readonly app: AppView | null;
+  /** The node's GPUs with their history; null for a node no GPU exporter describes. */
+  readonly gpus: NodeGpus | null;
 }
 
 /** An entry as the store itself changes it. */
@@ -128,6 +132,7 @@ export class ClusterStore {
       columns: {},
       columnHistory: this.columnNames.length > 0 ? new Ring(this.capacity, this.columnNames) : null,
       app: null,
+      gpus: null,
     };
     this.entries.set(meta.id, entry);
     this.ordered = null;
@@ -189,6 +194,30 @@ export class ClusterStore {
     entry.app = null;
     entry.columnHistory?.push(atMs, {});
     this.changed();
+  }
+
+  /**
+   * A GPU refresh of one node, from its own payload or a GPU exporter on its host; null: no GPU
+   * families at all, so the node has no GPUs (and no GPU rings).
+   */
+  recordGpus(id: string, atMs: number, gpus: readonly GpuFigures[] | null): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    entry.gpus = gpus === null ? null : nextGpus(entry.gpus, gpus, atMs, this.capacity);
+    this.changed();
+  }
+
+  /** A GPU exporter of the node failed: its last figures stay beside the error, the history gets a gap. */
+  recordGpusDown(id: string, atMs: number, error: string): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    entry.gpus = failedGpus(entry.gpus, atMs, error);
+    this.changed();
+  }
+
+  /** Bytes of history one GPU costs with this capacity (a GPU node costs bytesPerNode + n × this). */
+  bytesPerGpu(): number {
+    return bytesPerGpu(this.capacity);
   }
 
   /** Kubernetes facts changed (from the Node object or its watch). */

@@ -8,6 +8,8 @@ import { groupChoices, groupNodes, isGroupRow } from './model/groups.js';
 import { helpScrollMax, hintLine } from './render/help.js';
 import { useFrameClock, useScrollOffset, useTerminalSize } from './hooks.js';
 import { hasKube } from './model/kube-model.js';
+import { anyGpus } from './model/gpu-model.js';
+import { gpuTotals } from '../store/gpu-entries.js';
 import { frameLayout, tooSmall, tooSmallLines } from './model/layout.js';
 import { Line, Lines } from './render/line.js';
 import { noteLine, promptLine, statusLine } from './render/status-line.js';
@@ -90,6 +92,7 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   const filter = useMemo(() => parseFilter(ui.filterText), [ui.filterText]);
   // `version` is in the deps because nodes change in place: the array is the same, the figures not.
   const kube = useMemo(() => hasKube(frame.nodes), [frame.nodes, version]);
+  const gpu = useMemo(() => anyGpus(frame.nodes), [frame.nodes, version]);
   const groups = useMemo(() => groupChoices(frame.nodes, kube), [frame.nodes, version, kube]);
   const group = groups.includes(ui.group) ? ui.group : 'none';
   const { nodes: rows, display } = useMemo(
@@ -100,6 +103,7 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   const clusterPanel = ui.view === 'table' && !ui.help ? clusterPanelHeight(width, bodyHeight, display.length + 1) : 0;
   const tableRows = Math.max(0, bodyHeight - clusterPanel - 1);
   const totals = useMemo(() => clusterTotals(frame.nodes), [frame.nodes, version]);
+  const gpuTotalsNow = useMemo(() => gpuTotals(frame.nodes), [frame.nodes, version]);
   const scrapes = useMemo(() => summarizeScrapes(frame.nodes), [frame.nodes, version]);
 
   const index = selectedIndex(rows, ui.selection);
@@ -122,7 +126,7 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   const { columns, names } = layoutNames(
     shownNames,
     (wanted) => {
-      const cols = chooseColumns(width, kube, store.columnNames, wanted);
+      const cols = chooseColumns(width, kube, store.columnNames, wanted, gpu);
       return { columns: cols, nameWidth: cols.find((c) => c.id === 'name')?.width ?? 0 };
     },
     labelWanted,
@@ -133,6 +137,7 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
     rows,
     pageSize: podsShown ? pods.room : tableRows,
     kube,
+    gpu,
     columns: store.columnNames,
     groups,
     pods: pods?.pane.rows,
@@ -246,7 +251,7 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
 
   return (
     <Box flexDirection="column" width={width}>
-      <Header input={{ frame, totals, scrapes, intervalMs, paused, notice, alertsFiring: alerts.firing }} width={width} height={layout.headerLines} color={color} />
+      <Header input={{ frame, totals, scrapes, intervalMs, paused, notice, alertsFiring: alerts.firing, gpus: gpuTotalsNow }} width={width} height={layout.headerLines} color={color} />
       {panel > 0 && <AlertPanel alerts={alerts.list} nowMs={frame.atMs} width={width} height={panel} color={color} />}
       {warned.length > 0 && <Lines lines={warned} color={color} />}
       {clusterPanel > 0 && tableShown && <Lines lines={clusterCharts(frame, width, clusterPanel)} color={color} />}

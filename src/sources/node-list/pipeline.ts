@@ -13,6 +13,7 @@ import { CollectorNarrowing, LEARNING_FAMILIES } from '../../metrics/collector-n
 import type { UserColumn } from '../../expr/column.js';
 import { ClusterStore } from '../../store/cluster-store.js';
 import type { Source } from '../source.js';
+import { GpuAttach } from './gpu-attach.js';
 
 export interface PipelineOptions {
   readonly targets: readonly Target[];
@@ -24,6 +25,8 @@ export interface PipelineOptions {
   readonly maxSamples?: number;
   /** `--column`s, evaluated on every target's scrapes. */
   readonly columns?: readonly UserColumn[];
+  /** Ids of targets that are GPU exporters whatever their port (`--gpu-port`'s). */
+  readonly gpuTargets?: readonly string[];
   readonly now?: () => number;
 }
 
@@ -54,6 +57,7 @@ export class Pipeline implements Source {
   /** Targets asked for only the node view's collectors (see CollectorNarrowing). */
   private readonly narrowings = new Map<string, CollectorNarrowing>();
   private readonly columnSet: ColumnSet;
+  private readonly gpus: GpuAttach;
   private readonly now: () => number;
   private readonly maxSamples: number;
   private intervalMs: number;
@@ -65,6 +69,7 @@ export class Pipeline implements Source {
     this.maxSamples = options.maxSamples ?? DEFAULT_MAX_SAMPLES;
     this.columnSet = new ColumnSet(options.columns ?? []);
     this.store = new ClusterStore(options.historyPoints, this.columnSet.columns.map((c) => c.name));
+    this.gpus = new GpuAttach(this.store, options.gpuTargets);
     this.scraper = new Scraper({ ...options.scraper, requestPath: (target) => this.narrowings.get(target.id)?.requestPath });
     this.scheduler = new ScrapeScheduler(this.scraper, {
       intervalMs: options.intervalMs,
@@ -77,7 +82,9 @@ export class Pipeline implements Source {
   }
 
   setTargets(targets: readonly Target[]): void {
-    const keep = new Set(targets.map((t) => t.id));
+    this.gpus.setTargets(targets);
+    // A GPU exporter on a node's host fills that node's GPUs: no row of its own.
+    const keep = new Set(targets.filter((t) => !this.gpus.isJoined(t.id)).map((t) => t.id));
     for (const node of this.store.nodes()) {
       if (keep.has(node.id)) continue;
       this.store.remove(node.id);
@@ -87,6 +94,7 @@ export class Pipeline implements Source {
       this.health.delete(node.id);
     }
     for (const t of targets) {
+      if (!keep.has(t.id)) continue;
       this.store.upsert({ id: t.id, name: t.host, target: t.displayUrl, labels: t.labels });
       // Columns may read any family, of collectors narrowing would leave out; a query of the
       // target's own (a scrape config's params) is the user's to choose.
@@ -142,6 +150,7 @@ export class Pipeline implements Source {
 
   private handle(result: ScrapeResult): boolean {
     const id = result.target.id;
+    if (this.gpus.isJoined(id)) return this.handleJoinedGpu(result);
     if (!this.store.get(id)) return false; // removed while the scrape was in flight
     const narrowing = this.narrowings.get(id);
     if (!result.ok) {
@@ -172,6 +181,8 @@ export class Pipeline implements Source {
       this.markDown(id, result.startedAtMs, result.durationMs, parsed);
       return false;
     }
+    // A payload of GPU families alone may show the target to be a GPU exporter of a node's host.
+    if (this.gpus.payload(id, parsed.samples, result.startedAtMs, series.isApp).movedUnderNode) return true;
     const readings = series.update(parsed, result.startedAtMs);
     this.health.recordSuccess(id, {
       atMs: result.startedAtMs,
@@ -181,6 +192,16 @@ export class Pipeline implements Source {
       samples: parsed.sampleLines,
     });
     this.store.record(id, result.startedAtMs, { ...derived, health: this.health.get(id), ...readings });
+    return true;
+  }
+
+  /** A GPU exporter joined to a node: read for its GPUs alone, its failures the node's GPU error. */
+  private handleJoinedGpu(result: ScrapeResult): boolean {
+    const id = result.target.id;
+    if (!result.ok) return !this.gpus.failed(id, result.startedAtMs, result.error);
+    const parsed = this.parse(result.takeBody(), result, undefined);
+    if (typeof parsed === 'string') return !this.gpus.failed(id, result.startedAtMs, parsed);
+    this.gpus.payload(id, parsed.samples, result.startedAtMs, true);
     return true;
   }
 

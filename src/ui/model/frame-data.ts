@@ -10,6 +10,7 @@ import type { TargetHealth } from '../../scrape/types.js';
 import type { KubeNodeInfo, PodFigures } from '../../metrics/kube-figures.js';
 import type { ColumnReading } from '../../expr/column.js';
 import type { AppView } from '../../metrics/app-model.js';
+import type { NodeGpus } from '../../store/gpu-entries.js';
 
 export interface ViewNode {
   readonly id: string;
@@ -25,6 +26,8 @@ export interface ViewNode {
   readonly columns: Readonly<Record<string, ColumnReading>>;
   readonly columnHistory: Ring<string> | null;
   readonly app: AppView | null;
+  /** The node's GPUs; absent or null for a node without. */
+  readonly gpus?: NodeGpus | null;
   /** Newest history time to draw; absent when live. */
   readonly historyUntilMs?: number;
 }

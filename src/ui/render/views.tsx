@@ -5,6 +5,7 @@ import { alertPanelLines } from './alert-panel.js';
 import { appDetailLines } from './app-detail.js';
 import type { Column } from '../model/columns.js';
 import { detailLines } from './detail-lines.js';
+import { gpuLines } from './gpu-lines.js';
 import type { ViewNode } from '../model/frame-data.js';
 import { isGroupRow, type GroupRow } from '../model/groups.js';
 import { headerLines, type HeaderInput } from './header.js';
@@ -64,7 +65,11 @@ export interface NodeDetailProps extends Sized {
 export function NodeDetail({ node, nowMs, pods, scroll = 0, width, height, color }: NodeDetailProps) {
   let lines;
   if (pods) lines = podPaneLines(node, pods, width, height, nowMs);
-  else if (node.app) lines = appDetailLines(node, node.app, width, height, nowMs, scroll);
+  else if (node.app) {
+    // A GPU exporter alone on its host: its GPUs above its metric families.
+    const gpus = gpuLines(node.gpus, width, Math.floor(height / 2), node.historyUntilMs);
+    lines = [...gpus, ...appDetailLines(node, node.app, width, height - gpus.length, nowMs, scroll)];
+  }
   else lines = detailLines(node, width, height, nowMs);
   return (
     <Box flexDirection="column">
