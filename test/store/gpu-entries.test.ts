@@ -44,7 +44,7 @@ describe("the store's GPUs", () => {
   it('makes text from the exporter visible before it is kept', () => {
     const store = new ClusterStore(3);
     const node = store.upsert({ id: 'a', name: 'a', target: 't' });
-    const [t4] = gpusOf(busyT4.replaceAll('Tesla T4', 'Tesla\\u001b[2JT4'.replace('\\u001b', '\u001b')));
+    const [t4] = gpusOf(busyT4.replaceAll('Tesla T4', 'Tesla\u001b[2JT4'));
     store.recordGpus('a', 1, [{ ...t4!, processes: [{ pid: 1, name: 'evil\u0007', memoryBytes: 1 }] }]);
     const g = node.gpus!.gpus[0]!.figures;
     expect(g.model).not.toContain('\u001b');
