@@ -170,10 +170,14 @@ export async function buildSource(options: CliOptions, io: MainIo): Promise<Sour
     const { LocalSource } = await import('../sources/local/local-source.js');
     return new LocalSource({ intervalMs: options.intervalMs, historyPoints: historyPoints(options) });
   }
-  return buildPipeline(options, await collectTargets(options, (line) => say(io, line)));
+  const targets = await collectTargets(options, (line) => say(io, line));
+  if (options.gpuPort === undefined) return buildPipeline(options, targets);
+  const { gpuTargets } = await import('./gpu-flags.js');
+  const gpus = gpuTargets(targets, options.gpuPort).filter((g) => !targets.some((t) => t.id === g.id));
+  return buildPipeline(options, [...targets, ...gpus], gpus.map((g) => g.id));
 }
 
-async function buildPipeline(options: CliOptions, targets: Target[]): Promise<Pipeline> {
+async function buildPipeline(options: CliOptions, targets: Target[], gpuTargets: readonly string[] = []): Promise<Pipeline> {
   const [{ Pipeline }, { effectiveTimeoutMs, UsageError }] = await Promise.all([import('../sources/node-list/pipeline.js'), import('./options.js')]);
   const ca = options.caFile ? await readSecretFile('--ca-file', options.caFile) : undefined;
   const token = options.bearerTokenFile ? (await readSecretFile('--bearer-token-file', options.bearerTokenFile)).trim() : undefined;
@@ -184,6 +188,7 @@ async function buildPipeline(options: CliOptions, targets: Target[]): Promise<Pi
     concurrency: options.concurrency,
     historyPoints: historyPoints(options),
     columns: options.columns,
+    gpuTargets,
     scraper: {
       timeoutMs: effectiveTimeoutMs(options),
       maxBodyBytes: options.maxBodyBytes,

@@ -6,6 +6,7 @@ import { buildAgentCommand } from './agent-options.js';
 import { collect, headerPairs, prometheusConflict, selectorArg } from '../sources/prometheus/flags.js';
 import { parseAt, parseSpeed, sourceFlagConflict, sourceFlags, type RawSourceFlags, type SourceFlags } from './source-flags.js';
 import { KUBE_CONCURRENCY, kubeConflict, portArg, type KubeFlags } from '../sources/kube/flags.js';
+import { addGpuOptions, gpuFlags, type GpuFlags, type RawGpuFlags } from './gpu-flags.js';
 import { addRuleOptions, ruleFlags, type RawRuleFlags, type RuleFlags } from './rule-flags.js';
 import { discoveryConflict, discoveryFlags, dnsArg, dnsServerArg, dnsSrvArg, type DiscoveryFlags, type RawDiscoveryFlags } from '../sources/discovery/flags.js';
 
@@ -13,7 +14,7 @@ import { discoveryConflict, discoveryFlags, dnsArg, dnsServerArg, dnsSrvArg, typ
 export { UsageError } from '../util/usage-error.js';
 export { defaultTimeoutMs, effectiveTimeoutMs } from '../scrape/timeout.js';
 
-export interface CliOptions extends SourceFlags, KubeFlags, DiscoveryFlags, RuleFlags {
+export interface CliOptions extends SourceFlags, KubeFlags, DiscoveryFlags, RuleFlags, GpuFlags {
   readonly targets: string[];
   readonly targetsFile?: string;
   readonly intervalMs: number;
@@ -116,10 +117,10 @@ export function buildProgram(): Command {
     // An action of its own, or commander would answer a bare `cluster-top` with help, not this machine.
     .action(() => {})
     .addCommand(buildAgentCommand());
-  return addRuleOptions(program);
+  return addGpuOptions(addRuleOptions(program));
 }
 
-interface RawOptions extends RawSourceFlags, KubeFlags, RawDiscoveryFlags, RawRuleFlags {
+interface RawOptions extends RawSourceFlags, KubeFlags, RawDiscoveryFlags, RawRuleFlags, RawGpuFlags {
   targetsFile?: string;
   interval: number;
   timeout?: number;
@@ -157,6 +158,8 @@ export function toCliOptions(targets: string[], raw: RawOptions, env: NodeJS.Pro
   if (discoveryProblem) throw new UsageError(discoveryProblem);
   const rules = ruleFlags(raw);
   if (typeof rules === 'string') throw new UsageError(rules);
+  const gpu = gpuFlags(raw, { hasTargets: targets.length > 0 || raw.targetsFile !== undefined, kubeconfig: raw.kubeconfig, prometheus: raw.prometheus });
+  if (typeof gpu === 'string') throw new UsageError(gpu);
   return {
     ...sourceFlags(raw),
     targets,
@@ -183,5 +186,6 @@ export function toCliOptions(targets: string[], raw: RawOptions, env: NodeJS.Pro
     nodeExporterPort: raw.nodeExporterPort,
     ...discoveryFlags(raw),
     ...rules,
+    ...gpu,
   };
 }

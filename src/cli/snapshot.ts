@@ -2,6 +2,7 @@ import type { ClusterStore, NodeEntry } from '../store/cluster-store.js';
 import type { NodeFigures, NodeSource } from '../metrics/node-figures.js';
 import type { KubeResources } from '../metrics/kube-figures.js';
 import { significant, type SnapshotAlert } from './snapshot-alerts.js';
+import type { GpuPod } from '../metrics/gpu.js';
 
 /** One node of the `--once -o json` snapshot; docs/reference.md documents this shape. */
 export interface SnapshotNode extends NodeFigures {
@@ -17,6 +18,23 @@ export interface SnapshotNode extends NodeFigures {
   readonly labels: Readonly<Record<string, string>>;
   /** The `--column` values by name; {} without columns. */
   readonly columns: Readonly<Record<string, number | null>>;
+  /** The node's GPUs, from its payload or a GPU exporter of its host; null for a node without. */
+  readonly gpus: readonly SnapshotGpu[] | null;
+}
+
+export interface SnapshotGpu {
+  readonly index: number | null;
+  readonly uuid: string | null;
+  readonly model: string | null;
+  readonly migProfile: string | null;
+  readonly utilizationPercent: number | null;
+  readonly memoryUsedBytes: number | null;
+  readonly memoryTotalBytes: number | null;
+  readonly temperatureCelsius: number | null;
+  readonly powerWatts: number | null;
+  readonly powerLimitWatts: number | null;
+  readonly xid: number | null;
+  readonly pod: GpuPod | null;
 }
 
 export interface SnapshotKube {
@@ -75,7 +93,26 @@ function snapshotNode(n: NodeEntry, columnNames: readonly string[]): SnapshotNod
     kubernetes: snapshotKube(n),
     labels: n.labels,
     columns: snapshotColumns(n, columnNames),
+    gpus: snapshotGpus(n),
   };
+}
+
+function snapshotGpus(n: NodeEntry): SnapshotGpu[] | null {
+  if (!n.gpus || n.gpus.gpus.length === 0) return null;
+  return n.gpus.gpus.map(({ figures: g }) => ({
+    index: g.index,
+    uuid: g.uuid,
+    model: g.model,
+    migProfile: g.migProfile,
+    utilizationPercent: g.utilizationPercent,
+    memoryUsedBytes: g.memoryUsedBytes,
+    memoryTotalBytes: g.memoryTotalBytes,
+    temperatureCelsius: g.temperatureCelsius,
+    powerWatts: g.powerWatts,
+    powerLimitWatts: g.powerLimitWatts,
+    xid: g.xid,
+    pod: g.pod,
+  }));
 }
 
 function snapshotKube(n: NodeEntry): SnapshotKube | null {

@@ -207,10 +207,13 @@ export class ClusterStore {
     this.changed();
   }
 
-  /** A GPU exporter of the node failed: its last figures stay beside the error, the history gets a gap. */
+  /**
+   * A GPU exporter of the node failed: its last figures stay beside the error, the history gets a
+   * gap. A node that never had GPUs keeps none (`--gpu-port` asks every node, GPU or not).
+   */
   recordGpusDown(id: string, atMs: number, error: string): void {
     const entry = this.entries.get(id);
-    if (!entry) return;
+    if (!entry || entry.gpus === null) return;
     entry.gpus = failedGpus(entry.gpus, atMs, error);
     this.changed();
   }

@@ -11,6 +11,8 @@ export interface KubeSourceOptions extends KubeFlags {
   readonly timeoutMs?: number;
   readonly concurrency: number;
   readonly maxBodyBytes: number;
+  /** `--gpu-port`: a GPU exporter on every node, through the API server's node proxy. */
+  readonly gpuPort?: number;
 }
 
 /** The --kubeconfig source from the command line; a kubeconfig that cannot be used is a usage error. */
@@ -30,5 +32,6 @@ export async function buildKubeSource(options: KubeSourceOptions, historyPoints:
     historyPoints,
     maxBodyBytes: options.maxBodyBytes,
     ...(options.nodeExporterPort === undefined ? {} : { nodeExporterPort: options.nodeExporterPort }),
+    ...(options.gpuPort === undefined ? {} : { gpuPort: options.gpuPort }),
   });
 }
