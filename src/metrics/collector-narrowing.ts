@@ -12,6 +12,7 @@
  */
 import type { Sample } from '../exposition/types.js';
 import { NODE_EXPORTER_FAMILIES } from './node-exporter.js';
+import { DCGM_FAMILIES } from './gpu.js';
 
 /**
  * The collectors of the node view's families: boottime writes node_boot_time_seconds where stat
@@ -23,7 +24,8 @@ export const NODE_VIEW_COLLECTORS: readonly string[] = ['cpu', 'loadavg', 'memin
 export const COLLECTOR_SUCCESS = 'node_scrape_collector_success';
 
 /** The parser filter while learning: the node families and the collector list. */
-export const LEARNING_FAMILIES: ReadonlySet<string> = new Set([...NODE_EXPORTER_FAMILIES, COLLECTOR_SUCCESS]);
+/** The GPU families too: a narrowed payload that loses them (they are no collector's) is no use. */
+export const LEARNING_FAMILIES: ReadonlySet<string> = new Set([...NODE_EXPORTER_FAMILIES, ...DCGM_FAMILIES, COLLECTOR_SUCCESS]);
 
 type State = 'learning' | 'checking' | 'narrowed' | 'off';
 
