@@ -116,7 +116,11 @@ lat_seconds_sum{handler="a"} ${3 * n}
 
   it('adds the columns\' sample names to the node filter, and keeps the node Set when there are none', async () => {
     const { NODE_EXPORTER_FAMILIES } = await import('../../src/metrics/node-exporter.js');
-    expect(new ColumnSet([]).nodeFamilies).toBe(NODE_EXPORTER_FAMILIES);
+    // One Set for every target without columns: node_exporter's families and dcgm-exporter's (the agent serves both).
+    const none = new ColumnSet([]).nodeFamilies;
+    expect(new ColumnSet([]).nodeFamilies).toBe(none);
+    expect([...NODE_EXPORTER_FAMILIES].every((f) => none.has(f))).toBe(true);
+    expect(none.has('DCGM_FI_DEV_GPU_UTIL')).toBe(true);
     const set = target('ctx=rate(node_context_switches_total)', 'p=histogram_quantile(0.5, h)').set;
     expect(set.nodeFamilies.has('node_cpu_seconds')).toBe(true);
     expect(set.nodeFamilies.has('node_context_switches_total')).toBe(true);
