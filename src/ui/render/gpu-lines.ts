@@ -93,8 +93,8 @@ export function gpuLines(gpus: NodeGpus | null | undefined, width: number, heigh
   return lines;
 }
 
-/** `8× 97%`: the GPU column's text for a node's count and mean utilisation. */
+/** `8×  97%`: the GPU column's text for a node's count and mean utilisation, one width for every percentage so the bars line up. */
 export function gpuCellText(count: number, percent: number | null): string {
-  return `${count}× ${formatPercent(percent, 0)}`;
+  return `${count}× ${formatPercent(percent, 0).padStart(4)}`;
 }
 
