@@ -2,11 +2,12 @@
 import type { ClusterStore, NodeEntry } from '../store/cluster-store.js';
 import { AlertEvaluator, type Alert, type AlertSubject } from './evaluator.js';
 import type { AlertRule } from './rules.js';
+import { gpuAlertValue, type GpuColumn } from './gpu-columns.js';
 
 /** Like Prometheus's evaluation interval: `for` durations are kept to within this. */
 export const EVALUATE_EVERY_MS = 1000;
 
-type Node = Pick<NodeEntry, 'id' | 'name' | 'health' | 'figures' | 'columns'>;
+type Node = Pick<NodeEntry, 'id' | 'name' | 'health' | 'figures' | 'columns'> & Partial<Pick<NodeEntry, 'gpus'>>;
 
 /** A built-in column's value for a node, or a `--column`'s; null when the node has none now. */
 export function columnValue(node: Node, column: string): number | null {
@@ -26,6 +27,11 @@ export function columnValue(node: Node, column: string): number | null {
       if (node.health.lastScrapeMs === null) return null;
       return node.health.up === (column === 'up') ? 1 : 0;
     }
+    case 'gpu_temp':
+    case 'gpu_xid':
+    case 'gpu_row_remap':
+    case 'gpu_idle_allocated':
+      return gpuAlertValue(node.gpus ?? null, column as GpuColumn);
     default:
       return Object.hasOwn(node.columns, column) ? (node.columns[column]?.value ?? null) : null;
   }

@@ -15,8 +15,12 @@ export interface AlertRule {
   readonly forMs: number;
 }
 
-/** Columns every target has, for rules: percentages, load1 per core, and 1/0 for up and down. */
-export const BUILTIN_COLUMNS = ['cpu', 'memory', 'fs', 'load_per_core', 'up', 'down'] as const;
+/**
+ * Columns every target has, for rules: percentages, load1 per core, 1/0 for up and down; and of a
+ * node's GPUs: the hottest one's °C, and how many raised an XID, lost rows to uncorrectable errors
+ * or failed to remap one, and sit below 5 % while a pod or a process holds them.
+ */
+export const BUILTIN_COLUMNS = ['cpu', 'memory', 'fs', 'load_per_core', 'up', 'down', 'gpu_temp', 'gpu_xid', 'gpu_row_remap', 'gpu_idle_allocated'] as const;
 
 /**
  * On by default. A target down for 30 s is no blip of one scrape; CPU and memory need 2 minutes,
@@ -29,6 +33,12 @@ export const BUILTIN_RULES: readonly AlertRule[] = [
   { column: 'memory', op: '>', threshold: 90, forMs: 120_000 },
   { column: 'fs', op: '>', threshold: 90, forMs: 60_000 },
   { column: 'load_per_core', op: '>', threshold: 2, forMs: 300_000 },
+  // GPUs: an XID or a lost row is news at once; heat for a minute is no spike; idle for ten
+  // minutes while held is the costliest waste of a shared cluster.
+  { column: 'gpu_xid', op: '>', threshold: 0, forMs: 0 },
+  { column: 'gpu_temp', op: '>', threshold: 85, forMs: 60_000 },
+  { column: 'gpu_row_remap', op: '>', threshold: 0, forMs: 0 },
+  { column: 'gpu_idle_allocated', op: '>', threshold: 0, forMs: 600_000 },
 ];
 
 export function holds(rule: AlertRule, value: number): boolean {

@@ -21,7 +21,7 @@ export interface RawRuleFlags {
 
 export function addRuleOptions(program: Command): Command {
   // commander reads any --no-x as the negation of --x; this one takes a value of its own.
-  const noAlert = new Option('--no-alert <name>', 'turn a built-in alert off (down, cpu, memory, fs, load_per_core); repeatable').argParser(collect).default([]);
+  const noAlert = new Option('--no-alert <name>', 'turn a built-in alert off (down, cpu, memory, fs, load_per_core, gpu_xid, gpu_temp, gpu_row_remap, gpu_idle_allocated); repeatable').argParser(collect).default([]);
   noAlert.negate = false;
   return program
     .option('--column <name=expr>', 'a table column from an expression such as rps=rate(http_requests_total); repeatable', collect, [])

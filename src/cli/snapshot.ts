@@ -4,6 +4,7 @@ import type { KubeNodeInfo } from '../metrics/kube-figures.js';
 import type { ContainerStats, ContainerTable } from '../metrics/container-stats.js';
 import type { NodeProcesses } from '../metrics/process-figures.js';
 import { significant, type SnapshotAlert } from './snapshot-alerts.js';
+import type { GpuPod } from '../metrics/gpu.js';
 
 /** Processes per node in the snapshot: the heaviest by CPU, then memory. */
 export const SNAPSHOT_PROCESSES = 30;
@@ -26,6 +27,23 @@ export interface SnapshotNode extends NodeFigures {
   readonly containers: readonly SnapshotContainer[] | null;
   /** The node's heaviest processes (or process groups, pid null); null when no source gives them. */
   readonly processes: readonly SnapshotProcess[] | null;
+  /** The node's GPUs, from its payload or a GPU exporter of its host; null for a node without. */
+  readonly gpus: readonly SnapshotGpu[] | null;
+}
+
+export interface SnapshotGpu {
+  readonly index: number | null;
+  readonly uuid: string | null;
+  readonly model: string | null;
+  readonly migProfile: string | null;
+  readonly utilizationPercent: number | null;
+  readonly memoryUsedBytes: number | null;
+  readonly memoryTotalBytes: number | null;
+  readonly temperatureCelsius: number | null;
+  readonly powerWatts: number | null;
+  readonly powerLimitWatts: number | null;
+  readonly xid: number | null;
+  readonly pod: GpuPod | null;
 }
 
 export interface SnapshotProcess {
@@ -109,7 +127,26 @@ function snapshotNode(n: NodeEntry, columnNames: readonly string[]): SnapshotNod
     columns: snapshotColumns(n, columnNames),
     containers: snapshotContainers(n.containers),
     processes: snapshotProcesses(n.processes),
+    gpus: snapshotGpus(n),
   };
+}
+
+function snapshotGpus(n: NodeEntry): SnapshotGpu[] | null {
+  if (!n.gpus || n.gpus.gpus.length === 0) return null;
+  return n.gpus.gpus.map(({ figures: g }) => ({
+    index: g.index,
+    uuid: g.uuid,
+    model: g.model,
+    migProfile: g.migProfile,
+    utilizationPercent: g.utilizationPercent,
+    memoryUsedBytes: g.memoryUsedBytes,
+    memoryTotalBytes: g.memoryTotalBytes,
+    temperatureCelsius: g.temperatureCelsius,
+    powerWatts: g.powerWatts,
+    powerLimitWatts: g.powerLimitWatts,
+    xid: g.xid,
+    pod: g.pod,
+  }));
 }
 
 const rounded = (v: number | null): number | null => (v === null ? null : significant(v));

@@ -14,6 +14,7 @@ import type { Sample } from '../exposition/types.js';
 import { NODE_EXPORTER_FAMILIES } from './node-exporter.js';
 import { CONTAINER_FAMILIES } from './cadvisor.js';
 import { PROCESS_FAMILY_FILTER } from './process-figures.js';
+import { DCGM_FAMILIES } from './gpu.js';
 
 /**
  * The collectors of the node view's families: boottime writes node_boot_time_seconds where stat
@@ -24,8 +25,12 @@ export const NODE_VIEW_COLLECTORS: readonly string[] = ['cpu', 'loadavg', 'memin
 /** node_exporter's list of its collectors, one sample each. */
 export const COLLECTOR_SUCCESS = 'node_scrape_collector_success';
 
-/** The parser filter while learning: the node families, the collector list, and the agent's container and process families (it has no collectors). */
-export const LEARNING_FAMILIES: ReadonlySet<string> = new Set([...NODE_EXPORTER_FAMILIES, ...CONTAINER_FAMILIES, ...PROCESS_FAMILY_FILTER, COLLECTOR_SUCCESS]);
+/**
+ * The parser filter while learning: the node families, the collector list, the agent's container
+ * and process families (it has no collectors), and the GPU families: a narrowed payload that loses
+ * them (they are no collector's) is no use.
+ */
+export const LEARNING_FAMILIES: ReadonlySet<string> = new Set([...NODE_EXPORTER_FAMILIES, ...CONTAINER_FAMILIES, ...PROCESS_FAMILY_FILTER, ...DCGM_FAMILIES, COLLECTOR_SUCCESS]);
 
 type State = 'learning' | 'checking' | 'narrowed' | 'off';
 

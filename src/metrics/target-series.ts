@@ -12,6 +12,7 @@ import { NODE_EXPORTER_FAMILIES } from './node-exporter.js';
 import { CONTAINER_FAMILIES } from './cadvisor.js';
 import { PROCESS_FAMILY_FILTER } from './process-figures.js';
 import type { NodeSource } from './node-figures.js';
+import { DCGM_FAMILIES } from './gpu.js';
 
 export interface TargetReadings {
   readonly columns: Readonly<Record<string, ColumnReading>>;
@@ -22,10 +23,11 @@ export interface TargetReadings {
 const NO_READINGS: TargetReadings = Object.freeze({ columns: {}, app: null });
 
 /**
- * The node view's families and the containers' and processes' that `cluster-top agent` serves
- * beside them: one Set for every run without columns, so the parser's cache of kept names is made once.
+ * The node view's families, the containers' and processes' that `cluster-top agent` serves beside
+ * them, and dcgm-exporter's (the agent serves nvidia-smi's figures in its names): one Set for every
+ * run without columns, so the parser's cache of kept names is made once.
  */
-export const NODE_VIEW_FAMILIES: ReadonlySet<string> = new Set([...NODE_EXPORTER_FAMILIES, ...CONTAINER_FAMILIES, ...PROCESS_FAMILY_FILTER]);
+export const NODE_VIEW_FAMILIES: ReadonlySet<string> = new Set([...NODE_EXPORTER_FAMILIES, ...CONTAINER_FAMILIES, ...PROCESS_FAMILY_FILTER, ...DCGM_FAMILIES]);
 
 /** What every target of one run shares: the columns and the parser filter they imply. */
 export class ColumnSet {

@@ -3,7 +3,7 @@
  * some bare-metal hosts, each node named as its platform names nodes and labelled as discovery
  * would label its target. All of it drawn from the seed.
  */
-import type { SimNodeSpec, Workload } from './node-model.js';
+import type { GpuScenario, SimNodeSpec, Workload } from './node-model.js';
 import { hash32, Rng } from './random.js';
 
 const GIB = 1024 ** 3;
@@ -191,4 +191,31 @@ export function makeClusterSpecs(n: number, seed: number): SimNodeSpec[] {
   // From a light load, so there is room to heat up into.
   if (n >= 4) mark({ baseLoad: rng.range(0.12, 0.25), heatsUp: true });
   return specs;
+}
+
+/** The demo's GPU pool: the lab cluster's cases, one node each (see families-gpu.ts). */
+const GPU_POOL: readonly GpuScenario[] = ['training', 'idle-allocated', 'hot', 'xid'];
+
+/**
+ * The demo's cluster: with n ≥ 12, makeClusterSpecs(n − 4) and a pool of four 8-GPU DGX nodes
+ * (one training job near 95 %, one allotted but idle, one with a GPU running hot, one with an
+ * XID), sorted by name; smaller demos have no GPUs. The same seed gives the same cluster.
+ */
+export function makeDemoSpecs(n: number, seed: number): SimNodeSpec[] {
+  if (n < 12) return makeClusterSpecs(n, seed);
+  const specs = makeClusterSpecs(n - GPU_POOL.length, seed);
+  const rng = new Rng(hash32(seed, 0x69e));
+  GPU_POOL.forEach((scenario, i) => {
+    specs.push({
+      name: `dgx-a100-${String(i + 1).padStart(2, '0')}`,
+      cores: 128,
+      memoryBytes: 4096 * Math.floor((1024 * GIB * 0.985) / 4096),
+      seed: hash32(seed, 0x69e0 + i),
+      baseLoad: scenario === 'idle-allocated' ? rng.range(0.01, 0.04) : rng.range(0.2, 0.4),
+      labels: { job: 'baremetal', zone: SITES[i % SITES.length]!, pool: 'dgx-a100', role: 'gpu' },
+      workload: { daily: -0.4, memory: 0.5, disk: 1.5, burstiness: 0.1 },
+      gpus: { count: 8, model: 'NVIDIA A100-SXM4-80GB', memoryMiB: 81_920, powerLimitW: 400, scenario },
+    });
+  });
+  return specs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

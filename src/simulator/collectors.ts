@@ -39,6 +39,8 @@ const RULES: readonly (readonly [RegExp, string])[] = [
   [/^(go|process|promhttp)_/, ALWAYS],
   [/^node_exporter_build_info$/, ALWAYS],
   [/^node_scrape_collector_(duration_seconds|success)$/, ALWAYS],
+  // A GPU node's dcgm-exporter families, served beside the node's as the agent serves them: no collector's.
+  [/^DCGM_FI_/, ALWAYS],
   [/^node_cpu_(guest_)?seconds_total$/, 'cpu'],
   [/^node_load(1|5|15)$/, 'loadavg'],
   [/^node_memory_/, 'meminfo'],

@@ -35,6 +35,19 @@ export interface SimNodeSpec {
   readonly heatsUp?: boolean;
   /** Served by startSimCluster as a node that drops connections for a while, every few minutes. */
   readonly flapping?: boolean;
+  /** GPUs served in dcgm-exporter's families beside the node's (see families-gpu.ts). */
+  readonly gpus?: SimGpuSpec;
+}
+
+/** What the node's GPUs are doing: the demo's GPU pool shows one of each. */
+export type GpuScenario = 'training' | 'idle-allocated' | 'hot' | 'xid' | 'free';
+
+export interface SimGpuSpec {
+  readonly count: number;
+  readonly model: string;
+  readonly memoryMiB: number;
+  readonly powerLimitW: number;
+  readonly scenario: GpuScenario;
 }
 
 export interface Workload {

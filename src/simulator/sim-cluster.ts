@@ -6,7 +6,7 @@ import { makeClusterSpecs } from './cluster-layout.js';
 import { hash32 } from './random.js';
 import { SIM_CONTENT_TYPE, SimNode, type SimNodeSpec } from './sim-node.js';
 
-export { makeClusterSpecs } from './cluster-layout.js';
+export { makeClusterSpecs, makeDemoSpecs } from './cluster-layout.js';
 
 /** Keep idle scrape connections open across long scrape intervals, as Go's server does. */
 const KEEP_ALIVE_MS = 120_000;

@@ -2,6 +2,7 @@ import { ALWAYS, collectorOf, collectorSetKey } from './collectors.js';
 import { addExporterFamilies } from './families-exporter.js';
 import { addCpuFamilies, addMemoryFamilies, addSystemFamilies } from './families-host.js';
 import { addNetworkFamilies } from './families-network.js';
+import { addGpuFamilies } from './families-gpu.js';
 import { addDiskFamilies, addFilesystemFamilies } from './families-storage.js';
 import { NodeModel, type SimNodeSpec } from './node-model.js';
 import { PayloadBuilder, type PayloadTemplate } from './payload-template.js';
@@ -56,6 +57,7 @@ export class SimNode {
     addNetworkFamilies(b, m);
     addDiskFamilies(b, m);
     addFilesystemFamilies(b, m);
+    if (this.spec.gpus) addGpuFamilies(b, m, this.spec.gpus, this.spec.name);
     addExporterFamilies(b, m, wants);
     return b.build();
   }

@@ -9,6 +9,8 @@ import { visibleContainers } from './containers.js';
 import type { NodeProcesses } from '../metrics/process-figures.js';
 import { visibleProcesses } from './processes.js';
 import { Ring } from './ring.js';
+import type { GpuFigures } from '../metrics/gpu.js';
+import { bytesPerGpu, failedGpus, nextGpus, type NodeGpus } from './gpu-entries.js';
 import { visible, visibleList, visibleRecord } from '../util/visible-text.js';
 import { visibleApp, visibleColumns, visibleHealth, visibleKube, visiblePods } from './visible-fields.js';
 
@@ -45,6 +47,8 @@ export interface NodeEntry {
   readonly containers: ContainerTable | null;
   /** The node's processes, latest only (local, its agent, a process exporter on its host); null when none is known. */
   readonly processes: NodeProcesses | null;
+  /** The node's GPUs with their history; null for a node no GPU exporter describes. */
+  readonly gpus: NodeGpus | null;
 }
 
 /** An entry as the store itself changes it. */
@@ -138,6 +142,7 @@ export class ClusterStore {
       app: null,
       containers: null,
       processes: null,
+      gpus: null,
     };
     this.entries.set(meta.id, entry);
     this.ordered = null;
@@ -199,6 +204,33 @@ export class ClusterStore {
     entry.app = null;
     entry.columnHistory?.push(atMs, {});
     this.changed();
+  }
+
+  /**
+   * A GPU refresh of one node, from its own payload or a GPU exporter on its host; null: no GPU
+   * families at all, so the node has no GPUs (and no GPU rings).
+   */
+  recordGpus(id: string, atMs: number, gpus: readonly GpuFigures[] | null): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    entry.gpus = gpus === null ? null : nextGpus(entry.gpus, gpus, atMs, this.capacity);
+    this.changed();
+  }
+
+  /**
+   * A GPU exporter of the node failed: its last figures stay beside the error, the history gets a
+   * gap. A node that never had GPUs keeps none (`--gpu-port` asks every node, GPU or not).
+   */
+  recordGpusDown(id: string, atMs: number, error: string): void {
+    const entry = this.entries.get(id);
+    if (!entry || entry.gpus === null) return;
+    entry.gpus = failedGpus(entry.gpus, atMs, error);
+    this.changed();
+  }
+
+  /** Bytes of history one GPU costs with this capacity (a GPU node costs bytesPerNode + n × this). */
+  bytesPerGpu(): number {
+    return bytesPerGpu(this.capacity);
   }
 
   /** Kubernetes facts changed (from the Node object or its watch). */

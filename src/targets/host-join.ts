@@ -5,12 +5,15 @@ import type { Target } from './target.js';
  * machine: given beside a node's own target on the same host, their figures belong to that node's
  * row, not to a row of their own. Known by their usual port, or found out from their payload.
  */
-export type CompanionKind = 'cadvisor' | 'process-exporter';
+export type CompanionKind = 'cadvisor' | 'process-exporter' | 'gpu';
 
 /** The ports these exporters listen on by default (cAdvisor's web UI and /metrics; process-exporter). */
 export const COMPANION_PORTS: ReadonlyMap<number, CompanionKind> = new Map([
   [8080, 'cadvisor'],
   [9256, 'process-exporter'],
+  // dcgm-exporter and nvidia_gpu_exporter; AMD's device-metrics-exporter (:5000) is known by its payload.
+  [9400, 'gpu'],
+  [9835, 'gpu'],
 ]);
 
 /**

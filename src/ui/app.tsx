@@ -96,7 +96,7 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   const { frame, layout, panel, warned, clusterPanel } = view;
   return (
     <Box flexDirection="column" width={width}>
-      <Header input={{ frame, totals: view.totals, scrapes: view.scrapes, intervalMs, paused, notice: view.notice, alertsFiring: view.alerts.firing }} width={width} height={layout.headerLines} color={color} />
+      <Header input={{ frame, totals: view.totals, scrapes: view.scrapes, intervalMs, paused, notice: view.notice, alertsFiring: view.alerts.firing, gpus: view.gpuTotals }} width={width} height={layout.headerLines} color={color} />
       {panel > 0 && <AlertPanel alerts={view.alerts.list} nowMs={frame.atMs} width={width} height={panel} color={color} />}
       {warned.length > 0 && <Lines lines={warned} color={color} />}
       {clusterPanel > 0 && view.tableShown && <Lines lines={clusterCharts(frame, width, clusterPanel)} color={color} />}

@@ -11,6 +11,8 @@ import { chooseColumns, type Column } from './model/columns.js';
 import { liveFrame, summarizeScrapes, type FrameData, type ScrapeSummary, type ViewNode } from './model/frame-data.js';
 import { groupChoices, groupNodes, isGroupRow, type GroupBy, type GroupRow } from './model/groups.js';
 import { hasKube } from './model/kube-model.js';
+import { anyGpus } from './model/gpu-model.js';
+import { gpuTotals, type GpuTotals } from '../store/gpu-entries.js';
 import { frameLayout, type FrameLayout } from './model/layout.js';
 import { filterNodes, parseFilter, selectedIndex, sortNodes } from './model/table-model.js';
 import type { KeyContext, UiState } from './input/ui-state.js';
@@ -63,6 +65,8 @@ export interface ViewModel {
   /** Lines of the cluster's own charts above the table, 0 when none. */
   readonly clusterPanel: number;
   readonly totals: ClusterTotals;
+  /** The cluster's GPUs for the header (how many sit idle). */
+  readonly gpuTotals: GpuTotals;
   readonly scrapes: ScrapeSummary;
   readonly group: GroupBy;
   /** The nodes filtered and sorted: what selection moves over. */
@@ -110,6 +114,8 @@ export function useViewModel({ store, ui, frozen, width, height, intervalMs, now
   const bodyHeight = layout.body - panel - warned.length;
   const filter = useMemo(() => parseFilter(ui.filterText), [ui.filterText]);
   const kube = useMemo(() => hasKube(nodes), [nodes]);
+  const gpu = useMemo(() => anyGpus(nodes), [nodes]);
+  const gpusNow = useMemo(() => gpuTotals(nodes), [nodes]);
   const groups = useMemo(() => groupChoices(nodes, kube), [nodes, kube]);
   const group = groups.includes(ui.group) ? ui.group : 'none';
   const { nodes: rows, display } = useMemo(
@@ -147,7 +153,7 @@ export function useViewModel({ store, ui, frozen, width, height, intervalMs, now
   const { columns, names } = layoutNames(
     shownNames,
     (wanted) => {
-      const cols = chooseColumns(width, kube, store.columnNames, wanted);
+      const cols = chooseColumns(width, kube, store.columnNames, wanted, gpu);
       return { columns: cols, nameWidth: cols.find((c) => c.id === 'name')?.width ?? 0 };
     },
     labelWanted,
@@ -158,6 +164,7 @@ export function useViewModel({ store, ui, frozen, width, height, intervalMs, now
     rows,
     pageSize: processesShown ? processes.room : topShown ? top.room : podsShown ? pods.room : containerTopShown ? Math.max(1, bodyHeight - 2) : tableRows,
     kube,
+    gpu,
     columns: store.columnNames,
     groups,
     pods: pods?.pane.rows,
@@ -174,5 +181,5 @@ export function useViewModel({ store, ui, frozen, width, height, intervalMs, now
   };
   // A source's notice may quote a server's answer (a Prometheus error): shown, never obeyed.
   const shownNotice = visibleOrNull(notice?.());
-  return { frame, layout, notice: shownNotice, alerts, panel, warned, bodyHeight, clusterPanel, totals, scrapes, group, rows, selected, shownRows, tableShown, columns, names, pods, podsShown, containerTop, containerTopShown, processes, processesShown, top, topShown, keys, table };
+  return { frame, layout, notice: shownNotice, alerts, panel, warned, bodyHeight, clusterPanel, totals, gpuTotals: gpusNow, scrapes, group, rows, selected, shownRows, tableShown, columns, names, pods, podsShown, containerTop, containerTopShown, processes, processesShown, top, topShown, keys, table };
 }

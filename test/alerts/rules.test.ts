@@ -13,7 +13,17 @@ function flags(...texts: string[]): AlertFlag[] {
 
 describe('alert rules', () => {
   it('has the built-in rules on by default, with their for durations', () => {
-    expect(BUILTIN_RULES.map(ruleText)).toEqual(['down>0 for 30s', 'cpu>90 for 2m', 'memory>90 for 2m', 'fs>90 for 1m', 'load_per_core>2 for 5m']);
+    expect(BUILTIN_RULES.map(ruleText)).toEqual([
+      'down>0 for 30s',
+      'cpu>90 for 2m',
+      'memory>90 for 2m',
+      'fs>90 for 1m',
+      'load_per_core>2 for 5m',
+      'gpu_xid>0',
+      'gpu_temp>85 for 1m',
+      'gpu_row_remap>0',
+      'gpu_idle_allocated>0 for 10m',
+    ]);
   });
 
   it('parses rules with any comparison, a % after the number, and an optional for', () => {
@@ -38,14 +48,14 @@ describe('alert rules', () => {
   it('changes a built-in rule (keeping its for unless given), turns one off, adds one over a user column', () => {
     const rules = resolveRules(flags('memory>95', 'cpu>80 for 1m', 'fs off', 'rps>100'), ['load_per_core'], COLUMNS);
     if (typeof rules === 'string') throw new Error(rules);
-    expect(rules.map(ruleText)).toEqual(['down>0 for 30s', 'cpu>80 for 1m', 'memory>95 for 2m', 'rps>100']);
+    expect(rules.map(ruleText)).toEqual(['down>0 for 30s', 'cpu>80 for 1m', 'memory>95 for 2m', 'gpu_xid>0', 'gpu_temp>85 for 1m', 'gpu_row_remap>0', 'gpu_idle_allocated>0 for 10m', 'rps>100']);
   });
 
   it.each([
     [['cpu>80', 'cpu>90'], [], 'two --alert rules for "cpu": one rule per column'],
     [['cpu off', 'cpu>80'], [], 'the alert on "cpu" is both turned off and given a rule'],
-    [['latency>1'], [], '--alert on "latency": no such column (built-in columns are cpu, memory, fs, load_per_core, up, down; --column adds others)'],
-    [[], ['up'], 'no built-in alert "up" to turn off (they are down, cpu, memory, fs, load_per_core)'],
+    [['latency>1'], [], '--alert on "latency": no such column (built-in columns are cpu, memory, fs, load_per_core, up, down, gpu_temp, gpu_xid, gpu_row_remap, gpu_idle_allocated; --column adds others)'],
+    [[], ['up'], 'no built-in alert "up" to turn off (they are down, cpu, memory, fs, load_per_core, gpu_xid, gpu_temp, gpu_row_remap, gpu_idle_allocated)'],
   ])('%j with --no-alert %j: %s', (alerts, off, message) => {
     expect(resolveRules(flags(...alerts), off, COLUMNS)).toBe(message);
   });

@@ -122,6 +122,7 @@ lat_seconds_sum{handler="a"} ${3 * n}
     for (const name of NODE_EXPORTER_FAMILIES) expect(NODE_VIEW_FAMILIES.has(name)).toBe(true);
     expect(NODE_VIEW_FAMILIES.has('container_cpu_usage_seconds')).toBe(true);
     expect(NODE_VIEW_FAMILIES.has('cluster_top_process_cpu_seconds')).toBe(true);
+    expect(NODE_VIEW_FAMILIES.has('DCGM_FI_DEV_GPU_UTIL')).toBe(true);
     const set = target('ctx=rate(node_context_switches_total)', 'p=histogram_quantile(0.5, h)').set;
     expect(set.nodeFamilies.has('node_cpu_seconds')).toBe(true);
     expect(set.nodeFamilies.has('node_context_switches_total')).toBe(true);

@@ -1,5 +1,5 @@
 import type { Pipeline } from '../node-list/pipeline.js';
-import { startSimCluster, type SimCluster } from '../../simulator/sim-cluster.js';
+import { makeDemoSpecs, startSimCluster, type SimCluster } from '../../simulator/sim-cluster.js';
 import type { Source } from '../source.js';
 import { ForwardingSource } from '../forwarding-source.js';
 import { parseTarget } from '../../targets/parse-target.js';
@@ -17,7 +17,7 @@ export interface DemoOptions {
  * up) and the same figures at the same time since the start; only the ports differ.
  */
 export async function startDemo(options: DemoOptions, makePipeline: (targets: Target[]) => Promise<Pipeline>): Promise<Source> {
-  const sim = await startSimCluster({ n: options.nodes, seed: options.seed });
+  const sim = await startSimCluster({ n: options.nodes, seed: options.seed, specs: makeDemoSpecs(options.nodes, options.seed) });
   try {
     // The simulated name stands in for the host, the name shown until a node reports its own:
     // the down and slow nodes never do, and rows of "127.0.0.1" would not tell them apart. The

@@ -8,6 +8,8 @@ export interface KubeFlags {
   readonly kubeconfig: string | true;
   readonly context?: string;
   readonly nodeExporterPort?: number;
+  /** `--gpu-port`: a GPU exporter on every node, through the API server's node proxy. */
+  readonly gpuPort?: number;
   readonly intervalMs: number;
   readonly timeoutMs?: number;
   readonly concurrency: number;
@@ -59,6 +61,6 @@ export function kubeProblem(hasTargets: boolean, f: RawKubeFlags & RawScrapeFlag
 }
 
 export function kubeFlags(raw: RawKubeFlags & { kubeconfig: string | true }, scrape: ScrapeFlags): KubeFlags {
-  const { intervalMs, timeoutMs, concurrency, maxBodyBytes } = scrape;
-  return { kind: 'kube', kubeconfig: raw.kubeconfig, context: raw.context, nodeExporterPort: raw.nodeExporterPort, intervalMs, timeoutMs, concurrency, maxBodyBytes };
+  const { intervalMs, timeoutMs, concurrency, maxBodyBytes, gpuPort } = scrape;
+  return { kind: 'kube', kubeconfig: raw.kubeconfig, context: raw.context, nodeExporterPort: raw.nodeExporterPort, ...(gpuPort === undefined ? {} : { gpuPort }), intervalMs, timeoutMs, concurrency, maxBodyBytes };
 }

@@ -16,5 +16,6 @@ export async function buildKubeSource(flags: KubeFlags, context: Pick<SourceCont
     historyPoints: historyPoints(context.historyMs, flags.intervalMs),
     maxBodyBytes: flags.maxBodyBytes,
     ...(flags.nodeExporterPort === undefined ? {} : { nodeExporterPort: flags.nodeExporterPort }),
+    ...(flags.gpuPort === undefined ? {} : { gpuPort: flags.gpuPort }),
   });
 }

@@ -4,6 +4,7 @@
  * over the interval, at most `concurrency` proxy requests in flight), falling back to the metrics
  * API, then to the bare node list (see fallback.ts).
  */
+import { KubeGpus } from './kube-gpus.js';
 import type { Source } from '../source.js';
 import { ClusterStore } from '../../store/cluster-store.js';
 import { CollectLoop } from '../../collect/collect-loop.js';
@@ -32,6 +33,8 @@ export interface KubeSourceOptions {
   readonly maxBodyBytes: number;
   /** Also scrape node_exporter on this port of every node, through the proxy. */
   readonly nodeExporterPort?: number;
+  /** A GPU exporter's port on every node, read through the same proxy (--gpu-port). */
+  readonly gpuPort?: number;
   /** How long --once waits at most for every kubelet to collect anew, so CPU rates exist (kubelets collect every 10-15 s). */
   readonly rateWaitMs?: number;
 }
@@ -42,6 +45,7 @@ const MIN_API_TIMEOUT_MS = 30_000;
 
 export class KubeSource implements Source {
   readonly store: ClusterStore;
+  private readonly gpus: KubeGpus;
   private readonly api: KubeApi;
   private readonly client: NodeScrapeClient;
   private readonly loop: CollectLoop;
@@ -59,12 +63,14 @@ export class KubeSource implements Source {
     const credentials = new Credentials(options.kubeconfig);
     this.api = new KubeApi(credentials, Math.max(MIN_API_TIMEOUT_MS, options.timeoutMs));
     const port = options.nodeExporterPort;
+    const gpuPort = options.gpuPort;
     this.client = new NodeScrapeClient({
       credentials,
       timeoutMs: options.timeoutMs,
       maxBodyBytes: options.maxBodyBytes,
       concurrency: options.concurrency,
       ...(port === undefined ? {} : { exporterTarget: (kubelet: Target) => this.target(`${kubelet.id}:${port}`, exporterPath(kubelet.id, port)) }),
+      ...(gpuPort === undefined ? {} : { gpuTarget: (kubelet: Target) => this.target(`${kubelet.id}:${gpuPort}`, exporterPath(kubelet.id, gpuPort)) }),
     });
     this.loop = new CollectLoop(this.store, this.client, {
       intervalMs: options.intervalMs,
@@ -72,6 +78,7 @@ export class KubeSource implements Source {
       onResult: (result) => this.onScrape(result),
     });
     this.nodes = new KubeNodes(this.store, (name) => this.displayTarget(name));
+    this.gpus = new KubeGpus(this.store);
     this.watcher = new ListWatch({
       api: this.api,
       path: '/api/v1/nodes',
@@ -161,7 +168,10 @@ export class KubeSource implements Source {
       this.switchTo('metrics-api');
       return false;
     }
-    return this.nodes.recordScrape(result, this.client.exporterResult(result));
+    const recorded = this.nodes.recordScrape(result, this.client.exporterResult(result));
+    const gpu = this.client.gpuResult(result);
+    if (gpu) this.gpus.record(result.target.id, gpu);
+    return recorded;
   }
 
   private metricsApiFailed(error: ApiError): boolean {

@@ -29,11 +29,14 @@ export interface NodeScrapeOptions {
   readonly concurrency: number;
   /** The node_exporter target of a node's kubelet target, when node_exporter is scraped too. */
   readonly exporterTarget?: (kubelet: Target) => Target;
+  /** The GPU exporter target of a node's kubelet target, with --gpu-port. */
+  readonly gpuTarget?: (kubelet: Target) => Target;
 }
 
 export class NodeScrapeClient implements ScrapeClient {
   /** node_exporter's answer of the same turn, found by the kubelet result the scheduler hands back. */
   private readonly exporterResults = new WeakMap<ScrapeResult, ScrapeResult>();
+  private readonly gpuResults = new WeakMap<ScrapeResult, ScrapeResult>();
   private scraper: Scraper | undefined;
   private scraperTls: TlsMaterial | undefined;
   private readonly retiring = new Set<Promise<void>>();
@@ -44,7 +47,13 @@ export class NodeScrapeClient implements ScrapeClient {
     const kubelet = await this.proxied(target, signal);
     const exporter = this.options.exporterTarget?.(target);
     if (exporter) this.exporterResults.set(kubelet, await this.proxied(exporter, signal));
+    const gpu = this.options.gpuTarget?.(target);
+    if (gpu) this.gpuResults.set(kubelet, await this.proxied(gpu, signal));
     return kubelet;
+  }
+
+  gpuResult(kubelet: ScrapeResult): ScrapeResult | undefined {
+    return this.gpuResults.get(kubelet);
   }
 
   exporterResult(kubelet: ScrapeResult): ScrapeResult | undefined {
@@ -55,6 +64,8 @@ export class NodeScrapeClient implements ScrapeClient {
     this.scraper?.forget(target);
     const exporter = this.options.exporterTarget?.(target);
     if (exporter) this.scraper?.forget(exporter);
+    const gpu = this.options.gpuTarget?.(target);
+    if (gpu) this.scraper?.forget(gpu);
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { NodeExporterDeriver } from '../../metrics/node-exporter.js';
+import { GpuReader } from '../../metrics/gpu.js';
 import { UNKNOWN_HEALTH, type TargetHealth } from '../../scrape/types.js';
 import { ClusterStore } from '../../store/cluster-store.js';
 import type { Source } from '../source.js';
@@ -39,6 +40,8 @@ export class LocalSource implements Source {
   readonly store: ClusterStore;
   private readonly reader: MachineReader;
   private readonly deriver: NodeExporterDeriver;
+  /** This machine's GPUs, from the dcgm-exporter families nodeFamilies makes of nvidia-smi's answers. */
+  private readonly gpus = new GpuReader();
   private intervalMs: number;
   private health: TargetHealth = UNKNOWN_HEALTH;
   private timer: NodeJS.Timeout | undefined;
@@ -127,6 +130,7 @@ export class LocalSource implements Source {
       };
       this.store.record(LOCAL_ID, atMs, { name: derived.name, source: 'local', figures: derived.figures, health: this.health });
       this.readProcesses(atMs);
+      this.store.recordGpus(LOCAL_ID, atMs, this.gpus.read(samples, atMs));
     } catch (error) {
       this.health = {
         ...this.health,

@@ -40,6 +40,36 @@ export interface MachineReading {
   readonly network: readonly DeviceCounters[] | null;
   readonly disks: readonly DeviceCounters[] | null;
   readonly filesystem: RootFilesystem | null;
+  /** nvidia-smi's GPUs and their processes, where nvidia-smi is on PATH; absent or null elsewhere. */
+  readonly gpus?: SmiReading | null;
+}
+
+/** nvidia-smi's answers (sources/local/nvidia-smi.ts). */
+export interface SmiGpu {
+  readonly index: string;
+  readonly uuid: string;
+  readonly name: string;
+  /** Numbers in nvidia-smi's units (%, MiB, °C, W, MHz); NaN where it says [N/A] or [Not Supported]. */
+  readonly utilization: number;
+  readonly memoryUtilization: number;
+  readonly memoryTotalMiB: number;
+  readonly memoryUsedMiB: number;
+  readonly temperature: number;
+  readonly powerDraw: number;
+  readonly powerLimit: number;
+  readonly smClock: number;
+}
+
+export interface SmiApp {
+  readonly gpuUuid: string;
+  readonly pid: number;
+  readonly name: string;
+  readonly usedMiB: number;
+}
+
+export interface SmiReading {
+  readonly gpus: readonly SmiGpu[];
+  readonly apps: readonly SmiApp[];
 }
 
 /** A figure group a reader can never give on this platform. */

@@ -1,13 +1,9 @@
-import type { Labels, Sample } from '../../exposition/types.js';
+import type { Sample } from '../../exposition/types.js';
 import type { DeviceCounters, MachineReading } from './machine-reading.js';
+import type { Family } from './family.js';
+import { gpuFamilies } from './nvidia-smi.js';
 
-/** One metric family as node_exporter exposes it: name, HELP, TYPE and its samples. */
-export interface Family {
-  readonly name: string;
-  readonly help: string;
-  readonly type: 'counter' | 'gauge';
-  readonly samples: readonly { readonly labels: Labels; readonly value: number }[];
-}
+export type { Family } from './family.js';
 
 const MEMORY_FIELDS = ['MemAvailable', 'MemTotal', 'SwapFree', 'SwapTotal'] as const;
 
@@ -64,6 +60,8 @@ export function nodeFamilies(r: MachineReading): Family[] {
       samples: [{ labels: r.uname, value: 1 }],
     },
   );
+  // nvidia-smi's GPUs in dcgm-exporter's names, under the host name dcgm-exporter would give.
+  if (r.gpus) families.push(...gpuFamilies(r.gpus, r.uname.nodename ?? ''));
   return families;
 }
 

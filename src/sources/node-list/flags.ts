@@ -12,6 +12,8 @@ export interface ScrapeFlags {
   readonly bearerTokenFile?: string;
   /** `--cadvisor-port`: also scrape `http://<host>:<port>/metrics` of every target's host, as that node's containers. */
   readonly cadvisorPort?: number;
+  /** `--gpu-port`: also scrape a GPU exporter on this port of every target's host (or, with Kubernetes, every node's). */
+  readonly gpuPort?: number;
 }
 
 /** Targets given by hand: the command line's and --targets-file's. */
@@ -28,6 +30,7 @@ export interface RawScrapeFlags {
   caFile?: string;
   bearerTokenFile?: string;
   cadvisorPort?: number;
+  gpuPort?: number;
 }
 
 export function addNodeListFlags(program: Command): Command {
@@ -41,18 +44,31 @@ export function addNodeListFlags(program: Command): Command {
         .argParser(cadvisorPortArg)
         // With Kubernetes the kubelet gives each node's pods; Prometheus, a replay and the demo scrape no hosts of ours.
         .conflicts(['kubeconfig', 'prometheus', 'replay', 'demo']),
+    )
+    .addOption(
+      new Option('--gpu-port <port>', "also scrape a GPU exporter on this port of every node's host (9400: dcgm-exporter); with --kubeconfig through the API server")
+        .argParser(portArg('--gpu-port'))
+        // Prometheus has the exporters' families already; a replay and the demo scrape no hosts of ours; discovery's jobs name their own targets.
+        .conflicts(['prometheus', 'replay', 'demo', 'scrapeConfig', 'dns', 'dnsSrv']),
     );
 }
 
 export function cadvisorPortArg(text: string): number {
-  const port = Number(text);
-  if (!/^\d+$/.test(text.trim()) || port < 1 || port > 65_535) {
-    throw new InvalidArgumentError(`--cadvisor-port takes a port from 1 to 65535, such as 8080, not "${text}"`);
-  }
-  return port;
+  return portArg('--cadvisor-port')(text);
+}
+
+/** A port flag's parser: 1 to 65535, else a one-line error naming the flag. */
+function portArg(flag: string): (text: string) => number {
+  return (text) => {
+    const port = Number(text);
+    if (!/^\d+$/.test(text.trim()) || port < 1 || port > 65_535) {
+      throw new InvalidArgumentError(`${flag} takes a port from 1 to 65535, such as ${flag === '--gpu-port' ? 9400 : 8080}, not "${text}"`);
+    }
+    return port;
+  };
 }
 
 /** The connection flags of a scraping source, with the run's timing. */
 export function scrapeFlags(raw: RawScrapeFlags, timing: Pick<ScrapeFlags, 'intervalMs' | 'timeoutMs' | 'concurrency' | 'maxBodyBytes'>): ScrapeFlags {
-  return { ...timing, insecure: raw.insecure === true, caFile: raw.caFile, bearerTokenFile: raw.bearerTokenFile, cadvisorPort: raw.cadvisorPort };
+  return { ...timing, insecure: raw.insecure === true, caFile: raw.caFile, bearerTokenFile: raw.bearerTokenFile, cadvisorPort: raw.cadvisorPort, gpuPort: raw.gpuPort };
 }

@@ -17,6 +17,7 @@ import { CONTAINER_FAMILIES, ContainerDeriver, hasContainerFamilies } from '../.
 import { ProcessDeriver } from '../../metrics/process-deriver.js';
 import { PROCESS_FAMILY_FILTER, type NodeProcesses } from '../../metrics/process-figures.js';
 import type { Source } from '../source.js';
+import { GpuAttach } from './gpu-attach.js';
 
 export interface PipelineOptions {
   readonly targets: readonly Target[];
@@ -30,6 +31,8 @@ export interface PipelineOptions {
   readonly columns?: readonly UserColumn[];
   /** `--cadvisor-port`: scrape this port of every target's host too, as the node's containers. */
   readonly cadvisorPort?: number;
+  /** Ids of targets that are GPU exporters whatever their port (`--gpu-port`'s). */
+  readonly gpuTargets?: readonly string[];
   readonly now?: () => number;
 }
 
@@ -67,12 +70,15 @@ export class Pipeline implements Source {
   /** Per target with process families (an agent, a process exporter): its rates. */
   private readonly processDerivers = new Map<string, ProcessDeriver>();
   private readonly cadvisorPort: number | undefined;
+  /** GPU exporters beside a node's own target on its host, and the GPUs of every payload (gpu-attach.ts). */
+  private readonly gpus: GpuAttach;
 
   constructor(options: PipelineOptions) {
     this.payloads = new PayloadReader(options.maxSamples);
     this.columnSet = new ColumnSet(options.columns ?? []);
     this.store = new ClusterStore(options.historyPoints, this.columnSet.columns.map((c) => c.name));
     this.report = new NodeReport(this.store);
+    this.gpus = new GpuAttach(this.store, options.gpuTargets);
     this.scraper = new Scraper({ ...options.scraper, requestPath: (target) => this.narrowings.get(target.id)?.requestPath });
     this.loop = new CollectLoop(this.store, this.scraper, {
       intervalMs: options.intervalMs,
@@ -90,12 +96,13 @@ export class Pipeline implements Source {
       this.cadvisorPort === undefined ? { targets: given, declared: undefined } : withCompanionTargets(given, this.cadvisorPort, 'cadvisor', (url) => parseTarget(url));
     const keep = new Set(targets.map((t) => t.id));
     this.join.setTargets(targets, declared);
+    this.gpus.setTargets(targets);
     for (const id of [...this.derivers.keys(), ...this.containerDerivers.keys(), ...this.processDerivers.keys(), ...this.store.nodes().map((n) => n.id)]) {
       if (!keep.has(id)) this.forget(id);
     }
     for (const t of targets) {
       // A companion's figures go to its node's row: it has none of its own.
-      if (this.join.nodeFor(t.id) !== undefined) {
+      if (this.join.nodeFor(t.id) !== undefined || this.gpus.isJoined(t.id)) {
         this.store.remove(t.id);
         continue;
       }
@@ -151,6 +158,7 @@ export class Pipeline implements Source {
 
   private handle(result: ScrapeResult): boolean {
     const id = result.target.id;
+    if (this.gpus.isJoined(id)) return this.handleJoinedGpu(result);
     const node = this.join.nodeFor(id);
     if (node !== undefined) return this.handleCompanion(result, node);
     if (!this.store.get(id)) return false; // removed while the scrape was in flight
@@ -193,6 +201,11 @@ export class Pipeline implements Source {
     if (typeof parsed === 'string') {
       this.down(id, result.startedAtMs, result.durationMs, parsed);
       return false;
+    }
+    // A payload of GPU families alone may show the target to be a GPU exporter of a node's host.
+    if (this.gpus.payload(id, parsed.samples, result.startedAtMs, series.isApp).movedUnderNode) {
+      this.forget(id);
+      return true;
     }
     const readings = series.update(parsed, result.startedAtMs);
     const containers = this.updateContainers(id, id, parsed.samples, result.startedAtMs);
@@ -281,6 +294,16 @@ export class Pipeline implements Source {
     this.containerRows.set(targetId, node);
     this.store.setContainers(node, deriver.update(samples, atMs));
     return deriver;
+  }
+
+  /** A GPU exporter joined to a node: read for its GPUs alone, its failures the node's GPU error. */
+  private handleJoinedGpu(result: ScrapeResult): boolean {
+    const id = result.target.id;
+    if (!result.ok) return !this.gpus.failed(id, result.startedAtMs, result.error);
+    const parsed = this.parse(result.takeBody(), result, undefined);
+    if (typeof parsed === 'string') return !this.gpus.failed(id, result.startedAtMs, parsed);
+    this.gpus.payload(id, parsed.samples, result.startedAtMs, true);
+    return true;
   }
 
   /** The payload's samples, or the target's error when it is no metrics payload. */

@@ -10,6 +10,7 @@ import { backfill } from './backfill.js';
 import { describeFailure, MAX_QUERIES_IN_FLIGHT, type PrometheusClient } from './client.js';
 import type { InstantSample } from './decode.js';
 import { RefreshIndex } from './figures.js';
+import { PrometheusGpus } from './gpus.js';
 import { NodeBook, type NodeRef } from './nodes.js';
 import { inventoryQuery, promDuration, scrapeIntervalQuery } from './queries.js';
 import { runRefresh } from './refresh.js';
@@ -36,6 +37,7 @@ const BACKFILL_TIMEOUT_MS = 30_000;
 
 export class PrometheusSource implements Source {
   readonly store: ClusterStore;
+  private readonly gpus = new PrometheusGpus();
   private readonly client: PrometheusClient;
   private readonly options: PrometheusSourceOptions;
   private readonly book = new NodeBook();
@@ -165,7 +167,11 @@ export class PrometheusSource implements Source {
 
   private async refresh(): Promise<void> {
     const at = Date.now();
-    const { results, failures, warnings } = await runRefresh(this.client, this.options.selector, promDuration(this.rateWindowMs), MAX_QUERIES_IN_FLIGHT);
+    // The GPU queries beside the node ones, not after: a refresh takes as long as its slowest query.
+    const [{ results, failures, warnings }, gpuSeries] = await Promise.all([
+      runRefresh(this.client, this.options.selector, promDuration(this.rateWindowMs), MAX_QUERIES_IN_FLIGHT),
+      this.gpus.query(this.client),
+    ]);
     if (results.health === undefined || results.uname === undefined) {
       // Without these there is no telling which nodes exist: everything stays as last seen.
       const fatal = failures.find(([name]) => name === 'health' || name === 'uname');
@@ -175,13 +181,14 @@ export class PrometheusSource implements Source {
     this.book.learn(results.uname);
     const refs = this.book.nodes(results.health, results.uname);
     this.apply(refs, new RefreshIndex(results, at), at);
+    this.gpus.apply(gpuSeries, refs.map((r) => ({ id: r.id, name: this.book.name(r), instance: r.instance })), this.store, at);
     this.lastGoodMs = at;
     if (refs.length === 0) {
       this.refreshNotice = `Prometheus has no node_exporter series${this.options.selector ? ` matching {${this.options.selector}}` : ''}`;
     } else if (failures.length > 0) {
       this.refreshNotice = `Prometheus: ${failures.map(([name, why]) => `${name} query failed: ${why}`).join('; ')}`;
     } else {
-      this.refreshNotice = warnings.length > 0 ? `Prometheus warning: ${warnings[0]}` : undefined;
+      this.refreshNotice = warnings.length > 0 ? `Prometheus warning: ${warnings[0]}` : this.gpus.failure && `Prometheus: GPU query failed: ${this.gpus.failure}`;
     }
   }
 

@@ -167,7 +167,7 @@ export const BINDINGS: readonly Binding[] = [
   {
     keys: ['s', 'S'],
     text: 'next sort column / reverse the sort',
-    readme: 'next sort column: name, cpu, memory, network, disk, load (and pods with Kubernetes), then each `--column`; S reverses the sort',
+    readme: 'next sort column: name, cpu, memory, network, disk, load (and GPU utilisation when some node has GPUs, and pods with Kubernetes), then each `--column`; S reverses the sort',
     section: TABLE,
     in: ['table'],
     hint: { keys: 's/S', label: 'sort', priority: 60 },

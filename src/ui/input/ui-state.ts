@@ -97,6 +97,8 @@ export interface KeyContext {
   readonly pageSize: number;
   /** Some node has Kubernetes info: the pods sort is offered. */
   readonly kube?: boolean;
+  /** Some node has GPUs: the GPU sort is offered. */
+  readonly gpu?: boolean;
   /** The `--column` names: `s` sorts by them too, after the built-in keys. */
   readonly columns?: readonly string[];
   /** What `b` cycles through (see groupChoices); by default role and zone with `kube`, else nothing. */
@@ -294,7 +296,7 @@ function perform(action: Action, scope: Scope, state: UiState, input: string, ct
     case 'sort':
       if (procs) return { state: { ...state, processSort: defaultProcessSort(nextProcessSortKey(state.processSort.key)) } };
       if (pods) return { state: { ...state, podSort: defaultPodSort(nextPodSortKey(state.podSort.key)) } };
-      return { state: { ...state, sort: defaultSort(nextSortKey(state.sort.key, ctx.kube, ctx.columns)) } };
+      return { state: { ...state, sort: defaultSort(nextSortKey(state.sort.key, ctx.kube, ctx.columns, ctx.gpu)) } };
     case 'reverse':
       if (procs) return { state: { ...state, processSort: { ...state.processSort, descending: !state.processSort.descending } } };
       if (pods) return { state: { ...state, podSort: { ...state.podSort, descending: !state.podSort.descending } } };

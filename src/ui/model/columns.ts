@@ -1,6 +1,6 @@
 import { columnSortKey, type SortKey } from './table-model.js';
 
-export type ColumnId = 'name' | 'status' | 'ready' | 'roles' | 'cpu' | 'spark' | 'mem' | 'pods' | 'load' | 'rx' | 'tx' | 'read' | 'write' | 'uptime' | 'user';
+export type ColumnId = 'name' | 'status' | 'ready' | 'roles' | 'cpu' | 'spark' | 'mem' | 'gpu' | 'gmem' | 'pods' | 'load' | 'rx' | 'tx' | 'read' | 'write' | 'uptime' | 'user';
 
 export interface Column {
   readonly id: ColumnId;
@@ -39,6 +39,9 @@ const COLUMNS: Readonly<Record<Exclude<ColumnId, 'user'>, Column>> = {
   cpu: { id: 'cpu', title: 'CPU', width: CELL_BAR_WIDTH + 5, align: 'left', sort: 'cpu' },
   spark: { id: 'spark', title: 'CPU HIST', width: 10, align: 'left' },
   mem: { id: 'mem', title: 'MEM', width: CELL_BAR_WIDTH + 5, align: 'left', sort: 'memory' },
+  // `8× 97%` beside a small bar: the node's GPU count and their mean utilisation.
+  gpu: { id: 'gpu', title: 'GPU', width: 12, align: 'left', sort: 'gpu' },
+  gmem: { id: 'gmem', title: 'GPU MEM', width: CELL_BAR_WIDTH + 5, align: 'left' },
   pods: { id: 'pods', title: 'PODS', width: 7, align: 'right', sort: 'pods' },
   load: { id: 'load', title: 'LOAD', width: 5, align: 'right', sort: 'load' },
   rx: { id: 'rx', title: 'RX/s', width: 6, align: 'right', sort: 'network' },
@@ -48,21 +51,21 @@ const COLUMNS: Readonly<Record<Exclude<ColumnId, 'user'>, Column>> = {
   uptime: { id: 'uptime', title: 'UPTIME', width: 8, align: 'right' },
 };
 
-const PLAIN: readonly Column[] = (['name', 'status', 'cpu', 'spark', 'mem', 'load', 'rx', 'tx', 'read', 'write', 'uptime'] as const).map((id) => COLUMNS[id]);
+const PLAIN: readonly Column[] = (['name', 'status', 'cpu', 'spark', 'mem', 'gpu', 'gmem', 'load', 'rx', 'tx', 'read', 'write', 'uptime'] as const).map((id) => COLUMNS[id]);
 /** kubectl's STATUS is the node's conditions; the scrape's up/DOWN becomes SCRAPE beside it. */
 const KUBE: readonly Column[] = [
   { ...COLUMNS.name, width: KUBE_NAME_MIN },
   COLUMNS.ready,
   COLUMNS.roles,
   { ...COLUMNS.status, title: 'SCRAPE' },
-  ...(['cpu', 'spark', 'mem', 'pods', 'load', 'rx', 'tx', 'read', 'write', 'uptime'] as const).map((id) => COLUMNS[id]),
+  ...(['cpu', 'spark', 'mem', 'gpu', 'gmem', 'pods', 'load', 'rx', 'tx', 'read', 'write', 'uptime'] as const).map((id) => COLUMNS[id]),
 ];
 
 /**
  * Least useful first: decoration and slow-moving figures go before the figures people sort by.
  * The `--column`s ('user', the last one first) go after disk, which an app target leaves empty.
  */
-const DROP_ORDER: readonly (readonly ColumnId[])[] = [['spark'], ['uptime'], ['read', 'write'], ['user'], ['rx', 'tx'], ['load'], ['mem'], ['status']];
+const DROP_ORDER: readonly (readonly ColumnId[])[] = [['spark'], ['uptime'], ['read', 'write'], ['user'], ['rx', 'tx'], ['load'], ['gmem'], ['mem'], ['gpu'], ['status']];
 /**
  * With Kubernetes the node's conditions matter more than its scrape (a kubelet that stops answering
  * turns the node NotReady anyway), and roles change less than pods.
@@ -74,10 +77,12 @@ const KUBE_DROP_ORDER: readonly (readonly ColumnId[])[] = [
   ['user'],
   ['rx', 'tx'],
   ['load'],
+  ['gmem'],
   ['status'],
   ['roles'],
   ['pods'],
   ['mem'],
+  ['gpu'],
   ['ready'],
 ];
 
@@ -103,8 +108,9 @@ const KUBE_ESSENTIAL: readonly ColumnId[] = ['ready', 'cpu', 'mem', 'pods'];
  * out in their drop order until the table fits (name and CPU always stay), and spare width goes to
  * the name (up to what it wants), the Kubernetes status and roles, the CPU history and the bars.
  */
-export function chooseColumns(width: number, kube = false, userColumns: readonly string[] = [], nameWanted?: number): Column[] {
-  let columns = [...(kube ? KUBE : PLAIN), ...userColumns.map(userColumn)];
+export function chooseColumns(width: number, kube = false, userColumns: readonly string[] = [], nameWanted?: number, gpu = false): Column[] {
+  // The GPU columns only when some node has GPUs.
+  let columns = [...(kube ? KUBE : PLAIN).filter((c) => gpu || (c.id !== 'gpu' && c.id !== 'gmem')), ...userColumns.map(userColumn)];
   const nameMin = kube ? KUBE_NAME_MIN : NAME_MIN;
   if (nameWanted !== undefined) {
     const essential = columns.filter((c) => (kube ? KUBE_ESSENTIAL : ESSENTIAL).includes(c.id));

@@ -2,12 +2,14 @@
 import { shownCpuPercent, shownMemoryPercent, type KubeNode } from './kube-model.js';
 import { parseLabelFilter, type LabelledNode } from './label-filter.js';
 import { finite, sortNullsLast } from './sort-order.js';
+import { gpuSummary, type GpuNode } from './gpu-model.js';
 
 /** `pods` is last of these, and offered only when some node has Kubernetes info. */
 export const SORT_KEYS = ['name', 'cpu', 'memory', 'network', 'disk', 'load', 'pods'] as const;
 /** A `--column`'s value, by its name; these come after the built-in keys. */
 export type ColumnSortKey = `column:${string}`;
-export type SortKey = (typeof SORT_KEYS)[number] | ColumnSortKey;
+/** `gpu` (mean GPU utilisation) comes after `load`, offered only when some node has GPUs. */
+export type SortKey = (typeof SORT_KEYS)[number] | 'gpu' | ColumnSortKey;
 
 export function columnSortKey(name: string): ColumnSortKey {
   return `column:${name}`;
@@ -19,7 +21,7 @@ export interface SortState {
 }
 
 /** What sorting and filtering need of a node. */
-export interface SortableNode extends KubeNode, LabelledNode {
+export interface SortableNode extends KubeNode, LabelledNode, GpuNode {
   readonly id: string;
   readonly name: string;
   /** The `--column` readings by name. */
@@ -61,6 +63,8 @@ export function sortValue(key: Exclude<SortKey, 'name'>, node: SortableNode): nu
       return f.load?.load1 ?? null;
     case 'pods':
       return node.pods?.length ?? null;
+    case 'gpu':
+      return gpuSummary(node)?.utilizationPercent ?? null;
     default:
       return null;
   }
@@ -72,8 +76,10 @@ export function defaultSort(key: SortKey): SortState {
 }
 
 /** The key after `key` in the cycle `s` steps through: the built-in keys, then the `--column`s. */
-export function nextSortKey(key: SortKey, kube = false, columns: readonly string[] = []): SortKey {
-  const keys: readonly SortKey[] = [...(kube ? SORT_KEYS : SORT_KEYS.filter((k) => k !== 'pods')), ...columns.map(columnSortKey)];
+export function nextSortKey(key: SortKey, kube = false, columns: readonly string[] = [], gpu = false): SortKey {
+  const builtIn: SortKey[] = [...(kube ? SORT_KEYS : SORT_KEYS.filter((k) => k !== 'pods'))];
+  if (gpu) builtIn.splice(builtIn.indexOf('load') + 1, 0, 'gpu');
+  const keys: readonly SortKey[] = [...builtIn, ...columns.map(columnSortKey)];
   return keys[(keys.indexOf(key) + 1) % keys.length] ?? 'name';
 }
 

@@ -9,6 +9,7 @@ import { conditionSegments, conditionsText } from '../model/kube-model.js';
 import { flowLines, packLine, thresholdTone, type Group, type Segment } from './segments.js';
 import { nodeStatus } from './table-rows.js';
 import { containerBoxLines, containerBoxWanted } from './container-lines.js';
+import { gpuLines } from './gpu-lines.js';
 
 const label = (text: string): Segment => ({ text: `${text} `, color: 'gray' });
 
@@ -72,10 +73,13 @@ export function detailLines(node: ViewNode, width: number, height: number, nowMs
   const lines: Segment[][] = [titleLine(node, width, nowMs, node.kube ? 'Tab pods  Esc back' : 'Esc back')];
   const kube = kubeFactLines(node, width, nowMs, 'charts', Math.min(KUBE_FACT_LINES, height - 1));
   lines.push(...kube);
+  // The GPUs before the cores and charts: on a GPU node they are what is watched; room left for the figures.
+  const gpus = gpuLines(node.gpus, width, Math.max(0, height - 1 - kube.length - 4), node.historyUntilMs);
+  lines.push(...gpus);
   const figures = flowLines(figureItems(node), width, 2);
   const scrape = flowLines(scrapeItems(node, nowMs), width, 3);
   const columns = columnLines(node, width, 3);
-  let rest = height - 1 - kube.length;
+  let rest = height - 1 - kube.length - gpus.length;
   const perCore = node.figures.cpu?.perCoreUsagePercent ?? null;
   const coreCount = perCore?.length ?? 0;
   // Half the remaining room at most for cores, so a 128-core node still leaves space for charts.

@@ -1,5 +1,6 @@
 /** The two header lines: the cluster at a glance, scrape health, interval, clock. */
 import type { ClusterTotals } from '../../store/cluster-store.js';
+import type { GpuTotals } from '../../store/gpu-entries.js';
 import { historyTail, type FrameData, type ScrapeSummary } from '../model/frame-data.js';
 import { formatBytesShort, formatClock, formatMillis, formatPercent } from '../../util/format.js';
 import { packLine, thresholdTone, type Group, type Segment } from './segments.js';
@@ -14,6 +15,8 @@ export interface HeaderInput {
   readonly notice?: string;
   /** Alerts firing now; nothing is shown while none fires. */
   readonly alertsFiring?: number;
+  /** The cluster's GPUs, busy and idle; absent or with no GPUs, nothing is shown. */
+  readonly gpus?: GpuTotals;
 }
 
 /** 500 -> "500ms", 2000 -> "2s": intervals are whole steps, never "2.00s". */
@@ -37,6 +40,16 @@ function gauge(name: string, key: 'cpu' | 'memory', percent: number | null, inpu
     { text: `${name} `, bold: true },
     { text: sparkline(historyTail(frame.cluster, key, w, frame.clusterUntilMs), w, 100), color: 'cyan' },
     { text: ` ${formatPercent(percent)}`, color: thresholdTone(percent) },
+  ];
+}
+
+/** `GPU 32: 20 busy 12 idle ⌀41%`: the lab cluster's question, how many GPUs sit idle. */
+function gpuSegments(g: GpuTotals): Segment[] {
+  return [
+    { text: `GPU ${g.total}: `, bold: true },
+    { text: `${g.busy} busy `, color: 'green' },
+    { text: `${g.idle} idle`, color: g.idle > 0 ? 'yellow' : 'gray', bold: g.idle > 0 },
+    { text: ` ⌀${formatPercent(g.meanUtilizationPercent, 0)}`, color: thresholdTone(g.meanUtilizationPercent) },
   ];
 }
 
@@ -68,6 +81,7 @@ export function headerLines(input: HeaderInput, width: number): Segment[][] {
   const second: Group[] = [
     { segments: [{ text: 'NET ', bold: true }, { text: `↓${rate(totals.rxBytesPerSecond)} ↑${rate(totals.txBytesPerSecond)}` }], priority: 6 },
     { segments: [{ text: 'DISK ', bold: true }, { text: `r ${rate(totals.readBytesPerSecond)} w ${rate(totals.writtenBytesPerSecond)}` }], priority: 5 },
+    ...(input.gpus && input.gpus.total > 0 ? [{ segments: gpuSegments(input.gpus), priority: 8 }] : []),
     { segments: [{ text: 'scrape ', bold: true }, failing, { text: `, slowest ${formatMillis(scrapes.slowestMs)}` }], priority: 7 },
     ...(input.notice ? [{ segments: [{ text: input.notice, color: 'yellow' as const }], priority: 9 }] : []),
   ];

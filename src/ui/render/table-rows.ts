@@ -9,6 +9,8 @@ import { fitLine, thresholdTone, type Segment, type Tone } from './segments.js';
 import { barParts, sparkline } from './sparkline.js';
 import type { SortState } from '../model/table-model.js';
 import type { NameFit } from '../../util/name-fit.js';
+import { gpuSummary } from '../model/gpu-model.js';
+import { gpuCellText } from './gpu-lines.js';
 
 export interface NodeStatus {
   readonly text: string;
@@ -42,6 +44,20 @@ function percentCell(percent: number | null | undefined, width: number): Segment
   ];
 }
 
+/** A small bar of the mean GPU utilisation, then `8× 97%`; `-` for a node without GPUs. */
+function gpuCell(node: ViewNode, width: number): Segment[] {
+  const s = gpuSummary(node);
+  if (!s) return [{ text: fit('-', width), color: 'gray' }];
+  const label = gpuCellText(s.count, s.utilizationPercent);
+  const barWidth = Math.max(0, width - label.length - 1);
+  const { filled, empty } = barParts(s.utilizationPercent, barWidth);
+  return [
+    { text: filled, color: thresholdTone(s.utilizationPercent) },
+    { text: empty, color: 'gray' },
+    { text: fit(`${barWidth > 0 ? ' ' : ''}${label}`, width - barWidth, 'right') },
+  ];
+}
+
 function cell(col: Column, node: ViewNode, status: NodeStatus, names: NameFit | undefined): Segment[] {
   const f = node.figures;
   const text = (s: string, color?: Tone): Segment[] => [{ text: fit(s, col.width, col.align), ...(color ? { color } : {}) }];
@@ -60,6 +76,12 @@ function cell(col: Column, node: ViewNode, status: NodeStatus, names: NameFit | 
       return text(sparkline(nodeTail(node, 'cpu', col.width), col.width, 100), 'cyan');
     case 'mem':
       return percentCell(shownMemoryPercent(node), col.width);
+    case 'gpu':
+      return gpuCell(node, col.width);
+    case 'gmem': {
+      const s = gpuSummary(node);
+      return s ? percentCell(s.memoryPercent, col.width) : text('-', 'gray');
+    }
     case 'pods':
       return text(podsText(node));
     case 'load':
@@ -103,6 +125,7 @@ export function rowSegments(node: ViewNode, columns: readonly Column[], width: n
   const status = nodeStatus(node.health, nowMs);
   const out: Segment[] = [{ text: selected ? '>'.padEnd(GUTTER) : ' '.repeat(GUTTER), bold: true }];
   const statusAt = columns.findIndex((c) => c.id === 'status');
+  let summarized = false;
   for (let i = 0; i < columns.length; i++) {
     const col = columns[i];
     if (!col) continue;
@@ -116,7 +139,9 @@ export function rowSegments(node: ViewNode, columns: readonly Column[], width: n
       let end = i;
       while (FIGURE_COLUMNS.has(columns[end + 1]?.id ?? 'user')) end++;
       const span = columns.slice(i, end + 1).reduce((n, c) => n + c.width, 0) + COLUMN_GAP * (end - i);
-      out.push({ text: fit(appSummary(node), span), color: 'gray' });
+      // GPU columns may split the figure columns in two: the summary goes in the first run only.
+      out.push({ text: fit(summarized ? '' : appSummary(node), span), color: 'gray' });
+      summarized = true;
       i = end;
       continue;
     }

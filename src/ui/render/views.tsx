@@ -5,6 +5,7 @@ import { alertPanelLines } from './alert-panel.js';
 import { appDetailLines } from './app-detail.js';
 import type { Column } from '../model/columns.js';
 import { detailLines } from './detail-lines.js';
+import { gpuLines } from './gpu-lines.js';
 import type { ViewNode } from '../model/frame-data.js';
 import { isGroupRow, type GroupRow } from '../model/groups.js';
 import { headerLines, type HeaderInput } from './header.js';
@@ -69,7 +70,11 @@ export function NodeDetail({ node, nowMs, pods, processes, scroll = 0, width, he
   if (processes) lines = processPaneLines(node, processes, width, height, nowMs);
   else if (pods) lines = podPaneLines(node, pods, width, height, nowMs);
   // A cAdvisor alone on its host is an app target whose containers say more than its families.
-  else if (node.app && !node.containers) lines = appDetailLines(node, node.app, width, height, nowMs, scroll);
+  else if (node.app && !node.containers) {
+    // A GPU exporter alone on its host: its GPUs above its metric families.
+    const gpus = gpuLines(node.gpus, width, Math.floor(height / 2), node.historyUntilMs);
+    lines = [...gpus, ...appDetailLines(node, node.app, width, height - gpus.length, nowMs, scroll)];
+  }
   else lines = detailLines(node, width, height, nowMs);
   return (
     <Box flexDirection="column">

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeClusterSpecs } from '../../../src/simulator/sim-cluster.js';
+import { makeClusterSpecs, makeDemoSpecs } from '../../../src/simulator/sim-cluster.js';
 import { BIN } from '../../helpers/run-cli.js';
 import { requireBinary } from '../../helpers/real-binary.js';
 import { TMUX, TmuxSession } from '../../helpers/tmux.js';
@@ -37,7 +37,8 @@ describe.runIf(requireBinary(TMUX))('demo and replay in a real terminal (tmux)',
   });
 
   it('--demo groups the nodes by their labels with b, and filters them by a label', async () => {
-    const specs = makeClusterSpecs(12, 3);
+    // From 12 nodes the demo is makeClusterSpecs(8) and its GPU pool of four.
+    const specs = makeDemoSpecs(12, 3);
     const tmux = start('--demo 12 --seed 3 -i 500ms');
     try {
       await tmux.waitFor((s) => specs.every((n) => s.includes(n.name)));

@@ -4,6 +4,7 @@ import { makePki } from '../kube/fake-apiserver/pki.js';
 import { freePort } from '../../helpers/node-exporter.js';
 import { buildSnapshot } from '../../../src/cli/snapshot.js';
 import { PrometheusClient, type PrometheusClientOptions } from '../../../src/sources/prometheus/client.js';
+import { GPU_QUERIES } from '../../../src/sources/prometheus/gpus.js';
 import { PrometheusSource } from '../../../src/sources/prometheus/prometheus-source.js';
 import { oneNodeAnswer, startFakePrometheus, type Answer, type FakePrometheus, type RecordedRequest } from './fake-prometheus.js';
 
@@ -130,8 +131,8 @@ describe('PrometheusSource against a fake server', () => {
       uptimeSeconds: 1000,
     });
     expect(s.notice).toBeUndefined();
-    // Two on start (scrape interval, inventory), then one refresh.
-    expect(f.requests.length).toBe(2 + 11);
+    // Two on start (scrape interval, inventory), then one refresh: eleven node queries and two GPU ones.
+    expect(f.requests.length).toBe(2 + 11 + 2);
     // The fake says Prometheus scrapes every 15 s: four of those make the window.
     expect(s.rateWindowMs).toBe(60_000);
     expect(f.requests.at(-1)?.form.get('query')).toContain('[60000ms]');
@@ -201,7 +202,9 @@ describe('PrometheusSource against a fake server', () => {
     sources.push(s);
     await s.collectOnce();
     expect(s.notice).toBe('Prometheus has no node_exporter series matching {job="nope"}');
-    expect(f.requests.every((r) => (r.form.get('query') ?? '').includes('job="nope"'))).toBe(true);
+    // Every node query has the selector; the GPU queries, of other jobs, are joined to the nodes by host instead.
+    const gpuQueries: string[] = Object.values(GPU_QUERIES);
+    expect(f.requests.every((r) => gpuQueries.includes(r.form.get('query') ?? '') || (r.form.get('query') ?? '').includes('job="nope"'))).toBe(true);
   });
 
   it('backfills history on start: node rings and the cluster ring are full at once', async () => {

@@ -88,6 +88,8 @@ export function oneNodeAnswer(req: RecordedRequest, rangeValue = '0.42'): Answer
   if (q.startsWith('{__name__=~"node_load1')) {
     return { body: named([['node_load1', '1'], ['node_load5', '2'], ['node_load15', '3'], ['node_memory_MemTotal_bytes', '1000'], ['node_memory_MemAvailable_bytes', '400'], ['node_memory_SwapTotal_bytes', '0'], ['node_memory_SwapFree_bytes', '0'], ['node_time_seconds', '2000'], ['node_boot_time_seconds', '1000']]) };
   }
+  // The GPU queries (one per exporter): this node has no GPUs.
+  if (q.startsWith('{__name__=~"DCGM_FI_') || q.startsWith('{__name__=~"(.+_)?gpu_')) return { body: vector([]) };
   if (q.startsWith('{__name__=~"node_filesystem')) return { body: named([['node_filesystem_size_bytes', '100'], ['node_filesystem_avail_bytes', '60']]) };
   for (const [metric, v] of [['receive', '100'], ['transmit', '200'], ['disk_read', '300'], ['disk_written', '400']] as const) {
     if (q.includes(`node_${metric.startsWith('disk') ? metric : `network_${metric}`}_bytes_total`)) return { body: vector([one(v)]) };
