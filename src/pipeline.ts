@@ -13,6 +13,7 @@ import { CollectorNarrowing, LEARNING_FAMILIES } from './metrics/collector-narro
 import type { UserColumn } from './expr/column.js';
 import { ClusterStore } from './store/cluster-store.js';
 import type { Source } from './source.js';
+import { descriptorShortage } from './util/open-files.js';
 
 export interface PipelineOptions {
   readonly targets: readonly Target[];
@@ -58,6 +59,8 @@ export class Pipeline implements Source {
   private readonly maxSamples: number;
   private intervalMs: number;
   private clusterTimer: NodeJS.Timeout | undefined;
+  /** Set while the targets need more file descriptors than the limit allows (see open-files.ts). */
+  private descriptors: string | undefined;
 
   constructor(options: PipelineOptions) {
     this.now = options.now ?? Date.now;
@@ -95,6 +98,17 @@ export class Pipeline implements Source {
       }
     }
     this.scheduler.setTargets([...targets]);
+    this.descriptors = descriptorShortage(targets.length);
+  }
+
+  /** For the header: the one line that says the open-files limit is too low for these targets. */
+  get notice(): string | undefined {
+    return this.descriptors;
+  }
+
+  /** The same on stderr when the run ends. */
+  get warning(): string | undefined {
+    return this.descriptors;
   }
 
   /**

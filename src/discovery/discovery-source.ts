@@ -32,9 +32,9 @@ export class DiscoverySource implements Source {
     return this.pipeline.interval;
   }
 
-  /** Each provider's trouble (a failed lookup, a broken file), for the header. */
+  /** Each provider's trouble (a failed lookup, a broken file) and the pipeline's, for the header. */
   get notice(): string | undefined {
-    const lines = this.providers.map((p) => p.notice).filter((n): n is string => n !== undefined);
+    const lines = [this.pipeline.notice, ...this.providers.map((p) => p.notice)].filter((n): n is string => n !== undefined);
     return lines.length === 0 ? undefined : lines.join('; ');
   }
 
