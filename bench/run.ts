@@ -6,6 +6,9 @@
  *   --transport own|undici   what carries the pipeline's plain-HTTP scrapes (default own: our reader)
  *   --nodes 100,1000         cluster sizes (default 100,1000,2000)
  *   --without-prometheus     no Prometheus runs beside
+ *
+ * `npm run bench -- backend [--nodes 10000,50000]`: --prometheus against VictoriaMetrics and
+ * Prometheus holding that many nodes (default 10000; minutes per size, loading included).
  */
 import { parseArgs } from 'node:util';
 import { benchParser, printParserBench } from './parser.bench.js';
@@ -13,6 +16,7 @@ import { benchUiFrame } from './ui-frame.bench.js';
 import { benchScale, printScale } from './scale.bench.js';
 import { benchSoak, printSoak } from './scale/soak.js';
 import { benchReplayLoad, printReplayLoad } from './replay-load.bench.js';
+import { benchBackend, printBackend } from './backend.bench.js';
 import { benchStartup, printStartup, THIS_BUILD } from './startup.bench.js';
 
 async function main(): Promise<void> {
@@ -51,6 +55,11 @@ async function main(): Promise<void> {
     console.log('\n== scale: cluster-top (headless pipeline, own process) and Prometheus 2.42 on the same simulated nodes (about 7 minutes)');
     const options = { transport, prometheus: !values['without-prometheus'], ...(sizes === undefined ? {} : { sizes }) };
     printScale(await benchScale((line) => console.log(line), options));
+  }
+  // Minutes per size, most of it loading the servers: only when asked for by name.
+  if (only === 'backend') {
+    console.log('== backend: --prometheus against VictoriaMetrics and Prometheus holding the fleet\'s node_exporter series');
+    printBackend(await benchBackend((line) => console.log(line), sizes));
   }
   // Ten minutes: only when asked for by name.
   if (only === 'scale-soak') {

@@ -50,9 +50,14 @@ class ByNode {
 export class RefreshIndex {
   private readonly q: Record<RefreshQuery, ByNode>;
 
+  /**
+   * `perCoreAsked` false: the refresh left the per-core query out (a fleet too large for it),
+   * so nodes have no per-core figures rather than a row of cores without rates yet.
+   */
   constructor(
     results: RefreshResults,
     private readonly evalMs: number,
+    private readonly perCoreAsked = true,
   ) {
     const index = (name: RefreshQuery): ByNode => new ByNode(results[name]);
     this.q = {
@@ -105,7 +110,7 @@ export class RefreshIndex {
   }
 
   private cpu(key: string): NodeFigures['cpu'] {
-    const perCore = [...this.q.perCore.all(key)].sort((a, b) => byCoreNumber(a.labels.cpu ?? '', b.labels.cpu ?? ''));
+    const perCore = !this.perCoreAsked ? [] : [...this.q.perCore.all(key)].sort((a, b) => byCoreNumber(a.labels.cpu ?? '', b.labels.cpu ?? ''));
     const cores = this.q.cores.value(key) ?? perCore.length;
     const busy = this.q.cpu.value(key);
     if (cores === 0 && busy === undefined) return null;
@@ -113,7 +118,7 @@ export class RefreshIndex {
       cores,
       usagePercent: busy === undefined ? null : percent(busy),
       // Before Prometheus has two samples no core has a rate: one null per core, as after a first scrape.
-      perCoreUsagePercent: perCore.length > 0 ? perCore.map((s) => percent(s.value)) : Array.from({ length: cores }, () => null),
+      perCoreUsagePercent: !this.perCoreAsked ? null : perCore.length > 0 ? perCore.map((s) => percent(s.value)) : Array.from({ length: cores }, () => null),
     };
   }
 

@@ -88,7 +88,8 @@ export function refreshQueries(sel: string, window: string) {
     uname: `node_uname_info${matchers(sel)}`,
     cpu: cpuBusy(sel, window, by),
     perCore: cpuBusy(sel, window, [...by, 'cpu']),
-    cores: `count by (${by.join(', ')}) (count by (${[...by, 'cpu'].join(', ')}) (node_cpu_seconds_total${matchers(sel)}))`,
+    // One idle series per core: an eighth of the series counting every mode would touch.
+    cores: `count by (${by.join(', ')}) (node_cpu_seconds_total${matchers('mode="idle"', sel)})`,
     gauges: byName(GAUGES, sel),
     filesystem: byName(['node_filesystem_size_bytes', 'node_filesystem_avail_bytes'], 'mountpoint="/"', sel),
     rx: byteRate('rx', sel, window, by),

@@ -221,6 +221,11 @@ export class ClusterStore {
     this.changed();
   }
 
+  /** Rows were put into the rings directly (Ring.prepend, a backfill): readers redraw. */
+  historyChanged(): void {
+    this.changed();
+  }
+
   subscribe(listener: StoreListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

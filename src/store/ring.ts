@@ -53,6 +53,39 @@ export class Ring<K extends string> {
     return this.count === 0 ? null : this.timeAt(this.count - 1);
   }
 
+  /**
+   * Puts rows before the ones held (history loaded after the first live rows came in): `times`
+   * oldest first, a column per key (absent keys and missing values NaN). Rows not older than the
+   * oldest held are left out; of all, the newest `capacity` stay. Allocates only a copy of the
+   * rows held.
+   */
+  prepend(times: ArrayLike<number>, columns: Partial<Record<K, ArrayLike<number>>>): void {
+    const held = this.count;
+    const heldTimes = new Float64Array(held);
+    const heldColumns = {} as Record<K, Float32Array>;
+    for (let i = 0; i < held; i++) heldTimes[i] = this.timeAt(i);
+    for (const key in this.columns) {
+      const copy = (heldColumns[key] = new Float32Array(held));
+      for (let i = 0; i < held; i++) copy[i] = this.valueAt(key, i);
+    }
+    const before = held === 0 ? Infinity : heldTimes[0]!;
+    let older = 0;
+    while (older < times.length && times[older]! < before) older++;
+    // Only the newest `capacity` rows survive: skip older ones that would be pushed out at once.
+    const from = Math.max(0, older + held - this.capacity);
+    this.clear();
+    for (let r = from; r < older; r++) this.writeRow(times[r]!, (key) => columns[key]?.[r]);
+    for (let i = 0; i < held; i++) this.writeRow(heldTimes[i]!, (key) => heldColumns[key][i]);
+  }
+
+  private writeRow(timeMs: number, value: (key: K) => number | undefined): void {
+    const i = this.head;
+    this.times[i] = timeMs;
+    for (const key in this.columns) this.columns[key][i] = value(key) ?? NaN;
+    this.head = (i + 1) % this.capacity;
+    if (this.count < this.capacity) this.count++;
+  }
+
   /** Forgets every row (a replay jumping back in time); the memory stays allocated. */
   clear(): void {
     this.head = 0;
