@@ -4,7 +4,7 @@ import { EMPTY_FIGURES } from '../metrics/node-figures.js';
 import type { KubeNodeInfo, PodFigures } from '../metrics/kube-figures.js';
 import type { ColumnReading } from '../expr/column.js';
 import type { AppView } from '../metrics/app-model.js';
-import { Ring } from './ring.js';
+import { Ring, RingPool } from './ring.js';
 import { visible, visibleList, visibleRecord } from '../util/visible-text.js';
 import { visibleApp, visibleColumns, visibleHealth, visibleKube, visiblePods } from './visible-fields.js';
 
@@ -85,10 +85,12 @@ export class ClusterStore {
 
   /** Names of the `--column`s, each a series in every node's columnHistory. */
   readonly columnNames: readonly string[];
+  private readonly rings: RingPool<NodeSeriesKey>;
 
   constructor(capacity: number, columnNames: readonly string[] = []) {
     this.capacity = capacity;
     this.cluster = new Ring(capacity, CLUSTER_SERIES);
+    this.rings = new RingPool(capacity, NODE_SERIES);
     // A replay's column names come from a file: made visible as the readings' keys are.
     this.columnNames = visibleList(columnNames);
   }
@@ -122,7 +124,7 @@ export class ClusterStore {
       labels: visibleRecord(meta.labels ?? {}),
       figures: EMPTY_FIGURES,
       health: UNKNOWN_HEALTH,
-      history: new Ring(this.capacity, NODE_SERIES),
+      history: this.rings.take(),
       kube: null,
       pods: null,
       columns: {},
@@ -149,7 +151,10 @@ export class ClusterStore {
   }
 
   remove(id: string): void {
-    if (!this.entries.delete(id)) return;
+    const entry = this.entries.get(id);
+    if (entry === undefined) return;
+    this.entries.delete(id);
+    this.rings.give(entry.history);
     this.ordered = null;
     this.changed();
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Ring } from '../../src/store/ring.js';
+import { Ring, RingPool } from '../../src/store/ring.js';
 import { ClusterStore, clusterTotals } from '../../src/store/cluster-store.js';
 import { UNKNOWN_HEALTH } from '../../src/scrape/types.js';
 import { EMPTY_FIGURES, type NodeFigures } from '../../src/metrics/node-figures.js';
@@ -36,6 +36,17 @@ describe('Ring', () => {
     e.prepend([1, 2], { a: [1, 2] });
     expect(e.tail('a')).toEqual([1, 2]);
     expect(e.tail('b').every(Number.isNaN)).toBe(true);
+  });
+
+  it('cuts rings from shared buffers, apart from each other, and reuses one given back empty', () => {
+    const pool = new RingPool(3, ['a', 'b'] as const);
+    const rings = Array.from({ length: 70 }, () => pool.take());
+    rings.forEach((r, i) => r.push(i, { a: i, b: -i }));
+    rings.forEach((r, i) => expect([r.timeAt(0), ...r.tail('a'), ...r.tail('b')]).toEqual([i, i, -i]));
+    pool.give(rings[5]!);
+    const again = pool.take();
+    expect(again).toBe(rings[5]);
+    expect(again.length).toBe(0);
   });
 
   it('rejects a capacity that cannot hold a rate', () => {
