@@ -2,7 +2,7 @@
  * The --prometheus source, headless, in a process of its own, so a benchmark reads its CPU and
  * memory from /proc apart from the server's and its own:
  *
- *   node .bench-out/backend-process.js --url URL --interval 2s --seconds 60 --expect-figures N
+ *   node .bench-out/backend-process.js --url URL --interval 2s [--timeout 60s] --seconds 60
  *
  * Built like pipeline-process.ts (bench/scale/build-process.ts) on dist/, with the command
  * line's own defaults (history, timeout, body cap) for the same flags. Prints one JSON line per
@@ -38,12 +38,13 @@ const { values } = parseArgs({
     url: { type: 'string' },
     interval: { type: 'string', default: '2s' },
     seconds: { type: 'string', default: '60' },
+    timeout: { type: 'string' },
   },
   strict: true,
 });
 if (values.url === undefined) throw new Error('--url is required');
 const program = buildProgram();
-program.parse(['--prometheus', values.url, '-i', values.interval], { from: 'user' });
+program.parse(['--prometheus', values.url, '-i', values.interval, ...(values.timeout === undefined ? [] : ['--timeout', values.timeout])], { from: 'user' });
 const options = toCliOptions([], program.opts(), process.env);
 const points = Math.max(2, Math.ceil(options.historyMs / options.intervalMs));
 const source = await buildPrometheusSource(values.url, options, points);

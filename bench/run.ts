@@ -17,6 +17,7 @@ import { benchScale, printScale } from './scale.bench.js';
 import { benchSoak, printSoak } from './scale/soak.js';
 import { benchReplayLoad, printReplayLoad } from './replay-load.bench.js';
 import { benchBackend, printBackend } from './backend.bench.js';
+import { benchTableModel, printTableModel } from './table-model.bench.js';
 import { benchStartup, printStartup, THIS_BUILD } from './startup.bench.js';
 
 async function main(): Promise<void> {
@@ -40,6 +41,10 @@ async function main(): Promise<void> {
   if (!only || only === 'ui') {
     console.log('\n== ui: one frame of the node table (target < 16 ms)');
     for (const r of await benchUiFrame()) console.log(`${String(r.nodes).padStart(5)} ${r.kube ? 'kubernetes nodes' : 'nodes'}, terminal ${r.terminal.padEnd(7)} ${r.msPerFrame.toFixed(2)} ms/frame (CPU)`);
+  }
+  if (!only || only === 'ui' || only === 'table') {
+    console.log('\n== table: sorting and filtering 10,000 rows (CPU ms per call, medians; peer: a collator sort)');
+    printTableModel(benchTableModel());
   }
   if (!only || only === 'replay-load') {
     console.log('\n== replay-load: one tick of a very large cluster from a recording, and JSON.parse of the same file');
