@@ -6,6 +6,7 @@
  *   --transport own|undici   what carries the pipeline's plain-HTTP scrapes (default own: our reader)
  *   --nodes 100,1000         cluster sizes (default 100,1000,2000)
  *   --without-prometheus     no Prometheus runs beside
+ *   --fleet                  5,000 nodes every 5 s and 10,000 every 10 s instead (issue #18)
  *
  * `npm run bench -- backend [--nodes 10000,50000]`: --prometheus against VictoriaMetrics and
  * Prometheus holding that many nodes (default 10000; minutes per size, loading included).
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
       transport: { type: 'string', default: 'own' },
       nodes: { type: 'string' },
       'without-prometheus': { type: 'boolean', default: false },
+      fleet: { type: 'boolean', default: false },
     },
   });
   const only = positionals[0];
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'scale') {
     console.log('\n== scale: cluster-top (headless pipeline, own process) and Prometheus 2.42 on the same simulated nodes (about 7 minutes)');
-    const options = { transport, prometheus: !values['without-prometheus'], ...(sizes === undefined ? {} : { sizes }) };
+    const options = { transport, prometheus: !values['without-prometheus'], fleet: values.fleet, ...(sizes === undefined ? {} : { sizes }) };
     printScale(await benchScale((line) => console.log(line), options));
   }
   // Minutes per size, most of it loading the servers: only when asked for by name.

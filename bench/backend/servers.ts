@@ -16,9 +16,9 @@ import { startVictoriaMetrics } from '../../test/helpers/victoria-metrics.js';
 
 export const PROMTOOL = '/usr/bin/promtool';
 export const SCRAPE_MS = 30_000;
-/** Samples before the anchor (3 minutes of history) and after it (the measured runs). */
-const BEFORE = 6;
-const AFTER = 6;
+/** Samples before the anchor (2 minutes of history) and after it (the measured runs). */
+const BEFORE = 4;
+const AFTER = 8;
 const CHUNK_BYTES = 16_000_000;
 
 export interface LoadedServer {
