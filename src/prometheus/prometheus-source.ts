@@ -124,7 +124,7 @@ export class PrometheusSource implements Source {
       await this.refresh();
       // Figures first, then history: its queries are the heaviest, and it lands before the
       // refresh rows already in the rings. Refreshes go on meanwhile.
-      if (this.loadingHistory === undefined && !this.pause.stopped) this.loadingHistory = this.loadHistory(started);
+      if (this.loadingHistory === undefined && this.refs.length > 0 && !this.pause.stopped) this.loadingHistory = this.loadHistory(started);
       await this.pause.sleep(started + this.intervalMs - Date.now());
     }
   }
@@ -154,10 +154,9 @@ export class PrometheusSource implements Source {
     }
   }
 
-  /** Fills the rings of the nodes the first refresh listed with the rows before `firstRowMs`. */
+  /** Fills the rings of the nodes the first refresh that listed any listed, with the rows before `firstRowMs`. */
   private async loadHistory(firstRowMs: number): Promise<void> {
     const refs = this.refs;
-    if (refs.length === 0) return;
     try {
       const warnings = await backfill({
         client: this.client,
