@@ -5,6 +5,8 @@
  * ±Inf survive JSON; they are decoded to numbers, and readers treat non-finite ones as absent.
  */
 
+import { scanVectorResult } from './fast-vector.js';
+
 export type Labels = Readonly<Record<string, string>>;
 
 export interface InstantSample {
@@ -105,8 +107,25 @@ function point(x: unknown): [number, number] | null {
   return [x[0], parseValue(x[1])];
 }
 
-/** An instant vector; a sample without a float value (a native histogram) is left out. */
+const RESULT_KEY = '"result":[';
+
+/**
+ * An instant vector; a sample without a float value (a native histogram) is left out. The result
+ * list is scanned without JSON.parse's tree (fast-vector.ts) when it has the plain shape, the rest
+ * of the answer parsed as usual; anything else is parsed whole.
+ */
 export function decodeVector(text: string): Decoded<InstantSample> {
+  const at = text.indexOf(RESULT_KEY);
+  const scanned = at === -1 ? undefined : scanVectorResult(text, at + RESULT_KEY.length, parseValue);
+  if (scanned !== undefined) {
+    const envelope = unwrap(`${text.slice(0, at + RESULT_KEY.length - 1)}[]${text.slice(scanned.end)}`);
+    // The list scanned was data.result itself only if the envelope's is now the empty one.
+    if (resultOf(envelope.data, 'vector').length === 0) return { result: scanned.result, warnings: envelope.warnings };
+  }
+  return decodeVectorSlowly(text);
+}
+
+function decodeVectorSlowly(text: string): Decoded<InstantSample> {
   const { data, warnings } = unwrap(text);
   const result: InstantSample[] = [];
   for (const item of resultOf(data, 'vector')) {
