@@ -236,9 +236,9 @@ export class PrometheusSource implements Source {
       // A node's target and labels follow from its ref: only a new node needs them (the name
       // comes with each record).
       if (this.store.get(ref.id) === undefined) this.upsert(ref);
-      const health = index.health(ref.key, this.health.get(ref.id) ?? UNKNOWN_HEALTH);
+      const health = index.health(ref, this.health.get(ref.id) ?? UNKNOWN_HEALTH);
       this.health.set(ref.id, health);
-      if (health.up) this.store.record(ref.id, at, { name: this.book.name(ref), source: 'prometheus', figures: index.figures(ref.key), health });
+      if (health.up) this.store.record(ref.id, at, { name: this.book.name(ref), source: 'prometheus', figures: index.figures(ref), health });
       else this.store.recordDown(ref.id, at, health);
     }
     this.store.appendClusterPoint(at);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { UNKNOWN_HEALTH } from '../../src/scrape/types.js';
 import type { InstantSample } from '../../src/prometheus/decode.js';
-import { nodeKey, RefreshIndex, type RefreshResults } from '../../src/prometheus/figures.js';
+import { RefreshIndex, type RefreshResults } from '../../src/prometheus/figures.js';
 import { NodeBook } from '../../src/prometheus/nodes.js';
 
 const A = { job: 'node', instance: 'a:9100' };
-const KEY = nodeKey(A);
+const KEY = A;
 const s = (labels: Record<string, string>, value: number): InstantSample => ({ labels: { ...A, ...labels }, value });
 const gauge = (name: string, value: number) => s({ __name__: name }, value);
 const AT = 1_700_000_000_000;
@@ -73,7 +73,7 @@ describe('figures from query results', () => {
     expect(f.filesystem).toBeNull();
     // No node_time_seconds: the query's own time stands in, as the scrape time does when scraping.
     expect(f.uptimeSeconds).toBe(AT / 1000 - 1_700_000_000);
-    expect(new RefreshIndex({}, AT).figures('other')).toEqual({
+    expect(new RefreshIndex({}, AT).figures({ job: 'node', instance: 'other' })).toEqual({
       cpu: null,
       load: null,
       memory: null,
