@@ -85,7 +85,7 @@ async function once(url: string, upNodes: number): Promise<OnceFigures> {
 }
 
 async function live(script: string, server: LoadedServer): Promise<LiveFigures> {
-  const child = new JsonLinesChild<BackendLine>(process.execPath, [script, '--url', server.url, '--interval', `${INTERVAL_MS}ms`, '--timeout', `${INTERVAL_MS}ms`, '--seconds', String(LIVE_LIMIT_MS / 1000 + 30)]);
+  const child = new JsonLinesChild<BackendLine>(process.execPath, [script, '--url', server.url, '--interval', `${INTERVAL_MS}ms`, '--timeout', `${INTERVAL_MS}ms`, '--seconds', String((3 * LIVE_LIMIT_MS) / 1000 + 60)]);
   const serverAt = new Map<BackendLine, ProcSample>();
   const watch = setInterval(() => {
     const last = child.lines.at(-1);
@@ -101,7 +101,8 @@ async function live(script: string, server: LoadedServer): Promise<LiveFigures> 
       .then((ls) => ls.find((l) => l.historyRows > 3)!)
       .catch(() => null);
     const start = child.lines.length;
-    await child.waitUntil((ls) => ls.length >= start + MEASURED_REFRESHES + 1, LIVE_LIMIT_MS);
+    // Refreshes that fail still make lines: only a child gone or the time up leaves fewer.
+    await child.waitUntil((ls) => ls.length >= start + MEASURED_REFRESHES + 1, LIVE_LIMIT_MS).catch((error: unknown) => console.log(`    live: ${String(error)}`));
     const peak = sampleProc(child.pid).peakRssBytes;
     const measured = child.lines.slice(start, start + MEASURED_REFRESHES + 1);
     const steps = measured.slice(1).map((l, i) => [measured[i]!, l] as const);
