@@ -10,7 +10,13 @@
  * not a string) returns undefined, and the caller parses the answer the ordinary way, which is
  * the reference: test/prometheus/decode.test.ts checks both agree.
  */
-import type { InstantSample, Labels } from './decode.js';
+
+/** decode.ts's InstantSample, by shape: decode.ts imports this file. */
+type Labels = Readonly<Record<string, string>>;
+interface InstantSample {
+  readonly labels: Labels;
+  readonly value: number;
+}
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
