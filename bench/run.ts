@@ -6,6 +6,10 @@
  *   --transport own|undici   what carries the pipeline's plain-HTTP scrapes (default own: our reader)
  *   --nodes 100,1000         cluster sizes (default 100,1000,2000)
  *   --without-prometheus     no Prometheus runs beside
+ *   --fleet                  5,000 nodes every 5 s and 10,000 every 10 s instead (issue #18)
+ *
+ * `npm run bench -- backend [--nodes 10000,50000]`: --prometheus against VictoriaMetrics and
+ * Prometheus holding that many nodes (default 10000; minutes per size, loading included).
  */
 import { parseArgs } from 'node:util';
 import { benchParser, printParserBench } from './parser.bench.js';
@@ -13,6 +17,8 @@ import { benchUiFrame } from './ui-frame.bench.js';
 import { benchScale, printScale } from './scale.bench.js';
 import { benchSoak, printSoak } from './scale/soak.js';
 import { benchReplayLoad, printReplayLoad } from './replay-load.bench.js';
+import { benchBackend, printBackend } from './backend.bench.js';
+import { benchTableModel, printTableModel } from './table-model.bench.js';
 import { benchStartup, printStartup, THIS_BUILD } from './startup.bench.js';
 import { benchProcesses, printProcesses } from './processes.bench.js';
 
@@ -23,6 +29,7 @@ async function main(): Promise<void> {
       transport: { type: 'string', default: 'own' },
       nodes: { type: 'string' },
       'without-prometheus': { type: 'boolean', default: false },
+      fleet: { type: 'boolean', default: false },
     },
   });
   const only = positionals[0];
@@ -37,6 +44,10 @@ async function main(): Promise<void> {
   if (!only || only === 'ui') {
     console.log('\n== ui: one frame of the node table (target < 16 ms)');
     for (const r of await benchUiFrame()) console.log(`${String(r.nodes).padStart(5)} ${r.kube ? 'kubernetes nodes' : 'nodes'}, terminal ${r.terminal.padEnd(7)} ${r.msPerFrame.toFixed(2)} ms/frame (CPU)`);
+  }
+  if (!only || only === 'ui' || only === 'table') {
+    console.log('\n== table: sorting and filtering 10,000 rows (CPU ms per call, medians; peer: a collator sort)');
+    printTableModel(benchTableModel());
   }
   if (!only || only === 'replay-load') {
     console.log('\n== replay-load: one tick of a very large cluster from a recording, and JSON.parse of the same file');
@@ -54,8 +65,13 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'scale') {
     console.log('\n== scale: cluster-top (headless pipeline, own process) and Prometheus 2.42 on the same simulated nodes (about 7 minutes)');
-    const options = { transport, prometheus: !values['without-prometheus'], ...(sizes === undefined ? {} : { sizes }) };
+    const options = { transport, prometheus: !values['without-prometheus'], fleet: values.fleet, ...(sizes === undefined ? {} : { sizes }) };
     printScale(await benchScale((line) => console.log(line), options));
+  }
+  // Minutes per size, most of it loading the servers: only when asked for by name.
+  if (only === 'backend') {
+    console.log('== backend: --prometheus against VictoriaMetrics and Prometheus holding the fleet\'s node_exporter series');
+    printBackend(await benchBackend((line) => console.log(line), sizes));
   }
   // Ten minutes: only when asked for by name.
   if (only === 'scale-soak') {

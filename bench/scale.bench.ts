@@ -27,9 +27,22 @@ const MEASURE_MS = 20_000;
 /** Prometheus starts slower (TSDB, first compaction of the head) than cluster-top. */
 const PROMETHEUS_WARMUP_MS = 12_000;
 
+/**
+ * Fleet sizes (issue #18): the same 1,000 scrapes a second as 1,000 nodes every second, with 5x
+ * and 10x the nodes. Prometheus does not run beside them: at about 1,500 series a node it would
+ * hold 7.5 and 15 million series, more memory than this 24 GB machine has.
+ */
+export const FLEET_RUNS: readonly (readonly [nodes: number, intervalMs: number])[] = [
+  [5000, 5000],
+  [10_000, 10_000],
+];
+const PROMETHEUS_MAX_NODES = 2000;
+
 export interface ScaleOptions {
   /** Cluster sizes; default SIZES. */
   readonly sizes?: readonly number[];
+  /** Run FLEET_RUNS instead of the sizes at 1 s and 2 s. */
+  readonly fleet?: boolean;
   /** Whether Prometheus runs beside each pipeline run; default true. */
   readonly prometheus?: boolean;
   /** What carries the pipeline's plain-HTTP scrapes; default our own reader. */
@@ -52,16 +65,19 @@ export interface ScaleResult {
 }
 
 export async function benchScale(log: (line: string) => void, options: ScaleOptions = {}): Promise<ScaleResult> {
-  const { sizes = SIZES, prometheus: withPrometheus = true, transport = 'own' } = options;
+  const { sizes = SIZES, prometheus: wantPrometheus = true, transport = 'own' } = options;
   const script = buildPipelineProcess();
   const rows: ScaleRow[] = [];
   let ui: UiFigures | undefined;
-  for (const nodes of sizes) {
+  const plan = options.fleet ? FLEET_RUNS.map(([nodes, intervalMs]) => [nodes, [intervalMs]] as const) : sizes.map((nodes) => [nodes, INTERVALS_MS] as const);
+  for (const [nodes, intervals] of plan) {
+    const withPrometheus = wantPrometheus && nodes <= PROMETHEUS_MAX_NODES;
     await withCluster(nodes, async (sim, targetsFile) => {
-      for (const intervalMs of INTERVALS_MS) {
+      for (const intervalMs of intervals) {
         log(`  ${nodes} nodes every ${intervalMs / 1000} s: cluster-top (plain HTTP over ${transport === 'own' ? 'our reader' : 'undici'})${withPrometheus ? ', then Prometheus' : ''}`);
-        const common = { intervalMs, simulatorPid: sim.pid, measureMs: MEASURE_MS };
-        const pipeline = await runPipeline({ ...common, script, targetsFile, ignore: sim.failing, warmupMs: WARMUP_MS, transport });
+        // At least four intervals measured, after two to settle in.
+        const common = { intervalMs, simulatorPid: sim.pid, measureMs: Math.max(MEASURE_MS, 4 * intervalMs) };
+        const pipeline = await runPipeline({ ...common, script, targetsFile, ignore: sim.failing, warmupMs: Math.max(WARMUP_MS, 2 * intervalMs), transport });
         const prometheus = withPrometheus ? await runPrometheus({ ...common, urls: sim.urls, warmupMs: PROMETHEUS_WARMUP_MS }) : undefined;
         rows.push({ nodes, intervalMs, gzip: gzipAt(nodes), pipeline, prometheus });
       }
@@ -104,6 +120,7 @@ export function printScale({ transport, rows, ui }: ScaleResult): void {
   console.log('CPU s/s: CPU seconds per second of the process (all threads), from /proc; RSS: its peak.');
   console.log('missed: turns with no scrape (cluster-top: per target and interval, the simulator\'s down and slow node left out;');
   console.log('  Prometheus: samples of `up` against targets x intervals). others CPU: the rest of the machine meanwhile (cluster-top/Prometheus run).');
+  printFleetTargets(rows);
   if (ui === undefined) {
     console.log(`\nUI: not run (it runs with our own reader, at ${UI_NODES} nodes)`);
     return;
@@ -131,5 +148,20 @@ function printTargets(rows: readonly ScaleRow[], ui: UiFigures): void {
   if (small !== undefined && large !== undefined && large.nodes > small.nodes) {
     const perThousand = ((large.pipeline.peakRssBytes - small.pipeline.peakRssBytes) / (large.nodes - small.nodes)) * 1000;
     console.log(`  memory per 1,000 nodes (headless, ${small.nodes} -> ${large.nodes} nodes at 1 s): ${mb(perThousand)} MB, over a base of ${mb(small.pipeline.peakRssBytes)} MB`);
+  }
+}
+
+/** Issue #18's targets for the fleet runs: CPU, RSS by size, missed turns. */
+function printFleetTargets(rows: readonly ScaleRow[]): void {
+  const fleet = rows.filter((r) => FLEET_RUNS.some(([nodes, intervalMs]) => r.nodes === nodes && r.intervalMs === intervalMs));
+  if (fleet.length === 0) return;
+  const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+  console.log('\ntargets (fleet sizes, headless; Prometheus not beside them, see FLEET_RUNS):');
+  for (const r of fleet) {
+    const rssTarget = r.nodes <= 5000 ? 300 : 450;
+    const at = `${r.nodes} nodes every ${r.intervalMs / 1000} s`;
+    console.log(`  ${at}: at most 0.5 CPU s/s: ${cpu(r.pipeline.cpuPerSecond)} -> ${verdict(r.pipeline.cpuPerSecond <= 0.5)}`);
+    console.log(`  ${at}: RSS at most ${rssTarget} MB: ${mb(r.pipeline.peakRssBytes)} MB -> ${verdict(r.pipeline.peakRssBytes <= rssTarget * MiB)}`);
+    console.log(`  ${at}: at most 1 % of turns missed: ${pct(r.pipeline.missedShare)} -> ${verdict(r.pipeline.missedShare <= 0.01)}`);
   }
 }

@@ -179,7 +179,7 @@ const SIZES: readonly TerminalSize[] = [
 export async function benchUiFrame(): Promise<UiFrameResult[]> {
   const results: UiFrameResult[] = [];
   for (const size of SIZES) {
-    for (const nodes of [1000, 5000]) {
+    for (const nodes of [1000, 5000, 10_000]) {
       results.push({ nodes, kube: false, terminal: `${size.columns}x${size.rows}`, msPerFrame: await measure(nodes, size, false) });
     }
     results.push({ nodes: 1000, kube: true, terminal: `${size.columns}x${size.rows}`, msPerFrame: await measure(1000, size, true) });

@@ -11,9 +11,9 @@ import ts from 'typescript';
 
 const BENCH = fileURLToPath(new URL('../', import.meta.url));
 const OUT_DIR = fileURLToPath(new URL('../../.bench-out/', import.meta.url));
-const FILES = ['pipeline-process.ts', 'scale/turn-tally.ts'];
+const FILES = ['pipeline-process.ts', 'backend-process.ts', 'scale/turn-tally.ts'];
 
-/** Writes .bench-out/pipeline-process.js (and what it imports) and returns its path. */
+/** Writes .bench-out/pipeline-process.js and backend-process.js (and what they import); returns the first's path. */
 export function buildPipelineProcess(): string {
   for (const file of FILES) {
     const { outputText } = ts.transpileModule(readFileSync(BENCH + file, 'utf8'), {

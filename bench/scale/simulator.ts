@@ -29,8 +29,8 @@ export interface RunningSimulator {
   stop(): Promise<void>;
 }
 
-export async function startSimulator(nodes: number, gzip: boolean): Promise<RunningSimulator> {
-  const args = ['--import', 'tsx', 'bench/simulator-process.ts', '--nodes', String(nodes), '--seed', '1', ...(gzip ? [] : ['--no-gzip'])];
+export async function startSimulator(nodes: number, gzip: boolean, seed = 1): Promise<RunningSimulator> {
+  const args = ['--import', 'tsx', 'bench/simulator-process.ts', '--nodes', String(nodes), '--seed', String(seed), ...(gzip ? [] : ['--no-gzip'])];
   const child = new JsonLinesChild<Ready>(process.execPath, args, { cwd: ROOT });
   try {
     const [ready] = await child.waitUntil((lines) => lines.length > 0, READY_TIMEOUT_MS);
@@ -47,15 +47,32 @@ export async function startSimulator(nodes: number, gzip: boolean): Promise<Runn
   }
 }
 
+/**
+ * Nodes one simulator process serves at most: a listener and a scraper's connection each, so
+ * 5,000 nodes hold 10,000 descriptors, half this machine's limit of 20,000. Larger clusters are
+ * served by several processes (seeds 1, 2, …); the first one's CPU is the simulator figure, the
+ * others' counts among the rest of the machine.
+ */
+const NODES_PER_SIMULATOR = 5000;
+
 /** A simulated cluster of `nodes` and a targets file listing it (.bench-out/targets-N.txt), for `run`. */
 export async function withCluster<T>(nodes: number, run: (sim: RunningSimulator, targetsFile: string) => Promise<T>): Promise<T> {
-  const sim = await startSimulator(nodes, gzipAt(nodes));
+  const sims: RunningSimulator[] = [];
   try {
+    for (let from = 0; from < nodes; from += NODES_PER_SIMULATOR) {
+      sims.push(await startSimulator(Math.min(NODES_PER_SIMULATOR, nodes - from), gzipAt(nodes), sims.length + 1));
+    }
+    const sim: RunningSimulator = {
+      pid: sims[0]!.pid,
+      urls: sims.flatMap((s) => s.urls),
+      failing: sims.flatMap((s) => s.failing),
+      stop: async () => undefined,
+    };
     mkdirSync(OUT_DIR, { recursive: true });
     const targetsFile = `${OUT_DIR}targets-${nodes}.txt`;
     writeFileSync(targetsFile, `${sim.urls.join('\n')}\n`);
     return await run(sim, targetsFile);
   } finally {
-    await sim.stop();
+    for (const s of sims) await s.stop();
   }
 }

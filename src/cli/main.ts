@@ -82,14 +82,17 @@ async function run(argv: readonly string[], io: MainIo): Promise<number> {
   // view too: the full screen hides stderr.
   const warnings: string[] = [];
   const heard: MainIo = { ...io, stderr: { write: (line: string) => (warnings.push(line.replace(/^cluster-top: /, '').trimEnd()), io.stderr.write(line)) } as NodeJS.WritableStream };
-  const source = await buildSource(options, heard);
+  const interactive = !options.once && io.stdout.isTTY === true && (io.stdin ?? process.stdin).isTTY === true;
+  // A snapshot reads no history: two rows (the fewest a ring holds) instead of --history's, 10.8 KB
+  // a node less (108 MB at 10,000 nodes). Not for a replay, whose window of ticks to apply is --history.
+  const snapshotOnly = !interactive && options.source.kind !== 'replay';
+  const source = await buildSource(snapshotOnly ? { ...options, historyMs: 2 * options.source.intervalMs } : options, heard);
   // Columns are computed from scraped samples: a source that has its figures from elsewhere has none.
   if (options.columns.length > 0 && source.store.columnNames.length === 0) {
     await source.stop();
     throw new UsageError('--column needs scraped targets: targets, --targets-file, --demo, --scrape-config or --dns');
   }
 
-  const interactive = !options.once && io.stdout.isTTY === true && (io.stdin ?? process.stdin).isTTY === true;
   if (!interactive) {
     if (!options.once) say(io, `${io.stdout.isTTY === true ? 'stdin' : 'stdout'} is not a terminal: printing one snapshot (as with --once)`);
     return printOnce(source, options, io);

@@ -37,6 +37,8 @@ const SENTENCE_BY_CODE: Readonly<Record<string, string>> = {
   CERT_HAS_EXPIRED: 'TLS: certificate has expired',
   CERT_NOT_YET_VALID: 'TLS: certificate is not yet valid',
   EPROTO: 'TLS handshake failed (is the endpoint plain HTTP?)',
+  EMFILE: 'too many open files (raise the limit with ulimit -n)',
+  ENFILE: 'too many open files on this machine (fs.file-max)',
 };
 
 const UNKNOWN_AUTHORITY = 'TLS: certificate signed by unknown authority (use --ca-file or --insecure)';

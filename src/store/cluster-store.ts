@@ -8,7 +8,7 @@ import type { ContainerTable } from '../metrics/container-stats.js';
 import { visibleContainers } from './containers.js';
 import type { NodeProcesses } from '../metrics/process-figures.js';
 import { visibleProcesses } from './processes.js';
-import { Ring } from './ring.js';
+import { Ring, RingPool } from './ring.js';
 import type { GpuFigures } from '../metrics/gpu.js';
 import { bytesPerGpu, failedGpus, nextGpus, type NodeGpus } from './gpu-entries.js';
 import { visible, visibleList, visibleRecord } from '../util/visible-text.js';
@@ -97,10 +97,12 @@ export class ClusterStore {
 
   /** Names of the `--column`s, each a series in every node's columnHistory. */
   readonly columnNames: readonly string[];
+  private readonly rings: RingPool<NodeSeriesKey>;
 
   constructor(capacity: number, columnNames: readonly string[] = []) {
     this.capacity = capacity;
     this.cluster = new Ring(capacity, CLUSTER_SERIES);
+    this.rings = new RingPool(capacity, NODE_SERIES);
     // A replay's column names come from a file: made visible as the readings' keys are.
     this.columnNames = visibleList(columnNames);
   }
@@ -134,7 +136,7 @@ export class ClusterStore {
       labels: visibleRecord(meta.labels ?? {}),
       figures: EMPTY_FIGURES,
       health: UNKNOWN_HEALTH,
-      history: new Ring(this.capacity, NODE_SERIES),
+      history: this.rings.take(),
       kube: null,
       pods: null,
       columns: {},
@@ -164,7 +166,10 @@ export class ClusterStore {
   }
 
   remove(id: string): void {
-    if (!this.entries.delete(id)) return;
+    const entry = this.entries.get(id);
+    if (entry === undefined) return;
+    this.entries.delete(id);
+    this.rings.give(entry.history);
     this.ordered = null;
     this.changed();
   }
@@ -276,6 +281,11 @@ export class ClusterStore {
       written: t.writtenBytesPerSecond,
       up: t.up,
     });
+    this.changed();
+  }
+
+  /** Rows were put into the rings directly (Ring.prepend, a backfill): readers redraw. */
+  historyChanged(): void {
     this.changed();
   }
 

@@ -19,12 +19,20 @@ export interface RunningPrometheus {
 
 /**
  * The real Prometheus on a loopback port with a throw-away TSDB, its prometheus.yml written from
- * `config(dir)` (dir: where the configuration may put files of its own). Waits (bounded) until ready.
+ * `config(dir)` (dir: where the configuration may put files of its own). `fill(dataDir)` may put
+ * blocks into the TSDB folder before the server starts (promtool tsdb create-blocks-from).
+ * Waits (bounded) until ready.
  */
-export async function startPrometheus(config: (dir: string) => string): Promise<RunningPrometheus> {
+export async function startPrometheus(config: (dir: string) => string, fill?: (dataDir: string) => Promise<void>): Promise<RunningPrometheus> {
   const port = await freePort();
   const dir = fileTempDir('prometheus');
   writeFileSync(join(dir, 'prometheus.yml'), config(dir));
+  try {
+    await fill?.(join(dir, 'data'));
+  } catch (error) {
+    removeTempDir(dir);
+    throw error;
+  }
   const child: ChildProcess = spawn(
     PROMETHEUS,
     [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
@@ -46,7 +54,8 @@ export async function startPrometheus(config: (dir: string) => string): Promise<
     const body = (await res.json()) as { data?: { result?: { metric: Record<string, string>; value: [number, string] }[] } };
     return body.data?.result ?? [];
   };
-  for (let attempt = 0; attempt < 200 && child.exitCode === null; attempt++) {
+  // Loading big blocks takes a while: up to a minute.
+  for (let attempt = 0; attempt < (fill ? 600 : 200) && child.exitCode === null; attempt++) {
     try {
       const res = await fetch(`${url}/-/ready`);
       await res.arrayBuffer();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Ring } from '../../src/store/ring.js';
+import { Ring, RingPool } from '../../src/store/ring.js';
 import { ClusterStore, clusterTotals } from '../../src/store/cluster-store.js';
 import { UNKNOWN_HEALTH } from '../../src/scrape/types.js';
 import { EMPTY_FIGURES, type NodeFigures } from '../../src/metrics/node-figures.js';
@@ -17,6 +17,36 @@ describe('Ring', () => {
     expect(r.latestTime()).toBe(5000);
     expect(r.byteLength).toBe(bytes);
     expect(bytes).toBe(3 * 8 + 2 * 3 * 4);
+  });
+
+  it('puts history before the rows held, keeping the newest capacity in all', () => {
+    const r = new Ring(5, ['a', 'b'] as const);
+    r.push(10_000, { a: 10, b: 100 });
+    r.push(11_000, { a: 11 });
+    // Six older rows and one not older than the oldest held (left out); column b only partly given.
+    r.prepend([4000, 5000, 6000, 7000, 8000, 9000, 10_000], { a: [4, 5, 6, 7, 8, 9, 99], b: new Float32Array([NaN, NaN, NaN, 70, 80, 90, 99]) });
+    expect(r.length).toBe(5);
+    expect(Array.from({ length: 5 }, (_, i) => r.timeAt(i))).toEqual([7000, 8000, 9000, 10_000, 11_000]);
+    expect(r.tail('a')).toEqual([7, 8, 9, 10, 11]);
+    expect(r.tail('b').map((v) => (Number.isNaN(v) ? 'gap' : v))).toEqual([70, 80, 90, 100, 'gap']);
+    r.push(12_000, { a: 12, b: 120 });
+    expect(r.tail('a')).toEqual([8, 9, 10, 11, 12]);
+    // Into an empty ring: the rows as given, a key without a column as gaps.
+    const e = new Ring(3, ['a', 'b'] as const);
+    e.prepend([1, 2], { a: [1, 2] });
+    expect(e.tail('a')).toEqual([1, 2]);
+    expect(e.tail('b').every(Number.isNaN)).toBe(true);
+  });
+
+  it('cuts rings from shared buffers, apart from each other, and reuses one given back empty', () => {
+    const pool = new RingPool(3, ['a', 'b'] as const);
+    const rings = Array.from({ length: 70 }, () => pool.take());
+    rings.forEach((r, i) => r.push(i, { a: i, b: -i }));
+    rings.forEach((r, i) => expect([r.timeAt(0), ...r.tail('a'), ...r.tail('b')]).toEqual([i, i, -i]));
+    pool.give(rings[5]!);
+    const again = pool.take();
+    expect(again).toBe(rings[5]);
+    expect(again.length).toBe(0);
   });
 
   it('rejects a capacity that cannot hold a rate', () => {

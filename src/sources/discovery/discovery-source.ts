@@ -23,9 +23,9 @@ export class DiscoverySource extends ForwardingSource<Pipeline> {
     this.providers = providers;
   }
 
-  /** Each provider's trouble (a failed lookup, a broken file), for the header. */
+  /** Each provider's trouble (a failed lookup, a broken file) and the pipeline's, for the header. */
   override get notice(): string | undefined {
-    const lines = this.providers.map((p) => p.notice).filter((n): n is string => n !== undefined);
+    const lines = [super.notice, ...this.providers.map((p) => p.notice)].filter((n): n is string => n !== undefined);
     return lines.length === 0 ? undefined : lines.join('; ');
   }
 

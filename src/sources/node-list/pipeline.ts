@@ -18,6 +18,7 @@ import { ProcessDeriver } from '../../metrics/process-deriver.js';
 import { PROCESS_FAMILY_FILTER, type NodeProcesses } from '../../metrics/process-figures.js';
 import type { Source } from '../source.js';
 import { GpuAttach } from './gpu-attach.js';
+import { descriptorShortage } from '../../util/open-files.js';
 
 export interface PipelineOptions {
   readonly targets: readonly Target[];
@@ -72,6 +73,8 @@ export class Pipeline implements Source {
   private readonly cadvisorPort: number | undefined;
   /** GPU exporters beside a node's own target on its host, and the GPUs of every payload (gpu-attach.ts). */
   private readonly gpus: GpuAttach;
+  /** Set while the targets need more file descriptors than the limit allows (see open-files.ts). */
+  private descriptors: string | undefined;
 
   constructor(options: PipelineOptions) {
     this.payloads = new PayloadReader(options.maxSamples);
@@ -114,6 +117,17 @@ export class Pipeline implements Source {
       }
     }
     this.loop.setTargets(targets);
+    this.descriptors = descriptorShortage(targets.length);
+  }
+
+  /** For the header: the one line that says the open-files limit is too low for these targets. */
+  get notice(): string | undefined {
+    return this.descriptors;
+  }
+
+  /** The same on stderr when the run ends. */
+  get warning(): string | undefined {
+    return this.descriptors;
   }
 
   /**

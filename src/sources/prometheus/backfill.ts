@@ -1,8 +1,15 @@
 /**
  * History from Prometheus on start (`/api/v1/query_range`), so sparklines and charts are full at
- * once instead of filling over the next --history. The same expressions as a refresh, evaluated
- * every interval; the cluster row's are summed across nodes by Prometheus itself, weighted as
- * clusterTotals weighs them (CPU by cores, memory by bytes).
+ * once instead of filling over the next --history. It runs after the first refresh has shown
+ * figures, and its rows go before that refresh's (Ring.prepend).
+ *
+ * The step is chosen for the charts, not the refresh interval: a chart draws at most CHART_POINTS
+ * points, so asking for 300 rows of 2 s each is waste. The cluster's series come at that chart
+ * resolution; each node's at a coarser one when the fleet is large, within a budget of points per
+ * query, so 10,000 nodes cost about what 2,500 do (NODE_POINTS_BUDGET). Each coarse point (a rate
+ * over its whole step) is held over the rows of its step. The cluster row's series are summed
+ * across nodes by the server itself, weighted as clusterTotals weighs them (CPU by cores, memory
+ * by bytes): one series each, whatever the fleet.
  */
 import type { ClusterSeriesKey, ClusterStore, NodeSeriesKey } from '../../store/cluster-store.js';
 import { NODE_SERIES as N } from '../../metrics/node-exporter.js';
@@ -10,14 +17,16 @@ import type { PrometheusClient } from './client.js';
 import type { RangeSeries } from './decode.js';
 import { nodeKey } from './figures.js';
 import type { NodeRef } from './nodes.js';
-import { byteRate, cpuBusy, memoryUsed, NODE_LABELS } from './queries.js';
+import { byteRate, cpuBusy, memoryUsed, NODE_LABELS, promDuration } from './queries.js';
 import { matchers } from './selector.js';
 import { settleLimited } from './settle.js';
 
-/** Prometheus refuses a range query of more than 11,000 points per series. */
-const MAX_POINTS_PER_SERIES = 11_000;
-/** Points per query across all series: about 16 MB of JSON, well inside the response cap. */
-const MAX_POINTS_PER_QUERY = 500_000;
+/** The widest chart cluster-top draws has about this many points (a detail chart at 240 columns). */
+export const CHART_POINTS = 120;
+/** Points of one node query across all nodes: about 7 MB of JSON, whatever the fleet. */
+export const NODE_POINTS_BUDGET = 300_000;
+/** Fewer points than this per node draw no shape: the budget gives way to it beyond 30,000 nodes. */
+const MIN_NODE_POINTS = 10;
 
 export interface BackfillPlan {
   readonly client: PrometheusClient;
@@ -25,8 +34,8 @@ export interface BackfillPlan {
   /** Nodes already in the store; others in the results are left out. */
   readonly nodes: readonly NodeRef[];
   readonly selector: string;
-  /** The rate window, as a PromQL duration. */
-  readonly window: string;
+  /** The refresh's rate window (ms): a coarse step's rate covers at least its whole step. */
+  readonly windowMs: number;
   readonly stepMs: number;
   /** Time of the last row; rows are `stepMs` apart, oldest first. */
   readonly endMs: number;
@@ -39,37 +48,67 @@ type Transform = (v: number) => number;
 const percent: Transform = (v) => Math.min(100, Math.max(0, 100 * v));
 const same: Transform = (v) => v;
 
-function nodeQueries(sel: string, window: string): Record<NodeSeriesKey, readonly [string, Transform]> {
+type Queries<K extends string> = Record<K, readonly [(window: string) => string, Transform]>;
+
+function nodeQueries(sel: string): Queries<NodeSeriesKey> {
   const by = NODE_LABELS;
   return {
-    cpu: [cpuBusy(sel, window, by), percent],
-    memory: [memoryUsed(sel, by), percent],
-    load1: [`${N.load1}${matchers(sel)}`, same],
-    rx: [byteRate('rx', sel, window, by), same],
-    tx: [byteRate('tx', sel, window, by), same],
-    read: [byteRate('read', sel, window, by), same],
-    written: [byteRate('written', sel, window, by), same],
+    cpu: [(w) => cpuBusy(sel, w, by), percent],
+    memory: [() => memoryUsed(sel, by), percent],
+    load1: [() => `${N.load1}${matchers(sel)}`, same],
+    rx: [(w) => byteRate('rx', sel, w, by), same],
+    tx: [(w) => byteRate('tx', sel, w, by), same],
+    read: [(w) => byteRate('read', sel, w, by), same],
+    written: [(w) => byteRate('written', sel, w, by), same],
   };
 }
 
-function clusterQueries(sel: string, window: string): Record<ClusterSeriesKey, readonly [string, Transform]> {
+function clusterQueries(sel: string): Queries<ClusterSeriesKey> {
   return {
-    cpu: [cpuBusy(sel, window, []), percent],
-    memory: [memoryUsed(sel, []), percent],
-    rx: [byteRate('rx', sel, window, []), same],
-    tx: [byteRate('tx', sel, window, []), same],
-    read: [byteRate('read', sel, window, []), same],
-    written: [byteRate('written', sel, window, []), same],
-    up: [`count(${N.uname}${matchers(sel)})`, same],
+    cpu: [(w) => cpuBusy(sel, w, []), percent],
+    memory: [() => memoryUsed(sel, []), percent],
+    rx: [(w) => byteRate('rx', sel, w, []), same],
+    tx: [(w) => byteRate('tx', sel, w, []), same],
+    read: [(w) => byteRate('read', sel, w, []), same],
+    written: [(w) => byteRate('written', sel, w, []), same],
+    up: [() => `count(${N.uname}${matchers(sel)})`, same],
   };
 }
 
-/** Rows per query: within Prometheus's per-series limit and the per-query budget for this many nodes. */
-export function chunkRows(nodes: number): number {
-  return Math.min(MAX_POINTS_PER_SERIES, Math.max(1, Math.floor(MAX_POINTS_PER_QUERY / Math.max(1, nodes))));
+/** Rows per point: the cluster's for the chart width, each node's within the budget as well. */
+export function backfillEvery(rows: number, nodes: number): { readonly node: number; readonly cluster: number } {
+  const clusterPoints = Math.max(1, Math.min(rows, CHART_POINTS));
+  const nodePoints = Math.min(clusterPoints, Math.max(MIN_NODE_POINTS, Math.floor(NODE_POINTS_BUDGET / Math.max(1, nodes))));
+  return { node: Math.ceil(rows / nodePoints), cluster: Math.ceil(rows / clusterPoints) };
 }
 
-/** A range result as one column per node (by nodeKey), `count` rows from `startMs`; NaN where no point. */
+/**
+ * One range query's layout: `points` points `every` rows apart, the last on the last row. Row r
+ * takes the first point at or after it (a rate over the span that ends there), so only rows past
+ * the last point, never any, are without one.
+ */
+class Coarse {
+  readonly points: number;
+  private readonly firstRow: number;
+
+  constructor(
+    readonly rows: number,
+    readonly every: number,
+  ) {
+    this.points = Math.ceil(rows / every);
+    this.firstRow = rows - 1 - (this.points - 1) * every;
+  }
+
+  pointOf(row: number): number {
+    return Math.min(this.points - 1, Math.max(0, Math.ceil((row - this.firstRow) / this.every)));
+  }
+
+  startMs(plan: BackfillPlan): number {
+    return plan.endMs - (this.points - 1) * this.every * plan.stepMs;
+  }
+}
+
+/** A range result as one column of points per node (by nodeKey); NaN where no point. */
 function columns(series: readonly RangeSeries[], transform: Transform, startMs: number, stepMs: number, count: number): Map<string, Float64Array> {
   const byNode = new Map<string, Float64Array>();
   for (const { labels, points } of series) {
@@ -83,46 +122,59 @@ function columns(series: readonly RangeSeries[], transform: Transform, startMs: 
   return byNode;
 }
 
+async function ranges<K extends string>(plan: BackfillPlan, queries: Queries<K>, layout: Coarse, warnings: string[]): Promise<[K, Map<string, Float64Array>][]> {
+  const stepMs = layout.every * plan.stepMs;
+  const startMs = layout.startMs(plan);
+  const window = promDuration(Math.max(plan.windowMs, stepMs));
+  const entries = Object.entries(queries) as [K, readonly [(window: string) => string, Transform]][];
+  const settled = await settleLimited(
+    entries.map(([, [expr]]) => () => plan.client.queryRange(expr(window), startMs, plan.endMs, stepMs, plan.timeoutMs)),
+    plan.concurrency,
+  );
+  return entries.map(([key, [, transform]], q) => {
+    const s = settled[q]!;
+    if (s.status === 'rejected') throw s.reason;
+    warnings.push(...s.value.warnings);
+    return [key, columns(s.value.result, transform, startMs, stepMs, layout.points)];
+  });
+}
+
+/** Row columns from point columns: each row holds its point's value. */
+function spread<K extends string>(byKey: readonly (readonly [K, Float64Array | undefined])[], layout: Coarse, scratch: Map<K, Float32Array>): Partial<Record<K, Float32Array>> {
+  const out: Partial<Record<K, Float32Array>> = {};
+  for (const [key, points] of byKey) {
+    let column = scratch.get(key);
+    if (column === undefined) scratch.set(key, (column = new Float32Array(layout.rows)));
+    for (let r = 0; r < layout.rows; r++) column[r] = points?.[layout.pointOf(r)] ?? NaN;
+    out[key] = column;
+  }
+  return out;
+}
+
 /**
- * Pushes `rows` rows into every node's ring and the cluster ring, oldest first, chunk by chunk.
- * Returns the servers' warnings; throws the first query's PrometheusError (rows pushed stay).
+ * Puts `rows` rows before every node's ring and the cluster ring's rows. Returns the servers'
+ * warnings; throws the first failed query's PrometheusError, with no rows put.
  */
 export async function backfill(plan: BackfillPlan): Promise<string[]> {
-  const nodeQ = Object.entries(nodeQueries(plan.selector, plan.window)) as [NodeSeriesKey, readonly [string, Transform]][];
-  const clusterQ = Object.entries(clusterQueries(plan.selector, plan.window)) as [ClusterSeriesKey, readonly [string, Transform]][];
-  const firstMs = plan.endMs - (plan.rows - 1) * plan.stepMs;
-  const size = chunkRows(plan.nodes.length);
+  const every = backfillEvery(plan.rows, plan.nodes.length);
+  const nodeLayout = new Coarse(plan.rows, every.node);
+  const clusterLayout = new Coarse(plan.rows, every.cluster);
   const warnings: string[] = [];
-  for (let from = 0; from < plan.rows; from += size) {
-    const count = Math.min(size, plan.rows - from);
-    const startMs = firstMs + from * plan.stepMs;
-    const endMs = startMs + (count - 1) * plan.stepMs;
-    const settled = await settleLimited(
-      [...nodeQ, ...clusterQ].map(([, [expr]]) => () => plan.client.queryRange(expr, startMs, endMs, plan.stepMs, plan.timeoutMs)),
-      plan.concurrency,
-    );
-    const results = settled.map((s) => {
-      if (s.status === 'rejected') throw s.reason;
-      warnings.push(...s.value.warnings);
-      return s.value.result;
-    });
-    const column = (q: number, transform: Transform) => columns(results[q] ?? [], transform, startMs, plan.stepMs, count);
-    const nodeColumns = nodeQ.map(([key, [, transform]], q) => [key, column(q, transform)] as const);
-    // A cluster query answers with one series (the sum across nodes), or none.
-    const clusterColumns = clusterQ.map(([key, [, transform]], q) => [key, [...column(nodeQ.length + q, transform).values()][0]] as const);
-    for (const ref of plan.nodes) {
-      const ring = plan.store.get(ref.id)?.history;
-      for (let i = 0; ring && i < count; i++) {
-        const row: Partial<Record<NodeSeriesKey, number>> = {};
-        for (const [key, byNode] of nodeColumns) row[key] = byNode.get(ref.key)?.[i] ?? NaN;
-        ring.push(startMs + i * plan.stepMs, row);
-      }
-    }
-    for (let i = 0; i < count; i++) {
-      const row: Partial<Record<ClusterSeriesKey, number>> = {};
-      for (const [key, values] of clusterColumns) row[key] = values?.[i] ?? NaN;
-      plan.store.cluster.push(startMs + i * plan.stepMs, row);
-    }
+  const [nodeColumns, clusterColumns] = await Promise.all([
+    ranges(plan, nodeQueries(plan.selector), nodeLayout, warnings),
+    ranges(plan, clusterQueries(plan.selector), clusterLayout, warnings),
+  ]);
+  const firstMs = plan.endMs - (plan.rows - 1) * plan.stepMs;
+  const times = Float64Array.from({ length: plan.rows }, (_, r) => firstMs + r * plan.stepMs);
+  // The rows' columns are copied into each ring: one scratch set serves every node.
+  const scratch = new Map<NodeSeriesKey, Float32Array>();
+  for (const ref of plan.nodes) {
+    const ring = plan.store.get(ref.id)?.history;
+    if (ring) ring.prepend(times, spread(nodeColumns.map(([key, byNode]) => [key, byNode.get(ref.key)] as const), nodeLayout, scratch));
   }
+  // A cluster query answers with one series (the sum across nodes), or none.
+  const cluster = clusterColumns.map(([key, bySeries]) => [key, [...bySeries.values()][0]] as const);
+  plan.store.cluster.prepend(times, spread(cluster, clusterLayout, new Map()));
+  plan.store.historyChanged();
   return warnings;
 }

@@ -60,6 +60,8 @@ export class PrometheusClient {
   /** Requests in flight, aborted by close(). */
   private readonly inflight = new Set<AbortController>();
   private closed = false;
+  private wire = 0;
+  private body = 0;
 
   constructor(options: PrometheusClientOptions) {
     this.pool = new Pool(options.baseUrl.origin, {
@@ -88,6 +90,11 @@ export class PrometheusClient {
   async queryRange(expr: string, startMs: number, endMs: number, stepMs: number, timeoutMs = this.timeoutMs): Promise<Decoded<RangeSeries>> {
     const form = { query: expr, start: seconds(startMs), end: seconds(endMs), step: seconds(stepMs) };
     return this.post('/api/v1/query_range', form, timeoutMs, decodeMatrix);
+  }
+
+  /** Bytes of answers received so far: on the wire (gzip) and decoded, for the benchmark. */
+  get bytesReceived(): { readonly wire: number; readonly body: number } {
+    return { wire: this.wire, body: this.body };
   }
 
   async close(): Promise<void> {
@@ -120,7 +127,9 @@ export class PrometheusClient {
     };
     try {
       const response = await this.request(options, signal);
-      const text = (await readBody(response.body, response.headers, this.maxBodyBytes)).text;
+      const { text, wireBytes, bodyBytes } = await readBody(response.body, response.headers, this.maxBodyBytes);
+      this.wire += wireBytes;
+      this.body += bodyBytes;
       if (response.statusCode === 200) return decode(text);
       // Prometheus answers 400, 422 and 503 with its JSON error: the reason is in there.
       throw new PrometheusError(apiError(text) ?? `HTTP ${response.statusCode} ${STATUS_CODES[response.statusCode] ?? ''}`.trim());

@@ -18,41 +18,71 @@ export function nodeKey(labels: Labels): string {
   return `${labels.job ?? ''}\u0000${labels.instance ?? ''}`;
 }
 
-/** Finite values of one query, by node; several series per node are kept in result order. */
+/** What tells a node apart in query results (NodeRef has both). */
+export interface NodeLabels {
+  readonly job: string;
+  readonly instance: string;
+}
+
+/**
+ * Finite values of one query, by node; several series per node are kept in result order. By
+ * instance, the job checked on reading: a key made of both for each of a 10,000-node refresh's
+ * 200,000 samples, and an array for each node's one sample, cost more than the figures. A node's
+ * entry is its sample until a second comes.
+ */
 class ByNode {
-  private readonly map = new Map<string, InstantSample[]>();
+  private readonly map = new Map<string, InstantSample | InstantSample[]>();
 
   constructor(samples: readonly InstantSample[] | undefined) {
     for (const s of samples ?? []) {
       if (!Number.isFinite(s.value)) continue;
-      const key = nodeKey(s.labels);
-      const list = this.map.get(key);
-      if (list) list.push(s);
-      else this.map.set(key, [s]);
+      const instance = s.labels.instance ?? '';
+      const had = this.map.get(instance);
+      if (had === undefined) this.map.set(instance, s);
+      else if (Array.isArray(had)) had.push(s);
+      else this.map.set(instance, [had as InstantSample, s]);
     }
   }
 
-  all(key: string): readonly InstantSample[] {
-    return this.map.get(key) ?? [];
+  all(node: NodeLabels): readonly InstantSample[] {
+    const had = this.map.get(node.instance);
+    if (had === undefined) return [];
+    if (!Array.isArray(had)) return ofJob(had as InstantSample, node) ? [had as InstantSample] : [];
+    return had.every((s) => ofJob(s, node)) ? had : had.filter((s) => ofJob(s, node));
   }
 
-  value(key: string): number | undefined {
-    return this.map.get(key)?.[0]?.value;
+  value(node: NodeLabels): number | undefined {
+    return this.find(node, () => true);
   }
 
   /** The first value of the series named `name` (queries fetching several gauges at once). */
-  named(key: string, name: string): number | undefined {
-    return this.all(key).find((s) => s.labels.__name__ === name)?.value;
+  named(node: NodeLabels, name: string): number | undefined {
+    return this.find(node, (s) => s.labels.__name__ === name);
+  }
+
+  private find(node: NodeLabels, pick: (s: InstantSample) => boolean): number | undefined {
+    const had = this.map.get(node.instance);
+    if (had === undefined) return undefined;
+    if (!Array.isArray(had)) return ofJob(had as InstantSample, node) && pick(had as InstantSample) ? (had as InstantSample).value : undefined;
+    for (const s of had) if (ofJob(s, node) && pick(s)) return s.value;
+    return undefined;
   }
 }
+
+const ofJob = (s: InstantSample, node: NodeLabels): boolean => (s.labels.job ?? '') === node.job;
 
 /** The results indexed once, then read per node. */
 export class RefreshIndex {
   private readonly q: Record<RefreshQuery, ByNode>;
 
+  /**
+   * `perCoreAsked` false: the refresh left the per-core query out (a fleet too large for it),
+   * so nodes have no per-core figures rather than a row of cores without rates yet.
+   */
   constructor(
     results: RefreshResults,
     private readonly evalMs: number,
+    private readonly perCoreAsked = true,
   ) {
     const index = (name: RefreshQuery): ByNode => new ByNode(results[name]);
     this.q = {
@@ -75,7 +105,7 @@ export class RefreshIndex {
    * query. A node with no `up` series (the selector matched only its node_ series) counts as up,
    * since it has fresh samples.
    */
-  health(key: string, previous: TargetHealth): TargetHealth {
+  health(key: NodeLabels, previous: TargetHealth): TargetHealth {
     const duration = this.q.health.named(key, 'scrape_duration_seconds');
     const common = { lastScrapeMs: this.evalMs, lastDurationMs: duration === undefined ? null : duration * 1000 };
     if ((this.q.health.named(key, 'up') ?? 1) === 1) {
@@ -85,7 +115,7 @@ export class RefreshIndex {
     return { ...previous, ...common, up: false, lastError: 'down in Prometheus (up is 0)', consecutiveFailures: previous.consecutiveFailures + 1 };
   }
 
-  figures(key: string): NodeFigures {
+  figures(key: NodeLabels): NodeFigures {
     const g = (name: string): number | undefined => this.q.gauges.named(key, name);
     return {
       cpu: this.cpu(key),
@@ -104,8 +134,8 @@ export class RefreshIndex {
     };
   }
 
-  private cpu(key: string): NodeFigures['cpu'] {
-    const perCore = [...this.q.perCore.all(key)].sort((a, b) => byCoreNumber(a.labels.cpu ?? '', b.labels.cpu ?? ''));
+  private cpu(key: NodeLabels): NodeFigures['cpu'] {
+    const perCore = !this.perCoreAsked ? [] : [...this.q.perCore.all(key)].sort((a, b) => byCoreNumber(a.labels.cpu ?? '', b.labels.cpu ?? ''));
     const cores = this.q.cores.value(key) ?? perCore.length;
     const busy = this.q.cpu.value(key);
     if (cores === 0 && busy === undefined) return null;
@@ -113,12 +143,12 @@ export class RefreshIndex {
       cores,
       usagePercent: busy === undefined ? null : percent(busy),
       // Before Prometheus has two samples no core has a rate: one null per core, as after a first scrape.
-      perCoreUsagePercent: perCore.length > 0 ? perCore.map((s) => percent(s.value)) : Array.from({ length: cores }, () => null),
+      perCoreUsagePercent: !this.perCoreAsked ? null : perCore.length > 0 ? perCore.map((s) => percent(s.value)) : Array.from({ length: cores }, () => null),
     };
   }
 
   /** The "/" mount; size and available space from the same device when several are mounted there. */
-  private filesystem(key: string): NodeFigures['filesystem'] {
+  private filesystem(key: NodeLabels): NodeFigures['filesystem'] {
     const series = this.q.filesystem.all(key);
     const size = series.find((s) => s.labels.__name__ === N.filesystemSize);
     if (!size) return null;

@@ -8,6 +8,9 @@
 import type { InstantSample, Labels } from './decode.js';
 import { nodeKey } from './figures.js';
 
+/** One collator for every sort: localeCompare with options builds one per call (10,000 nodes: 130,000 calls). */
+const BY_ID = new Intl.Collator('en', { numeric: true });
+
 export interface NodeRef {
   /** Join key into query results (job and instance). */
   readonly key: string;
@@ -45,7 +48,7 @@ export class NodeBook {
       const id = (jobsPerInstance.get(instance) ?? 0) > 1 ? `${instance} job=${job}` : instance;
       return { key, id, instance, job };
     });
-    return refs.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+    return refs.sort((a, b) => BY_ID.compare(a.id, b.id));
   }
 
   name(ref: NodeRef): string {

@@ -8,11 +8,10 @@ import { ClusterStore } from '../../store/cluster-store.js';
 import { UNKNOWN_HEALTH, type TargetHealth } from '../../scrape/types.js';
 import { backfill } from './backfill.js';
 import { describeFailure, MAX_QUERIES_IN_FLIGHT, type PrometheusClient } from './client.js';
-import type { InstantSample } from './decode.js';
 import { RefreshIndex } from './figures.js';
 import { PrometheusGpus } from './gpus.js';
 import { NodeBook, type NodeRef } from './nodes.js';
-import { inventoryQuery, promDuration, scrapeIntervalQuery } from './queries.js';
+import { inventoryQuery, promDuration, scrapeIntervalQuery, type RefreshQuery } from './queries.js';
 import { runRefresh } from './refresh.js';
 import { StoppableSleep } from '../../util/stoppable-sleep.js';
 
@@ -32,6 +31,9 @@ export interface PrometheusSourceOptions {
  */
 const ASSUMED_SCRAPE_MS = 15_000;
 const RATE_WINDOW_SCRAPES = 4;
+/** See perCoreWanted: about 5 MB of JSON per refresh. */
+export const MAX_PER_CORE_SERIES = 50_000;
+const ASSUMED_CORES_PER_NODE = 16;
 /** Backfill queries cover minutes of history at once: they get longer than a refresh's. */
 const BACKFILL_TIMEOUT_MS = 30_000;
 
@@ -52,6 +54,13 @@ export class PrometheusSource implements Source {
   private backfillNoticeUntilMs = 0;
   private readonly pause = new StoppableSleep();
   private running: Promise<void> | undefined;
+  private loadingHistory: Promise<void> | undefined;
+  /** The nodes of the last refresh that listed any. */
+  private refs: readonly NodeRef[] = [];
+  /** Cores across the fleet at the last refresh: whether the per-core query is worth its bytes. */
+  private fleetCores: number | undefined;
+  /** Nodes the inventory listed before the first refresh. */
+  private inventoryNodes = 0;
 
   constructor(options: PrometheusSourceOptions) {
     this.options = options;
@@ -87,6 +96,11 @@ export class PrometheusSource implements Source {
     this.running ??= this.loop();
   }
 
+  /** Bytes of answers so far, on the wire and decoded (the benchmark's figure per refresh). */
+  get bytesReceived(): { readonly wire: number; readonly body: number } {
+    return this.client.bytesReceived;
+  }
+
   /** One refresh suffices: Prometheus already holds the samples rates need. */
   async collectOnce(): Promise<void> {
     await this.prepare();
@@ -101,21 +115,24 @@ export class PrometheusSource implements Source {
     this.pause.stop();
     await this.client.close();
     await this.running;
+    await this.loadingHistory;
   }
 
   private async loop(): Promise<void> {
-    const inventory = await this.prepare();
-    if (!this.pause.stopped) await this.loadHistory(inventory);
+    await this.prepare();
     while (!this.pause.stopped) {
       const started = Date.now();
       if (!this.scrapeIntervalAnswered) await this.learnScrapeInterval();
       await this.refresh();
+      // Figures first, then history: its queries are the heaviest, and it lands before the
+      // refresh rows already in the rings. Refreshes go on meanwhile.
+      if (this.loadingHistory === undefined && this.refs.length > 0 && !this.pause.stopped) this.loadingHistory = this.loadHistory(started);
       await this.pause.sleep(started + this.intervalMs - Date.now());
     }
   }
 
-  /** Learns the scrape interval and, from the inventory, node jobs and names; returns the inventory. */
-  private async prepare(): Promise<readonly InstantSample[]> {
+  /** Learns the scrape interval and, from the inventory, node jobs and names. */
+  private async prepare(): Promise<void> {
     const lookback = promDuration(this.options.historyPoints * this.intervalMs);
     const [, inventory] = await Promise.all([
       this.learnScrapeInterval(),
@@ -125,7 +142,7 @@ export class PrometheusSource implements Source {
       ),
     ]);
     this.book.learn(inventory);
-    return inventory;
+    this.inventoryNodes = inventory.length;
   }
 
   private async learnScrapeInterval(): Promise<void> {
@@ -139,20 +156,18 @@ export class PrometheusSource implements Source {
     }
   }
 
-  /** Fills the rings of the nodes seen within --history; the first refresh then appends after them. */
-  private async loadHistory(inventory: readonly InstantSample[]): Promise<void> {
-    const refs = this.book.nodes([], inventory);
-    if (refs.length === 0) return;
-    for (const ref of refs) this.upsert(ref);
+  /** Fills the rings of the nodes the first refresh that listed any listed, with the rows before `firstRowMs`. */
+  private async loadHistory(firstRowMs: number): Promise<void> {
+    const refs = this.refs;
     try {
       const warnings = await backfill({
         client: this.client,
         store: this.store,
         nodes: refs,
         selector: this.options.selector,
-        window: promDuration(this.rateWindowMs),
+        windowMs: this.rateWindowMs,
         stepMs: this.intervalMs,
-        endMs: Date.now(),
+        endMs: firstRowMs - this.intervalMs,
         // The last slot is the first refresh's.
         rows: this.store.capacity - 1,
         concurrency: MAX_QUERIES_IN_FLIGHT,
@@ -167,9 +182,11 @@ export class PrometheusSource implements Source {
 
   private async refresh(): Promise<void> {
     const at = Date.now();
+    const perCore = this.perCoreWanted();
+    const skip = new Set<RefreshQuery>(perCore ? [] : ['perCore']);
     // The GPU queries beside the node ones, not after: a refresh takes as long as its slowest query.
     const [{ results, failures, warnings }, gpuSeries] = await Promise.all([
-      runRefresh(this.client, this.options.selector, promDuration(this.rateWindowMs), MAX_QUERIES_IN_FLIGHT),
+      runRefresh(this.client, this.options.selector, promDuration(this.rateWindowMs), MAX_QUERIES_IN_FLIGHT, skip),
       this.gpus.query(this.client),
     ]);
     if (results.health === undefined || results.uname === undefined) {
@@ -180,8 +197,10 @@ export class PrometheusSource implements Source {
     }
     this.book.learn(results.uname);
     const refs = this.book.nodes(results.health, results.uname);
-    this.apply(refs, new RefreshIndex(results, at), at);
+    this.apply(refs, new RefreshIndex(results, at, perCore), at);
     this.gpus.apply(gpuSeries, refs.map((r) => ({ id: r.id, name: this.book.name(r), instance: r.instance })), this.store, at);
+    if (refs.length > 0) this.refs = refs;
+    if (results.cores !== undefined) this.fleetCores = results.cores.reduce((sum, s) => sum + (Number.isFinite(s.value) ? s.value : 0), 0);
     this.lastGoodMs = at;
     if (refs.length === 0) {
       this.refreshNotice = `Prometheus has no node_exporter series${this.options.selector ? ` matching {${this.options.selector}}` : ''}`;
@@ -190,6 +209,17 @@ export class PrometheusSource implements Source {
     } else {
       this.refreshNotice = warnings.length > 0 ? `Prometheus warning: ${warnings[0]}` : this.gpus.failure && `Prometheus: GPU query failed: ${this.gpus.failure}`;
     }
+  }
+
+  /**
+   * The per-core query answers one sample per core of the fleet: 10,000 nodes of 100 cores are a
+   * million samples, about 100 MB of JSON every refresh, for bars only a node's detail shows.
+   * Beyond MAX_PER_CORE_SERIES cores it is left out, and nodes show no per-core figures. Before
+   * the first count of cores, the inventory's node count stands in, at a typical 16 cores each.
+   */
+  private perCoreWanted(): boolean {
+    const cores = this.fleetCores ?? this.inventoryNodes * ASSUMED_CORES_PER_NODE;
+    return cores <= MAX_PER_CORE_SERIES;
   }
 
   private upsert(ref: NodeRef): void {
@@ -210,10 +240,12 @@ export class PrometheusSource implements Source {
       this.health.delete(node.id);
     }
     for (const ref of refs) {
-      this.upsert(ref);
-      const health = index.health(ref.key, this.health.get(ref.id) ?? UNKNOWN_HEALTH);
+      // A node's target and labels follow from its ref: only a new node needs them (the name
+      // comes with each record).
+      if (this.store.get(ref.id) === undefined) this.upsert(ref);
+      const health = index.health(ref, this.health.get(ref.id) ?? UNKNOWN_HEALTH);
       this.health.set(ref.id, health);
-      if (health.up) this.store.record(ref.id, at, { name: this.book.name(ref), source: 'prometheus', figures: index.figures(ref.key), health });
+      if (health.up) this.store.record(ref.id, at, { name: this.book.name(ref), source: 'prometheus', figures: index.figures(ref), health });
       else this.store.recordDown(ref.id, at, health);
     }
     this.store.appendClusterPoint(at);

@@ -88,7 +88,8 @@ export function refreshQueries(sel: string, window: string) {
     uname: `${N.uname}${matchers(sel)}`,
     cpu: cpuBusy(sel, window, by),
     perCore: cpuBusy(sel, window, [...by, 'cpu']),
-    cores: `count by (${by.join(', ')}) (count by (${[...by, 'cpu'].join(', ')}) (${N.cpuSeconds}${matchers(sel)}))`,
+    // One idle series per core: an eighth of the series counting every mode would touch.
+    cores: `count by (${by.join(', ')}) (${N.cpuSeconds}${matchers('mode="idle"', sel)})`,
     gauges: byName(GAUGES, sel),
     filesystem: byName([N.filesystemSize, N.filesystemAvail], 'mountpoint="/"', sel),
     rx: byteRate('rx', sel, window, by),

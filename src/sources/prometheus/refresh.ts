@@ -10,9 +10,12 @@ export interface RefreshOutcome {
   readonly warnings: readonly string[];
 }
 
-/** One refresh's queries, run concurrently; failures are collected, not thrown. */
-export async function runRefresh(client: PrometheusClient, selector: string, window: string, concurrency: number): Promise<RefreshOutcome> {
-  const queries = Object.entries(refreshQueries(selector, window)) as [RefreshQuery, string][];
+/**
+ * One refresh's queries, run concurrently; failures are collected, not thrown. Queries in `skip`
+ * are not sent (their results stay absent, as a failed query's do, without a failure).
+ */
+export async function runRefresh(client: PrometheusClient, selector: string, window: string, concurrency: number, skip: ReadonlySet<RefreshQuery> = new Set()): Promise<RefreshOutcome> {
+  const queries = (Object.entries(refreshQueries(selector, window)) as [RefreshQuery, string][]).filter(([name]) => !skip.has(name));
   const settled = await settleLimited(
     queries.map(([, expr]) => () => client.query(expr)),
     concurrency,

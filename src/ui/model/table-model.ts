@@ -1,7 +1,6 @@
 /** The node table's logic without rendering: sorting, filtering and keeping the selection. */
 import { shownCpuPercent, shownMemoryPercent, type KubeNode } from './kube-model.js';
 import { parseLabelFilter, type LabelledNode } from './label-filter.js';
-import { finite, sortNullsLast } from './sort-order.js';
 import { gpuSummary, type GpuNode } from './gpu-model.js';
 
 /** `pods` is last of these, and offered only when some node has Kubernetes info. */
@@ -84,16 +83,67 @@ export function nextSortKey(key: SortKey, kube = false, columns: readonly string
 }
 
 /**
+ * Every node's place in name order (natural, then id), kept between frames: names rarely change,
+ * and comparing 10,000 long names that share their prefixes was most of a sort's time. Made
+ * again when a node comes that has no place yet or whose name changed; the nodes themselves are
+ * the keys, so nodes gone are forgotten with them.
+ */
+let nameRanks = new WeakMap<object, { readonly name: string; readonly rank: number }>();
+
+function rankNames(nodes: readonly SortableNode[]): void {
+  const order = nodes.map((node) => ({ node, key: naturalKey(node.name) }));
+  order.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.node.id < b.node.id ? -1 : a.node.id > b.node.id ? 1 : 0));
+  nameRanks = new WeakMap();
+  order.forEach(({ node }, rank) => nameRanks.set(node, { name: node.name, rank }));
+}
+
+/** Name ranks of these nodes, consistent among them. */
+function ranksOf(nodes: readonly SortableNode[]): Float64Array {
+  const ranks = new Float64Array(nodes.length);
+  for (let pass = 0; pass < 2; pass++) {
+    let complete = true;
+    for (let i = 0; i < nodes.length && complete; i++) {
+      const known = nameRanks.get(nodes[i]!);
+      if (known === undefined || known.name !== nodes[i]!.name) complete = false;
+      else ranks[i] = known.rank;
+    }
+    if (complete) return ranks;
+    rankNames(nodes);
+  }
+  return ranks;
+}
+
+/**
  * A sorted copy. Nodes without the figure (down, or a source that lacks it) always go last
  * whatever the direction, and ties fall back to the name so rows do not jump between frames.
+ * Sorts indexes by numbers in typed arrays: 10,000 rows in a few milliseconds (docs/performance.md).
  */
 export function sortNodes<T extends SortableNode>(nodes: readonly T[], sort: SortState): T[] {
   const key = sort.key;
-  const decorated = nodes.map((node) => ({ node, name: naturalKey(node.name), value: key === 'name' ? null : finite(sortValue(key, node)) }));
-  type Row = (typeof decorated)[number];
-  const byName = (a: Row, b: Row): number =>
-    a.name < b.name ? -1 : a.name > b.name ? 1 : a.node.id < b.node.id ? -1 : a.node.id > b.node.id ? 1 : 0;
-  return sortNullsLast(decorated, sort.descending, key === 'name', byName).map((d) => d.node);
+  const sign = sort.descending ? -1 : 1;
+  const ranks = ranksOf(nodes);
+  const order = Array.from({ length: nodes.length }, (_, i) => i);
+  if (key === 'name') {
+    order.sort((a, b) => sign * (ranks[a]! - ranks[b]!));
+  } else {
+    // NaN for no figure: those go last in either direction.
+    const values = new Float64Array(nodes.length);
+    for (let i = 0; i < nodes.length; i++) {
+      const v = sortValue(key, nodes[i]!);
+      values[i] = v !== null && Number.isFinite(v) ? sign * v : NaN;
+    }
+    order.sort((a, b) => {
+      const va = values[a]!;
+      const vb = values[b]!;
+      if (va !== vb) {
+        if (Number.isNaN(va)) return Number.isNaN(vb) ? ranks[a]! - ranks[b]! : 1;
+        if (Number.isNaN(vb)) return -1;
+        return va - vb;
+      }
+      return ranks[a]! - ranks[b]!;
+    });
+  }
+  return order.map((i) => nodes[i]!);
 }
 
 /** A name test that is also given the node, for label filters; without the node only names match. */

@@ -225,4 +225,19 @@ describe('PrometheusSource against a fake server', () => {
     expect(Number(end) - Number(start)).toBeCloseTo(8, 3);
     expect(step).toBe('1.000');
   });
+
+  it('leaves the per-core query out once the fleet has more cores than it is worth', async () => {
+    // The one node reports 60,000 cores: a fleet's worth.
+    const f = await serveFake((req) => ((req.form.get('query') ?? '').startsWith('count by') ? { body: JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: { job: 'node', instance: 'a:9100' }, value: [Date.now() / 1000, '60000'] }] } }) } : oneNodeAnswer(req)));
+    const s = source(f.url);
+    const perCore = () => f.requests.filter((r) => (r.form.get('query') ?? '').startsWith('1 - sum by (job, instance, cpu)')).length;
+    await s.collectOnce();
+    // The first refresh asks (the inventory is one node): the answer says 60,000 cores.
+    expect(perCore()).toBe(1);
+    expect(s.store.nodes()[0]?.figures.cpu?.perCoreUsagePercent).toEqual([25, 75]);
+    await s.collectOnce();
+    expect(perCore()).toBe(1);
+    expect(s.notice).toBeUndefined();
+    expect(s.store.nodes()[0]?.figures.cpu).toMatchObject({ cores: 60000, usagePercent: 50, perCoreUsagePercent: null });
+  });
 });

@@ -4,6 +4,36 @@ import { apiError, decodeMatrix, decodeVector, oneLine, parseValue } from '../..
 const vector = (result: unknown[], extra: object = {}) => JSON.stringify({ status: 'success', data: { resultType: 'vector', result }, ...extra });
 
 describe('decoding API answers', () => {
+  it('scans the plain vector shape as JSON.parse reads it, and any other shape the ordinary way', () => {
+    const reference = (text: string) => {
+      const body = JSON.parse(text) as { data: { result: { metric?: Record<string, unknown>; value?: [number, string] }[] }; warnings?: string[] };
+      return body.data.result.filter((r) => Array.isArray(r.value)).map((r) => ({ labels: r.metric ?? {}, value: parseValue(r.value![1]) }));
+    };
+    const items = [
+      { metric: { __name__: 'up', job: 'node', instance: 'a:9100' }, value: [1700000000.123, '1'] },
+      { metric: {}, value: [1700000000, '-Inf'] },
+      { value: [1.7e9, 'NaN'], metric: { q: 'say "hi"\n', u: '\u00e9\ud83d\ude00', e: '' } },
+      { metric: { 'odd key': 'x,y}]"' }, value: [1700000000.5, '1.5e+09'] },
+    ];
+    const bodies = [
+      vector(items),
+      JSON.stringify({ status: 'success', data: { resultType: 'vector', result: items } }, null, 2),
+      vector(items, { warnings: ['w "1"'], infos: ['i'] }),
+      JSON.stringify({ status: 'success', stats: { result: [{ metric: {}, value: [1, '9'] }] }, data: { resultType: 'vector', result: items } }),
+      vector([...items, { metric: { a: 'b' }, histogram: [1, { count: '1' }] }]),
+      vector([{ metric: { a: 'b' }, value: [1, '2'], extra: true }]),
+      vector([{ metric: { n: 1 }, value: [1, '2'] }]),
+      vector([]),
+    ];
+    for (const body of bodies) {
+      const decoded = decodeVector(body);
+      expect(decoded.result, body).toEqual(reference(body).map((r) => ({ ...r, labels: Object.fromEntries(Object.entries(r.labels).filter(([, v]) => typeof v === 'string')) })));
+    }
+    expect(decodeVector(bodies[2]!).warnings).toEqual(['w "1"']);
+    expect(() => decodeVector(JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [] } }))).toThrow('expected a vector result, got matrix');
+    expect(() => decodeVector('{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"2"]}')).toThrow('not JSON');
+  });
+
   it('reads an instant vector: labels and values, NaN and infinities from their strings', () => {
     const decoded = decodeVector(
       vector([

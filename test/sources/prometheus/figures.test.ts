@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { EMPTY_FIGURES } from '../../../src/metrics/node-figures.js';
 import { UNKNOWN_HEALTH } from '../../../src/scrape/types.js';
 import type { InstantSample } from '../../../src/sources/prometheus/decode.js';
-import { nodeKey, RefreshIndex, type RefreshResults } from '../../../src/sources/prometheus/figures.js';
+import { RefreshIndex, type RefreshResults } from '../../../src/sources/prometheus/figures.js';
 import { NodeBook } from '../../../src/sources/prometheus/nodes.js';
 
 const A = { job: 'node', instance: 'a:9100' };
-const KEY = nodeKey(A);
+const KEY = A;
 const s = (labels: Record<string, string>, value: number): InstantSample => ({ labels: { ...A, ...labels }, value });
 const gauge = (name: string, value: number) => s({ __name__: name }, value);
 const AT = 1_700_000_000_000;
@@ -74,7 +74,7 @@ describe('figures from query results', () => {
     expect(f.filesystem).toBeNull();
     // No node_time_seconds: the query's own time stands in, as the scrape time does when scraping.
     expect(f.uptimeSeconds).toBe(AT / 1000 - 1_700_000_000);
-    expect(new RefreshIndex({}, AT).figures('other')).toEqual(EMPTY_FIGURES);
+    expect(new RefreshIndex({}, AT).figures({ job: 'node', instance: 'other' })).toEqual(EMPTY_FIGURES);
   });
 
   it('reads health from up and the scrape series', () => {

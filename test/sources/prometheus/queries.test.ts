@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { VIRTUAL_INTERFACE } from '../../../src/metrics/node-exporter.js';
-import { chunkRows } from '../../../src/sources/prometheus/backfill.js';
+import { backfillEvery, CHART_POINTS, NODE_POINTS_BUDGET } from '../../../src/sources/prometheus/backfill.js';
 import { cpuBusy, inventoryQuery, memoryUsed, promDuration, refreshQueries, scrapeIntervalQuery, virtualInterfaceRegex } from '../../../src/sources/prometheus/queries.js';
 import { matchers, parseSelector } from '../../../src/sources/prometheus/selector.js';
 
@@ -67,7 +67,7 @@ describe('queries', () => {
       for (const s of selectors) expect(s, name).toContain('job="node"');
     }
     expect(q.health).toBe('{__name__=~"up|scrape_duration_seconds|scrape_samples_scraped", job="node"}');
-    expect(q.cores).toBe('count by (job, instance) (count by (job, instance, cpu) (node_cpu_seconds_total{job="node"}))');
+    expect(q.cores).toBe('count by (job, instance) (node_cpu_seconds_total{mode="idle", job="node"})');
     expect(q.filesystem).toBe('{__name__=~"node_filesystem_size_bytes|node_filesystem_avail_bytes", mountpoint="/", job="node"}');
     expect(q.rx).toBe(`sum by (job, instance) (rate(node_network_receive_bytes_total{device!~"${virtualInterfaceRegex()}", job="node"}[1m]))`);
     expect(q.written).toBe('sum by (job, instance) (rate(node_disk_written_bytes_total{job="node"}[1m]))');
@@ -81,11 +81,15 @@ describe('queries', () => {
     expect(promDuration(0)).toBe('1ms');
   });
 
-  it('chunks backfill within 11,000 points per series and a budget per query', () => {
-    expect(chunkRows(1)).toBe(11_000);
-    expect(chunkRows(0)).toBe(11_000);
-    expect(chunkRows(100)).toBe(5_000);
-    expect(chunkRows(10_000)).toBe(50);
-    expect(chunkRows(10_000_000)).toBe(1);
+  it('backfills at the chart width, each node within a budget of points per query', () => {
+    // 10 minutes of 2 s refreshes: 299 rows, at most CHART_POINTS points.
+    expect(backfillEvery(299, 10)).toEqual({ node: 3, cluster: 3 });
+    expect(backfillEvery(9, 1)).toEqual({ node: 1, cluster: 1 });
+    // 10,000 nodes: 30 points each (a 20 s step); the cluster's one series keeps the chart width.
+    expect(backfillEvery(299, 10_000)).toEqual({ node: 10, cluster: 3 });
+    expect(NODE_POINTS_BUDGET / 10_000).toBeLessThanOrEqual(Math.ceil(299 / 10));
+    // Never fewer than 10 points per node, whatever the fleet.
+    expect(backfillEvery(299, 1_000_000)).toEqual({ node: 30, cluster: 3 });
+    expect(CHART_POINTS).toBeGreaterThanOrEqual(100);
   });
 });

@@ -38,6 +38,20 @@ describe('sortNodes', () => {
     expect(names(sortNodes(tied, defaultSort('cpu')))).toEqual(['a', 'b', 'c']);
   });
 
+  it('keeps name order across frames, subsets and renames, and takes new nodes in', () => {
+    const fleet = Array.from({ length: 12 }, (_, i) => node(`n-${11 - i}`, i % 3 === 0 ? null : 50));
+    expect(names(sortNodes(fleet, defaultSort('name')))).toEqual(Array.from({ length: 12 }, (_, i) => `n-${i}`));
+    // A filtered subset, sorted by a tied figure: name order among the ones shown.
+    const subset = fleet.filter((_, i) => i % 2 === 1);
+    expect(names(sortNodes(subset, defaultSort('cpu')))).toEqual(['n-0', 'n-4', 'n-6', 'n-10', 'n-2', 'n-8']);
+    // A node renamed and one added: both in their place at once.
+    (fleet[0] as { name: string }).name = 'a-first';
+    const grown = [...fleet, node('n-5b', 50)];
+    expect(names(sortNodes(grown, defaultSort('name'))).slice(0, 2)).toEqual(['a-first', 'n-0']);
+    expect(names(sortNodes(grown, defaultSort('name')))).toContain('n-5b');
+    expect(names(sortNodes(grown, defaultSort('name'))).indexOf('n-5b')).toBe(names(sortNodes(grown, defaultSort('name'))).indexOf('n-5') + 1);
+  });
+
   it('does not touch its input', () => {
     const copy = [...nodes];
     sortNodes(nodes, defaultSort('memory'));

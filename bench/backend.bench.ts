@@ -1,0 +1,202 @@
+/**
+ * `npm run bench -- backend [--nodes 10000,50000]`: cluster-top --prometheus against the real
+ * VictoriaMetrics and the real Prometheus, each loaded with the same simulated fleet
+ * (bench/backend/servers.ts). For each:
+ *   - `--once -o json` (the built binary, three runs, medians): seconds from start to the
+ *     snapshot, checked to hold figures for every node that is up; its peak RSS and CPU seconds;
+ *   - the live source (bench/backend-process.ts): seconds from start to every node's figures,
+ *     to history loaded, CPU seconds and bytes per refresh (medians), peak RSS; beside it the
+ *     server's own CPU seconds per refresh, the peer figure, and the ratio.
+ * Each figure is printed beside its target (issue #18). Loopback only; every wait is bounded.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { Snapshot } from '../src/cli/snapshot.js';
+import { BIN } from '../test/helpers/run-cli.js';
+import type { BackendLine } from './backend-process.js';
+import { loadPrometheus, loadVictoriaMetrics, type LoadedServer } from './backend/servers.js';
+import { buildPipelineProcess } from './scale/build-process.js';
+import { JsonLinesChild } from './scale/child.js';
+import { sampleProc, type ProcSample } from './scale/proc.js';
+
+export const BACKEND_SIZES = [10_000] as const;
+const ONCE_RUNS = 3;
+/** Live refreshes: the longest query timeout the interval allows, for a busy machine's server. */
+const INTERVAL_MS = 10_000;
+const MEASURED_REFRESHES = 4;
+const LIVE_LIMIT_MS = 180_000;
+const MiB = 1024 * 1024;
+const LOAD_MS_PER_NODE = 20;
+/**
+ * Longer than the default 10 s: on a busy shared machine the server's own evaluation of a query
+ * over a million CPU series can take longer, and the figures should say how long rather than fail.
+ */
+const QUERY_TIMEOUT = '60s';
+
+/** Issue #18's targets by fleet size: seconds to figures, RSS. */
+const TARGETS: Readonly<Record<number, { seconds: number; rssMiB: number }>> = { 10_000: { seconds: 3, rssMiB: 400 }, 50_000: { seconds: 10, rssMiB: 1024 } };
+const CPU_PER_REFRESH_TARGET = 0.3;
+
+export interface OnceFigures {
+  readonly seconds: number;
+  readonly cpuSeconds: number;
+  readonly peakRssBytes: number;
+  readonly withFigures: number;
+}
+
+export interface LiveFigures {
+  readonly firstFiguresSeconds: number;
+  readonly historySeconds: number | null;
+  readonly cpuPerRefresh: number;
+  readonly serverCpuPerRefresh: number;
+  readonly wireBytesPerRefresh: number;
+  readonly bodyBytesPerRefresh: number;
+  readonly historyWireBytes: number | null;
+  readonly peakRssBytes: number;
+}
+
+export interface BackendRow {
+  readonly server: LoadedServer['name'];
+  readonly nodes: number;
+  readonly upNodes: number;
+  readonly samples: number;
+  readonly loadSeconds: number;
+  readonly once: OnceFigures;
+  readonly live: LiveFigures;
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2;
+};
+
+/** The built binary under GNU time: its wall seconds, peak RSS and CPU. */
+async function once(url: string, upNodes: number): Promise<OnceFigures> {
+  const { stdout, stderr } = await promisify(execFile)('/usr/bin/time', ['-f', 'TIME %e %M %U %S', process.execPath, BIN, '--prometheus', url, '-i', QUERY_TIMEOUT, '--timeout', QUERY_TIMEOUT, '--once', '-o', 'json'], {
+    maxBuffer: 512 * MiB,
+    timeout: 120_000,
+  });
+  const m = /TIME (\S+) (\d+) (\S+) (\S+)\s*$/.exec(stderr);
+  if (m === null) throw new Error(`no figures from /usr/bin/time: ${stderr.slice(-300)}`);
+  const snapshot = JSON.parse(stdout) as Snapshot;
+  const withFigures = snapshot.nodes.filter((n) => n.up && typeof n.cpu?.usagePercent === 'number' && n.memory !== null).length;
+  if (withFigures !== upNodes) console.log(`    --once: ${withFigures} of ${upNodes} nodes up with figures (${stderr.split('\n')[0]})`);
+  return { seconds: Number(m[1]), peakRssBytes: Number(m[2]) * 1024, cpuSeconds: Number(m[3]) + Number(m[4]), withFigures };
+}
+
+async function live(script: string, server: LoadedServer): Promise<LiveFigures> {
+  const child = new JsonLinesChild<BackendLine>(process.execPath, [script, '--url', server.url, '--interval', `${INTERVAL_MS}ms`, '--timeout', `${INTERVAL_MS}ms`, '--seconds', String((3 * LIVE_LIMIT_MS) / 1000 + 60)]);
+  const serverAt = new Map<BackendLine, ProcSample>();
+  const watch = setInterval(() => {
+    const last = child.lines.at(-1);
+    if (last !== undefined && !serverAt.has(last)) serverAt.set(last, sampleProc(server.pid));
+  }, 20);
+  try {
+    const all = await child.waitUntil((ls) => ls.some((l) => l.withFigures >= server.upNodes), LIVE_LIMIT_MS).catch(() => child.lines);
+    const first = all.find((l) => l.withFigures >= server.upNodes);
+    if (first === undefined) console.log(`    live: never all ${server.upNodes} nodes with figures (${all.at(-1)?.withFigures ?? 0}; ${all.at(-1)?.notice ?? 'no refresh'})`);
+    // History lands as a line whose ring holds more than the refreshes so far.
+    const withHistory = await child
+      .waitUntil((ls) => ls.some((l) => l.historyRows > 3), LIVE_LIMIT_MS)
+      .then((ls) => ls.find((l) => l.historyRows > 3)!)
+      .catch(() => null);
+    const start = child.lines.length;
+    // Refreshes that fail still make lines: only a child gone or the time up leaves fewer.
+    await child.waitUntil((ls) => ls.length >= start + MEASURED_REFRESHES + 1, LIVE_LIMIT_MS).catch((error: unknown) => console.log(`    live: ${String(error)}`));
+    const peak = sampleProc(child.pid).peakRssBytes;
+    const measured = child.lines.slice(start, start + MEASURED_REFRESHES + 1);
+    const steps = measured.slice(1).map((l, i) => [measured[i]!, l] as const);
+    const before = withHistory === null ? undefined : all[all.indexOf(withHistory) - 1];
+    const serverCpu = steps.map(([a, b]) => {
+      const sa = serverAt.get(a);
+      const sb = serverAt.get(b);
+      return sa && sb ? sb.cpuSeconds - sa.cpuSeconds : NaN;
+    });
+    return {
+      firstFiguresSeconds: first === undefined ? NaN : first.atMs / 1000,
+      historySeconds: withHistory === null ? null : withHistory.atMs / 1000,
+      cpuPerRefresh: median(steps.map(([a, b]) => (b.cpuMs - a.cpuMs) / 1000)),
+      serverCpuPerRefresh: median(serverCpu.filter(Number.isFinite)),
+      wireBytesPerRefresh: median(steps.map(([a, b]) => b.wireBytes - a.wireBytes)),
+      bodyBytesPerRefresh: median(steps.map(([a, b]) => b.bodyBytes - a.bodyBytes)),
+      historyWireBytes: withHistory === null || before === undefined ? null : withHistory.wireBytes - before.wireBytes,
+      peakRssBytes: peak,
+    };
+  } finally {
+    clearInterval(watch);
+    await child.stop();
+  }
+}
+
+export async function benchBackend(log: (line: string) => void, sizes: readonly number[] = BACKEND_SIZES): Promise<BackendRow[]> {
+  const script = buildPipelineProcess().replace(/pipeline-process\.js$/, 'backend-process.js');
+  const rows: BackendRow[] = [];
+  for (const nodes of sizes) {
+    for (const load of [loadVictoriaMetrics, loadPrometheus]) {
+      // The samples' anchor: when loading should be over (generously: a busy shared machine
+      // loads at a third of its quiet speed). Done early, the runs wait until a minute before
+      // it; late by more than three minutes, the newest samples (four minutes past the anchor)
+      // would run out during the runs.
+      const anchorMs = Date.now() + nodes * LOAD_MS_PER_NODE;
+      const server = await load(nodes, anchorMs);
+      try {
+        const late = Date.now() - anchorMs;
+        if (late > 180_000) throw new Error(`${server.name}: loading took ${Math.round(late / 1000)} s longer than allowed for; run again on a quieter machine`);
+        if (late < -60_000) await new Promise((resolve) => setTimeout(resolve, -late - 60_000));
+        log(`  ${server.name}: ${nodes} nodes (${server.upNodes} up), ${(server.samples / 1e6).toFixed(1)} M samples loaded in ${server.loadSeconds.toFixed(0)} s`);
+        const runs: OnceFigures[] = [];
+        for (let i = 0; i < ONCE_RUNS; i++) runs.push(await once(server.url, server.upNodes));
+        const onceFigures: OnceFigures = {
+          seconds: median(runs.map((r) => r.seconds)),
+          cpuSeconds: median(runs.map((r) => r.cpuSeconds)),
+          peakRssBytes: Math.max(...runs.map((r) => r.peakRssBytes)),
+          withFigures: Math.min(...runs.map((r) => r.withFigures)),
+        };
+        rows.push({ server: server.name, nodes, upNodes: server.upNodes, samples: server.samples, loadSeconds: server.loadSeconds, once: onceFigures, live: await live(script, server) });
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+  return rows;
+}
+
+const mb = (bytes: number | null): string => (bytes === null ? '-' : (bytes / MiB).toFixed(1));
+const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+
+export function printBackend(rows: readonly BackendRow[]): void {
+  const header = ['server', 'nodes', 'once s', 'once CPU s', 'once RSS MB', 'live figures s', 'history s', 'CPU s/refresh', 'server CPU s/refresh', 'ratio', 'MB/refresh wire', 'body', 'history MB wire', 'live RSS MB'];
+  const table = rows.map((r) => [
+    r.server,
+    String(r.nodes),
+    r.once.seconds.toFixed(2),
+    r.once.cpuSeconds.toFixed(2),
+    mb(r.once.peakRssBytes),
+    r.live.firstFiguresSeconds.toFixed(2),
+    r.live.historySeconds === null ? '-' : r.live.historySeconds.toFixed(1),
+    r.live.cpuPerRefresh.toFixed(3),
+    r.live.serverCpuPerRefresh.toFixed(3),
+    (r.live.cpuPerRefresh / r.live.serverCpuPerRefresh).toFixed(2),
+    mb(r.live.wireBytesPerRefresh),
+    mb(r.live.bodyBytesPerRefresh),
+    mb(r.live.historyWireBytes),
+    mb(r.live.peakRssBytes),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
+  for (const row of [header, ...table]) console.log(row.map((cell, i) => cell.padStart(widths[i]!)).join('  '));
+  console.log(`once: the built binary, --once -o json, medians of ${ONCE_RUNS} (RSS: the highest); live: the source headless, medians of ${MEASURED_REFRESHES} refreshes every ${INTERVAL_MS / 1000} s.`);
+  console.log('server CPU s/refresh: the server process over the same refreshes (the peer); ratio: cluster-top / server.');
+  console.log('\ntargets (issue #18):');
+  for (const r of rows) {
+    const t = TARGETS[r.nodes];
+    const at = `${r.server}, ${r.nodes} nodes`;
+    console.log(`  ${at}: every up node has figures: ${r.once.withFigures} of ${r.upNodes} -> ${verdict(r.once.withFigures === r.upNodes)}`);
+    if (t !== undefined) {
+      const shown = Math.max(r.once.seconds, r.live.firstFiguresSeconds);
+      console.log(`  ${at}: figures within ${t.seconds} s: once ${r.once.seconds.toFixed(2)} s, live ${r.live.firstFiguresSeconds.toFixed(2)} s -> ${verdict(shown <= t.seconds)}`);
+      const rss = Math.max(r.once.peakRssBytes, r.live.peakRssBytes);
+      console.log(`  ${at}: at most ${t.rssMiB} MB: ${mb(rss)} MB -> ${verdict(rss <= t.rssMiB * MiB)}`);
+    }
+    console.log(`  ${at}: at most ${CPU_PER_REFRESH_TARGET} CPU s per refresh: ${r.live.cpuPerRefresh.toFixed(3)} -> ${verdict(r.live.cpuPerRefresh <= CPU_PER_REFRESH_TARGET)}`);
+  }
+}
