@@ -8,6 +8,8 @@ import { requireBinary } from '../helpers/real-binary.js';
 import { TMUX, TmuxSession } from '../helpers/tmux.js';
 
 const rowsOf = (screen: string): string[] => screen.replace(/\n$/, '').split('\n');
+/** Polls of the screen, 100 ms apart: a busy machine (a full test run on 2 cores) may take a while to draw. */
+const TRIES = 300;
 
 describe.runIf(requireBinary(TMUX))('every row of the terminal (tmux)', () => {
   for (const [width, height] of [[80, 24], [200, 60]] as const) {
@@ -21,9 +23,9 @@ describe.runIf(requireBinary(TMUX))('every row of the terminal (tmux)', () => {
           return rows.length === height && /\d+\/50 up/.test(rows[0] ?? '') && (rows[height - 1] ?? '').startsWith(hint);
         };
         // A few frames in, so any scrolling would have moved row 1 by now.
-        await tmux.waitFor((s) => full(s, 'q quit') && /CPU\s+\S+\s+[\d.]+%/.test(s));
+        await tmux.waitFor((s) => full(s, 'q quit') && /CPU\s+\S+\s+[\d.]+%/.test(s), TRIES);
         await new Promise((resolve) => setTimeout(resolve, 1200));
-        let rows = rowsOf(await tmux.waitFor((s) => full(s, 'q quit')));
+        let rows = rowsOf(await tmux.waitFor((s) => full(s, 'q quit'), TRIES));
         expect(rows).toHaveLength(height);
         expect(rows[0]).toMatch(/\d+\/50 up/);
         expect(rows[height - 1]).toMatch(/^q quit {2}\? help/);
@@ -34,7 +36,7 @@ describe.runIf(requireBinary(TMUX))('every row of the terminal (tmux)', () => {
         expect(new Set(nodeRows.map((r) => /^[ >](\S+)/.exec(r)?.[1])).size).toBe(nodeRows.length);
 
         tmux.send('Enter');
-        rows = rowsOf(await tmux.waitFor((s) => full(s, 'q quit') && s.includes('Esc back') && /^C0 /m.test(s)));
+        rows = rowsOf(await tmux.waitFor((s) => full(s, 'q quit') && s.includes('Esc back') && /^C0 /m.test(s), TRIES));
         expect(rows).toHaveLength(height);
         expect(rows[0]).toMatch(/\d+\/50 up/);
         expect(rows.some((r) => /^C0 /.test(r))).toBe(true);
@@ -47,16 +49,16 @@ describe.runIf(requireBinary(TMUX))('every row of the terminal (tmux)', () => {
           const r = rowsOf(s);
           return r.length === 30 && /\d+\/50 up/.test(r[0] ?? '') && (r[29] ?? '').startsWith('q quit') && !s.includes('Esc back');
         };
-        rows = rowsOf(await tmux.waitFor(resized));
+        rows = rowsOf(await tmux.waitFor(resized, TRIES));
         expect(rows).toHaveLength(30);
         expect(rows[29]).toMatch(/^q quit/);
         for (const [i, row] of rows.entries()) expect(row.trim(), `row ${i + 1} after the resize`).not.toBe('');
 
         tmux.send('q');
-        expect(await tmux.waitFor((s) => s.includes('cluster-top exited'))).toContain('cluster-top exited 0');
+        expect(await tmux.waitFor((s) => s.includes('cluster-top exited'), TRIES)).toContain('cluster-top exited 0');
       } finally {
         tmux.kill();
       }
-    });
+    }, 120_000);
   }
 });
