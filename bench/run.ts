@@ -13,7 +13,7 @@
  */
 import { parseArgs } from 'node:util';
 import { benchParser, printParserBench } from './parser.bench.js';
-import { benchUiFrame } from './ui-frame.bench.js';
+import { benchUiFrame, printUiFrame } from './ui-frame.bench.js';
 import { benchScale, printScale } from './scale.bench.js';
 import { benchSoak, printSoak } from './scale/soak.js';
 import { benchReplayLoad, printReplayLoad } from './replay-load.bench.js';
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'ui') {
     console.log('\n== ui: one frame of the node table (target < 16 ms)');
-    for (const r of await benchUiFrame()) console.log(`${String(r.nodes).padStart(5)} ${r.kube ? 'kubernetes nodes' : 'nodes'}, terminal ${r.terminal.padEnd(7)} ${r.msPerFrame.toFixed(2)} ms/frame (CPU)`);
+    printUiFrame(await benchUiFrame());
   }
   if (!only || only === 'ui' || only === 'table') {
     console.log('\n== table: sorting and filtering 10,000 rows (CPU ms per call, medians; peer: a collator sort)');

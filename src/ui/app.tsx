@@ -1,5 +1,4 @@
-import { useState } from 'react';
-import { Box } from 'ink';
+import { useMemo, useState } from 'react';
 import type { ClusterStore } from '../store/cluster-store.js';
 import type { AlertList } from '../alerts/monitor.js';
 import { frozenFrame, type FrameData } from './model/frame-data.js';
@@ -7,12 +6,17 @@ import { tooSmall, tooSmallLines } from './model/layout.js';
 import { parseFilter } from './model/table-model.js';
 import { holds, INITIAL_UI, scopeOf, type UiState } from './input/ui-state.js';
 import { hintLine } from './render/help.js';
-import { Line, Lines } from './render/line.js';
-import type { Segment } from './render/segments.js';
+import { Screen } from './render/line.js';
+import type { LineSpec, Segment } from './render/segments.js';
 import { noteLine, promptLine, statusLine } from './render/status-line.js';
-import { AlertPanel, Header, HelpScreen, NodeDetail, NodeTable, TopView } from './render/views.js';
+import { nodeDetailLines, nodeTableLines } from './render/views.js';
+import { headerLines } from './render/header.js';
+import { alertPanelLines } from './render/alert-panel.js';
+import { helpLines } from './render/help.js';
 import { clusterCharts } from './render/detail-charts.js';
 import { heavyContainerLines } from './render/container-lines.js';
+import { topPaneLines } from './render/process-lines.js';
+import type { LineWriter } from './terminal/line-writer.js';
 import { useFrameClock, useTerminalSize } from './hooks.js';
 import { useKeyDispatch, type KeyEffects, type Note } from './use-key-dispatch.js';
 import { useViewModel, type ViewModel } from './use-view-model.js';
@@ -42,6 +46,11 @@ export interface AppProps {
   readonly warnings?: readonly string[];
   /** How long a key's note (why it did nothing) stays in the status line. */
   readonly noteMs?: number;
+  /**
+   * Draws the frames on the terminal, only the rows that changed, every row of it; without one
+   * ink draws them and the last row stays free (see frameLayout).
+   */
+  readonly writer?: LineWriter;
 }
 
 const NO_WARNINGS: readonly string[] = [];
@@ -59,14 +68,15 @@ export function framePeriodMs(intervalMs: number): number {
  * The view: the view model (useViewModel) says what the frame shows, the key dispatch
  * (useKeyDispatch) turns keys into UI state and effects, and this draws the one with the other.
  */
-export function App({ store, intervalMs, onIntervalChange, onQuit, color = true, now = Date.now, notice, onPause, onSeek, alerts, frameMs, onSuspend, noteMs = NOTE_MS, warnings = NO_WARNINGS }: AppProps) {
+export function App({ store, intervalMs, onIntervalChange, onQuit, color = true, now = Date.now, notice, onPause, onSeek, alerts, frameMs, onSuspend, noteMs = NOTE_MS, warnings = NO_WARNINGS, writer }: AppProps) {
   const { columns: width, rows: height } = useTerminalSize();
   const [ui, setUi] = useState<UiState>(INITIAL_UI);
   const [frozen, setFrozen] = useState<FrameData | null>(null);
   const paused = frozen !== null;
   // Draws a frame per period while live (a paused frame only changes by keys).
   useFrameClock(store, frameMs ?? framePeriodMs(intervalMs), !paused);
-  const view = useViewModel({ store, ui, frozen, width, height, intervalMs, now, notice, alerts, warnings, replay: onSeek !== undefined });
+  const fullHeight = writer !== undefined;
+  const view = useViewModel({ store, ui, frozen, width, height, fullHeight, intervalMs, now, notice, alerts, warnings, replay: onSeek !== undefined });
   const effects: KeyEffects = {
     quit: onQuit,
     ...(onSuspend === undefined ? {} : { suspend: onSuspend }),
@@ -86,53 +96,62 @@ export function App({ store, intervalMs, onIntervalChange, onQuit, color = true,
   };
   const note = useKeyDispatch({ ui, setUi, keys: view.keys, table: view.table, paused, effects, noteMs });
 
-  if (tooSmall(width, height)) {
-    return (
-      <Box flexDirection="column" width={width}>
-        <Lines lines={tooSmallLines(width, height)} color={color} />
-      </Box>
-    );
-  }
-  const { frame, layout, panel, warned, clusterPanel } = view;
-  return (
-    <Box flexDirection="column" width={width}>
-      <Header input={{ frame, totals: view.totals, scrapes: view.scrapes, intervalMs, paused, notice: view.notice, alertsFiring: view.alerts.firing, gpus: view.gpuTotals }} width={width} height={layout.headerLines} color={color} />
-      {panel > 0 && <AlertPanel alerts={view.alerts.list} nowMs={frame.atMs} width={width} height={panel} color={color} />}
-      {warned.length > 0 && <Lines lines={warned} color={color} />}
-      {clusterPanel > 0 && view.tableShown && <Lines lines={clusterCharts(frame, width, clusterPanel)} color={color} />}
-      <Body view={view} ui={ui} width={width} color={color} />
-      {layout.statusLine && <Line segments={statusSegments(view, ui, note, width, color)} color={color} />}
-      {layout.hintLine && <Line segments={hintLine(width, scopeOf(ui, view.keys), (c) => holds(c, ui, view.keys))} color={color} />}
-    </Box>
+  // The cluster's charts change with its history (a point per scrape round), not with every frame
+  // (the clock, a key). The ring is filled in place: its newest time says when it changed, and
+  // drawing up to it is drawing it all.
+  const { cluster, clusterUntilMs } = view.frame;
+  const clusterLatest = cluster.latestTime() ?? undefined;
+  const clusterShown = view.clusterPanel > 0 && view.tableShown;
+  const clusterLines = useMemo(
+    () => (clusterShown ? clusterCharts(cluster, clusterUntilMs ?? clusterLatest, width, view.clusterPanel) : []),
+    [clusterShown, cluster, clusterUntilMs, clusterLatest, width, view.clusterPanel],
   );
+
+  const screen = (lines: readonly LineSpec[]) => <Screen lines={lines} color={color} writer={writer} columns={width} rows={height} />;
+  if (tooSmall(width, height)) return screen(tooSmallLines(width, height, fullHeight));
+  const { frame, layout, panel, warned } = view;
+  return screen([
+    ...headerLines({ frame, totals: view.totals, scrapes: view.scrapes, intervalMs, paused, notice: view.notice, alertsFiring: view.alerts.firing, gpus: view.gpuTotals }, width).slice(0, layout.headerLines),
+    ...(panel > 0 ? alertPanelLines(view.alerts.list, width, panel, frame.atMs) : []),
+    ...warned,
+    ...clusterLines,
+    ...bodyLines(view, ui, width),
+    ...(layout.statusLine ? [statusSegments(view, ui, note, width, color)] : []),
+    ...(layout.hintLine ? [hintLine(width, scopeOf(ui, view.keys), (c) => holds(c, ui, view.keys))] : []),
+  ]);
 }
 
 /** What the body shows: the help, a node's detail, or the table. */
-function Body({ view, ui, width, color }: { readonly view: ViewModel; readonly ui: UiState; readonly width: number; readonly color: boolean }) {
+function bodyLines(view: ViewModel, ui: UiState, width: number): LineSpec[] {
   const { selected, bodyHeight, frame, pods } = view;
-  const sized = { width, height: bodyHeight, color };
-  if (ui.help) return <HelpScreen {...sized} scroll={ui.helpScroll} />;
+  const sized = { width, height: bodyHeight };
+  if (ui.help) return helpLines(width, bodyHeight, ui.helpScroll);
   if (view.containerTopShown) {
     const top = view.containerTop;
-    return <Lines lines={heavyContainerLines(top?.lines ?? [], top?.total ?? 0, top?.selectedId, top?.offset ?? 0, width, bodyHeight, ui.containerTopGroup)} color={color} />;
+    return heavyContainerLines(top?.lines ?? [], top?.total ?? 0, top?.selectedId, top?.offset ?? 0, width, bodyHeight, ui.containerTopGroup);
   }
-  if (view.topShown && view.top) return <TopView {...sized} pane={view.top.pane} />;
+  if (view.topShown && view.top) return topPaneLines(view.top.pane, width, bodyHeight);
   if (ui.view === 'detail' && selected) {
-    return <NodeDetail {...sized} node={selected} nowMs={frame.atMs} pods={view.podsShown ? pods?.pane : undefined} processes={view.processesShown ? view.processes?.pane : undefined} scroll={ui.detailScroll} />;
+    return nodeDetailLines({
+      ...sized,
+      node: selected,
+      nowMs: frame.atMs,
+      pods: view.podsShown ? pods?.pane : undefined,
+      processes: view.processesShown ? view.processes?.pane : undefined,
+      scroll: ui.detailScroll,
+    });
   }
-  return (
-    <NodeTable
-      {...sized}
-      height={bodyHeight - view.clusterPanel}
-      rows={view.shownRows}
-      columns={view.columns}
-      selectedId={selected?.id}
-      alerting={view.alerts.alerting}
-      names={view.names}
-      sort={ui.sort}
-      nowMs={frame.atMs}
-    />
-  );
+  return nodeTableLines({
+    ...sized,
+    height: bodyHeight - view.clusterPanel,
+    rows: view.shownRows,
+    columns: view.columns,
+    selectedId: selected?.id,
+    alerting: view.alerts.alerting,
+    names: view.names,
+    sort: ui.sort,
+    nowMs: frame.atMs,
+  });
 }
 
 /** The status line: the filter prompt while typing, a key's note for a moment, else the selection and the sort. */

@@ -1,6 +1,7 @@
 import type { ClusterStore } from '../store/cluster-store.js';
 import type { AppProps } from './app.js';
 import type { AlertList } from '../alerts/monitor.js';
+import { LineWriter } from './terminal/line-writer.js';
 import { enterFullScreen, installExitHooks, installSuspend } from './terminal/terminal-session.js';
 import { visible } from '../util/visible-text.js';
 import { existsSync } from 'node:fs';
@@ -68,6 +69,8 @@ export async function runInteractive(options: InteractiveOptions): Promise<void>
   const { createElement, render, App } = await loadUi(stdout.isTTY === true);
 
   let intervalMs = options.intervalMs;
+  // Frames are written by our own line writer, not by ink's cell grid: see line-writer.ts.
+  const writer = new LineWriter(stdout);
   let instance: ReturnType<typeof render> | undefined;
   const quit = (): void => instance?.unmount();
   const element = () => {
@@ -84,6 +87,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<void>
       ...(options.warnings !== undefined ? { warnings: options.warnings } : {}),
       ...(options.onIntervalChange ? { onIntervalChange: changeInterval } : {}),
       onSuspend: () => jobControl.suspend(),
+      writer,
     };
     return createElement(App, props);
   };
@@ -107,8 +111,8 @@ export async function runInteractive(options: InteractiveOptions): Promise<void>
       restore = enterFullScreen(stdout, stdin, mouse);
       // ink set raw mode once; the shell put the terminal back in line mode while we were stopped.
       if (stdin.isTTY) stdin.setRawMode(true);
-      // ink writes only what changed since its last frame, which the shell has drawn over.
-      instance?.clear();
+      // The writer writes only what changed since its last frame, which the shell has drawn over.
+      writer.invalidate();
       instance?.rerender(element());
     },
   });

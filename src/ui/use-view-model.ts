@@ -40,6 +40,8 @@ export interface ViewModelInput {
   readonly frozen: FrameData | null;
   readonly width: number;
   readonly height: number;
+  /** The frame takes every row (the line writer draws it), not rows - 1 (ink). */
+  readonly fullHeight: boolean;
   readonly intervalMs: number;
   /** The moment shown: wall time, or a replay's clock. */
   readonly now: () => number;
@@ -97,7 +99,7 @@ export interface ViewModel {
   readonly table: { readonly top: number; readonly shown: readonly (ViewNode | GroupRow)[] } | undefined;
 }
 
-export function useViewModel({ store, ui, frozen, width, height, intervalMs, now, notice, alerts: alertSource, warnings, replay }: ViewModelInput): ViewModel {
+export function useViewModel({ store, ui, frozen, width, height, fullHeight, intervalMs, now, notice, alerts: alertSource, warnings, replay }: ViewModelInput): ViewModel {
   const paused = frozen !== null;
   // Live, every render takes the store as it is now (liveFrame: a new node list whenever the store
   // changed, as nodes change in place), so a key between two clock ticks shows totals and rows alike.
@@ -106,7 +108,7 @@ export function useViewModel({ store, ui, frozen, width, height, intervalMs, now
   const named = useMemo(() => withDistinctNames(live.nodes), [live.nodes]);
   const frame: FrameData = named === live.nodes ? live : { ...live, nodes: named };
   const nodes = frame.nodes;
-  const layout = frameLayout(height);
+  const layout = frameLayout(height, fullHeight);
   const alerts = useAlerts(alertSource, paused);
   // The alert panel takes its lines from the body, above the table or the detail.
   const panel = ui.alertPanel && !ui.help ? alertPanelHeight(alerts.list.length, layout.body) : 0;

@@ -1,12 +1,14 @@
 /**
  * The interactive view of a source's store, walked through as someone would: the table, the alert
  * panel, every sort column, every node's detail (a Kubernetes node's pods and containers too, an app's metric list
- * scrolled), every grouping `b` offers with a detail opened in it. Every frame ink writes is kept.
+ * scrolled), every grouping `b` offers with a detail opened in it. Every frame is kept: the screen
+ * as the line writer (as in use) has drawn it, each time it writes.
  */
 import { App } from '../../src/ui/app.js';
 import { AlertMonitor } from '../../src/alerts/monitor.js';
 import type { AlertRule } from '../../src/alerts/rules.js';
 import type { Source } from '../../src/sources/source.js';
+import { LineWriter } from '../../src/ui/terminal/line-writer.js';
 import { renderSized } from '../ui/terminal.js';
 import { tick } from '../ui/fixtures.js';
 
@@ -29,8 +31,11 @@ export async function tour(source: Source, rules: readonly AlertRule[], color: b
   const now = (): number => source.clockMs?.() ?? Date.now();
   const alerts = new AlertMonitor(source.store, rules, now);
   alerts.evaluate();
+  const frames: string[] = [];
+  // The writer's bytes are its cursor moves around these rows (test/ui/terminal/line-writer.test.ts).
+  const writer: LineWriter = new LineWriter({ write: () => frames.push(writer.screen().join('\n')) });
   const r = renderSized(
-    <App store={source.store} intervalMs={source.interval} onQuit={() => undefined} color={color} now={now} notice={() => source.notice} alerts={alerts} />,
+    <App store={source.store} intervalMs={source.interval} onQuit={() => undefined} color={color} now={now} notice={() => source.notice} alerts={alerts} writer={writer} />,
     COLUMNS,
     ROWS,
   );
@@ -63,7 +68,7 @@ export async function tour(source: Source, rules: readonly AlertRule[], color: b
       await press('b');
       await press('g', ENTER, ESC);
     }
-    return { frames: [...r.stdout.frames] };
+    return { frames };
   } finally {
     r.unmount();
   }

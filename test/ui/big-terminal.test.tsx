@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { App } from '../../src/ui/app.js';
-import { buildStore, frameLines, NOW, tick } from './fixtures.js';
+import { buildStore, FRAME_WAIT, frameLines, makeFigures, NODES, NOW, tick, upHealth } from './fixtures.js';
 import { renderSized } from './terminal.js';
 
 async function screen(columns: number, rows: number, keys: string[] = []): Promise<string[]> {
@@ -39,4 +39,24 @@ describe('a large terminal is used', () => {
     const blankRun = lines.reduce((acc, l) => (l.trim() === '' ? { run: acc.run + 1, max: Math.max(acc.max, acc.run + 1) } : { run: 0, max: acc.max }), { run: 0, max: 0 });
     expect(blankRun.max).toBeLessThan(4);
   });
+
+  it('the cluster panel follows the cluster history: a new point is drawn at the next frame', async () => {
+    const store = buildStore(40);
+    let now = NOW;
+    const t = renderSized(<App store={store} intervalMs={1000} frameMs={50} onQuit={vi.fn()} now={() => now} color={false} />, 200, 60);
+    const cpuTitle = () => /Cluster CPU {2}used ([\d.]+%)/.exec(t.lastFrame() ?? '')?.[1];
+    await expect.poll(cpuTitle, FRAME_WAIT).toBeDefined();
+    const before = cpuTitle();
+    now = NOW + 1000;
+    for (const n of NODES) {
+      if (!n.figures) continue;
+      const id = `http://${n.name}:9100/metrics`;
+      store.record(id, now, { name: n.name, source: 'node_exporter', figures: makeFigures({ ...n.figures, cpu: 97 }), health: upHealth(now) });
+    }
+    store.appendClusterPoint(now);
+    await expect.poll(cpuTitle, FRAME_WAIT).toBe('97.0%');
+    expect(before).not.toBe('97.0%');
+    t.unmount();
+  });
 });
+

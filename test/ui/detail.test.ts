@@ -123,13 +123,35 @@ describe('detailLines', () => {
   });
 });
 
-describe('the per-core grid on a wide terminal', () => {
-  it('takes longer bars when they need no more lines: four cores at 200 columns fill one line', () => {
-    const wide = coreLines([10, 20, 30, 40], 200, 4).map(lineText);
+describe('the per-core grid on a wide or tall terminal', () => {
+  const bar = (line: string | undefined): number => /^C0 +([█▏▎▍▌▋▊▉·]+) /.exec(line ?? '')?.[1]?.length ?? 0;
+
+  it('takes the longest bars the line budget allows: four cores at 200 columns fill one line', () => {
+    const wide = coreLines([10, 20, 30, 40], 200, 1).map(lineText);
     expect(wide).toHaveLength(1);
-    expect(wide[0]).toMatch(/^C0 [█▏▎▍▌▋▊▉·]{24} /);
-    const narrow = coreLines([10, 20, 30, 40], 100, 4).map(lineText);
+    expect(bar(wide[0])).toBe(24);
+    const narrow = coreLines([10, 20, 30, 40], 100, 1).map(lineText);
     expect(narrow).toHaveLength(1);
-    expect(narrow[0]).toMatch(/^C0 [█▏▎▍▌▋▊▉·]{10} /);
+    expect(bar(narrow[0])).toBe(10);
+    // One more line in the budget, and the bars are as long as at 200 columns.
+    const taller = coreLines([10, 20, 30, 40], 100, 2).map(lineText);
+    expect(taller).toHaveLength(2);
+    expect(bar(taller[0])).toBe(24);
+  });
+
+  it("grows in lines, not only in bar length, on a tall node detail; a short one keeps the charts' room", () => {
+    const base = buildStore(5).nodes()[0];
+    if (!base) throw new Error('fixture has nodes');
+    const node = { ...base, figures: makeFigures({ cpu: 30, mem: 40, cores: 16 }) };
+    const grid = (width: number, height: number) => detailLines(node, width, height, NOW).map(lineText).filter((l) => /^C\d+ /.test(l));
+    for (const width of [120, 200]) {
+      const short = grid(width, 20);
+      const tall = grid(width, 56);
+      expect(tall.length).toBeGreaterThan(short.length);
+      expect(bar(tall[0])).toBe(24);
+      expect(bar(short[0])).toBeLessThan(24);
+      // Every core is there either way.
+      for (const lines of [short, tall]) for (let c = 0; c < 16; c++) expect(lines.join(' ')).toMatch(new RegExp(`\\bC${c} `));
+    }
   });
 });

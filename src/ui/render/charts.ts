@@ -76,15 +76,33 @@ export function chartLines(series: readonly ChartSeries[], options: ChartOptions
     const rows = plots.map((p) => p[row] ?? '');
     const base = rows[0] ?? '';
     const out: Segment[] = [{ text: base.slice(0, labelWidth + 1), color: 'gray' }];
+    // Cells of one color make one segment: built as a run of text, pushed when the color changes.
+    let run = '';
+    let runTone: Tone | undefined;
+    const flush = (): void => {
+      if (run !== '') out.push({ text: run, ...(runTone ? { color: runTone } : {}) });
+    };
     for (let x = labelWidth + 1; x < base.length; x++) {
-      const at = rows.findIndex((r) => r[x] !== undefined && r[x] !== ' ');
+      let at = -1;
+      for (let k = 0; k < rows.length; k++) {
+        const c = rows[k]?.[x];
+        if (c !== undefined && c !== ' ') {
+          at = k;
+          break;
+        }
+      }
       const ch = at >= 0 ? (rows[at]?.[x] ?? ' ') : ' ';
       const tone = at >= 0 ? series[at]?.tone : undefined;
-      const prev = out[out.length - 1];
-      if (prev && out.length > 1 && prev.color === tone) out[out.length - 1] = { ...prev, text: prev.text + ch };
-      else out.push({ text: ch, ...(tone ? { color: tone } : {}) });
+      if (tone !== runTone) {
+        flush();
+        run = '';
+        runTone = tone;
+      }
+      run += ch;
     }
-    const used = out.reduce((n, s) => n + s.text.length, 0);
+    flush();
+    let used = 0;
+    for (const seg of out) used += seg.text.length;
     if (used < width) out.push({ text: ' '.repeat(width - used) });
     lines.push(out);
   }

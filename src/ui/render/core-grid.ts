@@ -4,10 +4,11 @@ import { fitLine, thresholdTone, type Segment } from './segments.js';
 import { barParts } from './sparkline.js';
 
 const CELL_GAP = 2;
-/** Roomy to compact: the first that fits the line budget is used. */
-const BAR_WIDTHS = [10, 6, 3, 0] as const;
-/** Longer bars, taken when they need no more lines than the roomy ones: a wide terminal's line is filled. */
-const WIDE_BAR_WIDTHS = [24, 16] as const;
+/** Longest bars first: the first that lets every core fit the line budget is used. */
+const BAR_WIDTHS = [24, 16, 10, 6, 3, 0] as const;
+/** The bars a grid wants by default; the longer ones only when the terminal is tall (see coreLinesWanted). */
+export const ROOMY_BAR = 10;
+export const LONGEST_BAR = BAR_WIDTHS[0];
 
 function cellWidth(labelWidth: number, barWidth: number): number {
   return labelWidth + 1 + (barWidth > 0 ? barWidth + 1 : 0) + 4;
@@ -22,34 +23,28 @@ function cell(label: string, percent: number | null, labelWidth: number, barWidt
   ];
 }
 
-/** Lines the grid would like at this width (every core, widest bars); more than that is wasted. */
-export function coreLinesWanted(cores: number, width: number): number {
-  if (cores <= 0) return 1;
-  const labelWidth = `C${cores - 1}`.length;
-  const perLine = Math.max(1, Math.floor((width + CELL_GAP) / (cellWidth(labelWidth, BAR_WIDTHS[0]) + CELL_GAP)));
-  return Math.ceil(cores / perLine);
+function linesAt(cores: number, width: number, barWidth: number): number {
+  const labelWidth = `C${Math.max(0, cores - 1)}`.length;
+  return Math.ceil(cores / Math.max(1, Math.floor((width + CELL_GAP) / (cellWidth(labelWidth, barWidth) + CELL_GAP))));
 }
 
 /**
- * At most `maxLines` lines of exactly `width` cells: the widest bars that let every core fit,
- * or the most compact cells and a "+N more" note when even those do not.
+ * Lines the grid would like at this width with bars `barWidth` long (ROOMY_BAR, or LONGEST_BAR
+ * when the terminal has the height to spare); more than that is wasted.
+ */
+export function coreLinesWanted(cores: number, width: number, barWidth: number = ROOMY_BAR): number {
+  return cores <= 0 ? 1 : linesAt(cores, width, barWidth);
+}
+
+/**
+ * At most `maxLines` lines of exactly `width` cells: the longest bars that let every core fit (so
+ * a budget of more lines gives longer bars), or the most compact cells and a "+N more" note when
+ * even those do not.
  */
 export function coreLines(perCore: readonly (number | null)[], width: number, maxLines: number): Segment[][] {
   if (maxLines <= 0) return [];
   const labelWidth = `C${Math.max(0, perCore.length - 1)}`.length;
-  let barWidth: number = BAR_WIDTHS[BAR_WIDTHS.length - 1] ?? 0;
-  for (const b of BAR_WIDTHS) {
-    const perLine = Math.floor((width + CELL_GAP) / (cellWidth(labelWidth, b) + CELL_GAP));
-    if (perLine >= 1 && Math.ceil(perCore.length / perLine) <= maxLines) {
-      barWidth = b;
-      break;
-    }
-  }
-  const linesAt = (b: number): number => Math.ceil(perCore.length / Math.max(1, Math.floor((width + CELL_GAP) / (cellWidth(labelWidth, b) + CELL_GAP))));
-  if (barWidth === BAR_WIDTHS[0]) {
-    const lines = linesAt(barWidth);
-    barWidth = WIDE_BAR_WIDTHS.find((b) => linesAt(b) <= lines) ?? barWidth;
-  }
+  const barWidth = BAR_WIDTHS.find((b) => linesAt(perCore.length, width, b) <= maxLines) ?? 0;
   const perLine = Math.max(1, Math.floor((width + CELL_GAP) / (cellWidth(labelWidth, barWidth) + CELL_GAP)));
   const lines: Segment[][] = [];
   const total = Math.ceil(perCore.length / perLine);

@@ -3,7 +3,9 @@
  * detail, the whole cluster's in the table view's panel (btop's top box).
  */
 import { chartLines, chartPoints, type ChartSeries } from './charts.js';
-import { historyTail, nodeTail, type FrameData, type ViewNode } from '../model/frame-data.js';
+import { historyTail, nodeTail, type ViewNode } from '../model/frame-data.js';
+import type { ClusterSeriesKey } from '../../store/cluster-store.js';
+import type { Ring } from '../../store/ring.js';
 import { formatBytesShort, formatPercent, formatRate } from '../../util/format.js';
 import { fitLine, type Segment, type Tone } from './segments.js';
 
@@ -61,10 +63,11 @@ function chartGrid(tail: Tail, width: number, height: number, prefix = ''): Segm
   const wantedRows = Math.ceil(CHARTS.length / perRow);
   const rows = Math.min(wantedRows, Math.floor(height / MIN_ROW_HEIGHT));
   if (rows <= 0) return [];
-  const rowHeight = Math.floor(height / rows);
   const colWidth = Math.floor((width - COLUMN_GAP * (perRow - 1)) / perRow);
   const lines: Segment[][] = [];
   for (let r = 0; r < rows; r++) {
+    // The lines that do not divide evenly go to the first rows: every line of the room is used.
+    const rowHeight = Math.floor(height / rows) + (r < height % rows ? 1 : 0);
     const blocks = CHARTS.slice(r * perRow, r * perRow + perRow).map((spec) => chartBlock(tail, spec, colWidth, rowHeight, prefix));
     for (let i = 0; i < rowHeight; i++) {
       const line: Segment[] = [];
@@ -83,9 +86,12 @@ export function detailCharts(node: ViewNode, width: number, height: number): Seg
   return chartGrid((key, n) => nodeTail(node, key, n), width, height);
 }
 
-/** The whole cluster's charts: CPU weighted by cores, memory by bytes, network and disk summed. */
-export function clusterCharts(frame: FrameData, width: number, height: number): Segment[][] {
-  const lines = chartGrid((key, n) => historyTail(frame.cluster, key, n, frame.clusterUntilMs), width, height, 'Cluster ');
+/**
+ * The whole cluster's charts: CPU weighted by cores, memory by bytes, network and disk summed;
+ * the history up to `untilMs` (a paused frame's time).
+ */
+export function clusterCharts(cluster: Ring<ClusterSeriesKey>, untilMs: number | undefined, width: number, height: number): Segment[][] {
+  const lines = chartGrid((key, n) => historyTail(cluster, key, n, untilMs), width, height, 'Cluster ');
   while (lines.length < height) lines.push([{ text: ' '.repeat(width) }]);
   return lines;
 }

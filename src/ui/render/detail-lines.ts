@@ -1,5 +1,5 @@
 /** The node detail view as lines: who the node is, its cores, its figures, its scrape, its history. */
-import { coreLines, coreLinesWanted } from './core-grid.js';
+import { coreLines, coreLinesWanted, LONGEST_BAR } from './core-grid.js';
 import { columnLines } from './column-lines.js';
 import { detailCharts } from './detail-charts.js';
 import type { ViewNode } from '../model/frame-data.js';
@@ -67,6 +67,9 @@ export function scrapeItems(node: ViewNode, nowMs: number): Segment[][] {
   return items;
 }
 
+/** Two rows of charts a dozen lines tall: below that the height is the charts', not the core grid's. */
+const TALL_CHART_ROOM = 24;
+
 /** Exactly fitted lines, never more than `height`; Kubernetes facts, cores, figures and scrape before the charts. */
 export function detailLines(node: ViewNode, width: number, height: number, nowMs: number): Segment[][] {
   if (height <= 0) return [];
@@ -82,8 +85,13 @@ export function detailLines(node: ViewNode, width: number, height: number, nowMs
   let rest = height - 1 - kube.length - gpus.length;
   const perCore = node.figures.cpu?.perCoreUsagePercent ?? null;
   const coreCount = perCore?.length ?? 0;
-  // Half the remaining room at most for cores, so a 128-core node still leaves space for charts.
-  const coreBudget = Math.min(coreLinesWanted(coreCount, width), Math.max(1, Math.floor((rest - figures.length - columns.length - scrape.length) / 2)));
+  // Half the remaining room at most for cores, so a 128-core node still leaves space for charts;
+  // on a tall terminal the grid takes the lines its longest bars need when the charts keep
+  // TALL_CHART_ROOM lines, so the extra height goes to both (btop's cpu box grows the same way).
+  const room = rest - figures.length - columns.length - scrape.length;
+  const longest = coreLinesWanted(coreCount, width, LONGEST_BAR);
+  const wanted = room - longest >= TALL_CHART_ROOM ? longest : coreLinesWanted(coreCount, width);
+  const coreBudget = Math.min(wanted, Math.max(1, Math.floor(room / 2)));
   const cores =
     perCore && perCore.length > 0
       ? coreLines(perCore, width, Math.min(coreBudget, rest))

@@ -1,4 +1,6 @@
-import { Transform, useStdout } from 'ink';
+import { useLayoutEffect } from 'react';
+import { Box, Transform, useStdout } from 'ink';
+import type { LineWriter } from '../terminal/line-writer.js';
 import { fitLine, lineText, lineWidth, type LineSpec, type Segment, type Tone } from './segments.js';
 import { replaceUnsafe } from '../../util/visible-text.js';
 
@@ -68,10 +70,15 @@ interface LineProps {
  */
 export function Line({ segments, color }: LineProps) {
   const { stdout } = useStdout();
-  const full = lineWidth(segments);
-  const width = Math.max(1, Math.min(full, stdout.columns > 0 ? stdout.columns : full));
-  const text = renderLine(width < full ? fitLine(segments, width) : segments, color);
+  const { text, width } = cutLine(segments, stdout.columns, color);
   return <Transform transform={() => text}>{' '.repeat(width)}</Transform>;
+}
+
+/** The line drawn, cut to `columns` (when known) with an ellipsis; and the cells it takes. */
+function cutLine(segments: LineSpec, columns: number, color: boolean): { text: string; width: number } {
+  const full = lineWidth(segments);
+  const width = Math.max(1, Math.min(full, columns > 0 ? columns : full));
+  return { text: renderLine(width < full ? fitLine(segments, width) : segments, color), width };
 }
 
 interface LinesProps {
@@ -86,5 +93,34 @@ export function Lines({ lines, color }: LinesProps) {
         <Line key={i} segments={segments} color={color} />
       ))}
     </>
+  );
+}
+
+interface ScreenProps extends LinesProps {
+  /** Draws the lines on the terminal itself (line-writer.ts); without it ink draws them. */
+  readonly writer?: LineWriter | undefined;
+  readonly columns: number;
+  readonly rows: number;
+}
+
+/**
+ * The whole frame, top to bottom. With a writer, ink draws nothing: the lines go to the terminal
+ * once React has committed the frame, only the rows that changed (ink stays for the keys, the
+ * resize events and the React tree). Without one (tests, and the benchmark's peer), ink lays the
+ * same lines out as before.
+ */
+export function Screen({ lines, color, writer, columns, rows }: ScreenProps) {
+  useLayoutEffect(() => {
+    writer?.draw(
+      lines.map((segments) => cutLine(segments, columns, color).text),
+      columns,
+      rows,
+    );
+  });
+  if (writer) return null;
+  return (
+    <Box flexDirection="column" width={columns}>
+      <Lines lines={lines} color={color} />
+    </Box>
   );
 }

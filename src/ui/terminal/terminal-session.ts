@@ -1,6 +1,7 @@
 /** Full-screen terminal state and the hooks that give it back on every way out of the process. */
 import { DISABLE_MOUSE, ENABLE_MOUSE } from '../input/mouse.js';
 import { EXIT_INTERNAL } from '../../util/errors.js';
+import { WRAP_ON } from './line-writer.js';
 
 export const ENTER_ALT_SCREEN = '\u001B[?1049h';
 export const LEAVE_ALT_SCREEN = '\u001B[?1049l';
@@ -36,7 +37,8 @@ export function enterFullScreen(stdout: Writable, stdin: MaybeRawInput, mouse = 
       // The terminal may already be gone; nothing left to restore on it.
     }
     try {
-      stdout.write((mouse ? DISABLE_MOUSE : '') + SHOW_CURSOR + LEAVE_ALT_SCREEN);
+      // Autowrap too: the line writer turns it off while it draws, and a crash may stop it there.
+      stdout.write((mouse ? DISABLE_MOUSE : '') + WRAP_ON + SHOW_CURSOR + LEAVE_ALT_SCREEN);
     } catch {
       // Same: a closed stdout has no screen to give back.
     }

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, render } from 'ink-testing-library';
 import { chooseColumns } from '../../../src/ui/model/columns.js';
 import { defaultSort, sortNodes } from '../../../src/ui/model/table-model.js';
-import { NodeTable } from '../../../src/ui/render/views.js';
+import { nodeTableLines } from '../../../src/ui/render/views.js';
+import { Lines } from '../../../src/ui/render/line.js';
 import { buildStore, frameLines, NOW, tick } from '../fixtures.js';
 
 afterEach(() => cleanup());
@@ -13,7 +14,7 @@ describe('NodeTable', () => {
   for (const width of [60, 80]) {
     it(`fits ${width} columns exactly and drops what does not fit`, async () => {
       const { lastFrame } = render(
-        <NodeTable rows={rows} columns={chooseColumns(width)} selectedId="http://bravo:9100/metrics" sort={defaultSort('cpu')} nowMs={NOW} width={width} height={6} color={false} />,
+        <Lines lines={nodeTableLines({ rows, columns: chooseColumns(width), selectedId: 'http://bravo:9100/metrics', sort: defaultSort('cpu'), nowMs: NOW, width, height: 6 })} color={false} />,
       );
       await tick();
       const lines = frameLines(lastFrame());
@@ -28,7 +29,7 @@ describe('NodeTable', () => {
 
   it('draws the title and at most height - 1 rows', async () => {
     const { lastFrame } = render(
-      <NodeTable rows={rows.slice(2)} columns={chooseColumns(100)} selectedId={undefined} sort={defaultSort('name')} nowMs={NOW} width={100} height={3} color={false} />,
+      <Lines lines={nodeTableLines({ rows: rows.slice(2), columns: chooseColumns(100), selectedId: undefined, sort: defaultSort('name'), nowMs: NOW, width: 100, height: 3 })} color={false} />,
     );
     await tick();
     const lines = frameLines(lastFrame());

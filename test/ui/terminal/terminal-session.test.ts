@@ -10,6 +10,7 @@ import {
   installExitHooks,
   type ProcessLike,
 } from '../../../src/ui/terminal/terminal-session.js';
+import { WRAP_ON } from '../../../src/ui/terminal/line-writer.js';
 import { DISABLE_MOUSE, ENABLE_MOUSE } from '../../../src/ui/input/mouse.js';
 import { FakeStdin, FakeStdout } from '../fake-terminal.js';
 
@@ -26,7 +27,7 @@ describe('enterFullScreen', () => {
     stdin.setRawMode(true);
     restore();
     restore();
-    const restores = stdout.frames.filter((f) => f === SHOW_CURSOR + LEAVE_ALT_SCREEN);
+    const restores = stdout.frames.filter((f) => f === WRAP_ON + SHOW_CURSOR + LEAVE_ALT_SCREEN);
     expect(restores).toHaveLength(1);
     expect(stdin.isRaw).toBe(false);
   });
@@ -37,7 +38,7 @@ describe('enterFullScreen', () => {
     expect(stdout.frames.join('')).toMatch(new RegExp(`^${escape(ENTER_ALT_SCREEN)}.*${escape(ENABLE_MOUSE)}$`));
     restore();
     restore();
-    expect(stdout.frames.filter((f) => f === DISABLE_MOUSE + SHOW_CURSOR + LEAVE_ALT_SCREEN)).toHaveLength(1);
+    expect(stdout.frames.filter((f) => f === DISABLE_MOUSE + WRAP_ON + SHOW_CURSOR + LEAVE_ALT_SCREEN)).toHaveLength(1);
     const without = new FakeStdout(80, 24);
     enterFullScreen(without, new FakeStdin())();
     expect(without.frames.join('')).not.toContain(ENABLE_MOUSE);
