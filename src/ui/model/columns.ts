@@ -65,7 +65,7 @@ const KUBE: readonly Column[] = [
  * Least useful first: decoration and slow-moving figures go before the figures people sort by.
  * The `--column`s ('user', the last one first) go after disk, which an app target leaves empty.
  */
-const DROP_ORDER: readonly (readonly ColumnId[])[] = [['spark'], ['uptime'], ['read', 'write'], ['user'], ['rx', 'tx'], ['load'], ['gmem'], ['mem'], ['gpu'], ['status']];
+const DROP_ORDER: readonly (readonly ColumnId[])[] = [['spark'], ['uptime'], ['read', 'write'], ['user'], ['rx', 'tx'], ['gmem'], ['load'], ['mem'], ['gpu'], ['status']];
 /**
  * With Kubernetes the node's conditions matter more than its scrape (a kubelet that stops answering
  * turns the node NotReady anyway), and roles change less than pods.
@@ -76,8 +76,8 @@ const KUBE_DROP_ORDER: readonly (readonly ColumnId[])[] = [
   ['read', 'write'],
   ['user'],
   ['rx', 'tx'],
-  ['load'],
   ['gmem'],
+  ['load'],
   ['status'],
   ['roles'],
   ['pods'],
@@ -99,6 +99,8 @@ export function tableWidth(columns: readonly Column[]): number {
 
 /** What a table of 80 columns must still show beside the name: the name takes no more than leaves room for them. */
 const ESSENTIAL: readonly ColumnId[] = ['status', 'cpu', 'mem', 'load', 'rx', 'tx'];
+/** With GPUs, their utilisation is what a GPU cluster is watched for: it takes the network's place. */
+const GPU_ESSENTIAL: readonly ColumnId[] = ['status', 'cpu', 'mem', 'gpu', 'load'];
 const KUBE_ESSENTIAL: readonly ColumnId[] = ['ready', 'cpu', 'mem', 'pods'];
 
 /**
@@ -113,7 +115,8 @@ export function chooseColumns(width: number, kube = false, userColumns: readonly
   let columns = [...(kube ? KUBE : PLAIN).filter((c) => gpu || (c.id !== 'gpu' && c.id !== 'gmem')), ...userColumns.map(userColumn)];
   const nameMin = kube ? KUBE_NAME_MIN : NAME_MIN;
   if (nameWanted !== undefined) {
-    const essential = columns.filter((c) => (kube ? KUBE_ESSENTIAL : ESSENTIAL).includes(c.id));
+    const wanted = kube ? (gpu ? [...KUBE_ESSENTIAL, 'gpu'] : KUBE_ESSENTIAL) : gpu ? GPU_ESSENTIAL : ESSENTIAL;
+    const essential = columns.filter((c) => wanted.includes(c.id));
     const room = width - tableWidth(essential) - COLUMN_GAP;
     const nameWidth = Math.max(nameMin, Math.min(nameWanted, NAME_MAX, room));
     columns = columns.map((c) => (c.id === 'name' ? { ...c, width: nameWidth } : c));
