@@ -61,20 +61,8 @@ export interface SnapshotProcess {
   readonly count: number | null;
 }
 
-export interface SnapshotContainer {
-  readonly id: string;
-  readonly name: string;
-  readonly image: string | null;
-  readonly composeProject: string | null;
-  readonly composeService: string | null;
-  readonly cpuPercent: number | null;
-  readonly memoryBytes: number | null;
-  readonly memoryLimitBytes: number | null;
-  readonly receiveBytesPerSecond: number | null;
-  readonly transmitBytesPerSecond: number | null;
-  readonly readBytesPerSecond: number | null;
-  readonly writtenBytesPerSecond: number | null;
-}
+/** A container as the store keeps it (ContainerStats), without its start time: filled field by field below. */
+export type SnapshotContainer = Omit<ContainerStats, 'startedAtMs'>;
 
 /** The Kubernetes facts as the store keeps them (KubeNodeInfo), with an ISO creation time; the labels are the node's own. */
 export type SnapshotKube = Omit<KubeNodeInfo, 'createdAtMs' | 'labels'> & {

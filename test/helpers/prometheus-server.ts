@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from './node-exporter.js';
+import { freePort, startServerProcess } from './server-process.js';
 import { fileTempDir, removeTempDir } from './temp-dir-core.js';
 
 export const PROMETHEUS = '/usr/bin/prometheus';
@@ -33,38 +32,14 @@ export async function startPrometheus(config: (dir: string) => string, fill?: (d
     removeTempDir(dir);
     throw error;
   }
-  const child: ChildProcess = spawn(
-    PROMETHEUS,
-    [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
   const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-      process.kill(child.pid, 'SIGTERM');
-      await exited;
-    }
-    removeTempDir(dir);
-  };
+  const args = [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`];
+  // Loading big blocks takes a while: up to a minute.
+  const { pid, stop } = await startServerProcess({ name: 'prometheus', binary: PROMETHEUS, args, port, dir, probeUrl: `${url}/-/ready`, attempts: fill ? 600 : 200 });
   const query = async (promql: string) => {
     const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`);
     const body = (await res.json()) as { data?: { result?: { metric: Record<string, string>; value: [number, string] }[] } };
     return body.data?.result ?? [];
   };
-  // Loading big blocks takes a while: up to a minute.
-  for (let attempt = 0; attempt < (fill ? 600 : 200) && child.exitCode === null; attempt++) {
-    try {
-      const res = await fetch(`${url}/-/ready`);
-      await res.arrayBuffer();
-      if (res.ok && child.pid !== undefined) return { url, pid: child.pid, dir, query, stop };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await stop();
-  throw new Error(`prometheus did not start on port ${port}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  return { url, pid, dir, query, stop };
 }

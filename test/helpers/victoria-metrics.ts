@@ -3,10 +3,9 @@
  * throw-away data folder, stopped by pid. Samples are loaded through its import API rather than
  * scraped, so tests and benchmarks can hold thousands of nodes' series in seconds.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from './node-exporter.js';
-import { fileTempDir, removeTempDir } from './temp-dir-core.js';
+import { freePort, startServerProcess } from './server-process.js';
+import { fileTempDir } from './temp-dir-core.js';
 
 export const VICTORIA_METRICS = '/usr/bin/victoria-metrics';
 
@@ -23,56 +22,30 @@ export interface RunningVictoriaMetrics {
 export async function startVictoriaMetrics(): Promise<RunningVictoriaMetrics> {
   const port = await freePort();
   const dir = fileTempDir('victoria-metrics');
-  const child: ChildProcess = spawn(
-    VICTORIA_METRICS,
-    [
-      `-storageDataPath=${join(dir, 'data')}`,
-      `-httpListenAddr=127.0.0.1:${port}`,
-      // Imported samples are old enough already; without this an instant query looks 30 s back.
-      '-search.latencyOffset=0s',
-      // No retention cut-off can drop the samples, and no background self-monitoring.
-      '-retentionPeriod=100y',
-      '-selfScrapeInterval=0',
-      '-loggerLevel=ERROR',
-      // 10,000 nodes' per-core CPU series are about a million: more than the default limit for this machine's memory.
-      '-search.maxUniqueTimeseries=20000000',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
   const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-      process.kill(child.pid, 'SIGTERM');
-      await exited;
-    }
-    removeTempDir(dir);
-  };
+  const { pid, stop } = await startServerProcess({
+    name: 'victoria-metrics',
+    binary: VICTORIA_METRICS,
+    args: [
+        `-storageDataPath=${join(dir, 'data')}`,
+        `-httpListenAddr=127.0.0.1:${port}`,
+        // Imported samples are old enough already; without this an instant query looks 30 s back.
+        '-search.latencyOffset=0s',
+        // No retention cut-off can drop the samples, and no background self-monitoring.
+        '-retentionPeriod=100y',
+        '-selfScrapeInterval=0',
+        '-loggerLevel=ERROR',
+        // 10,000 nodes' per-core CPU series are about a million: more than the default limit for this machine's memory.
+        '-search.maxUniqueTimeseries=20000000',
+      ],
+    port,
+    dir,
+    probeUrl: `${url}/health`,
+  });
   const post = async (path: string, body?: string) => {
     const res = await fetch(`${url}${path}`, { method: 'POST', body });
     const text = await res.text();
     if (!res.ok) throw new Error(`victoria-metrics ${path}: HTTP ${res.status} ${text.slice(0, 200)}`);
   };
-  for (let attempt = 0; attempt < 200 && child.exitCode === null; attempt++) {
-    try {
-      const res = await fetch(`${url}/health`);
-      await res.arrayBuffer();
-      if (res.ok && child.pid !== undefined) {
-        return {
-          url,
-          pid: child.pid,
-          importText: (text) => post('/api/v1/import/prometheus', text),
-          flush: () => post('/internal/force_flush'),
-          stop,
-        };
-      }
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await stop();
-  throw new Error(`victoria-metrics did not start on port ${port}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  return { url, pid, importText: (text) => post('/api/v1/import/prometheus', text), flush: () => post('/internal/force_flush'), stop };
 }
