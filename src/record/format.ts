@@ -20,6 +20,8 @@
  *    is there only when the header names columns: null when the node has no readings (down), else
  *    one reading per column in the header's order: its value (a number or null) when it has no
  *    labelled parts, else [value, [[labels, value], ...], partCount].
+ *    An entry of a node with processes, containers or GPUs ends with three more elements, those
+ *    tables (see tables.ts); an entry without them is as in recordings from before they existed.
  *
  * Numbers are written as JavaScript prints them, so figures read back exactly. Every field has a
  * range (see RANGES in fields.ts): the writer leaves out what is outside it (a group or reading becomes
