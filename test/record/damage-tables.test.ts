@@ -5,49 +5,22 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { GpuFigures } from '../../src/metrics/gpu.js';
-import type { ProcessRow } from '../../src/metrics/process-figures.js';
-import { Recorder } from '../../src/record/recorder.js';
 import { Recording } from '../../src/record/reader.js';
 import { MAX_GPU_PROCESSES, MAX_RECORDED_PROCESSES } from '../../src/record/tables.js';
 import { ReplaySource } from '../../src/sources/replay/replay-source.js';
-import { ClusterStore } from '../../src/store/cluster-store.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { STEP_MS, T0 } from './scenario.js';
+import { STEP_MS } from './scenario.js';
+import { gpuFigures, recordTablesScenario } from './tables-scenario.js';
 
-const ID = 'http://gpu-1:9100/metrics';
 let dir: string;
 /** Header, a declaration, three ticks; the node's tables are elements 18, 19 and 20 of its entry. */
 let lines: string[];
 let files = 0;
 
-const row = (pid: number): ProcessRow => ({
-  pid, ppid: 1, user: 'app', command: `worker-${pid}`, args: 'worker --token=***', state: 'S', cpuPercent: pid / 7, memoryBytes: pid * 4096, threads: 4, startTimeSeconds: 1_790_000_000.5, count: null,
-});
-
-const gpu = (k: number): GpuFigures => ({
-  key: 'GPU-0', index: 0, uuid: 'GPU-0', model: 'NVIDIA L4', vendor: 'nvidia', migProfile: null, migInstance: null, host: 'gpu-1',
-  utilizationPercent: 12.5 * k, memoryUtilizationPercent: 3, memoryUsedBytes: 1e9, memoryTotalBytes: 2.4e10, temperatureCelsius: -2, memoryTemperatureCelsius: null,
-  powerWatts: 70.25, powerLimitWatts: 72, smClockMHz: 2040, memoryClockMHz: 6250, encoderPercent: 0, decoderPercent: 0, xid: 0, graphicsActivePercent: 33.3,
-  tensorActivePercent: 0, dramActivePercent: 1.5, uncorrectableRemappedRows: 0, rowRemapFailure: false,
-  pod: { namespace: 'ml', pod: 'train-0', container: 'main' }, processes: [{ pid: 4242, name: 'python', memoryBytes: 5e8 }],
-});
-
 beforeAll(() => {
   dir = tempDir('damage-tables');
   const path = join(dir, 'valid.rec');
-  const store = new ClusterStore(10);
-  const recorder = Recorder.open({ path, maxBytes: 1 << 30, store, intervalMs: STEP_MS, now: () => T0 });
-  store.upsert({ id: ID, name: 'gpu-1', target: ID });
-  for (let k = 0; k < 3; k++) {
-    const at = T0 + k * STEP_MS;
-    store.setProcesses(ID, { source: 'agent', processes: [row(10 + k), row(20)], groups: [{ ...row(0), pid: null, ppid: null, args: null, count: 2 }], total: 300 });
-    store.setContainers(ID, { containers: [{ id: '/docker/abc', name: 'web', image: 'nginx:1', composeProject: null, composeService: null, cpuPercent: 25, memoryBytes: 1e8, memoryLimitBytes: null, receiveBytesPerSecond: 10, transmitBytesPerSecond: 20, readBytesPerSecond: 0, writtenBytesPerSecond: 4096, startedAtMs: T0 - 1000 }], omitted: 0, unnamed: 37 });
-    store.recordGpus(ID, at, [gpu(k)]);
-    store.record(ID, at, { name: 'gpu-1', source: 'node_exporter', figures: { cpu: null, load: null, memory: null, swap: null, network: null, disk: null, filesystem: null, uptimeSeconds: 5 }, health: { up: true, lastSuccessMs: at, lastScrapeMs: at, lastDurationMs: 1, lastBodyBytes: 1, lastWireBytes: 1, lastSamples: 1, lastError: null, consecutiveFailures: 0 } });
-    store.appendClusterPoint(at);
-  }
-  recorder.close();
+  recordTablesScenario(path, 3);
   lines = readFileSync(path, 'utf8').split('\n').slice(0, -1);
 });
 
@@ -128,7 +101,7 @@ describe('damaged processes, containers and GPUs in a recording', () => {
       await replay.collectOnce();
       expect(replay.warning).toBe(`${path}: the recording stops at line 5 (byte ${lines.slice(0, 4).join('\n').length + 1}): entry 1: gpus time is not a number`);
       const [node] = replay.store.nodes();
-      expect(node!.gpus!.gpus[0]!.figures).toEqual(gpu(1));
+      expect(node!.gpus!.gpus[0]!.figures).toEqual(gpuFigures(1));
       expect(node!.gpus!.gpus[0]!.history.length).toBe(2);
       expect(node!.processes!.processes.map((p) => p.pid)).toEqual([11, 20]);
       expect(node!.containers!.unnamed).toBe(37);

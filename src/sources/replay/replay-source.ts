@@ -239,9 +239,8 @@ export class ReplaySource implements Source {
       this.store.recordGpus(id, at, g.gpus);
       return;
     }
-    // A failed GPU refresh keeps the figures of the last good one, as recorded; after a jump that
-    // one may lie before the replayed span, so the figures are taken in first (a row before the gap).
-    if (entry.gpus === null) this.store.recordGpus(id, at, g.gpus);
-    this.store.recordGpusDown(id, at, g.error);
+    // A failed GPU refresh keeps the figures of the last good one, as recorded: after a jump that
+    // one may lie before the replayed span, so they come from the record.
+    this.store.recordGpusDown(id, at, g.error, g.gpus);
   }
 }
