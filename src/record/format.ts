@@ -20,9 +20,11 @@
  *    is there only when the header names columns: null when the node has no readings (down), else
  *    one reading per column in the header's order: its value (a number or null) when it has no
  *    labelled parts, else [value, [[labels, value], ...], partCount].
+ *    An entry of a node with processes, containers or GPUs ends with three more elements, those
+ *    tables (see tables.ts); an entry without them is as in recordings from before they existed.
  *
  * Numbers are written as JavaScript prints them, so figures read back exactly. Every field has a
- * range (see RANGES below): the writer leaves out what is outside it (a group or reading becomes
+ * range (see RANGES in fields.ts): the writer leaves out what is outside it (a group or reading becomes
  * null, a text is cut), and the reader takes a record holding anything outside it for damage, so a
  * file from anywhere cannot make a replay allocate or compute past what a real cluster needs.
  *
@@ -31,8 +33,38 @@
  */
 import type { CpuFigures, NodeFigures, NodeSource } from '../metrics/node-figures.js';
 import type { TargetHealth } from '../scrape/types.js';
+import type { ContainerTable } from '../metrics/container-stats.js';
+import type { NodeProcesses } from '../metrics/process-figures.js';
+import type { NodeGpus } from '../store/gpu-entries.js';
 import { isColumnName, MAX_PARTS, NO_READING, type ColumnPart, type ColumnReading } from '../expr/column.js';
-import { CtError, EXIT_USAGE } from '../util/errors.js';
+import {
+  amount,
+  column,
+  cores,
+  count,
+  difference,
+  fail,
+  fit,
+  FormatError,
+  group,
+  isObject,
+  MAX_CORES,
+  MAX_INTERVAL_MS,
+  MAX_TEXT,
+  num,
+  numOrNull,
+  percent,
+  str,
+  text,
+  time,
+  tuple,
+  type Check,
+  type Json,
+} from './fields.js';
+
+import { decodeTables, encodeTables, GPU_LENGTH, MAX_GPU_PROCESSES, maxTablesBytes, type NodeTables } from './tables.js';
+
+export { FormatError, MAX_COLUMN_VALUE, MAX_CORES, MAX_FIGURE, MAX_INTERVAL_MS, MAX_TEXT, MAX_TIME_MS } from './fields.js';
 
 export const FORMAT_NAME = 'cluster-top-recording';
 export const FORMAT_VERSION = 1;
@@ -61,6 +93,8 @@ export interface TickEntry {
   readonly figures: NodeFigures;
   /** By column name; {} without columns, or when the node had no readings (down). */
   readonly columns: Readonly<Record<string, ColumnReading>>;
+  /** The node's processes, containers and GPUs (tables.ts); all null in an entry without them. */
+  readonly tables: NodeTables;
 }
 
 export interface Tick {
@@ -68,60 +102,11 @@ export interface Tick {
   readonly entries: TickEntry[];
 }
 
-/** A record that does not have the shape this version writes; the message says what is wrong. */
-export class FormatError extends CtError {
-  override readonly name = 'FormatError';
-  readonly code = 'CT_ERR_RECORDING_FORMAT';
-  readonly exitStatus = EXIT_USAGE;
-}
+/** Elements the tables add to an entry that has them. */
+const TABLES = 3;
+const NO_TABLES: NodeTables = { processes: null, containers: null, gpus: null };
 
 const SOURCES: readonly NodeSource[] = ['node_exporter', 'kubelet', 'local', 'prometheus', 'app', 'cadvisor'];
-
-/** The latest moment a JavaScript Date can hold: later times cannot be shown. */
-export const MAX_TIME_MS = 8.64e15;
-/** Longest interval: the longest a timer can wait. */
-export const MAX_INTERVAL_MS = 2 ** 31 - 1;
-/** Most CPUs of one node: Linux's largest NR_CPUS. */
-export const MAX_CORES = 8192;
-/** Largest figure (bytes, rates, load): a zettabyte, so sums over any cluster stay finite. */
-export const MAX_FIGURE = 1e21;
-/** Largest `--column` value: columns are the user's arithmetic, so only far from overflowing. */
-export const MAX_COLUMN_VALUE = 1e300;
-/** Longest text of a tick (an error, a part's labels), in UTF-16 code units. */
-export const MAX_TEXT = 4096;
-
-type Check = (x: number) => boolean;
-
-const RANGES = {
-  /** A moment, in ms since 1970. */
-  time: (x: number) => x >= 0 && x <= MAX_TIME_MS,
-  /** A count (of bytes, samples, failures) or a node number. */
-  count: (x: number) => Number.isSafeInteger(x) && x >= 0,
-  /** A figure that cannot be below zero (a total, a rate, a load, an uptime). */
-  amount: (x: number) => x >= 0 && x <= MAX_FIGURE,
-  /** A figure that is a difference and so may be below zero (used = total - available). */
-  difference: (x: number) => Math.abs(x) <= MAX_FIGURE,
-  percent: (x: number) => x >= 0 && x <= 100,
-  cores: (x: number) => x >= 0 && x <= MAX_CORES,
-  column: (x: number) => Math.abs(x) <= MAX_COLUMN_VALUE,
-} satisfies Record<string, Check>;
-
-const { time, count, amount, difference, percent, cores, column } = RANGES;
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-/** `x` when it is a number in range, else null: what the writer puts where a value does not fit. */
-const fit = (x: number | null, inRange: Check): number | null => (x !== null && Number.isFinite(x) && inRange(x) ? x : null);
-/** A group of figures, each in its range; null (left out whole) when any is not. */
-function group(values: (number | null)[], ranges: readonly Check[]): (number | null)[] | null {
-  return values.every((x, i) => fit(x, ranges[i]!) !== null) ? values : null;
-}
-/** A text cut to MAX_TEXT, not inside a surrogate pair. */
-function text(s: string): string {
-  if (s.length <= MAX_TEXT) return s;
-  const end = /[\uD800-\uDBFF]/.test(s[MAX_TEXT - 1]!) ? MAX_TEXT - 1 : MAX_TEXT;
-  return s.slice(0, end);
-}
 
 const LOAD = [amount, amount, amount];
 const MEMORY = [amount, difference, amount, difference];
@@ -147,8 +132,18 @@ function encodeReading(reading: ColumnReading): Json {
   return [value, parts, Math.max(parts.length, fit(reading.partCount, count) ?? 0)];
 }
 
-/** `columns` are the header's column names: each entry then ends with their readings. */
-export function encodeEntry(node: number, health: TargetHealth, f: NodeFigures, columns: readonly string[] = [], readings: Readonly<Record<string, ColumnReading>> = {}): Json {
+/** What a node holds besides its figures, for encodeEntry. */
+export interface EntryExtras {
+  /** The header's column names: each entry then has their readings. */
+  readonly columns?: readonly string[];
+  readonly readings?: Readonly<Record<string, ColumnReading>>;
+  readonly processes?: NodeProcesses | null;
+  readonly containers?: ContainerTable | null;
+  readonly gpus?: NodeGpus | null;
+}
+
+export function encodeEntry(node: number, health: TargetHealth, f: NodeFigures, extras: EntryExtras = {}): Json {
+  const { columns = [], readings = {} } = extras;
   const h = health;
   const entry: Json[] = [
     node, h.up ? 1 : 0, h.lastError === null ? null : text(h.lastError), fit(h.lastScrapeMs, time), fit(h.lastDurationMs, time), fit(h.lastSuccessMs, time),
@@ -163,6 +158,7 @@ export function encodeEntry(node: number, health: TargetHealth, f: NodeFigures, 
     fit(f.uptimeSeconds, amount),
   ];
   if (columns.length > 0) entry.push(Object.keys(readings).length === 0 ? null : columns.map((name) => encodeReading(readings[name] ?? NO_READING)));
+  entry.push(...encodeTables(extras.processes ?? null, extras.containers ?? null, extras.gpus ?? null));
   return entry;
 }
 
@@ -196,10 +192,15 @@ const MAX_TEXT_BYTES = 6 * MAX_TEXT + 2;
 
 /**
  * A tick's levels, the tick itself first: entries, an entry's fields, a group (or the column
- * readings), per-core figures (or a reading), parts, a part. Texts are errors and parts' labels.
+ * readings, or a table), per-core figures (or a reading, or a table's rows), parts (or a process,
+ * container or GPU), a part (or a GPU's pod or processes), a GPU's process. Texts are errors,
+ * parts' labels and the tables' texts.
  */
 export function tickShape(declaredNodes: number, columns: number): RecordShape {
-  return { levels: [1 + declaredNodes, 19, Math.max(4, columns), MAX_CORES, MAX_PARTS, 2], stringBytes: MAX_TEXT_BYTES };
+  return {
+    levels: [1 + declaredNodes, 19 + TABLES, Math.max(4, columns), MAX_CORES, Math.max(MAX_PARTS, GPU_LENGTH), Math.max(2, MAX_GPU_PROCESSES), 3],
+    stringBytes: MAX_TEXT_BYTES,
+  };
 }
 
 /** Header and declarations: objects, a list of column names or an object of labels inside. */
@@ -213,39 +214,8 @@ export function maxTickBytes(declaredNodes: number, columns: number): number {
   const NUMBER = 25;
   const TEXT = MAX_TEXT_BYTES + 1;
   const reading = NUMBER * 2 + MAX_PARTS * (TEXT + NUMBER + 3);
-  const entry = 18 * NUMBER + TEXT + MAX_CORES * NUMBER + columns * reading + 64;
+  const entry = 18 * NUMBER + TEXT + MAX_CORES * NUMBER + columns * reading + maxTablesBytes(NUMBER, (chars) => 6 * chars + 3) + 64;
   return 64 * 1024 + declaredNodes * entry;
-}
-
-function fail(what: string): never {
-  throw new FormatError(what);
-}
-
-function num(x: unknown, what: string, inRange?: Check, integer = false): number {
-  if (typeof x !== 'number') fail(`${what} is not a number`);
-  if (integer && !Number.isInteger(x)) fail(`${what} is not a whole number (${x})`);
-  if (inRange && !inRange(x)) fail(`${what} is out of range (${x})`);
-  return x;
-}
-
-function numOrNull(x: unknown, what: string, inRange: Check, integer = false): number | null {
-  return x === null ? null : num(x, what, inRange, integer);
-}
-
-function str(x: unknown, what: string, max = Infinity): string {
-  if (typeof x !== 'string') fail(`${what} is not a string`);
-  if (x.length > max) fail(`${what} is longer than ${max} characters`);
-  return x;
-}
-
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-function tuple(x: unknown, length: number, what: string): unknown[] | null {
-  if (x === null) return null;
-  if (!Array.isArray(x) || x.length !== length) fail(`${what} is not an array of ${length}`);
-  return x;
 }
 
 export function decodeHeader(value: unknown): RecordingHeader {
@@ -323,7 +293,10 @@ function decodeColumns(x: unknown, names: readonly string[]): Record<string, Col
 
 /** `columns`: the header's column names; an entry then has one more element, their readings. */
 export function decodeEntry(value: unknown, columns: readonly string[] = []): TickEntry {
-  const e = tuple(value, columns.length > 0 ? 19 : 18, 'entry') ?? fail('entry is null');
+  const base = columns.length > 0 ? 19 : 18;
+  if (!Array.isArray(value)) fail(value === null ? 'entry is null' : 'entry is not an array');
+  if (value.length !== base && value.length !== base + TABLES) fail(`entry is not an array of ${base} or ${base + TABLES}`);
+  const e = value;
   const node = num(e[0], 'node', count, true);
   if (e[1] !== 0 && e[1] !== 1) fail('up is not 0 or 1');
   const error = e[2] === null ? null : str(e[2], 'error', MAX_TEXT);
@@ -354,7 +327,8 @@ export function decodeEntry(value: unknown, columns: readonly string[] = []): Ti
     filesystem: filesystem && { sizeBytes: filesystem[0]!, usedBytes: filesystem[1]! },
     uptimeSeconds: numOrNull(e[17], 'uptimeSeconds', amount),
   };
-  return { node, health, figures, columns: columns.length > 0 ? decodeColumns(e[18], columns) : {} };
+  const tables = e.length > base ? decodeTables(e.slice(base)) : NO_TABLES;
+  return { node, health, figures, columns: columns.length > 0 ? decodeColumns(e[18], columns) : {}, tables };
 }
 
 export function decodeTick(value: unknown[], columns: readonly string[] = []): Tick {

@@ -164,7 +164,9 @@ export class Recorder {
         lines.push(JSON.stringify({ node, id, name: n.name, target: redactTargetText(n.target), source: n.source, labels: n.labels }));
         changes.push([n.id, declared]);
       }
-      entries.push(encodeEntry(node, n.health, n.figures, this.options.store.columnNames, n.columns));
+      entries.push(
+        encodeEntry(node, n.health, n.figures, { columns: this.options.store.columnNames, readings: n.columns, processes: n.processes, containers: n.containers, gpus: n.gpus }),
+      );
     }
     lines.push(JSON.stringify(entries));
     return {

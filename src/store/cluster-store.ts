@@ -224,12 +224,13 @@ export class ClusterStore {
 
   /**
    * A GPU exporter of the node failed: its last figures stay beside the error, the history gets a
-   * gap. A node that never had GPUs keeps none (`--gpu-port` asks every node, GPU or not).
+   * gap. A node that never had GPUs keeps none (`--gpu-port` asks every node, GPU or not), unless
+   * `last` says which it had (a replay that begins after their last good refresh).
    */
-  recordGpusDown(id: string, atMs: number, error: string): void {
+  recordGpusDown(id: string, atMs: number, error: string, last?: readonly GpuFigures[]): void {
     const entry = this.entries.get(id);
-    if (!entry || entry.gpus === null) return;
-    entry.gpus = failedGpus(entry.gpus, atMs, error);
+    if (!entry || (entry.gpus === null && last === undefined)) return;
+    entry.gpus = failedGpus(entry.gpus, atMs, error, this.capacity, last);
     this.changed();
   }
 

@@ -75,10 +75,14 @@ export function nextGpus(previous: NodeGpus | null, gpus: readonly GpuFigures[],
   return { gpus: entries, error: null };
 }
 
-/** A failed GPU refresh: the last figures stay to be read with the error; the rings get a gap. */
-export function failedGpus(previous: NodeGpus | null, atMs: number, error: string): NodeGpus {
-  for (const e of previous?.gpus ?? []) e.history.push(atMs, {});
-  return { gpus: previous?.gpus ?? [], error: visible(error) };
+/**
+ * A failed GPU refresh: the last figures stay to be read with the error; the rings get a gap.
+ * `last`: the figures to keep when there were none before (a replay begun after the last good refresh).
+ */
+export function failedGpus(previous: NodeGpus | null, atMs: number, error: string, capacity: number, last: readonly GpuFigures[] = []): NodeGpus {
+  const gpus = previous?.gpus ?? last.slice(0, MAX_GPUS_PER_NODE).map((g) => ({ figures: visibleGpu(g), history: new Ring(capacity, GPU_SERIES) }));
+  for (const e of gpus) e.history.push(atMs, {});
+  return { gpus, error: visible(error) };
 }
 
 /** History bytes of one GPU at this capacity (what docs/architecture.md counts per GPU). */

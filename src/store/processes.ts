@@ -8,7 +8,8 @@ import { hasUnsafe, visible } from '../util/visible-text.js';
 
 /** Characters of a command line kept: more than any screen shows, little per row. */
 export const MAX_ARGS_CHARS = 1024;
-const MAX_NAME_CHARS = 128;
+/** Characters of a command name or user kept. */
+export const MAX_NAME_CHARS = 128;
 
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;

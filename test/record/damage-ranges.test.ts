@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp-dir.js';
-import { MAX_CORES, MAX_TEXT } from '../../src/record/format.js';
+import { MAX_CORES, MAX_TEXT, maxTickBytes } from '../../src/record/format.js';
 import { Recorder } from '../../src/record/recorder.js';
 import { Recording, RecordingError } from '../../src/record/reader.js';
 import { ReplaySource } from '../../src/sources/replay/replay-source.js';
@@ -108,7 +108,8 @@ describe('a recording with fields out of range', () => {
     ['a column part value', [18, 1, 1, 0, 1], -1e308, 'column errors part 1 value is out of range (-1e+308)'],
     ['a column part count', [18, 1, 2], 2.5, 'column errors part count is not a whole number (2.5)'],
     ['a column part count', [18, 1, 2], -1, 'column errors part count is out of range (-1)'],
-    ['column parts', [18, 1, 1], Array.from({ length: 21 }, (_, i) => [`p${i}`, i]), 'more than 20 elements at level 5'],
+    ['column parts', [18, 1, 1], Array.from({ length: 21 }, (_, i) => [`p${i}`, i]), 'column errors has more than 20 parts'],
+    ['column parts', [18, 1, 1], Array.from({ length: 29 }, (_, i) => [`p${i}`, i]), 'more than 28 elements at level 5'],
     ['a column part\'s labels', [18, 1, 1, 0, 0], 'x'.repeat(MAX_TEXT + 1), `column errors part 1 labels is longer than ${MAX_TEXT} characters`],
   ];
 
@@ -160,14 +161,17 @@ describe('lines that would cost a replay far more than they hold', () => {
 
   it('a line nested deeper than a tick can be is damage named by its line, read no further than its first bytes', () => {
     const deep = Buffer.concat([Buffer.alloc(100_000, '['), Buffer.alloc(100_000, ']')]);
-    expect(stopOf([header, declaration(0), deep])).toEqual({ line: 3, reason: 'nested deeper than 6 levels' });
-    expect(stopOf([header, declaration(0), '[1,[[[[[[[1]]]]]]]]'])).toEqual({ line: 3, reason: 'nested deeper than 6 levels' });
+    expect(stopOf([header, declaration(0), deep])).toEqual({ line: 3, reason: 'nested deeper than 7 levels' });
+    expect(stopOf([header, declaration(0), '[1,[[[[[[[[1]]]]]]]]]'])).toEqual({ line: 3, reason: 'nested deeper than 7 levels' });
     // Declarations hold objects one level deep.
     expect(stopOf([header, '{"node":0,"labels":{"a":{"b":1}}}'])).toEqual({ line: 2, reason: 'nested deeper than 2 levels' });
   });
 
   it('a line longer than a tick of the declared nodes can be is damage named by its line', () => {
-    const long = Buffer.concat([Buffer.from('[1'), Buffer.alloc(2 << 20, ','), Buffer.from(']')]);
+    // Every array within the shape's bounds, so only its length gives it away: rows of 28 texts.
+    const row = `[${Array.from({ length: 28 }, () => `"${'x'.repeat(100)}"`).join(',')}]`;
+    const rows = Math.min(MAX_CORES, Math.ceil(maxTickBytes(1, 0) / row.length) + 1);
+    const long = Buffer.from(`[1,[[[${Array.from({ length: rows }, () => row).join(',')}]]]]`);
     const stop = stopOf([header, declaration(0), long]);
     expect(stop?.line).toBe(3);
     expect(stop?.reason).toMatch(/^longer than \d+ bytes \(the most a tick of 1 declared node takes\)$/);
@@ -191,7 +195,7 @@ describe('lines that would cost a replay far more than they hold', () => {
     const path = write(`${[...lines, `[${T0 + 60_000},${'['.repeat(50)}`].join('\n')}\n`);
     const r = await runCli(['--replay', path, '--once', '-o', 'json']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe(`cluster-top: ${path}: the recording stops at line ${lines.length + 1} (byte ${lines.join('\n').length + 1}): nested deeper than 6 levels\n`);
+    expect(r.stderr).toBe(`cluster-top: ${path}: the recording stops at line ${lines.length + 1} (byte ${lines.join('\n').length + 1}): nested deeper than 7 levels\n`);
     expect((JSON.parse(r.stdout) as { nodes: unknown[] }).nodes).toHaveLength(3);
   });
 

@@ -70,7 +70,7 @@ describe('a damaged recording', () => {
     const reshaped = Buffer.concat([bytes.subarray(0, start), Buffer.from('[1,[0,1]]\n'), bytes.subarray(ends[line])]);
     const r2 = Recording.open(writeTemp(reshaped));
     r2.close();
-    expect(r2.stopped).toEqual({ line: line + 1, byte: start, reason: 'entry 1: entry is not an array of 18' });
+    expect(r2.stopped).toEqual({ line: line + 1, byte: start, reason: 'entry 1: entry is not an array of 18 or 21' });
   });
 
   it.each([

@@ -103,7 +103,7 @@ describe('recording format', () => {
       }
     };
     const first = tick[1]!;
-    expect(bad(first.slice(0, 18))).toBe('entry 1: entry is not an array of 19');
+    expect(bad(first.slice(0, 18))).toBe('entry 1: entry is not an array of 19 or 22');
     expect(bad([...first.slice(0, 18), [1, 2]])).toBe('entry 1: columns is not an array of 1');
     expect(bad([...first.slice(0, 18), ['x']])).toBe('entry 1: column rps is not an array of 3');
     expect(bad([...first.slice(0, 18), [[1, [['a', 1], ['b', 2]], 1]]])).toBe('entry 1: column rps part count is less than its parts');

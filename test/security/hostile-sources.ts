@@ -293,7 +293,7 @@ const replay: HostileSource = {
     for (let k = 0; k < 3; k++) {
       const at = T0 + (k + 1) * 1000;
       const down: TargetHealth = { ...upHealth(at), up: false, lastSuccessMs: T0, lastError: error, consecutiveFailures: k + 1 };
-      lines.push(JSON.stringify([at, encodeEntry(0, upHealth(at), figures(10 * k), columns, readings(k)), encodeEntry(1, down, { ...figures(0), cpu: null, load: null, memory: null, swap: null, network: null, disk: null, filesystem: null, uptimeSeconds: null }, columns, {})]));
+      lines.push(JSON.stringify([at, encodeEntry(0, upHealth(at), figures(10 * k), { columns, readings: readings(k) }), encodeEntry(1, down, { ...figures(0), cpu: null, load: null, memory: null, swap: null, network: null, disk: null, filesystem: null, uptimeSeconds: null }, { columns })]));
     }
     // A damaged record: the replay stops before it, and says why, quoting the record.
     lines.push(JSON.stringify({ node: 2, id: 'n2', name: 'x', target: 'x', source, labels: {} }));

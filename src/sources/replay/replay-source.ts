@@ -1,6 +1,7 @@
 import { ClusterStore } from '../../store/cluster-store.js';
 import type { Source } from '../source.js';
 import type { NodeDeclaration } from '../../record/format.js';
+import type { NodeTables } from '../../record/tables.js';
 import { describeStop, Recording, RecordingError } from '../../record/reader.js';
 import type { ReplayAt } from './flags.js';
 
@@ -50,6 +51,8 @@ export class ReplaySource implements Source {
   private timer: NodeJS.Timeout | undefined;
   private readonly declarations = new Map<number, NodeDeclaration>();
   private readonly lastScrapeMs = new Map<string, number>();
+  /** The GPU refresh last put into each node's GPU rings. */
+  private readonly lastGpuMs = new Map<string, number>();
 
   private constructor(
     private readonly recording: Recording,
@@ -183,6 +186,7 @@ export class ReplaySource implements Source {
     for (const n of this.store.nodes()) this.store.remove(n.id);
     this.store.cluster.clear();
     this.lastScrapeMs.clear();
+    this.lastGpuMs.clear();
     this.declarations.clear();
     for (let i = 0; i < from; i++) for (const d of this.recording.declarationsBefore(i)) this.declarations.set(d.node, d);
     this.applied = from - 1;
@@ -192,10 +196,11 @@ export class ReplaySource implements Source {
     for (const d of this.recording.declarationsBefore(k)) this.declarations.set(d.node, d);
     const tick = this.recording.readTick(k);
     const present = new Set<string>();
-    for (const { node, health, figures, columns } of tick.entries) {
+    for (const { node, health, figures, columns, tables } of tick.entries) {
       const d = this.declarations.get(node)!;
       present.add(d.id);
       this.store.declare({ id: d.id, name: d.name, target: d.target, source: d.source, labels: d.labels });
+      this.applyTables(d.id, tables, tick.timeMs);
       const at = health.lastScrapeMs;
       if (at === null || at === this.lastScrapeMs.get(d.id)) continue;
       this.lastScrapeMs.set(d.id, at);
@@ -206,8 +211,36 @@ export class ReplaySource implements Source {
       if (present.has(n.id)) continue;
       this.store.remove(n.id);
       this.lastScrapeMs.delete(n.id);
+      this.lastGpuMs.delete(n.id);
     }
     this.store.appendClusterPoint(tick.timeMs);
     this.applied = k;
+  }
+
+  /**
+   * A node's processes and containers as the tick has them (the store keeps only the latest), and
+   * its GPUs: a GPU refresh not yet applied adds its row to the GPU rings, as live.
+   */
+  private applyTables(id: string, tables: NodeTables, tickMs: number): void {
+    const entry = this.store.get(id)!;
+    if (tables.processes !== null || entry.processes !== null) this.store.setProcesses(id, tables.processes);
+    if (tables.containers !== null || entry.containers !== null) this.store.setContainers(id, tables.containers);
+    const g = tables.gpus;
+    if (g === null) {
+      if (entry.gpus !== null) this.store.recordGpus(id, tickMs, null);
+      this.lastGpuMs.delete(id);
+      return;
+    }
+    // No GPUs listed: no rings, so no row and no time.
+    const at = g.atMs ?? tickMs;
+    if (g.atMs !== null && at === this.lastGpuMs.get(id)) return;
+    if (g.atMs !== null) this.lastGpuMs.set(id, at);
+    if (g.error === null) {
+      this.store.recordGpus(id, at, g.gpus);
+      return;
+    }
+    // A failed GPU refresh keeps the figures of the last good one, as recorded: after a jump that
+    // one may lie before the replayed span, so they come from the record.
+    this.store.recordGpusDown(id, at, g.error, g.gpus);
   }
 }
