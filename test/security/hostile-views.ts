@@ -30,7 +30,7 @@ const PASSWORD = 'hunter2';
 const AWS_KEY = 'wJalrXUtnFEMIK7MDENGbPxRfiCY';
 const BEARER = 'eyJhbGciOiJIUzI1NiJ9.c2VjcmV0';
 
-interface AgentProcess {
+export interface AgentProcess {
   readonly pid: number;
   readonly comm: string;
   readonly user: string;
@@ -39,7 +39,7 @@ interface AgentProcess {
 }
 
 /** The families `cluster-top agent --process-args` writes (src/agent/process-families.ts), for these processes and groups. */
-function agentProcessText(processes: readonly AgentProcess[], groups: readonly string[]): string {
+export function agentProcessText(processes: readonly AgentProcess[], groups: readonly string[]): string {
   const lines: string[] = [];
   const family = (name: string, type: string, rows: readonly string[]): void => {
     lines.push(`# HELP ${name} ${name}`, `# TYPE ${name} ${type}`, ...rows);
