@@ -37,20 +37,33 @@ export function maskSecretArgs(args: readonly string[]): string[] {
 
 /**
  * A command line as one string (the reader's case: the agent sent it joined), split on any run of
- * blanks, so that two spaces or a tab after `--password` do not hide the value from the mask. Where
- * the words came apart is unknown, so a header's value (`Authorization: Bearer x`, two more words
- * once joined) is masked up to the next flag: over-masking is the safe side.
+ * blanks, so that two spaces or a tab after `--password` do not hide the value from the mask; the
+ * blanks are kept as they were. Where the words came apart is unknown, so a header's value
+ * (`Authorization: Bearer x`, two more words once joined) is masked up to the next flag, its
+ * words dropped with the blanks before them: over-masking is the safe side.
  */
 export function maskSecretCommandLine(line: string): string {
-  const words = line.split(/\s+/).filter((w) => w !== '');
-  const out: string[] = [];
+  // Words at even indices, the blanks between them at odd ones.
+  const parts = line.split(/(\s+)/);
+  const words = parts.filter((part, i) => i % 2 === 0 && part !== '');
+  const masked = maskSecretArgs(words);
+  let out = '';
+  let blanks = '';
+  let w = 0;
   let inHeader = false;
-  for (const [i, word] of maskSecretArgs(words).entries()) {
-    if (inHeader && !(word.startsWith('-') && word.length > 1)) continue;
-    inHeader = AUTH_HEADER.test(words[i] ?? '');
-    out.push(word);
+  for (const [i, part] of parts.entries()) {
+    if (i % 2 === 1) blanks += part;
+    if (i % 2 === 1 || part === '') continue;
+    const shown = masked[w++] ?? MASK;
+    if (inHeader && !(part.startsWith('-') && part.length > 1)) {
+      blanks = '';
+      continue;
+    }
+    inHeader = AUTH_HEADER.test(part);
+    out += blanks + shown;
+    blanks = '';
   }
-  return out.join(' ');
+  return out + blanks;
 }
 
 /** What the argument after this flag is, when it is (part) secret. */

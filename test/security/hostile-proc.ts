@@ -25,7 +25,7 @@ const BEARER = 'eyJhbGciOiJIUzI1NiJ9.c2VjcmV0';
 const COMM = 'e\u001b]0;x\u0007\u202e';
 /** One argument each, without blanks: an agent's joined line keeps them whole. */
 const WORDS = [`--title=${H.oscTitle}`, H.osc52, `x${H.csi}${H.bidi}${H.zeroWidth}${H.del}${H.sgr}`];
-/** Blanks inside arguments: the agent's joined line comes back split on them (src/util/secret-args.ts). */
+/** Blanks inside arguments: an agent's joined line has them too, where the reader masks it again (src/util/secret-args.ts). */
 const BLANKS = `a${H.tab}b${H.cr}${H.forgedRow}`;
 const SECRETS = [`--password=${PASSWORD}`, `AWS_SECRET_ACCESS_KEY=${AWS_KEY}`, '-H', `Authorization: Bearer ${BEARER}`];
 
@@ -80,8 +80,8 @@ const agent: HostileSource = {
     const served = await startAgentProcess(['--listen', `127.0.0.1:${await freePort()}`, '--processes', '1000', '--process-args']);
     return {
       args: [served.url, '-i', '200ms', ...ALERT],
-      // The agent writes a CR as the visible `\r` (src/agent/exposition-text.ts); the reader splits on the other blanks.
-      probes: probes(visible(BLANKS.replace(/\r/g, '\\r').split(/\s+/).join(' '))),
+      // The agent writes a CR as the visible `\r` (src/agent/exposition-text.ts).
+      probes: probes(visible(BLANKS.replace(/\r/g, '\\r'))),
       secrets: [PASSWORD, AWS_KEY, BEARER],
       close: async () => {
         await served.stop();

@@ -77,9 +77,8 @@ const agent: HostileSource = {
     ];
     const endpoint = await text(nodeExporterText('agent-node') + agentProcessText(processes, [group1, group2]));
     // What the reader keeps of the command lines: the secrets masked (src/util/secret-args.ts), then made visible.
-    // A joined command line is split on any blank, so its newline and runs of spaces come back as one space.
     const shownArgs1 = visible(`/bin/evil${H.osc52} ${H.bidi} --password=*** AWS_SECRET_ACCESS_KEY=*** -H Authorization: *** --next`);
-    const shownArgs2 = visible(`sh -c ${H.forgedRow}${H.sgr} --password ***`.replace(/\s+/g, ' '));
+    const shownArgs2 = visible(`sh -c ${H.forgedRow}${H.sgr} --password  ***`);
     return {
       args: [endpoint.url, '-i', '200ms', ...ALERT],
       probes: [

@@ -49,13 +49,14 @@ describe('maskSecretArgs', () => {
     expect(maskSecretCommandLine('app --secret x')).toBe('app --secret ***');
   });
 
-  it('masks a joined line whatever the blanks between a flag and its value', () => {
-    expect(maskSecretCommandLine('mysql --password\thunter2')).toBe('mysql --password ***');
-    expect(maskSecretCommandLine('mysql --password   hunter2 --host db')).toBe('mysql --password *** --host db');
+  it('masks a joined line whatever the blanks between a flag and its value, and keeps the blanks', () => {
+    expect(maskSecretCommandLine('mysql --password\thunter2')).toBe('mysql --password\t***');
+    expect(maskSecretCommandLine(' mysql --password   hunter2 --host db\n')).toBe(' mysql --password   *** --host db\n');
   });
 
   it('masks a header\'s whole value in a joined line, up to the next flag, wherever the header name starts', () => {
     expect(maskSecretCommandLine('curl -H Authorization: Bearer eyJ https://x')).toBe('curl -H Authorization: ***');
+    expect(maskSecretCommandLine('curl -H Authorization:  Bearer eyJ\t-s  x')).toBe('curl -H Authorization: ***\t-s  x');
     expect(maskSecretCommandLine('curl -H "Authorization: Bearer eyJ" -s https://x')).toBe('curl -H "Authorization: *** -s https://x');
     expect(maskSecretCommandLine('curl -HCookie:sid=abc x')).toBe('curl -HCookie: ***');
     expect(maskSecretCommandLine('wget --header=Authorization: Basic Ym9i')).toBe('wget --header=Authorization: ***');
