@@ -106,7 +106,8 @@ describe.runIf(requireBinary(TMUX))('hostile names in a real terminal (tmux)', (
     tmux.send('t');
     const top = await tmux.waitFor((s) => s.includes('FAKE-ROW'));
     expect(top).toContain('p\\x1b]0;pwned-title\\x07');
-    expect(top).toContain('/bin/p \\x1b]52;c;cHduZWQtY2xpcGJvYXJk\\x07 FAKE-ROW');
+    expect(top).toContain('/bin/p \\x1b]52;c;cHduZWQtY2xpcGJvYXJk\\x07\\nFAKE-ROW');
+    expect(top.split('\n').some((l) => l.trimStart().startsWith('FAKE-ROW'))).toBe(false);
     tmux.send('t');
     await tmux.waitFor((s) => !s.includes('FAKE-ROW'));
     tmux.send('c');
