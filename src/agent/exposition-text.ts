@@ -14,8 +14,18 @@ export function renderExposition(families: readonly Family[]): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * A label value as text 0.0.4 writes it. The format escapes only backslash, quote and newline; a
+ * raw CR has no escape and ends the line for our parser, so one process started with a CR in its
+ * arguments (anyone on the machine may) would make the whole payload unreadable. It is written as
+ * the two characters `\r`, the visible form a reader shows it in anyway (util/visible-text.ts).
+ */
+function labelValue(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\\\r');
+}
+
 function renderLabels(labels: Labels): string {
-  const pairs = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+  const pairs = Object.entries(labels).map(([k, v]) => `${k}="${labelValue(v)}"`);
   return pairs.length === 0 ? '' : `{${pairs.join(',')}}`;
 }
 

@@ -15,8 +15,11 @@ const USER_PASSWORD_FLAG = new Set(['-u', '--user', '--proxy-user']);
 const SECRET_ASSIGNMENT = /^([\w.-]*(?:pass(?:word|wd|phrase)?|pwd|token|secret|key|credentials?|auth))=(.*)$/i;
 /** `scheme://user:password@host`: the password part. */
 const URL_PASSWORD = /(\b[a-z][\w+.-]*:\/\/[^/\s:@]*:)[^@\s/]+@/gi;
-/** A header given as an argument: `Authorization: Bearer ...`. */
-const AUTH_HEADER = /^((?:proxy-)?authorization|cookie|x-api-key|x-auth-token)\s*:.*$/i;
+/**
+ * A header given as an argument: `Authorization: Bearer ...`, also inside one (`--header=Authorization: x`,
+ * curl's `-HCookie:x`, a quoted `"Authorization: ...`): everything after its colon is the secret.
+ */
+const AUTH_HEADER = /(?:^-H|(?<![\w-]))((?:proxy-)?authorization|cookie|x-api-key|x-auth-token)\s*:/i;
 
 /** The arguments with secret-looking values replaced by MASK; the program name (argv[0]) is kept. */
 export function maskSecretArgs(args: readonly string[]): string[] {
@@ -32,9 +35,35 @@ export function maskSecretArgs(args: readonly string[]): string[] {
   return out;
 }
 
-/** A command line as one string, split on blanks (the reader's case: the agent sent it joined). */
+/**
+ * A command line as one string (the reader's case: the agent sent it joined), split on any run of
+ * blanks, so that two spaces or a tab after `--password` do not hide the value from the mask; the
+ * blanks are kept as they were. Where the words came apart is unknown, so a header's value
+ * (`Authorization: Bearer x`, two more words once joined) is masked up to the next flag, its
+ * words dropped with the blanks before them: over-masking is the safe side.
+ */
 export function maskSecretCommandLine(line: string): string {
-  return maskSecretArgs(line.split(' ')).join(' ');
+  // Words at even indices, the blanks between them at odd ones.
+  const parts = line.split(/(\s+)/);
+  const words = parts.filter((part, i) => i % 2 === 0 && part !== '');
+  const masked = maskSecretArgs(words);
+  let out = '';
+  let blanks = '';
+  let w = 0;
+  let inHeader = false;
+  for (const [i, part] of parts.entries()) {
+    if (i % 2 === 1) blanks += part;
+    if (i % 2 === 1 || part === '') continue;
+    const shown = masked[w++] ?? MASK;
+    if (inHeader && !(part.startsWith('-') && part.length > 1)) {
+      blanks = '';
+      continue;
+    }
+    inHeader = AUTH_HEADER.test(part);
+    out += blanks + shown;
+    blanks = '';
+  }
+  return out + blanks;
 }
 
 /** What the argument after this flag is, when it is (part) secret. */
@@ -46,7 +75,8 @@ function flagTakes(flag: string): 'secret' | 'user' | null {
 
 function maskOne(arg: string): string {
   let masked = arg.replace(URL_PASSWORD, `$1${MASK}@`);
-  if (AUTH_HEADER.test(masked)) return masked.replace(AUTH_HEADER, `$1: ${MASK}`);
+  const header = AUTH_HEADER.exec(masked);
+  if (header) return `${masked.slice(0, header.index + header[0].length).replace(/\s*:$/, ':')} ${MASK}`;
   const eq = masked.indexOf('=');
   if (eq > 0) {
     const name = masked.slice(0, eq);

@@ -29,6 +29,14 @@ describe('exposition text', () => {
   });
 });
 
+describe('a label value with a carriage return', () => {
+  it('is written as the visible \\r, so that the payload stays readable', () => {
+    const text = renderExposition([{ name: 'p_info', help: 'p', type: 'gauge', samples: [{ labels: { args: 'a\rb\\r' }, value: 1 }] }]);
+    expect(text).toContain('p_info{args="a\\\\rb\\\\r"} 1\n');
+    expect(parseExposition(text).samples[0]!.labels.args).toBe('a\\rb\\r');
+  });
+});
+
 describe('agent start-up warnings', () => {
   it('warns beyond loopback only, and says what the token does not protect', () => {
     expect(exposureWarning('127.0.0.1', false)).toBeUndefined();

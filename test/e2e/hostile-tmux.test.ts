@@ -1,8 +1,8 @@
 /**
  * A node whose name and instance label carry escape sequences, shown and opened in a real
- * terminal: the pane's title and tmux's paste buffers (OSC 0 and OSC 52 with set-clipboard on)
- * must stay as they were. A second pane that prints the same bytes raw proves this terminal
- * obeys them, so the check can fail.
+ * terminal, and a node whose processes and containers do: the pane's title and tmux's paste
+ * buffers (OSC 0 and OSC 52 with set-clipboard on) must stay as they were. A second pane that
+ * prints the same bytes raw proves this terminal obeys them, so the check can fail.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,14 +12,37 @@ import { BIN } from '../helpers/run-cli.js';
 import { requireBinary } from '../helpers/real-binary.js';
 import { TMUX, TmuxSession } from '../helpers/tmux.js';
 import { oneNodeAnswer, startFakePrometheus, type FakePrometheus } from '../sources/prometheus/fake-prometheus.js';
+import type { Endpoint } from '../helpers/http-endpoints.js';
+import { nodeExporterText, text } from '../security/hostile-sources.js';
+import { agentProcessText } from '../security/hostile-views.js';
 
 const TITLE = '\u001b]0;pwned-title\u0007';
 const CLIPBOARD = '\u001b]52;c;cHduZWQtY2xpcGJvYXJk\u0007'; // "pwned-clipboard"
 const NAME = `evil${TITLE}\nFAKE-ROW\u009b31m`;
 const INSTANCE = `a:9100${CLIPBOARD}`;
+/** A process (its name, user and command line) and a container (its name and image), as a foreign agent serves them. */
+const COMM = `p${TITLE}`;
+const ARGS = `/bin/p ${CLIPBOARD}\nFAKE-ROW`;
+const CONTAINER = `box${TITLE}\u009b2J`;
+const IMAGE = `img${CLIPBOARD}`;
+
+/** A label value as the exposition format writes it (it escapes only backslash, quote and newline). */
+const quoted = (v: string): string => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+
+function agentPayload(): string {
+  const container = `{id="/docker/abc",name=${quoted(CONTAINER)},image=${quoted(IMAGE)}}`;
+  return [
+    nodeExporterText('procs'),
+    agentProcessText([{ pid: 7, comm: COMM, user: `u${CLIPBOARD}`, state: 'S', args: ARGS }], [COMM]),
+    `container_cpu_usage_seconds_total${container} 12`,
+    `container_memory_working_set_bytes${container} 3e7`,
+    '',
+  ].join('\n');
+}
 
 describe.runIf(requireBinary(TMUX))('hostile names in a real terminal (tmux)', () => {
   let fake: FakePrometheus;
+  let agent: Endpoint;
   let dir: string;
   const sessions: TmuxSession[] = [];
 
@@ -29,11 +52,13 @@ describe.runIf(requireBinary(TMUX))('hostile names in a real terminal (tmux)', (
       if (answer === 'hang') return answer;
       return { ...answer, body: answer.body.replaceAll('"alpha"', JSON.stringify(NAME)).replaceAll('"a:9100"', JSON.stringify(INSTANCE)) };
     });
+    agent = await text(agentPayload());
     dir = tempDir('hostile-tmux');
   });
   afterAll(async () => {
     for (const s of sessions) s.kill();
     await fake?.close();
+    await agent?.close();
   });
 
   function open(command: string): TmuxSession {
@@ -65,6 +90,35 @@ describe.runIf(requireBinary(TMUX))('hostile names in a real terminal (tmux)', (
     const detail = await tmux.waitFor((s) => s.includes('Esc back'));
     expect(detail).toContain('a:9100\\x1b]52;c;cHduZWQtY2xpcGJvYXJk\\x07');
     // Give the terminal a few frames to act on anything it was sent.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(tmux.pane('#{pane_title}')).toBe(titleBefore);
+    expect(tmux.pane('#{pane_title}')).not.toContain('pwned');
+    expect(buffers(tmux)).toBe('');
+    tmux.send('q');
+  });
+
+  it('cluster-top shows the processes and containers in every view; the title and the paste buffers stay untouched', async () => {
+    const inner = `exec env -u CI ${process.execPath} ${BIN} -i 1s ${agent.url}`;
+    const tmux = open(`sh -c "${inner}"; sleep 60`);
+    const titleBefore = tmux.pane('#{pane_title}');
+    await tmux.waitFor((s) => s.includes('procs'));
+    // The cluster's heaviest processes, the heaviest containers, the node's detail with its containers box and processes.
+    tmux.send('t');
+    const top = await tmux.waitFor((s) => s.includes('FAKE-ROW'));
+    expect(top).toContain('p\\x1b]0;pwned-title\\x07');
+    expect(top).toContain('/bin/p \\x1b]52;c;cHduZWQtY2xpcGJvYXJk\\x07\\nFAKE-ROW');
+    expect(top.split('\n').some((l) => l.trimStart().startsWith('FAKE-ROW'))).toBe(false);
+    tmux.send('t');
+    await tmux.waitFor((s) => !s.includes('FAKE-ROW'));
+    tmux.send('c');
+    const ctop = await tmux.waitFor((s) => s.includes('box'));
+    // The name is cut to its column: its start shows the escape made visible.
+    expect(ctop).toContain('box\\x1b]0;pwned');
+    expect(ctop).toContain('img\\x1b]52;');
+    tmux.send('Enter');
+    await tmux.waitFor((s) => s.includes('Esc back'));
+    tmux.send('t');
+    expect(await tmux.waitFor((s) => s.includes('PROGRAM'))).toContain('p\\x1b]0;pwned');
     await new Promise((r) => setTimeout(r, 1500));
     expect(tmux.pane('#{pane_title}')).toBe(titleBefore);
     expect(tmux.pane('#{pane_title}')).not.toContain('pwned');

@@ -24,6 +24,8 @@ export interface Fixture {
   readonly probes: readonly Probe[];
   /** Hostile strings the source is fed but that its format cannot carry to any output, and why. */
   readonly uncarried?: { readonly names: readonly HostileName[]; readonly why: string };
+  /** Secrets the source is fed (on command lines) that no output may hold, in any form. */
+  readonly secrets?: readonly string[];
   /** Runs while the source collects (a Kubernetes cluster's kubelets); returns what stops it. */
   readonly whileCollecting?: () => () => void;
   close(): Promise<void>;

@@ -9,6 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasUnsafe } from '../../src/util/visible-text.js';
 import { HOSTILE, HOSTILE_NAMES, UI_SGR, capture, expectedForm, jsonStrings, runMain, sourceFrom, unsafeLines, type Channel, type MainRun } from './hostile.js';
 import { HOSTILE_SOURCES, type Fixture } from './hostile-sources.js';
+import { HOSTILE_VIEW_SOURCES } from './hostile-views.js';
+import { HOSTILE_PROC_SOURCES } from './hostile-proc.js';
+import type { ClusterStore } from '../../src/store/cluster-store.js';
 import { tour } from './tour.js';
 
 async function collecting<R>(fixture: Fixture, run: () => Promise<R>): Promise<R> {
@@ -31,12 +34,36 @@ function checkStderr(fixture: Fixture, stderr: string): void {
   for (const form of formsIn(fixture, 'stderr')) expect(stderr).toContain(form);
 }
 
+/** No secret of the fixture's is in `text`, raw or visible. */
+function checkSecrets(fixture: Fixture, text: string): void {
+  for (const secret of fixture.secrets ?? []) expect(text.includes(secret), `secret ${secret} shown`).toBe(false);
+}
+
+/** Every text the store holds of its nodes: names, labels, errors, pods, apps, containers, processes, GPUs. */
+function storeTexts(store: ClusterStore): string[] {
+  return store.nodes().flatMap((n) =>
+    jsonStrings({
+      name: n.name,
+      target: n.target,
+      labels: n.labels,
+      health: n.health,
+      kube: n.kube,
+      pods: n.pods,
+      columns: n.columns,
+      app: n.app,
+      containers: n.containers,
+      processes: n.processes,
+      gpus: n.gpus && { error: n.gpus.error, figures: n.gpus.gpus.map((g) => g.figures) },
+    }),
+  );
+}
+
 function checkRan(r: MainRun): void {
   // 0, or 1 when no node is up; 2 would be a usage error, and nothing would have been read.
   expect([0, 1], r.stderr).toContain(r.code);
 }
 
-describe.each(HOSTILE_SOURCES.map((s) => [s.name, s] as const))('hostile text from %s', (_name, source) => {
+describe.each([...HOSTILE_SOURCES, ...HOSTILE_VIEW_SOURCES, ...HOSTILE_PROC_SOURCES].map((s) => [s.name, s] as const))('hostile text from %s', (_name, source) => {
   let fixture: Fixture;
   beforeAll(async () => {
     fixture = await source.start();
@@ -62,6 +89,7 @@ describe.each(HOSTILE_SOURCES.map((s) => [s.name, s] as const))('hostile text fr
     // No line of the table is a forged one.
     expect(r.stdout.split('\n').filter((l) => l.startsWith('FAKE-ROW'))).toEqual([]);
     checkStderr(fixture, r.stderr);
+    checkSecrets(fixture, r.stdout + r.stderr);
   });
 
   it('-o json holds no control character in any string or key, nor raw in its text, and shows each string visible', async () => {
@@ -71,15 +99,21 @@ describe.each(HOSTILE_SOURCES.map((s) => [s.name, s] as const))('hostile text fr
     expect(unsafeLines(r.stdout)).toEqual([]);
     const strings = jsonStrings(JSON.parse(r.stdout));
     expect(strings.filter(hasUnsafe)).toEqual([]);
+    checkSecrets(fixture, r.stdout + r.stderr);
     for (const form of formsIn(fixture, 'json')) expect(strings.some((s) => s.includes(form)), form).toBe(true);
     checkStderr(fixture, r.stderr);
   });
 
-  it('no frame of the interactive view, with or without colour, holds a control character; each string shows visible', async () => {
+  it('the store holds each string visible and no secret; no frame of the interactive view, with or without colour, holds a control character; each string shows visible', async () => {
     const { io, stderr } = capture();
     const { options, source: built } = await sourceFrom(fixture.args, io);
     try {
       await collecting(fixture, () => built.collectOnce());
+      // The store holds each string only as its visible form, and no secret.
+      const held = storeTexts(built.store);
+      expect(held.filter(hasUnsafe)).toEqual([]);
+      checkSecrets(fixture, held.join('\n'));
+      for (const form of formsIn(fixture, 'store')) expect(held.some((s) => s.includes(form)), `store: ${form}`).toBe(true);
       for (const color of [false, true]) {
         const { frames } = await tour(built, options.alertRules, color);
         expect(frames.length).toBeGreaterThan(10);
@@ -88,11 +122,13 @@ describe.each(HOSTILE_SOURCES.map((s) => [s.name, s] as const))('hostile text fr
         expect(screens.flatMap((s, i) => unsafeLines(s).map((line) => `frame ${i}: ${line}`))).toEqual([]);
         // Nothing had to be caught by the screen writer's last net (U+FFFD): it was visible before.
         expect(screens.flatMap((s, i) => s.split('\n').filter((l) => l.includes('\ufffd')).map((l) => `frame ${i}: ${l}`))).toEqual([]);
+        checkSecrets(fixture, screens.join('\n'));
         for (const form of formsIn(fixture, 'frames')) expect(screens.some((s) => s.includes(form)), `${form} (color ${color})`).toBe(true);
       }
     } finally {
       await built.stop();
     }
     expect(unsafeLines(stderr.text)).toEqual([]);
+    checkSecrets(fixture, stderr.text);
   });
 });

@@ -30,8 +30,8 @@ export const HOSTILE = {
 export type HostileName = keyof typeof HOSTILE;
 export const HOSTILE_NAMES = Object.keys(HOSTILE) as HostileName[];
 
-/** Where a program's text ends up. */
-export type Channel = 'table' | 'json' | 'stderr' | 'frames';
+/** Where a program's text ends up; `store` is what the store holds once the source has collected. */
+export type Channel = 'store' | 'table' | 'json' | 'stderr' | 'frames';
 
 /**
  * A string fed to a source, and the outputs that must show it in its visible form (as

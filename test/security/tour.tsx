@@ -1,7 +1,8 @@
 /**
  * The interactive view of a source's store, walked through as someone would: the table, the alert
  * panel, every sort column, every node's detail (a Kubernetes node's pods and containers too, an app's metric list
- * scrolled), every grouping `b` offers with a detail opened in it. Every frame is kept: the screen
+ * scrolled, its containers box and GPU lines, its processes pane as a list, a tree and by command name), every
+ * grouping `b` offers with a detail opened in it, the cluster's heaviest processes `t` and containers `c`. Every frame is kept: the screen
  * as the line writer (as in use) has drawn it, each time it writes.
  */
 import { App } from '../../src/ui/app.js';
@@ -56,6 +57,8 @@ export async function tour(source: Source, rules: readonly AlertRule[], color: b
         // Kubernetes: the pods pane, a pod's containers, back to the pods, the charts; an app: its list scrolled.
         if (kube) await press(TAB, ENTER, ESC, TAB);
         else await press(PAGE_DOWN);
+        // Its processes, if it has any: as a tree, then the totals by command name.
+        if (source.store.nodes()[i]?.processes) await press('t', 'e', 'e', 'b', 'b', ESC);
         await press(ESC);
       }
     };
@@ -68,6 +71,14 @@ export async function tour(source: Source, rules: readonly AlertRule[], color: b
       await press('b');
       await press('g', ENTER, ESC);
     }
+    // The cluster's heaviest processes, sorted each way, one opened at its node; back to the table.
+    if (source.store.nodes().some((n) => n.processes)) {
+      await press('t');
+      for (let i = 0; i < 5; i++) await press('s');
+      await press(ENTER, ESC, ESC);
+    }
+    // The heaviest containers, grouped by compose project, one opened at its node; back to the table.
+    if (source.store.nodes().some((n) => n.containers)) await press('c', 'b', 'g', ENTER, ESC, 'c', 'b', 'c');
     return { frames };
   } finally {
     r.unmount();

@@ -48,4 +48,18 @@ describe('maskSecretArgs', () => {
     expect(maskSecretCommandLine('redis-server --requirepass secret --port 6379')).toBe('redis-server --requirepass *** --port 6379');
     expect(maskSecretCommandLine('app --secret x')).toBe('app --secret ***');
   });
+
+  it('masks a joined line whatever the blanks between a flag and its value, and keeps the blanks', () => {
+    expect(maskSecretCommandLine('mysql --password\thunter2')).toBe('mysql --password\t***');
+    expect(maskSecretCommandLine(' mysql --password   hunter2 --host db\n')).toBe(' mysql --password   *** --host db\n');
+  });
+
+  it('masks a header\'s whole value in a joined line, up to the next flag, wherever the header name starts', () => {
+    expect(maskSecretCommandLine('curl -H Authorization: Bearer eyJ https://x')).toBe('curl -H Authorization: ***');
+    expect(maskSecretCommandLine('curl -H Authorization:  Bearer eyJ\t-s  x')).toBe('curl -H Authorization: ***\t-s  x');
+    expect(maskSecretCommandLine('curl -H "Authorization: Bearer eyJ" -s https://x')).toBe('curl -H "Authorization: *** -s https://x');
+    expect(maskSecretCommandLine('curl -HCookie:sid=abc x')).toBe('curl -HCookie: ***');
+    expect(maskSecretCommandLine('wget --header=Authorization: Basic Ym9i')).toBe('wget --header=Authorization: ***');
+    expect(maskSecretArgs(['wget', '--header=Authorization: Basic Ym9i'])).toEqual(['wget', '--header=Authorization: ***']);
+  });
 });
