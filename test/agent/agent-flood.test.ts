@@ -183,7 +183,8 @@ describe('agent under a connection flood', () => {
     client.socket.write(get + get);
     await client.closed;
     expect(client.received.match(/HTTP\/1\.1 200 OK\r\n/g)).toHaveLength(2);
-    expect(client.received).not.toContain('408');
+    // No 408 status line after the two answers (the bodies' figures may hold the digits 408).
+    expect(client.received).not.toMatch(/HTTP\/1\.1 408 /);
   });
 
   it('gives the place of a client that does not read its response to a new scrape', { timeout: 60_000 }, async () => {
