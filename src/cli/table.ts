@@ -36,6 +36,34 @@ function rootFs(n: SnapshotNode): string {
   return fs && fs.sizeBytes > 0 ? formatPercent((100 * fs.usedBytes) / fs.sizeBytes) : '-';
 }
 
+/**
+ * With GPUs (some node has them): how many, their mean utilisation and their memory in use, after
+ * memory, as the view's GPU and GPU MEM columns; `-` for a node without.
+ */
+function gpuColumns(snapshot: Snapshot): Column[] {
+  if (!snapshot.nodes.some((n) => n.gpus !== null && n.gpus.length > 0)) return [];
+  return [
+    { title: 'GPUS', keep: 12, align: 'right', cell: (n) => (n.gpus && n.gpus.length > 0 ? String(n.gpus.length) : '-') },
+    { title: 'GPU', keep: 65, align: 'right', cell: (n) => formatPercent(mean(n.gpus?.map((g) => g.utilizationPercent))) },
+    { title: 'GPU MEM', keep: 40, align: 'right', cell: (n) => gpuMemory(n) },
+  ];
+}
+
+/** The mean of the known values; null when none is known. */
+function mean(values: readonly (number | null)[] | undefined): number | null {
+  const known = (values ?? []).filter((v): v is number => v !== null && Number.isFinite(v));
+  return known.length === 0 ? null : known.reduce((a, b) => a + b, 0) / known.length;
+}
+
+/** Memory in use over the total of the GPUs that report both. */
+function gpuMemory(n: SnapshotNode): string {
+  const both = (n.gpus ?? []).filter((g) => g.memoryUsedBytes !== null && g.memoryTotalBytes !== null && g.memoryTotalBytes > 0);
+  if (both.length === 0) return '-';
+  const used = both.reduce((a, g) => a + (g.memoryUsedBytes ?? 0), 0);
+  const total = both.reduce((a, g) => a + (g.memoryTotalBytes ?? 0), 0);
+  return `${formatBytes(used)}/${formatBytes(total)}`;
+}
+
 /** The `--column`s after the built-in columns, titled by their names. */
 function userColumns(snapshot: Snapshot): Column[] {
   return Object.keys(snapshot.nodes[0]?.columns ?? {}).map((name) => ({ title: name.toUpperCase(), keep: 35, align: 'right', cell: (n) => formatValue(n.columns[name]) }));
@@ -49,7 +77,8 @@ function userColumns(snapshot: Snapshot): Column[] {
 export function renderTable(given: Snapshot, width?: number): string {
   // Targets on one host share its name: the table tells them apart by port or job, as the view does.
   const snapshot = { ...given, nodes: [...withDistinctNames(given.nodes.map((n) => ({ ...n, id: n.target })))] };
-  let columns = [...COLUMNS, ...userColumns(snapshot)];
+  const memEnd = COLUMNS.findIndex((c) => c.title === 'MEM USED') + 1;
+  let columns = [...COLUMNS.slice(0, memEnd), ...gpuColumns(snapshot), ...COLUMNS.slice(memEnd), ...userColumns(snapshot)];
   // Names, errors and column titles come from outside: made visible, so a newline cannot forge a row.
   let rows = snapshot.nodes.map((n) => columns.map((c) => visible(c.cell(n))));
   let widths = columns.map((c, i) => Math.max(c.title.length, ...rows.map((r) => (r[i] ?? '').length)));
