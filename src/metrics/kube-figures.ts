@@ -6,6 +6,8 @@ export interface KubeResources {
   readonly cpuCores: number;
   readonly memoryBytes: number;
   readonly pods: number;
+  /** Devices of the GPU device plugins (`nvidia.com/gpu`, `amd.com/gpu`); absent on a node without. */
+  readonly gpus?: number;
 }
 
 export interface KubeNodeInfo {

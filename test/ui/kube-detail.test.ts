@@ -44,6 +44,12 @@ describe('the detail of a Kubernetes node', () => {
     expect(text).toContain('Pods 64/110  CPU 3.83');
     expect(text).toContain('Of allocatable CPU 80%  mem 57%');
     expect(text).toContain('┤');
+    expect(text).not.toContain('GPUs');
+  });
+
+  it('adds the GPU device plugin\'s devices, allocatable against capacity, on a GPU node', () => {
+    const gpuNode = { ...busy, kube: kubeInfo({ capacity: { cpuCores: 4, memoryBytes: 16 * 2 ** 30, pods: 110, gpus: 8 }, allocatable: { cpuCores: 3.5, memoryBytes: 14 * 2 ** 30, pods: 110, gpus: 7 } }) };
+    expect(detailLines(gpuNode, 160, 40, NOW).map(lineText).join('\n')).toContain('pods 110/110  GPUs 7/8');
   });
 
   it('draws exactly the rows podListRoom promises, from the offset, with the selection marked', () => {

@@ -7,6 +7,8 @@ import { parseQuantity } from './quantity.js';
 const PROBLEM_CONDITIONS = new Set(['MemoryPressure', 'DiskPressure', 'PIDPressure', 'NetworkUnavailable']);
 const ROLE_LABEL = 'node-role.kubernetes.io/';
 const LEGACY_ROLE_LABEL = 'kubernetes.io/role';
+/** NVIDIA's and AMD's device plugins' resource names (a node has one or the other). */
+const GPU_RESOURCES = ['nvidia.com/gpu', 'amd.com/gpu'];
 
 export interface KubeNode {
   readonly name: string;
@@ -61,7 +63,9 @@ function resources(value: unknown): KubeResources {
     const text = r[name];
     return typeof text === 'string' ? (parseQuantity(text) ?? 0) : 0;
   };
-  return { cpuCores: quantity('cpu'), memoryBytes: quantity('memory'), pods: quantity('pods') };
+  // The device plugins' extended resources: what the scheduler hands out to pods, whole devices.
+  const gpus = GPU_RESOURCES.reduce((n, name) => n + quantity(name), 0);
+  return { cpuCores: quantity('cpu'), memoryBytes: quantity('memory'), pods: quantity('pods'), ...(gpus > 0 ? { gpus } : {}) };
 }
 
 function stringRecord(value: unknown): Record<string, string> {

@@ -11,7 +11,8 @@ import { flowLines, thresholdTone, type Segment } from './segments.js';
 const label = (text: string): Segment => ({ text: `${text} `, color: 'gray' });
 
 function allocatableItem(alloc: KubeResources, cap: KubeResources): Segment[] {
-  const text = `CPU ${formatCores(alloc.cpuCores)}/${formatCores(cap.cpuCores)}  mem ${formatBytes(alloc.memoryBytes)}/${formatBytes(cap.memoryBytes)}  pods ${alloc.pods}/${cap.pods}`;
+  const gpus = cap.gpus === undefined ? '' : `  GPUs ${alloc.gpus ?? 0}/${cap.gpus}`;
+  const text = `CPU ${formatCores(alloc.cpuCores)}/${formatCores(cap.cpuCores)}  mem ${formatBytes(alloc.memoryBytes)}/${formatBytes(cap.memoryBytes)}  pods ${alloc.pods}/${cap.pods}${gpus}`;
   return [label('Allocatable/capacity'), { text }];
 }
 
