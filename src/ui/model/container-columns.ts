@@ -1,12 +1,12 @@
 /**
  * The containers box's columns and which of them fit a width: as btop's process box drops its
- * columns from the right as the terminal narrows, the less telling go first (block I/O, network,
- * the compose service, the image); name, CPU and memory always stay.
+ * columns from the right as the terminal narrows, the less telling go first (block I/O, the age,
+ * network, the compose service, the image); name, CPU and memory always stay.
  */
 import type { ContainerStats } from '../../metrics/container-stats.js';
-import { formatBytesShort, formatPercent } from '../../util/format.js';
+import { formatAge, formatBytesShort, formatPercent } from '../../util/format.js';
 
-export type ContainerColumnKey = 'node' | 'name' | 'service' | 'image' | 'cpu' | 'memory' | 'limit' | 'rx' | 'tx' | 'read' | 'write';
+export type ContainerColumnKey = 'node' | 'name' | 'service' | 'image' | 'cpu' | 'memory' | 'limit' | 'rx' | 'tx' | 'read' | 'write' | 'age';
 
 export interface ContainerColumn {
   readonly key: ContainerColumnKey;
@@ -32,10 +32,12 @@ export const CONTAINER_COLUMNS: Readonly<Record<ContainerColumnKey, ContainerCol
   tx: col('tx', 'NET↑', 6),
   read: col('read', 'READ', 6),
   write: col('write', 'WRITE', 6),
+  // Since the container started (cAdvisor's container_start_time_seconds, the runtime's state): a fresh one is a restart.
+  age: col('age', 'AGE', 4),
 };
 
 /** Dropped in this order as the width shrinks. */
-const DROP_ORDER: readonly ContainerColumnKey[] = ['read', 'write', 'image', 'service', 'rx', 'tx', 'limit', 'node'];
+const DROP_ORDER: readonly ContainerColumnKey[] = ['read', 'write', 'age', 'image', 'service', 'rx', 'tx', 'limit', 'node'];
 
 export interface PlacedColumn extends ContainerColumn {
   /** Cells this column gets at this width. */
@@ -47,7 +49,7 @@ export interface PlacedColumn extends ContainerColumn {
  * to share what is left. `withNode`: the cluster-wide table, whose rows name their node.
  */
 export function placeContainerColumns(width: number, gap: number, gutter: number, withNode = false): PlacedColumn[] {
-  const order: ContainerColumnKey[] = [...(withNode ? (['node'] as const) : []), 'name', 'service', 'image', 'cpu', 'memory', 'limit', 'rx', 'tx', 'read', 'write'];
+  const order: ContainerColumnKey[] = [...(withNode ? (['node'] as const) : []), 'name', 'service', 'image', 'cpu', 'memory', 'limit', 'rx', 'tx', 'read', 'write', 'age'];
   let keys = order;
   const need = (ks: readonly ContainerColumnKey[]) => gutter + ks.reduce((n, k) => n + CONTAINER_COLUMNS[k].width, 0) + gap * (ks.length - 1);
   for (const drop of DROP_ORDER) {
@@ -67,8 +69,8 @@ export function placeContainerColumns(width: number, gap: number, gutter: number
 
 const rate = (v: number | null): string => (v === null ? '-' : formatBytesShort(v));
 
-/** The text of one cell; `node` is the row's node name in the cluster-wide table. */
-export function containerCell(c: ContainerStats, key: ContainerColumnKey, node = ''): string {
+/** The text of one cell; `node` is the row's node name in the cluster-wide table; `nowMs` the frame's time, for the age. */
+export function containerCell(c: ContainerStats, key: ContainerColumnKey, node: string, nowMs: number): string {
   switch (key) {
     case 'node':
       return node;
@@ -92,6 +94,8 @@ export function containerCell(c: ContainerStats, key: ContainerColumnKey, node =
       return rate(c.readBytesPerSecond);
     case 'write':
       return rate(c.writtenBytesPerSecond);
+    case 'age':
+      return c.startedAtMs === null ? '-' : formatAge((nowMs - c.startedAtMs) / 1000);
   }
 }
 

@@ -28,12 +28,12 @@ function tone(c: ContainerStats, key: PlacedColumn['key']): Tone | undefined {
   return undefined;
 }
 
-function row(c: ContainerStats, columns: readonly PlacedColumn[], width: number, node: string, selected: boolean): Segment[] {
+function row(c: ContainerStats, columns: readonly PlacedColumn[], width: number, node: string, selected: boolean, nowMs: number): Segment[] {
   const out: Segment[] = [{ text: selected ? '>'.padEnd(GUTTER) : ' '.repeat(GUTTER), bold: true }];
   columns.forEach((col, i) => {
     if (i > 0) out.push(GAP);
     const color = tone(c, col.key);
-    out.push({ text: fit(containerCell(c, col.key, node), col.cells, col.align), ...(color ? { color } : {}) });
+    out.push({ text: fit(containerCell(c, col.key, node, nowMs), col.cells, col.align), ...(color ? { color } : {}) });
   });
   const fitted = fitLine(out, width);
   return selected ? fitted.map((s) => ({ ...s, inverse: true })) : fitted;
@@ -60,7 +60,7 @@ export function containerBoxWanted(table: ContainerTable | null | undefined): nu
  * A node's containers in at most `height` lines, exactly `width` wide; nothing when the node has
  * no source of containers. Rows that do not fit are counted on the last line.
  */
-export function containerBoxLines(table: ContainerTable | null | undefined, width: number, height: number): Segment[][] {
+export function containerBoxLines(table: ContainerTable | null | undefined, width: number, height: number, nowMs: number): Segment[][] {
   if (!table || height <= 0) return [];
   const lines: Segment[][] = [boxTitle(table, width)];
   if (height === 1) return lines;
@@ -70,7 +70,7 @@ export function containerBoxLines(table: ContainerTable | null | undefined, widt
   const room = height - 2;
   const list = table.containers;
   const shown = list.length > room ? list.slice(0, Math.max(0, room - 1)) : list;
-  for (const c of shown) lines.push(row(c, columns, width, '', false));
+  for (const c of shown) lines.push(row(c, columns, width, '', false, nowMs));
   if (shown.length < list.length && room > 0) lines.push(fitLine([{ text: ` +${list.length - shown.length} more`, color: 'gray' }], width));
   return lines;
 }
@@ -86,7 +86,7 @@ function projectLine(h: { header: string; count: number; cpuPercent: number; mem
  * The cluster-wide table: a title, a header, then `lines` (containers, and compose projects'
  * headers when grouped) from `offset`, the container `selectedId` marked.
  */
-export function heavyContainerLines(lines: readonly TopLine[], total: number, selectedId: string | undefined, offset: number, width: number, height: number, grouped = false): Segment[][] {
+export function heavyContainerLines(lines: readonly TopLine[], total: number, selectedId: string | undefined, offset: number, width: number, height: number, grouped: boolean, nowMs: number): Segment[][] {
   if (height <= 0) return [];
   const rows = lines.filter((l) => !isProjectHeader(l));
   const title = fitLine(
@@ -97,6 +97,6 @@ export function heavyContainerLines(lines: readonly TopLine[], total: number, se
   if (rows.length === 0) return [title, fitLine([{ text: ' no containers: run cAdvisor (--cadvisor-port 8080) or cluster-top agent on the nodes', color: 'gray' }], width)];
   const columns = placeContainerColumns(width, COLUMN_GAP, GUTTER, true);
   const out = [title, headerRow(columns, width)];
-  for (const l of lines.slice(offset, offset + height - 2)) out.push(isProjectHeader(l) ? projectLine(l, width) : row(l.container, columns, width, l.nodeName, l.id === selectedId));
+  for (const l of lines.slice(offset, offset + height - 2)) out.push(isProjectHeader(l) ? projectLine(l, width) : row(l.container, columns, width, l.nodeName, l.id === selectedId, nowMs));
   return out;
 }

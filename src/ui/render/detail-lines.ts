@@ -104,7 +104,7 @@ export function detailLines(node: ViewNode, width: number, height: number, nowMs
     rest -= shown.length;
   }
   // The containers box (btop's process box) takes up to half of what is left, the charts the rest.
-  const box = containerBoxLines(node.containers, width, Math.min(containerBoxWanted(node.containers), rest < 8 ? rest : Math.max(4, Math.floor(rest / 2))));
+  const box = containerBoxLines(node.containers, width, Math.min(containerBoxWanted(node.containers), rest < 8 ? rest : Math.max(4, Math.floor(rest / 2))), nowMs);
   lines.push(...box);
   rest -= box.length;
   lines.push(...detailCharts(node, width, rest));

@@ -31,7 +31,7 @@ describe('containerBoxLines', () => {
   it('is never taller than asked and every line exactly the width, at 80 and 200 columns', () => {
     for (const width of [50, 80, 200]) {
       for (const height of [1, 2, 3, 5, 10]) {
-        const lines = containerBoxLines(TABLE, width, height);
+        const lines = containerBoxLines(TABLE, width, height, NOW);
         expect(lines.length).toBeLessThanOrEqual(height);
         for (const l of lines) expect(lineWidth(l)).toBe(width);
       }
@@ -39,15 +39,24 @@ describe('containerBoxLines', () => {
   });
 
   it('shows the heaviest first with CPU, memory against its limit, and the hidden cgroups', () => {
-    const text = containerBoxLines(TABLE, 200, 10).map(lineText);
+    const text = containerBoxLines(TABLE, 200, 10, NOW).map(lineText);
     expect(text[0]).toMatch(/^Containers 3 +37 unnamed cgroups hidden/);
     expect(text[1]).toMatch(/CONTAINER +SERVICE +IMAGE +CPU%▼ +MEM +LIM% +NET↓ +NET↑ +READ +WRITE/);
-    expect(text[2]).toMatch(/^ db-1 +db +db-1:1 +90\.0% +300M +29% +1\.5K +700B +0B +4\.0K *$/);
+    expect(text[2]).toMatch(/^ db-1 +db +db-1:1 +90\.0% +300M +29% +1\.5K +700B +0B +4\.0K +- *$/);
     expect(text[4]).toMatch(/^ redis-1 .* - +300M +- /);
   });
 
+  it('gives each container its age since it started (a fresh one is a restart), - when unknown', () => {
+    const table: ContainerTable = { containers: [container('db-1', 90, { startedAtMs: NOW - 3 * 86400_000 }), container('web-1', 35, { startedAtMs: NOW - 90_000 })], omitted: 0, unnamed: 0 };
+    const text = containerBoxLines(table, 200, 10, NOW).map(lineText);
+    expect(text[1]).toMatch(/ WRITE +AGE *$/);
+    expect(text[2]).toMatch(/ 3d *$/);
+    expect(text[3]).toMatch(/ 1m *$/);
+    expect(containerBoxLines(table, 60, 10, NOW).map(lineText)[1]).not.toContain('AGE');
+  });
+
   it('drops I/O, image and network before name, CPU and memory as it narrows, and counts what does not fit', () => {
-    const text = containerBoxLines(TABLE, 50, 4).map(lineText);
+    const text = containerBoxLines(TABLE, 50, 4, NOW).map(lineText);
     expect(text[1]).toMatch(/CONTAINER +CPU%▼ +MEM/);
     expect(text[1]).not.toContain('IMAGE');
     expect(text[3]).toBe(' +2 more'.padEnd(50));
@@ -74,7 +83,7 @@ describe('heaviestContainers', () => {
     const { rows, total } = heaviestContainers(nodes, 3);
     expect(total).toBe(8);
     expect(rows.map((r) => `${r.nodeName}/${r.container.name}`)).toEqual([`${a!.name}/db-1`, `${b!.name}/api-1`, `${a!.name}/web-1`]);
-    const lines = heavyContainerLines(rows, total, rows[1]!.id, 0, 80, 6).map(lineText);
+    const lines = heavyContainerLines(rows, total, rows[1]!.id, 0, 80, 6, false, NOW).map(lineText);
     expect(lines[0]).toContain('3 of 8');
     expect(lines[1]).toMatch(/^ NODE +CONTAINER/);
     expect(lines[3]).toMatch(/^>\S/);
