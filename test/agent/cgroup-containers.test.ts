@@ -23,6 +23,9 @@ describe('the agent reads containers from cgroup v2', () => {
       composeProject: 'shop',
       composeService: 'db',
       startedAtSeconds: Date.parse('2026-12-07T10:00:00.123Z') / 1000,
+      // config.v2.json's RestartCount (no API socket in this test).
+      restarts: 2,
+      runtime: 'docker',
       cpuSeconds: 4523.456789,
       // memory.current less inactive_file.
       workingSetBytes: 8000000000 - 1486483456,
@@ -32,7 +35,8 @@ describe('the agent reads containers from cgroup v2', () => {
     });
     // Loopback left out; the container's interfaces as its first process sees them.
     expect(db.network.map((n) => n.device)).toEqual(['wlp4s0', 'docker0', 'em1']);
-    expect(byName.get('web')).toMatchObject({ limitBytes: null, workingSetBytes: 0, image: 'a1b2c3', network: [] });
+    expect(byName.get('web')).toMatchObject({ runtime: 'podman', restarts: null, limitBytes: null, workingSetBytes: 0, image: 'a1b2c3', network: [] });
+    expect(byName.get('0123456789ab')).toMatchObject({ runtime: 'cri', restarts: null });
   });
 
   it("serves them in cAdvisor's names, which the cAdvisor reader reads back, and nothing of the environment", async ({ tmp }) => {

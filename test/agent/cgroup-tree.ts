@@ -41,6 +41,7 @@ export function tree(tmp: string): CgroupPaths {
     join(paths.dockerRoot, 'containers', DOCKER_ID, 'config.v2.json'),
     JSON.stringify({
       Name: '/shop-db-1',
+      RestartCount: 2,
       Config: { Image: 'postgres:16', Env: ['POSTGRES_PASSWORD=s3cret'], Labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'db', other: 'x' } },
       State: { StartedAt: '2026-12-07T10:00:00.123456789Z' },
     }),

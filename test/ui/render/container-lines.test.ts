@@ -21,6 +21,8 @@ function container(name: string, cpu: number | null, extra: Partial<ContainerSta
     readBytesPerSecond: 0,
     writtenBytesPerSecond: 4096,
     startedAtMs: null,
+    restarts: null,
+    restartsCounted: null,
     ...extra,
   };
 }
