@@ -138,6 +138,7 @@ function bodyLines(view: ViewModel, ui: UiState, width: number): LineSpec[] {
       nowMs: frame.atMs,
       pods: view.podsShown ? pods?.pane : undefined,
       processes: view.processesShown ? view.processes?.pane : undefined,
+      containerSort: ui.containerSort,
       scroll: ui.detailScroll,
     });
   }

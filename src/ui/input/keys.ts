@@ -23,9 +23,9 @@ export const SCOPES: readonly Scope[] = [...VIEWS, 'prompt', 'help'];
  * by; replay: a recording is played; alerts: some alert is listed; scrolls: the help is longer
  * than the screen; filtered: a filter is applied; warnings: start-up warnings are shown;
  * processes: the node in the detail (in the table: some node shown) has process figures;
- * containers: some node has containers.
+ * containers: some node has containers; containerBox: the node in the detail has a containers box.
  */
-export type Condition = 'kube' | 'groups' | 'replay' | 'alerts' | 'scrolls' | 'filtered' | 'warnings' | 'processes' | 'containers';
+export type Condition = 'kube' | 'groups' | 'replay' | 'alerts' | 'scrolls' | 'filtered' | 'warnings' | 'processes' | 'containers' | 'containerBox';
 
 /** What a key press does; what it means for the state depends on the scope (ui-state.ts). */
 export type Action =
@@ -247,6 +247,18 @@ export const BINDINGS: readonly Binding[] = [
     in: ['charts', 'app', 'pods', 'containers', 'processes', 'top'],
     hint: { keys: 'Esc', label: 'back', labelIn: { containers: 'pods', processes: 'detail', top: 'table' }, priority: 90 },
     presses: [named('escape', 'back'), named('leftArrow', 'back'), named('backspace', 'back'), named('delete', 'back')],
+  },
+  {
+    keys: ['s', 'S'],
+    text: "sort the node's containers by cpu, memory, name, net, I/O, age, restarts / reverse",
+    readme:
+      "sort the containers box of the node's detail: by CPU (the default), memory, name, network (received and sent), block I/O (read and written), age (the youngest first) and restarts (the most first); S reverses",
+    section: DETAIL,
+    in: ['charts'],
+    when: 'containerBox',
+    unless: 's: this node has no containers box (cAdvisor, --cadvisor-port, cluster-top agent)',
+    hint: { keys: 's/S', label: 'sort containers', priority: 60 },
+    presses: SORTS,
   },
   {
     keys: ['Tab'],
