@@ -26,10 +26,10 @@ describe('the agent reads containers from cgroup v2', () => {
       // config.v2.json's RestartCount (no API socket in this test).
       restarts: 2,
       runtime: 'docker',
-      cpuSeconds: 4523.456789,
+      cpuSeconds: 1,
       // memory.current less inactive_file.
-      workingSetBytes: 8000000000 - 1486483456,
-      limitBytes: 2147483648,
+      workingSetBytes: 34255073280 - 20126994432,
+      limitBytes: 34359738368,
       readBytes: 1459200 + 90430464,
       writtenBytes: 314773504 + 299008000,
     });
@@ -49,7 +49,7 @@ describe('the agent reads containers from cgroup v2', () => {
     expect(first.unnamed).toBe(0);
     expect(first.containers.map((c) => c.name).sort()).toEqual(['0123456789ab', 'shop-db-1', 'web']);
     const db = first.containers.find((c) => c.name === 'shop-db-1')!;
-    expect(db).toMatchObject({ composeService: 'db', memoryLimitBytes: 2147483648, memoryBytes: 8000000000 - 1486483456 });
+    expect(db).toMatchObject({ composeService: 'db', memoryLimitBytes: 34359738368, memoryBytes: 34255073280 - 20126994432 });
     // One more second of CPU over two seconds: 50 %.
     const later = text.replace(/^(container_cpu_usage_seconds_total\{.*name="shop-db-1"[^}]*\}) (\S+)$/m, (_m, head: string, v: string) => `${head} ${Number(v) + 1}`);
     const second = d.update(parseExposition(later, { families: CONTAINER_FAMILIES }).samples, 3_000);

@@ -33,8 +33,9 @@ export function tree(tmp: string): CgroupPaths {
   // Not containers: a systemd service, and Podman's monitor of a container.
   write(join(paths.cgroupRoot, 'system.slice/cron.service/cpu.stat'), fixture('cpu.stat'));
   write(join(paths.cgroupRoot, `machine.slice/libpod-conmon-${PODMAN_ID}.scope/cpu.stat`), fixture('cpu.stat'));
-  cgroup(paths.cgroupRoot, `system.slice/docker-${DOCKER_ID}.scope`, '8000000000\n', '2147483648\n', 4242);
-  cgroup(paths.cgroupRoot, `machine.slice/libpod-${PODMAN_ID}.scope`, '1486483456\n', 'max\n');
+  // memory.current: the stat's anon + file + kernel (README); a Podman container whose every page is inactive file cache (working set 0).
+  cgroup(paths.cgroupRoot, `system.slice/docker-${DOCKER_ID}.scope`, '34255073280\n', '34359738368\n', 4242);
+  cgroup(paths.cgroupRoot, `machine.slice/libpod-${PODMAN_ID}.scope`, '20126994432\n', 'max\n');
   cgroup(paths.cgroupRoot, `kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1234.slice/cri-containerd-${KUBE_ID}.scope`, '2000000000\n', 'max\n');
   write(join(paths.procRoot, '4242/net/dev'), fixture('proc-net-dev'));
   write(
