@@ -11,13 +11,13 @@ export const DOCKER_ID = 'abeb5a39998fd401bdf6f8db0cb5399d86fb417ecba254d03a959c
 const PODMAN_ID = '7c0a1f5b2e3d4c5b6a79888776655443322110ffeeddccbbaa99887766554433';
 const KUBE_ID = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 
-function write(path: string, text: string): void {
+export function write(path: string, text: string): void {
   mkdirSync(join(path, '..'), { recursive: true });
   writeFileSync(path, text);
 }
 
 /** A cgroup of a container: the fixture files, with `memory.current` and `memory.max` of its own. */
-function cgroup(root: string, rel: string, current: string, max: string, pid?: number): void {
+export function cgroup(root: string, rel: string, current: string, max: string, pid?: number): void {
   const dir = join(root, rel);
   write(join(dir, 'cpu.stat'), fixture('cpu.stat'));
   write(join(dir, 'memory.stat'), fixture('memory.stat'));
