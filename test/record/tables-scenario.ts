@@ -51,9 +51,9 @@ export function tablesRefresh(store: ClusterStore, k: number): void {
   store.appendClusterPoint(at);
 }
 
-export function recordTablesScenario(path: string, ticks: number): void {
+export function recordTablesScenario(path: string, ticks: number, without?: ReadonlySet<'processes' | 'containers' | 'gpus'>): void {
   const store = new ClusterStore(600);
-  const recorder = Recorder.open({ path, maxBytes: 1 << 30, store, intervalMs: STEP_MS, now: () => T0 });
+  const recorder = Recorder.open({ path, maxBytes: 1 << 30, store, intervalMs: STEP_MS, now: () => T0, ...(without ? { without } : {}) });
   for (let k = 0; k < ticks; k++) tablesRefresh(store, k);
   recorder.close();
 }
