@@ -8,7 +8,7 @@ import type { CgroupPaths } from '../../src/agent/cgroup-containers.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/cgroup-v2/${name}`, import.meta.url), 'utf8');
 export const DOCKER_ID = 'abeb5a39998fd401bdf6f8db0cb5399d86fb417ecba254d03a959c96283b6bbb';
-const PODMAN_ID = '7c0a1f5b2e3d4c5b6a79888776655443322110ffeeddccbbaa99887766554433';
+export const PODMAN_ID = '7c0a1f5b2e3d4c5b6a79888776655443322110ffeeddccbbaa99887766554433';
 const KUBE_ID = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 
 export function write(path: string, text: string): void {

@@ -13,7 +13,7 @@ import { openRuntimeApis, parseInspect, RuntimeApi } from '../../src/agent/runti
 import { parseExposition } from '../../src/exposition/parser.js';
 import { CONTAINER_FAMILIES, ContainerDeriver } from '../../src/metrics/cadvisor.js';
 import { it } from '../helpers/temp-dir.js';
-import { DOCKER_ID, tree } from './cgroup-tree.js';
+import { DOCKER_ID, PODMAN_ID, tree } from './cgroup-tree.js';
 import { inspectOf, startFakeDocker, type FakeDocker } from './fake-docker.js';
 
 let fake: FakeDocker | undefined;
@@ -66,6 +66,20 @@ describe("the runtime's API socket", () => {
     expect(table.containers.find((c) => c.name === 'shop-db-1')).toMatchObject({ restarts: 3, restartsCounted: 'total' });
     // Podman's container has no socket here: its restarts are unknown.
     expect(table.containers.find((c) => c.name === 'web')).toMatchObject({ restarts: null, restartsCounted: null });
+  });
+
+  it("asks Podman's socket (its Docker-compatible API) about Podman's containers only", async ({ tmp }) => {
+    fake = await startFakeDocker(tmp);
+    fake.containers.set(PODMAN_ID, { name: 'web', restarts: 4 });
+    const podman = new RuntimeApi({ socketPath: fake.socketPath });
+    const paths = tree(tmp);
+    await readContainerCgroups(paths, { podman });
+    await podman.settled();
+    const read = await readContainerCgroups(paths, { podman });
+    expect(read.find((c) => c.id === PODMAN_ID)).toMatchObject({ runtime: 'podman', name: 'web', restarts: 4 });
+    // Docker's container keeps config.v2.json's count; nobody asked Podman about it.
+    expect(read.find((c) => c.id === DOCKER_ID)).toMatchObject({ restarts: 2 });
+    expect(fake.requests).toEqual([`/containers/${PODMAN_ID}/json`]);
   });
 
   it('asks again after the refresh time, and keeps the last answer when an answer fails', async ({ tmp }) => {
