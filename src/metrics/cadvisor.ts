@@ -147,6 +147,7 @@ export class ContainerDeriver {
     }
     this.rates.begin();
     this.machine = this.machineFigures(readings.get('/'), cores, memoryTotal);
+    this.noteStarts(readings);
     const named: ContainerStats[] = [];
     let unnamed = 0;
     for (const [id, r] of readings) {
@@ -180,21 +181,26 @@ export class ContainerDeriver {
   }
 
   /**
-   * A restart seen: the same name started again later (Docker keeps the id on a restart, Compose
-   * makes a new one on a recreate; the name stays). Returns the restarts seen so far; null until
-   * the container's start time is known.
+   * Restarts seen: the same name started again later (Docker keeps the id on a restart, Compose
+   * makes a new one on a recreate; the name stays). Each name's latest start of the scrape counts,
+   * so two cgroups under one name in one scrape (a container and its successor) count once.
    */
-  private seenRestarts(name: string, startSeconds: number | null): number | null {
-    if (startSeconds === null || startSeconds <= 0) return this.starts.get(name)?.seen ?? null;
-    const last = this.starts.get(name);
-    if (!last) {
-      this.starts.set(name, { startSeconds, seen: 0 });
-      return 0;
+  private noteStarts(readings: ReadonlyMap<string, Reading>): void {
+    const latest = new Map<string, number>();
+    for (const r of readings.values()) {
+      const name = label(r.labels, 'name');
+      if (name !== null && r.startSeconds !== null && r.startSeconds > 0) latest.set(name, Math.max(latest.get(name) ?? 0, r.startSeconds));
     }
-    // A second's slack: a start time read twice can differ by rounding (the agent's from an ISO time, cAdvisor's from the cgroup).
-    if (startSeconds > last.startSeconds + 1) last.seen++;
-    if (startSeconds > last.startSeconds) last.startSeconds = startSeconds;
-    return last.seen;
+    for (const [name, startSeconds] of latest) {
+      const last = this.starts.get(name);
+      if (!last) {
+        this.starts.set(name, { startSeconds, seen: 0 });
+        continue;
+      }
+      // A second's slack: a start time read twice can differ by rounding (the agent's from an ISO time, cAdvisor's from the cgroup).
+      if (startSeconds > last.startSeconds + 1) last.seen++;
+      if (startSeconds > last.startSeconds) last.startSeconds = startSeconds;
+    }
   }
 
   /**
@@ -215,7 +221,8 @@ export class ContainerDeriver {
     const rate = (key: string, value: number | null): number | null => (value === null ? null : this.rates.update(`${id}\u0000${key}`, value, r.timeMs));
     const cpuSeconds = r.cpuTotal ?? r.cpu;
     const cpu = rate('cpu', cpuSeconds);
-    const seen = this.seenRestarts(name, r.startSeconds);
+    // Null until the container's start time is known.
+    const seen = this.starts.get(name)?.seen ?? null;
     return {
       id,
       name,

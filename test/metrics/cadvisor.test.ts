@@ -79,6 +79,9 @@ describe('ContainerDeriver on real cAdvisor payloads', () => {
     // Gone for a scrape (restarting), back with a new start: still counted.
     expect(d.update([], 0).containers).toHaveLength(0);
     expect(read(started(1.257895e9 + 9000))).toMatchObject({ restarts: 3 });
+    // Two cgroups under one name in one scrape (the old one not yet gone): the latest start counts, once.
+    const both = `${started(1.257895e9 + 9000)}container_start_time_seconds{id="testcontainer-old",image="test",name="testcontaineralias"} 1.257895e+09\n`;
+    for (let i = 0; i < 3; i++) expect(d.update(parseExposition(both, { families: CONTAINER_FAMILIES }).samples, 0).containers.map((c) => c.restarts)).toEqual([3, 3]);
     // The agent's own count, where it serves one, is the runtime's total.
     const withTotal = `${text}cluster_top_container_restarts_total{id="testcontainer",image="test",name="testcontaineralias"} 7\n`;
     expect(read(withTotal)).toMatchObject({ restarts: 7, restartsCounted: 'total' });
