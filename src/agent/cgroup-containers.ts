@@ -12,7 +12,7 @@
  * places (config.v2.json and the API's RestartCount); containerd and CRI-O keep none that can be
  * read here (the kubelet reports Kubernetes' restarts in the pods pane).
  */
-import { open, readdir } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Family } from '../sources/local/node-families.js';
 import { parseNetDev } from '../sources/local/proc-parse.js';
@@ -244,6 +244,20 @@ async function network(paths: CgroupPaths, cgroup: string): Promise<ContainerCgr
     .map((d) => ({ device: d.device, rx: d.in, tx: d.out }));
 }
 
+/**
+ * When the cgroup was made, from its directory's modification time, as cAdvisor dates a cgroup:
+ * the container's start where no runtime says (Podman without its socket, containerd, CRI-O), so
+ * that their age shows and a restart (a new cgroup) is seen.
+ */
+async function createdAtSeconds(dir: string): Promise<number | null> {
+  try {
+    const ms = (await stat(dir)).mtimeMs;
+    return ms > 0 ? ms / 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Whether the unified (v2) hierarchy is mounted at the root: it has cgroup.controllers there. */
 export async function hasCgroupV2(cgroupRoot = DEFAULT_CGROUP_PATHS.cgroupRoot): Promise<boolean> {
   return (await readSmall(join(cgroupRoot, 'cgroup.controllers'))) !== undefined;
@@ -269,7 +283,7 @@ export async function readContainerCgroups(paths: CgroupPaths = DEFAULT_CGROUP_P
   return Promise.all(
     cgroups.map(async ({ path, id, runtime }): Promise<ContainerCgroup> => {
       const dir = join(paths.cgroupRoot, path);
-      const [cpuText, current, statText, max, ioText, state, net] = await Promise.all([
+      const [cpuText, current, statText, max, ioText, state, net, made] = await Promise.all([
         readSmall(join(dir, 'cpu.stat')),
         readSmall(join(dir, 'memory.current')),
         readSmall(join(dir, 'memory.stat')),
@@ -277,6 +291,7 @@ export async function readContainerCgroups(paths: CgroupPaths = DEFAULT_CGROUP_P
         readSmall(join(dir, 'io.stat')),
         podman.get(id) ?? dockerState(paths.dockerRoot, id),
         network(paths, path),
+        createdAtSeconds(dir),
       ]);
       const usageUsec = cpuText === undefined ? undefined : parseFlatKeyed(cpuText).get('usage_usec');
       const usage = current === undefined || !/^\d+$/.test(current.trim()) ? null : Number(current.trim());
@@ -294,7 +309,7 @@ export async function readContainerCgroups(paths: CgroupPaths = DEFAULT_CGROUP_P
         image: boundedOrNull(state?.image ?? api?.image),
         composeProject: label('com.docker.compose.project'),
         composeService: label('com.docker.compose.service'),
-        startedAtSeconds: state?.startedAtSeconds ?? api?.startedAtSeconds ?? null,
+        startedAtSeconds: state?.startedAtSeconds ?? api?.startedAtSeconds ?? made,
         // The API's count is the live one; config.v2.json is written at each start too.
         restarts: api?.restarts ?? state?.restarts ?? null,
         cpuSeconds: usageUsec === undefined ? null : usageUsec / 1e6,

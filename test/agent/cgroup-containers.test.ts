@@ -1,4 +1,5 @@
 /** The agent's containers from a fake cgroup v2 tree (cgroup-tree.ts), read back through the same reader that reads cAdvisor. */
+import { utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { containerFamilies, hasCgroupV2, readContainerCgroups } from '../../src/agent/cgroup-containers.js';
@@ -6,7 +7,7 @@ import { renderExposition } from '../../src/agent/exposition-text.js';
 import { parseExposition } from '../../src/exposition/parser.js';
 import { CONTAINER_FAMILIES, ContainerDeriver } from '../../src/metrics/cadvisor.js';
 import { it } from '../helpers/temp-dir.js';
-import { DOCKER_ID, tree } from './cgroup-tree.js';
+import { DOCKER_ID, PODMAN_ID, tree } from './cgroup-tree.js';
 
 describe('the agent reads containers from cgroup v2', () => {
   it('finds Docker, Podman and kubepods containers, with their figures and names', async ({ tmp }) => {
@@ -37,6 +38,16 @@ describe('the agent reads containers from cgroup v2', () => {
     expect(db.network.map((n) => n.device)).toEqual(['wlp4s0', 'docker0', 'em1']);
     expect(byName.get('web')).toMatchObject({ runtime: 'podman', restarts: null, limitBytes: null, workingSetBytes: 0, image: 'a1b2c3', network: [] });
     expect(byName.get('0123456789ab')).toMatchObject({ runtime: 'cri', restarts: null });
+  });
+
+  it("dates a container no runtime dates by its cgroup's directory, as cAdvisor does", async ({ tmp }) => {
+    const paths = tree(tmp);
+    const made = Date.parse('2026-12-01T08:30:00Z') / 1000;
+    utimesSync(join(paths.cgroupRoot, `machine.slice/libpod-${PODMAN_ID}.scope`), made, made);
+    const found = await readContainerCgroups(paths);
+    expect(found.find((c) => c.name === 'web')?.startedAtSeconds).toBe(made);
+    // Docker's own start time wins over its cgroup's date.
+    expect(found.find((c) => c.name === 'shop-db-1')?.startedAtSeconds).toBe(Date.parse('2026-12-07T10:00:00.123Z') / 1000);
   });
 
   it("serves them in cAdvisor's names, which the cAdvisor reader reads back, and nothing of the environment", async ({ tmp }) => {
