@@ -207,7 +207,7 @@ export const BINDINGS: readonly Binding[] = [
     keys: ['c'],
     text: 'the heaviest containers of every node / back to the nodes',
     readme:
-      "the heaviest containers of every node in one table, by CPU, with their node (from cAdvisor targets, `--cadvisor-port`, or `cluster-top agent` on Linux with cgroup v2); `c` again goes back to the nodes",
+      "the heaviest containers of every node in one table, by CPU (or as `s` sorts them), with their node (from cAdvisor targets, `--cadvisor-port`, or `cluster-top agent` on Linux with cgroup v2); `c` again goes back to the nodes",
     section: TABLE,
     in: ['table', 'ctop'],
     when: 'containers',
@@ -231,6 +231,15 @@ export const BINDINGS: readonly Binding[] = [
     in: ['ctop'],
     hint: { label: 'group', priority: 55 },
     presses: [ch('b', 'group')],
+  },
+  {
+    keys: ['s', 'S'],
+    text: 'sort by cpu, memory, name, net, I/O, age, restarts / reverse',
+    readme: "sort the heaviest containers as a node's containers box sorts (the same order for both): CPU, memory, name, network, block I/O, age (the youngest first), restarts; S reverses",
+    section: CTOP,
+    in: ['ctop'],
+    hint: { keys: 's/S', label: 'sort', priority: 60 },
+    presses: SORTS,
   },
   {
     keys: ['Esc', '←'],

@@ -35,7 +35,7 @@ export interface UiState {
   readonly containerTopSelection: Selection;
   /** The heaviest containers grouped by compose project (`b` there). */
   readonly containerTopGroup: boolean;
-  /** The order of the containers box in a node's detail (`s` there); kept from node to node. */
+  /** The order of the containers box in a node's detail and of the heaviest containers (`s` in either); kept from node to node. */
   readonly containerSort: ContainerSortState;
   /** The alert panel is shown (when some alert is listed); `a` toggles it. */
   readonly alertPanel: boolean;
@@ -302,12 +302,12 @@ function perform(action: Action, scope: Scope, state: UiState, input: string, ct
     case 'unfilter':
       return { state: { ...state, filterText: '' } };
     case 'sort':
-      if (scope === 'charts') return { state: { ...state, containerSort: defaultContainerSort(nextContainerSortKey(state.containerSort.key)) } };
+      if (scope === 'charts' || scope === 'ctop') return { state: { ...state, containerSort: defaultContainerSort(nextContainerSortKey(state.containerSort.key)) } };
       if (procs) return { state: { ...state, processSort: defaultProcessSort(nextProcessSortKey(state.processSort.key)) } };
       if (pods) return { state: { ...state, podSort: defaultPodSort(nextPodSortKey(state.podSort.key)) } };
       return { state: { ...state, sort: defaultSort(nextSortKey(state.sort.key, ctx.kube, ctx.columns, ctx.gpu)) } };
     case 'reverse':
-      if (scope === 'charts') return { state: { ...state, containerSort: { ...state.containerSort, descending: !state.containerSort.descending } } };
+      if (scope === 'charts' || scope === 'ctop') return { state: { ...state, containerSort: { ...state.containerSort, descending: !state.containerSort.descending } } };
       if (procs) return { state: { ...state, processSort: { ...state.processSort, descending: !state.processSort.descending } } };
       if (pods) return { state: { ...state, podSort: { ...state.podSort, descending: !state.podSort.descending } } };
       return { state: { ...state, sort: { ...state.sort, descending: !state.sort.descending } } };

@@ -90,18 +90,29 @@ function projectLine(h: { header: string; count: number; cpuPercent: number; mem
  * The cluster-wide table: a title, a header, then `lines` (containers, and compose projects'
  * headers when grouped) from `offset`, the container `selectedId` marked.
  */
-export function heavyContainerLines(lines: readonly TopLine[], total: number, selectedId: string | undefined, offset: number, width: number, height: number, grouped: boolean, nowMs: number): Segment[][] {
+export function heavyContainerLines(
+  lines: readonly TopLine[],
+  total: number,
+  selectedId: string | undefined,
+  offset: number,
+  width: number,
+  height: number,
+  grouped: boolean,
+  nowMs: number,
+  sort: ContainerSortState = defaultContainerSort('cpu'),
+): Segment[][] {
   if (height <= 0) return [];
   const rows = lines.filter((l) => !isProjectHeader(l));
   const seen = rows.some((r) => !isProjectHeader(r) && r.container.restartsCounted === 'seen');
+  const order = `by ${SORT_TITLE[sort.key]}${sort.descending === defaultContainerSort(sort.key).descending ? '' : ', reversed'}`;
   const title = fitLine(
-    [{ text: 'Heaviest containers ', bold: true }, { text: `${rows.length} of ${total} on every node, by CPU${grouped ? ', by compose project' : ''}${seen ? '  RST +n: restarts seen this run' : ''}`, color: 'gray' }],
+    [{ text: 'Heaviest containers ', bold: true }, { text: `${rows.length} of ${total} on every node, ${order}${grouped ? ', by compose project' : ''}${seen ? '  RST +n: restarts seen this run' : ''}`, color: 'gray' }],
     width,
   );
   if (height === 1) return [title];
   if (rows.length === 0) return [title, fitLine([{ text: ' no containers: run cAdvisor (--cadvisor-port 8080) or cluster-top agent on the nodes', color: 'gray' }], width)];
   const columns = placeContainerColumns(width, COLUMN_GAP, GUTTER, true);
-  const out = [title, headerRow(columns, width)];
+  const out = [title, headerRow(columns, width, SORT_COLUMN[sort.key], sort.descending)];
   for (const l of lines.slice(offset, offset + height - 2)) out.push(isProjectHeader(l) ? projectLine(l, width) : row(l.container, columns, width, l.nodeName, l.id === selectedId, nowMs));
   return out;
 }

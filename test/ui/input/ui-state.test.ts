@@ -25,6 +25,12 @@ describe('reduceKey', () => {
     expect(byName.sort).toEqual(INITIAL_UI.sort);
     const next = reduceKey(reduceKey(reduceKey(byName, '', key({ escape: true }), withBox).state, 'j', key({}), withBox).state, '', key({ return: true }), withBox).state;
     expect(next.containerSort).toEqual({ key: 'name', descending: false });
+    // The heaviest containers (c) sort by the same order, and change it for the box too.
+    const ctopCtx: KeyContext = { ...ctx, containerTopRows: [{ id: 'k1', nodeId: 'a' }] };
+    const ctop = reduceKey({ ...INITIAL_UI, containerSort: next.containerSort }, 'c', key({}), ctopCtx).state;
+    expect(ctop.containerTop).toBe(true);
+    expect(reduceKey(ctop, 's', key({}), ctopCtx).state.containerSort).toEqual({ key: 'net', descending: true });
+    expect(reduceKey(ctop, 'S', key({ shift: true }), ctopCtx).state.containerSort).toEqual({ key: 'name', descending: true });
   });
 
   it('moves with j/k, arrows, pages and ends', () => {

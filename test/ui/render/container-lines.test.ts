@@ -131,7 +131,7 @@ describe('heaviestContainers', () => {
       { ...a!, containers: TABLE },
       { ...b!, containers: { containers: [container('api-1', 50)], omitted: 4, unnamed: 0 } },
     ];
-    const { rows, total } = heaviestContainers(nodes, 3);
+    const { rows, total } = heaviestContainers(nodes, defaultContainerSort('cpu'), 3);
     expect(total).toBe(8);
     expect(rows.map((r) => `${r.nodeName}/${r.container.name}`)).toEqual([`${a!.name}/db-1`, `${b!.name}/api-1`, `${a!.name}/web-1`]);
     const lines = heavyContainerLines(rows, total, rows[1]!.id, 0, 80, 6, false, NOW).map(lineText);
@@ -139,5 +139,24 @@ describe('heaviestContainers', () => {
     expect(lines[1]).toMatch(/^ NODE +CONTAINER/);
     expect(lines[3]).toMatch(/^>\S/);
     for (const l of lines) expect(l).toHaveLength(80);
+  });
+
+  it('sorts as `s` says, the order in the title and the arrow on its column', () => {
+    const [a, b] = buildStore(5).nodes();
+    const nodes = [
+      { ...a!, containers: TABLE },
+      { ...b!, containers: { containers: [container('api-1', 50, { memoryBytes: 900 * 2 ** 20, restarts: 3, restartsCounted: 'total' as const })], omitted: 0, unnamed: 0 } },
+    ];
+    const byMemory = heaviestContainers(nodes, defaultContainerSort('memory'));
+    expect(byMemory.rows.map((r) => r.container.name)).toEqual(['api-1', 'db-1', 'redis-1', 'web-1']);
+    const byName = heaviestContainers(nodes, { key: 'name', descending: true });
+    expect(byName.rows.map((r) => r.container.name)).toEqual(['web-1', 'redis-1', 'db-1', 'api-1']);
+    const lines = heavyContainerLines(byMemory.rows, byMemory.total, undefined, 0, 120, 8, false, NOW, defaultContainerSort('memory')).map(lineText);
+    expect(lines[0]).toContain('on every node, by memory');
+    expect(lines[1]).toContain('MEM▼');
+    expect(lines[1]).not.toContain('CPU%▼');
+    const restarts = heaviestContainers(nodes, defaultContainerSort('restarts'));
+    // Unknown counts last.
+    expect(restarts.rows.map((r) => r.container.name)[0]).toBe('api-1');
   });
 });
