@@ -154,6 +154,8 @@ function snapshotContainers(table: ContainerTable | null): SnapshotContainer[] |
     transmitBytesPerSecond: rounded(c.transmitBytesPerSecond),
     readBytesPerSecond: rounded(c.readBytesPerSecond),
     writtenBytesPerSecond: rounded(c.writtenBytesPerSecond),
+    restarts: c.restarts,
+    restartsCounted: c.restartsCounted,
   }));
 }
 

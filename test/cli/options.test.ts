@@ -86,6 +86,8 @@ describe('the source the flags pick', () => {
   it('--record wraps any live source', () => {
     expect(parse(['--record', 'r.rec', 'node1'])).toMatchObject({ source: { kind: 'node-list' }, record: { path: 'r.rec', maxBytes: 100 * 1024 ** 2 } });
     expect(parse(['--record', 'r.rec', '--record-max-size', '1MiB', '--demo'])).toMatchObject({ source: { kind: 'demo' }, record: { path: 'r.rec', maxBytes: 1024 ** 2 } });
+    expect(parse(['--record', 'r.rec', '--demo']).record?.without).toEqual(new Set());
+    expect(parse(['--record', 'r.rec', '--record-without', 'Processes, containers,processes', '--demo']).record?.without).toEqual(new Set(['processes', 'containers']));
     expect(parse(['--record', 'r.rec'])).toMatchObject({ source: { kind: 'local' }, record: { path: 'r.rec' } });
     expect(parse(['node1']).record).toBeUndefined();
   });
