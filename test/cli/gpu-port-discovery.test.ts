@@ -130,7 +130,7 @@ function snapshotOf(r: { code: number; stdout: string; stderr: string }): Snapsh
 const byHost = (s: Snapshot): Record<string, Snapshot['nodes'][number]> => Object.fromEntries(s.nodes.map((n) => [new URL(n.target).hostname, n]));
 
 describe.runIf(requireBinary(NODE_EXPORTER))('--gpu-port with discovery', () => {
-  it('--dns: every address the name resolves to gets its host scraped on the GPU port too, its GPUs in its node', { timeout: 60_000 }, async () => {
+  it('--dns and --dns-srv: every host the names resolve to gets scraped on the GPU port too, its GPUs in its node', { timeout: 60_000 }, async () => {
     const { nodePort, gpuPort } = await cluster([L4_PAYLOAD, L40S_PAYLOAD, null]);
     dns.records.set('gpu-nodes.test', { A: [...HOSTS] });
     const r = await runMain(['--dns', `gpu-nodes.test:${nodePort}`, '--dns-server', dns.address, '--gpu-port', String(gpuPort), '-i', '500ms', '--once', '-o', 'json']);
@@ -144,6 +144,15 @@ describe.runIf(requireBinary(NODE_EXPORTER))('--gpu-port with discovery', () => 
     expect(l40s!.utilizationPercent).toBeCloseTo(9, 10); // nvidia_smi_utilization_gpu_ratio 0.09
     // 127.0.0.4 answers nothing on the GPU port: no GPUs, and the node itself up.
     expect(nodes['127.0.0.4']!.gpus).toBeNull();
+
+    // --dns-srv: the records name the hosts, which resolve through the same server.
+    dns.records.set('_node._tcp.gpu.test', { SRV: [{ port: nodePort, target: 'g2.test' }, { port: nodePort, target: 'g3.test' }] });
+    dns.records.set('g2.test', { A: ['127.0.0.2'] });
+    dns.records.set('g3.test', { A: ['127.0.0.3'] });
+    const srv = byHost(snapshotOf(await runMain(['--dns-srv', '_node._tcp.gpu.test', '--dns-server', dns.address, '--gpu-port', String(gpuPort), '-i', '500ms', '--once', '-o', 'json'])));
+    expect(Object.keys(srv).sort()).toEqual(['127.0.0.2', '127.0.0.3']);
+    expect(srv['127.0.0.2']!.gpus).toEqual([L4]);
+    expect(srv['127.0.0.3']!.gpus![0]).toMatchObject(L40S);
   });
 
   it('--scrape-config: the GPU port of every host its jobs find (static and DNS)', { timeout: 60_000 }, async () => {
