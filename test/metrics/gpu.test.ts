@@ -107,7 +107,6 @@ describe('GpuReader on dcgm-exporter payloads', () => {
       model: null, // no modelName label in that exporter version
       host: 'ub20-a100-k8s',
       migProfile: null,
-      utilizationPercent: null, // no DCGM_FI_DEV_GPU_UTIL in MIG mode
       memoryUsedBytes: 4845 * MIB,
       memoryTotalBytes: (35690 + 4845) * MIB, // FB_FREE + FB_USED, no reserved field
       temperatureCelsius: 61,
@@ -118,6 +117,9 @@ describe('GpuReader on dcgm-exporter payloads', () => {
       xid: 0,
     });
     expect(whole!.memoryTotalBytes).toBe(42_504_028_160);
+    // No DCGM_FI_DEV_GPU_UTIL in MIG mode: the utilisation is the graphics engine's active ratio.
+    expect(whole!.utilizationPercent).toBeCloseTo(99.563, 10);
+    expect(slice!.utilizationPercent).toBeCloseTo(99.5687, 10);
     expect(whole!.graphicsActivePercent).toBeCloseTo(99.563, 10); // 0.995630
     expect(whole!.tensorActivePercent).toBeCloseTo(92.926, 10); // 0.929260
     expect(whole!.dramActivePercent).toBeCloseTo(69.0789, 10); // 0.690789
@@ -125,6 +127,12 @@ describe('GpuReader on dcgm-exporter payloads', () => {
     expect(slice!.graphicsActivePercent).toBeCloseTo(99.5687, 10); // 0.995687
     expect(slice!.tensorActivePercent).toBeCloseTo(93.0433, 10); // 0.930433
     expect(slice!.dramActivePercent).toBeCloseTo(80.0339, 10); // 0.800339
+  });
+
+  it('prefers DCGM_FI_DEV_GPU_UTIL to the graphics engine ratio where a payload has both (the busy T4)', () => {
+    const [g] = read(fixture('dcgm-ericsson-t4-busy.metrics'))!;
+    expect(g!.utilizationPercent).toBe(91);
+    expect(g!.graphicsActivePercent).toBeCloseTo(15.6205, 10);
   });
 
   it('keeps MIG slices apart by GPU instance, with their profile', () => {
