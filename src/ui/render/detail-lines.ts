@@ -82,7 +82,7 @@ export function detailLines(node: ViewNode, width: number, height: number, nowMs
   const figures = flowLines(figureItems(node), width, 2);
   const scrape = flowLines(scrapeItems(node, nowMs), width, 3);
   const columns = columnLines(node, width, 3);
-  const rest = height - 1 - kube.length - gpus.length;
+  let rest = height - 1 - kube.length - gpus.length;
   const perCore = node.figures.cpu?.perCoreUsagePercent ?? null;
   const coreCount = perCore?.length ?? 0;
   // Half the remaining room at most for cores, so a 128-core node still leaves space for charts;
@@ -92,31 +92,25 @@ export function detailLines(node: ViewNode, width: number, height: number, nowMs
   const longest = coreLinesWanted(coreCount, width, LONGEST_BAR);
   const wanted = room - longest >= TALL_CHART_ROOM ? longest : coreLinesWanted(coreCount, width);
   const coreBudget = Math.min(wanted, Math.max(1, Math.floor(room / 2)));
-  /** Everything below the GPUs, the core grid at most `coreLimit` lines. */
-  const below = (coreLimit: number): Segment[][] => {
-    const out: Segment[][] = [];
-    let left = rest;
-    const cores =
-      perCore && perCore.length > 0
-        ? coreLines(perCore, width, Math.min(coreLimit, left))
-        : flowLines([[{ text: node.figures.cpu ? 'no per-core figures from this source' : 'no CPU figures', color: 'gray' }]], width, Math.min(1, left));
-    out.push(...cores);
-    left -= cores.length;
-    for (const block of [figures, columns, scrape]) {
-      const shown = block.slice(0, Math.max(0, left));
-      out.push(...shown);
-      left -= shown.length;
-    }
-    // The containers box (btop's process box) takes up to half of what is left, the charts the rest.
-    const box = containerBoxLines(node.containers, width, Math.min(containerBoxWanted(node.containers), left < 8 ? left : Math.max(4, Math.floor(left / 2))), nowMs);
-    out.push(...box);
-    left -= box.length;
-    out.push(...detailCharts(node, width, left));
-    return out;
-  };
-  let shown = below(coreBudget);
-  // Too little room left for a row of charts (a GPU node on a small terminal): the cores take it.
-  if (shown.length < rest && perCore && perCore.length > 0) shown = below(coreBudget + rest - shown.length);
-  lines.push(...shown);
+  const cores =
+    perCore && perCore.length > 0
+      ? coreLines(perCore, width, Math.min(coreBudget, rest))
+      : flowLines([[{ text: node.figures.cpu ? 'no per-core figures from this source' : 'no CPU figures', color: 'gray' }]], width, Math.min(1, rest));
+  const coresAt = lines.length;
+  lines.push(...cores);
+  rest -= cores.length;
+  for (const block of [figures, columns, scrape]) {
+    const shown = block.slice(0, Math.max(0, rest));
+    lines.push(...shown);
+    rest -= shown.length;
+  }
+  // The containers box (btop's process box) takes up to half of what is left, the charts the rest.
+  const box = containerBoxLines(node.containers, width, Math.min(containerBoxWanted(node.containers), rest < 8 ? rest : Math.max(4, Math.floor(rest / 2))), nowMs);
+  lines.push(...box);
+  rest -= box.length;
+  const charts = detailCharts(node, width, rest);
+  lines.push(...charts);
+  // Too little room left for a row of charts (a GPU node on a small terminal): the core grid takes it.
+  if (charts.length < rest && perCore && perCore.length > 0) lines.splice(coresAt, cores.length, ...coreLines(perCore, width, cores.length + rest - charts.length));
   return lines;
 }
