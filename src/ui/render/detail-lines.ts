@@ -97,6 +97,7 @@ export function detailLines(node: ViewNode, width: number, height: number, nowMs
     perCore && perCore.length > 0
       ? coreLines(perCore, width, Math.min(coreBudget, rest))
       : flowLines([[{ text: node.figures.cpu ? 'no per-core figures from this source' : 'no CPU figures', color: 'gray' }]], width, Math.min(1, rest));
+  const coresAt = lines.length;
   lines.push(...cores);
   rest -= cores.length;
   for (const block of [figures, columns, scrape]) {
@@ -108,6 +109,9 @@ export function detailLines(node: ViewNode, width: number, height: number, nowMs
   const box = containerBoxLines(node.containers, width, Math.min(containerBoxWanted(node.containers), rest < 8 ? rest : Math.max(4, Math.floor(rest / 2))), nowMs, containerSort);
   lines.push(...box);
   rest -= box.length;
-  lines.push(...detailCharts(node, width, rest));
+  const charts = detailCharts(node, width, rest);
+  lines.push(...charts);
+  // Too little room left for a row of charts (a GPU node on a small terminal): the core grid takes it.
+  if (charts.length < rest && perCore && perCore.length > 0) lines.splice(coresAt, cores.length, ...coreLines(perCore, width, cores.length + rest - charts.length));
   return lines;
 }
