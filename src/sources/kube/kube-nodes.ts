@@ -13,11 +13,18 @@ import { NodeReport } from '../../collect/node-report.js';
 import { PayloadReader } from '../../collect/payload.js';
 import type { ParseResult } from '../../exposition/types.js';
 import { usageFigures, type NodeUsage } from './metrics-api.js';
+import { CONTAINER_FAMILIES } from '../../metrics/cadvisor.js';
+import { PROCESS_FAMILY_FILTER } from '../../metrics/process-figures.js';
+import { NodeCompanions } from './node-companions.js';
+
+/** What is read of the node_exporter port: `cluster-top agent` there adds its processes and containers. */
+const EXPORTER_FAMILIES: ReadonlySet<string> = new Set([...NODE_EXPORTER_FAMILIES, ...PROCESS_FAMILY_FILTER, ...CONTAINER_FAMILIES]);
 
 interface NodeState {
   info: KubeNodeInfo;
   readonly kubelet: KubeletDeriver;
   readonly exporter: NodeExporterDeriver;
+  readonly companions: NodeCompanions;
 }
 
 export class KubeNodes {
@@ -26,6 +33,7 @@ export class KubeNodes {
   // Kubelets of one version write the same lines, as node_exporters do: one reader for each kind.
   private readonly kubeletPayloads = new PayloadReader();
   private readonly exporterPayloads = new PayloadReader();
+  private readonly processPayloads = new PayloadReader();
 
   constructor(
     private readonly store: ClusterStore,
@@ -53,7 +61,7 @@ export class KubeNodes {
       this.store.setKube(name, info);
       return false;
     }
-    this.nodes.set(name, { info, kubelet: new KubeletDeriver(), exporter: new NodeExporterDeriver(name) });
+    this.nodes.set(name, { info, kubelet: new KubeletDeriver(), exporter: new NodeExporterDeriver(name), companions: new NodeCompanions(this.store, name) });
     this.show(name, info);
     return true;
   }
@@ -82,6 +90,7 @@ export class KubeNodes {
     this.store.setPods(name, 'derived' in fromKubelet ? fromKubelet.derived.pods : null);
     // node_exporter's figures are the fuller ones; the kubelet's stand in while it does not answer.
     const fromExporter = exporter?.ok ? this.fromExporter(node, exporter) : undefined;
+    if (exporter) node.companions.fromExporter(fromExporter && 'parsed' in fromExporter ? fromExporter.parsed : undefined, exporter.startedAtMs);
     if (exporter?.ok && fromExporter && 'figures' in fromExporter) {
       this.record(name, exporter, 'node_exporter', fromExporter.figures, fromExporter.samples);
       return true;
@@ -120,11 +129,16 @@ export class KubeNodes {
     return { derived, samples: parsed.sampleLines };
   }
 
-  private fromExporter(node: NodeState, result: ScrapeSuccess): { figures: NodeFigures; samples: number } | { error: string } {
-    const parsed = read(this.exporterPayloads, result, NODE_EXPORTER_FAMILIES);
+  /** --process-port's answer of the node's turn. */
+  recordProcesses(name: string, result: ScrapeResult): void {
+    this.nodes.get(name)?.companions.fromProcessPort(result, this.processPayloads);
+  }
+
+  private fromExporter(node: NodeState, result: ScrapeSuccess): { figures: NodeFigures; samples: number; parsed: ParseResult['samples'] } | { error: string; parsed?: ParseResult['samples'] } {
+    const parsed = read(this.exporterPayloads, result, EXPORTER_FAMILIES);
     if ('error' in parsed) return parsed;
     const derived = node.exporter.update(parsed.samples, result.startedAtMs);
-    return derived.source === 'node_exporter' ? { figures: derived.figures, samples: parsed.sampleLines } : { error: 'no node_ metrics' };
+    return derived.source === 'node_exporter' ? { figures: derived.figures, samples: parsed.sampleLines, parsed: parsed.samples } : { error: 'no node_ metrics', parsed: parsed.samples };
   }
 
   private record(name: string, result: ScrapeSuccess, source: NodeSource, figures: NodeFigures, samples: number): void {

@@ -35,6 +35,8 @@ export interface KubeSourceOptions {
   readonly nodeExporterPort?: number;
   /** A GPU exporter's port on every node, read through the same proxy (--gpu-port). */
   readonly gpuPort?: number;
+  /** A process exporter's port on every node, read through the same proxy (--process-port). */
+  readonly processPort?: number;
   /** How long --once waits at most for every kubelet to collect anew, so CPU rates exist (kubelets collect every 10-15 s). */
   readonly rateWaitMs?: number;
 }
@@ -64,6 +66,7 @@ export class KubeSource implements Source {
     this.api = new KubeApi(credentials, Math.max(MIN_API_TIMEOUT_MS, options.timeoutMs));
     const port = options.nodeExporterPort;
     const gpuPort = options.gpuPort;
+    const processPort = options.processPort;
     this.client = new NodeScrapeClient({
       credentials,
       timeoutMs: options.timeoutMs,
@@ -71,6 +74,7 @@ export class KubeSource implements Source {
       concurrency: options.concurrency,
       ...(port === undefined ? {} : { exporterTarget: (kubelet: Target) => this.target(`${kubelet.id}:${port}`, exporterPath(kubelet.id, port)) }),
       ...(gpuPort === undefined ? {} : { gpuTarget: (kubelet: Target) => this.target(`${kubelet.id}:${gpuPort}`, exporterPath(kubelet.id, gpuPort)) }),
+      ...(processPort === undefined ? {} : { processTarget: (kubelet: Target) => this.target(`${kubelet.id}:${processPort}`, exporterPath(kubelet.id, processPort)) }),
     });
     this.loop = new CollectLoop(this.store, this.client, {
       intervalMs: options.intervalMs,
@@ -171,6 +175,8 @@ export class KubeSource implements Source {
     const recorded = this.nodes.recordScrape(result, this.client.exporterResult(result));
     const gpu = this.client.gpuResult(result);
     if (gpu) this.gpus.record(result.target.id, gpu);
+    const processes = this.client.processResult(result);
+    if (processes) this.nodes.recordProcesses(result.target.id, processes);
     return recorded;
   }
 
