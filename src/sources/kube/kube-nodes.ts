@@ -16,6 +16,14 @@ import { usageFigures, type NodeUsage } from './metrics-api.js';
 import { CONTAINER_FAMILIES } from '../../metrics/cadvisor.js';
 import { PROCESS_FAMILY_FILTER } from '../../metrics/process-figures.js';
 import { NodeCompanions } from './node-companions.js';
+import type { KeptPod } from './kube-pods.js';
+import { mergePods } from './pod-merge.js';
+
+/** What the Pod objects say of a node's pods (kube-pods.ts); undefined while they are not known. */
+export interface PodFactsOf {
+  on(node: string): ReadonlyMap<string, KeptPod> | undefined;
+  allocatedGpus(node: string): number | undefined;
+}
 
 /** What is read of the node_exporter port: `cluster-top agent` there adds its processes and containers. */
 const EXPORTER_FAMILIES: ReadonlySet<string> = new Set([...NODE_EXPORTER_FAMILIES, ...PROCESS_FAMILY_FILTER, ...CONTAINER_FAMILIES]);
@@ -25,6 +33,8 @@ interface NodeState {
   readonly kubelet: KubeletDeriver;
   readonly exporter: NodeExporterDeriver;
   readonly companions: NodeCompanions;
+  /** The pods' last figures (kubelet or metrics API), to join with the Pod objects again when those change. */
+  podFigures: readonly PodFigures[] | null;
 }
 
 export class KubeNodes {
@@ -39,6 +49,7 @@ export class KubeNodes {
     private readonly store: ClusterStore,
     /** The URL shown as a node's target: what its figures are read from in the current mode. */
     private readonly targetOf: (name: string) => string,
+    private readonly podFacts: PodFactsOf,
   ) {
     this.report = new NodeReport(store);
   }
@@ -58,10 +69,10 @@ export class KubeNodes {
     if (known) {
       known.info = info;
       this.store.upsert({ id: name, name, target: this.targetOf(name), labels: info.labels });
-      this.store.setKube(name, info);
+      this.store.setKube(name, this.withAllocation(name, info));
       return false;
     }
-    this.nodes.set(name, { info, kubelet: new KubeletDeriver(), exporter: new NodeExporterDeriver(name), companions: new NodeCompanions(this.store, name) });
+    this.nodes.set(name, { info, kubelet: new KubeletDeriver(), exporter: new NodeExporterDeriver(name), companions: new NodeCompanions(this.store, name), podFigures: null });
     this.show(name, info);
     return true;
   }
@@ -87,7 +98,7 @@ export class KubeNodes {
     const node = this.nodes.get(name);
     if (!node) return false; // gone while the scrape was in flight
     const fromKubelet = kubelet.ok ? this.fromKubelet(node, kubelet) : { error: `kubelet: ${kubelet.error}` };
-    this.store.setPods(name, 'derived' in fromKubelet ? fromKubelet.derived.pods : null);
+    this.showPods(name, node, 'derived' in fromKubelet ? fromKubelet.derived.pods : null);
     // node_exporter's figures are the fuller ones; the kubelet's stand in while it does not answer.
     const fromExporter = exporter?.ok ? this.fromExporter(node, exporter) : undefined;
     if (exporter) node.companions.fromExporter(fromExporter && 'parsed' in fromExporter ? fromExporter.parsed : undefined, exporter.startedAtMs);
@@ -105,8 +116,9 @@ export class KubeNodes {
 
   /** The metrics API's reading for a node (undefined: it has none for it) and its pods. */
   recordUsage(name: string, usage: NodeUsage | undefined, atMs: number, durationMs: number, pods: readonly PodFigures[] | null): void {
-    if (!this.nodes.has(name)) return;
-    this.store.setPods(name, pods);
+    const node = this.nodes.get(name);
+    if (!node) return;
+    this.showPods(name, node, pods);
     if (!usage) return this.markDown(name, atMs, durationMs, 'the metrics API has no figures for this node (yet)');
     this.report.up(name, { atMs, durationMs, bodyBytes: 0, wireBytes: 0, samples: 0 }, { name, source: 'kubelet', figures: usageFigures(usage, this.capacity(name)) });
   }
@@ -116,9 +128,31 @@ export class KubeNodes {
     this.report.down(name, atMs, durationMs, error);
   }
 
+  /** The Pod objects of these nodes changed: their pods and GPUs held are shown anew. */
+  podsChanged(names: ReadonlySet<string>): void {
+    for (const name of names) {
+      const node = this.nodes.get(name);
+      if (!node) continue;
+      this.store.setKube(name, this.withAllocation(name, node.info));
+      this.showPods(name, node, node.podFigures);
+    }
+  }
+
+  private showPods(name: string, node: NodeState, figures: readonly PodFigures[] | null): void {
+    node.podFigures = figures;
+    this.store.setPods(name, mergePods(figures, this.podFacts.on(name)));
+  }
+
+  private withAllocation(name: string, info: KubeNodeInfo): KubeNodeInfo {
+    const allocatedGpus = this.podFacts.allocatedGpus(name);
+    return allocatedGpus === undefined ? info : { ...info, allocatedGpus };
+  }
+
   private show(name: string, info: KubeNodeInfo): void {
     this.store.upsert({ id: name, name, target: this.targetOf(name), source: 'kubelet', labels: info.labels });
-    this.store.setKube(name, info);
+    this.store.setKube(name, this.withAllocation(name, info));
+    const node = this.nodes.get(name);
+    if (node) this.showPods(name, node, null);
   }
 
   private fromKubelet(node: NodeState, result: ScrapeSuccess): { derived: KubeletDerived; samples: number } | { error: string } {
