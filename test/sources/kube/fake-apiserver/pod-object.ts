@@ -62,7 +62,9 @@ function qosClass(containers: readonly Resources[]): string {
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
-function containerStatus(c: ContainerSpec, started: string, lastRestart: string, image: string): ContainerStatus {
+function containerStatus(spec: ContainerSpec, phase: PodPhase, started: string, lastRestart: string, image: string): ContainerStatus {
+  // A pod bound to its node but pending is still pulling and creating its containers.
+  const c = phase === 'Pending' && spec.waiting === undefined ? { ...spec, waiting: { reason: 'ContainerCreating' } } : spec;
   const restarts = c.restartCount ?? 0;
   const id = (): string => `containerd://${randomBytes(32).toString('hex')}`;
   return {
@@ -110,7 +112,7 @@ export function buildPod(spec: PodSpec, hostIP: string, startedAt: number, now: 
       hostIP,
       podIP: spec.podIP ?? '10.244.0.10',
       startTime: started,
-      containerStatuses: containers.map((c) => containerStatus(c, started, lastRestart, image(c))),
+      containerStatuses: containers.map((c) => containerStatus(c, phase, started, lastRestart, image(c))),
       qosClass: qosClass(resources),
     },
   };
