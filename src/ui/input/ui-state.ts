@@ -3,6 +3,7 @@ import type { Key } from 'ink';
 import { GROUP_BYS, nextGroupBy, type GroupBy } from '../model/groups.js';
 import { conditionOf, elsewhere, findBinding, type Action, type Condition, type Scope } from './keys.js';
 import { defaultPodSort, nextPodSortKey, type PodSortState } from '../model/pod-model.js';
+import type { PodFigures } from '../../metrics/kube-figures.js';
 import { defaultProcessSort, nextProcessSortKey, type ProcessSortState } from '../model/process-model.js';
 import { defaultSort, moveSelection, nextSortKey, parseFilter, selectedIndex, type Move, type Selection, type SortState } from '../model/table-model.js';
 
@@ -104,7 +105,7 @@ export interface KeyContext {
   /** What `b` cycles through (see groupChoices); by default role and zone with `kube`, else nothing. */
   readonly groups?: readonly GroupBy[];
   /** The selected node's pods as last drawn, when it is a Kubernetes node: the pods pane moves over these. */
-  readonly pods?: readonly { readonly id: string }[];
+  readonly pods?: readonly { readonly id: string; readonly pod?: Pick<PodFigures, 'gpus' | 'restarts'> }[];
   /** The heaviest containers as last drawn (their node with each), while `ctop` is shown; undefined when no node has containers. */
   readonly containerTopRows?: readonly { readonly id: string; readonly nodeId: string }[];
   /** In the detail of an app target: how far its metric list scrolls; the movement keys scroll it. */
@@ -295,7 +296,7 @@ function perform(action: Action, scope: Scope, state: UiState, input: string, ct
       return { state: { ...state, filterText: '' } };
     case 'sort':
       if (procs) return { state: { ...state, processSort: defaultProcessSort(nextProcessSortKey(state.processSort.key)) } };
-      if (pods) return { state: { ...state, podSort: defaultPodSort(nextPodSortKey(state.podSort.key)) } };
+      if (pods) return { state: { ...state, podSort: defaultPodSort(nextPodSortKey(state.podSort.key, ctx.pods?.flatMap((r) => (r.pod ? [r.pod] : [])))) } };
       return { state: { ...state, sort: defaultSort(nextSortKey(state.sort.key, ctx.kube, ctx.columns, ctx.gpu)) } };
     case 'reverse':
       if (procs) return { state: { ...state, processSort: { ...state.processSort, descending: !state.processSort.descending } } };

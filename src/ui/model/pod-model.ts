@@ -17,8 +17,17 @@ export function defaultPodSort(key: PodSortKey): PodSortState {
   return { key, descending: key !== 'name' };
 }
 
-export function nextPodSortKey(key: PodSortKey): PodSortKey {
-  return POD_SORT_KEYS[(POD_SORT_KEYS.indexOf(key) + 1) % POD_SORT_KEYS.length] ?? 'cpu';
+/** The next sort key; GPUs and restarts only where some pod has them (`pods` omitted: every key). */
+export function nextPodSortKey(key: PodSortKey, pods?: readonly Pick<PodFigures, 'gpus' | 'restarts'>[]): PodSortKey {
+  const offered = (k: PodSortKey): boolean =>
+    pods === undefined || (k === 'gpu' ? pods.some((p) => (p.gpus ?? 0) > 0) : k === 'restarts' ? pods.some((p) => (p.restarts ?? 0) > 0) : true);
+  let i = POD_SORT_KEYS.indexOf(key);
+  for (let n = 0; n < POD_SORT_KEYS.length; n++) {
+    i = (i + 1) % POD_SORT_KEYS.length;
+    const next = POD_SORT_KEYS[i];
+    if (next !== undefined && offered(next)) return next;
+  }
+  return 'cpu';
 }
 
 export interface PodRow {
