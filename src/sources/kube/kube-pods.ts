@@ -3,7 +3,7 @@
  * PodFacts only, by node. Changes are handed on once per burst (a list brings thousands), as the
  * names of the nodes whose pods changed. A viewer that may not list pods gets none, and one notice.
  */
-import type { ApiError, KubeApi } from './api-client.js';
+import { ApiError, type KubeApi } from './api-client.js';
 import { ListWatch } from './list-watch.js';
 import { ACTIVE_PODS_SELECTOR, readPod, type PodFacts } from './pod-info.js';
 
@@ -95,7 +95,7 @@ export class KubePods {
         for (const node of this.byNode.keys()) this.changed(node);
       }
     } catch (error) {
-      this.problemNow = error as ApiError;
+      this.problemNow = error instanceof ApiError ? error : new ApiError(error instanceof Error ? error.message : String(error), 0);
     }
   }
 
