@@ -40,9 +40,10 @@ export class KubePods {
       read: readPod,
       onUpsert: (key, facts) => this.upsert(key, facts),
       onRemove: (key) => this.remove(key),
-      onProblem: (error) => {
-        this.problemNow = error;
-        if (error === undefined && !this.listed) {
+      // Relisting (watching refused, listing allowed) keeps the pods current all the same, a list per pollMs.
+      onProblem: (error, relisting) => {
+        this.problemNow = relisting ? undefined : error;
+        if ((error === undefined || relisting) && !this.listed) {
           this.listed = true;
           for (const node of this.byNode.keys()) this.changed(node);
         }

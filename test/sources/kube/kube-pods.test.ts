@@ -73,6 +73,15 @@ describe('KubeSource: the Pod objects', () => {
     await expect.poll(() => source!.store.get('g1')?.kube?.allocatedGpus, WAIT).toBe(7);
   });
 
+  it('re-lists the pods for a viewer who may list but not watch them', { timeout: 20_000 }, async () => {
+    server = await cluster([{ name: 'lister', token: 'lister-token', rules: [{ verbs: ['get', 'list', 'watch'], resources: ['nodes', 'nodes/proxy'] }, { verbs: ['list'], resources: ['pods'] }] }]);
+    source = await kubeSource(server, { config: { token: 'lister-token' } });
+    source.start();
+    await expect.poll(() => source!.store.get('g1')?.kube?.allocatedGpus, WAIT).toBe(7);
+    expect(pod(source, 'g1', 'notebook')?.restarts).toBe(3);
+    expect(source.notice).toBeUndefined();
+  });
+
   it('works for a viewer who may not list pods: the kubelet pods stay, no GPUs allocated, one notice', async () => {
     server = await cluster([{ name: 'viewer', token: 'viewer-token', rules: [{ verbs: ['get', 'list', 'watch'], resources: ['nodes', 'nodes/proxy'] }] }]);
     source = await kubeSource(server, { config: { token: 'viewer-token' } });
