@@ -67,7 +67,7 @@ export type SnapshotContainer = Omit<ContainerStats, 'startedAtMs'>;
 /** The Kubernetes facts as the store keeps them (KubeNodeInfo), with an ISO creation time; the labels are the node's own. */
 export type SnapshotKube = Omit<KubeNodeInfo, 'createdAtMs' | 'labels' | 'allocatedGpus'> & {
   readonly createdAt: string;
-  /** Pods with figures on the node; null when the source cannot see pods. */
+  /** The node's pods: with figures, and (where pods can be listed) those not finished without; null when the source cannot see pods. */
   readonly podCount: number | null;
   /** GPUs the node's unfinished pods hold; null when pods cannot be listed. */
   readonly allocatedGpus: number | null;
