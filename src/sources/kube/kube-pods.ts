@@ -107,6 +107,9 @@ export class KubePods {
   private upsert(key: string, facts: PodFacts): void {
     const was = this.nodeOf.get(key);
     if (was !== undefined && was !== facts.node) this.remove(key);
+    // Pods change often (conditions, IPs, probes): only a change of what is kept reaches the view.
+    const kept = was === facts.node ? this.byNode.get(was)?.pods.get(key) : undefined;
+    if (kept && kept.phase === facts.phase && kept.gpus === facts.gpus && kept.restarts === facts.restarts) return;
     let node = this.byNode.get(facts.node);
     if (!node) this.byNode.set(facts.node, (node = { name: facts.node, pods: new Map() }));
     node.pods.set(key, { phase: facts.phase, gpus: facts.gpus, restarts: facts.restarts });

@@ -5,6 +5,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KubeSource } from '../../../src/sources/kube/kube-source.js';
+import { KubeApi } from '../../../src/sources/kube/api-client.js';
+import { Credentials } from '../../../src/sources/kube/credentials.js';
+import { loadKubeconfig } from '../../../src/sources/kube/kubeconfig.js';
+import { KubePods } from '../../../src/sources/kube/kube-pods.js';
 import { startFakeApiServer, type FakeApiServer, type PodSpec, type UserSpec } from './fake-apiserver/index.js';
 import { kubeSource, nodeNamed, T, WAIT } from './kube-helpers.js';
 
@@ -93,5 +97,26 @@ describe('KubeSource: the Pod objects', () => {
     expect(g1.pods?.map((p) => p.name).sort()).toEqual(['notebook', 'train-0']);
     expect(g1.pods?.every((p) => p.restarts === undefined && p.gpus === undefined)).toBe(true);
     expect(nodeNamed(source, 'g1').kubernetes).toMatchObject({ allocatedGpus: null, podCount: 2 });
+  });
+
+  it('hands on a node only when what is kept of its pods changed, once per burst', { timeout: 20_000 }, async () => {
+    server = await cluster();
+    const api = new KubeApi(new Credentials(await loadKubeconfig({ path: await server.kubeconfig(), env: {} })), 5000);
+    const bursts: string[][] = [];
+    const pods = new KubePods(api, (nodes) => bursts.push([...nodes].sort()), () => 60_000);
+    try {
+      pods.start();
+      await expect.poll(() => bursts.length, WAIT).toBe(1);
+      expect(bursts[0]).toEqual(['g1', 'n1']);
+      // A status update that changes nothing kept (new container IDs, a new resourceVersion): nothing handed on.
+      server.modifyPod('web', {});
+      server.modifyPod('notebook', { containers: [{ name: 'jupyter', resources: GPU(1), restartCount: 5 }] }, 'lab');
+      await expect.poll(() => bursts.length, WAIT).toBe(2);
+      expect(bursts[1]).toEqual(['g1']);
+      expect(pods.on('g1')?.get('lab/notebook')).toEqual({ phase: 'Running', gpus: 1, restarts: 5 });
+    } finally {
+      await pods.stop();
+      await api.close();
+    }
   });
 });
