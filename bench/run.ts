@@ -23,6 +23,7 @@ import { benchBackend, printBackend } from './backend.bench.js';
 import { benchTableModel, printTableModel } from './table-model.bench.js';
 import { benchStartup, printStartup, THIS_BUILD } from './startup.bench.js';
 import { benchProcesses, printProcesses } from './processes.bench.js';
+import { benchKubePods, printKubePods } from './kube-pods.bench.js';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -65,6 +66,10 @@ async function main(): Promise<void> {
   if (!only || only === 'processes') {
     console.log('\n== processes: the agent serving processes, node_exporter and process-exporter, each scraped every second for 30 s');
     printProcesses(await benchProcesses());
+  }
+  if (!only || only === 'kube-pods') {
+    console.log('\n== kube-pods: the pods of 5,000 nodes × 30 kept by the kube source, and whole Pod objects as an informer keeps them (heap after GC)');
+    printKubePods(await benchKubePods());
   }
   if (!only || only === 'scale') {
     console.log('\n== scale: cluster-top (headless pipeline, own process) and Prometheus 2.42 on the same simulated nodes (about 7 minutes)');

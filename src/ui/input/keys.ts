@@ -289,7 +289,7 @@ export const BINDINGS: readonly Binding[] = [
   },
   {
     keys: ['s', 'S'],
-    text: 'sort the pods by cpu, memory, name / reverse',
+    text: 'sort the pods by cpu, memory, GPUs, restarts, name / reverse',
     section: PODS,
     in: ['pods'],
     hint: { keys: 's/S', label: 'sort', priority: 60 },

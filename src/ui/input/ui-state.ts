@@ -4,6 +4,7 @@ import { GROUP_BYS, nextGroupBy, type GroupBy } from '../model/groups.js';
 import { conditionOf, elsewhere, findBinding, type Action, type Condition, type Scope } from './keys.js';
 import { defaultContainerSort, nextContainerSortKey, type ContainerSortState } from '../model/container-sort.js';
 import { defaultPodSort, nextPodSortKey, type PodSortState } from '../model/pod-model.js';
+import type { PodFigures } from '../../metrics/kube-figures.js';
 import { defaultProcessSort, nextProcessSortKey, type ProcessSortState } from '../model/process-model.js';
 import { defaultSort, moveSelection, nextSortKey, parseFilter, selectedIndex, type Move, type Selection, type SortState } from '../model/table-model.js';
 
@@ -108,7 +109,7 @@ export interface KeyContext {
   /** What `b` cycles through (see groupChoices); by default role and zone with `kube`, else nothing. */
   readonly groups?: readonly GroupBy[];
   /** The selected node's pods as last drawn, when it is a Kubernetes node: the pods pane moves over these. */
-  readonly pods?: readonly { readonly id: string }[];
+  readonly pods?: readonly { readonly id: string; readonly pod?: Pick<PodFigures, 'gpus' | 'restarts'> }[];
   /** The heaviest containers as last drawn (their node with each), while `ctop` is shown; undefined when no node has containers. */
   readonly containerTopRows?: readonly { readonly id: string; readonly nodeId: string }[];
   /** The node in the detail has a containers box: `s` sorts it. */
@@ -304,7 +305,7 @@ function perform(action: Action, scope: Scope, state: UiState, input: string, ct
     case 'sort':
       if (scope === 'charts' || scope === 'ctop') return { state: { ...state, containerSort: defaultContainerSort(nextContainerSortKey(state.containerSort.key)) } };
       if (procs) return { state: { ...state, processSort: defaultProcessSort(nextProcessSortKey(state.processSort.key)) } };
-      if (pods) return { state: { ...state, podSort: defaultPodSort(nextPodSortKey(state.podSort.key)) } };
+      if (pods) return { state: { ...state, podSort: defaultPodSort(nextPodSortKey(state.podSort.key, ctx.pods?.flatMap((r) => (r.pod ? [r.pod] : [])))) } };
       return { state: { ...state, sort: defaultSort(nextSortKey(state.sort.key, ctx.kube, ctx.columns, ctx.gpu)) } };
     case 'reverse':
       if (scope === 'charts' || scope === 'ctop') return { state: { ...state, containerSort: { ...state.containerSort, descending: !state.containerSort.descending } } };
