@@ -60,8 +60,9 @@ async function main(): Promise<void> {
     printStartup(await benchStartup(other === undefined ? [THIS_BUILD] : [THIS_BUILD, { name: 'other build', bin: other }]));
   }
   if (!only || only === 'processes') {
-    console.log('\n== processes: the agent serving processes, node_exporter and process-exporter, each scraped every second for 30 s');
-    printProcesses(await benchProcesses());
+    console.log('\n== processes: the agent serving processes, node_exporter and process-exporter, each scraped every second for 30 s, on a machine with 500 processes');
+    // A second argument: another build's bin/cluster-top.js, whose agent serves in the same seconds.
+    printProcesses(await benchProcesses(only === 'processes' ? process.argv[3] : undefined));
   }
   if (!only || only === 'scale') {
     console.log('\n== scale: cluster-top (headless pipeline, own process) and Prometheus 2.42 on the same simulated nodes (about 7 minutes)');

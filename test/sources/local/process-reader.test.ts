@@ -1,0 +1,179 @@
+/**
+ * The /proc process reader: the stat line parsed from its bytes, and what it keeps from one scan to
+ * the next (open stat files, names, users), which must follow the process and not its number.
+ * A fixture /proc in a temp folder stands for processes the test cannot make (a pid reused, a
+ * process that ends between the listing and the read); a real child process checks the real /proc.
+ */
+import { spawn } from 'node:child_process';
+import { chownSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseStat, ProcessReader, USER_RECHECK_MS } from '../../../src/sources/local/process-reader.js';
+import { ProcessTable } from '../../../src/sources/local/process-table.js';
+
+/** A stat line as the kernel writes it: 52 fields, those the reader keeps set. */
+function statLine(p: { pid: number; comm: string; state?: string; ppid?: number; utime?: number; stime?: number; threads?: number; start: number; rss?: number }): string {
+  const after = new Array<string>(50).fill('0');
+  after[0] = p.state ?? 'S';
+  after[1] = String(p.ppid ?? 1);
+  after[11] = String(p.utime ?? 0);
+  after[12] = String(p.stime ?? 0);
+  after[15] = '20';
+  after[16] = '-5'; // nice: a sign the parser steps over
+  after[17] = String(p.threads ?? 1);
+  after[19] = String(p.start);
+  after[20] = '12345678';
+  after[21] = String(p.rss ?? 0);
+  after[22] = '18446744073709551615'; // rsslim, beyond what a double holds exactly: not read
+  return `${p.pid} (${p.comm}) ${after.join(' ')}\n`;
+}
+
+describe('parseStat', () => {
+  it('reads a name with blanks and parentheses to the last ")", and the fields after it', () => {
+    const line = Buffer.from(statLine({ pid: 4242, comm: 'a) b (c', state: 'R', ppid: 7, utime: 120, stime: 30, threads: 4, start: 9876543, rss: 1000 }));
+    expect(parseStat(line, 4096)).toEqual({ pid: 4242, ppid: 7, comm: 'a) b (c', state: 'R', ticks: 150, rssBytes: 1000 * 4096, threads: 4, startTicks: 9876543 });
+  });
+
+  it('decodes a UTF-8 name, and refuses what is not a stat line', () => {
+    expect(parseStat(Buffer.from(statLine({ pid: 1, comm: 'dæmon', start: 5 })), 4096)?.comm).toBe('dæmon');
+    expect(parseStat(Buffer.from('garbage'), 4096)).toBeNull();
+    expect(parseStat(Buffer.from('12 (cut) S 1 2 3'), 4096)).toBeNull();
+    expect(parseStat(Buffer.from('x1 (bad pid) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23\n'), 4096)).toBeNull();
+  });
+});
+
+describe('ProcessReader on a fixture /proc', () => {
+  let proc: string;
+  const readers: ProcessReader[] = [];
+  const reader = (maxOpen?: number): ProcessReader => {
+    const r = new ProcessReader(proc, maxOpen);
+    readers.push(r);
+    return r;
+  };
+  const put = (p: Parameters<typeof statLine>[0]): void => {
+    mkdirSync(join(proc, String(p.pid)), { recursive: true });
+    writeFileSync(join(proc, String(p.pid), 'stat'), statLine(p)); // in place: an open file sees the new text
+  };
+
+  beforeEach(() => {
+    proc = mkdtempSync(join(tmpdir(), 'ct-proc-'));
+    mkdirSync(join(proc, 'self'));
+    writeFileSync(join(proc, 'stat'), 'cpu0 1 2 3 4\nbtime 1700000000\n');
+  });
+  afterEach(() => {
+    for (const r of readers.splice(0)) r.close();
+    rmSync(proc, { recursive: true, force: true });
+  });
+
+  it('keeps each stat file open between scans and reads the new figures from it', () => {
+    put({ pid: 10, comm: 'one', start: 100, utime: 5 });
+    put({ pid: 11, comm: 'two', start: 110 });
+    const r = reader();
+    expect(r.scan().processes.map((p) => [p.pid, p.comm, p.ticks])).toEqual([
+      [10, 'one', 5],
+      [11, 'two', 0],
+    ]);
+    expect(r.openStatFiles).toBe(2);
+    put({ pid: 10, comm: 'one', start: 100, utime: 9 });
+    expect(r.scan().processes.find((p) => p.pid === 10)?.ticks).toBe(9);
+    expect(r.openStatFiles).toBe(2);
+    r.close();
+    expect(r.openStatFiles).toBe(0);
+  });
+
+  it('takes a reused pid for a new process: its own name and no CPU % from the old one\'s ticks', () => {
+    put({ pid: 20, comm: 'old', start: 200, utime: 1000 });
+    const table = new ProcessTable(reader());
+    table.read(1_000);
+    put({ pid: 20, comm: 'new', start: 900, utime: 3 }); // the old process ended; a new one got pid 20
+    const p = table.read(2_000).processes.find((x) => x.pid === 20)!;
+    expect(p).toMatchObject({ comm: 'new', startTicks: 900, ticks: 3, cpuPercent: null });
+  });
+
+  // Owners changed by chown: as root only.
+  it.runIf(process.getuid?.() === 0)('does not give a reused pid the old process\'s user', () => {
+    put({ pid: 21, comm: 'old', start: 210 });
+    const r = reader();
+    r.scan();
+    const now = Date.now();
+    expect(r.userOf(21, now)).toBe('root');
+    put({ pid: 21, comm: 'old', start: 990 }); // a new process, same pid and name, within the recheck time
+    chownSync(join(proc, '21'), 65534, 65534);
+    r.scan();
+    expect(r.userOf(21, now + 1)).not.toBe('root');
+  });
+
+  it.runIf(process.getuid?.() === 0)('keeps a process\'s user until its name changes (an exec) or the recheck time passes', () => {
+    put({ pid: 30, comm: 'sshd', start: 300 });
+    const r = reader();
+    r.scan();
+    const now = Date.now();
+    expect(r.userOf(30, now)).toBe('root');
+    chownSync(join(proc, '30'), 65534, 65534); // drops root without exec: seen once the recheck time has passed
+    r.scan();
+    expect(r.userOf(30, now + 1)).toBe('root');
+    const later = r.userOf(30, now + USER_RECHECK_MS);
+    expect(later).not.toBe('root');
+    chownSync(join(proc, '30'), 0, 0);
+    put({ pid: 30, comm: 'su', start: 300 }); // the same process (same start) after an exec
+    expect(r.scan().processes[0]?.comm).toBe('su');
+    expect(r.userOf(30, now + USER_RECHECK_MS + 1)).toBe('root');
+  });
+
+  it('skips a process that ends between the listing and the read, without an error', () => {
+    put({ pid: 40, comm: 'stays', start: 400 });
+    put({ pid: 41, comm: 'ends', start: 410 });
+    mkdirSync(join(proc, '42')); // listed, but its stat is gone
+    const r = reader();
+    expect(r.scan()).toMatchObject({ total: 3, processes: [{ pid: 40 }, { pid: 41 }] });
+    writeFileSync(join(proc, '41', 'stat'), ''); // an open file of an ended process reads nothing
+    const scan = r.scan();
+    expect(scan.processes.map((p) => p.pid)).toEqual([40]);
+    expect(r.openStatFiles).toBe(1);
+    rmSync(join(proc, '41'), { recursive: true });
+    expect(r.scan().processes.map((p) => p.pid)).toEqual([40]);
+  });
+
+  it('reads every process past its open-file budget, by path', () => {
+    for (let pid = 50; pid < 55; pid++) put({ pid, comm: `p${pid}`, start: pid, utime: 1 });
+    const r = reader(2);
+    expect(r.scan().processes).toHaveLength(5);
+    expect(r.openStatFiles).toBe(2);
+    put({ pid: 54, comm: 'p54', start: 54, utime: 7 });
+    expect(r.scan().processes.find((p) => p.pid === 54)?.ticks).toBe(7);
+    expect(r.openStatFiles).toBe(2);
+  });
+});
+
+/** This test process's open files on /proc/<pid>/stat. */
+function openFilesOf(pid: number): number {
+  return readdirSync('/proc/self/fd').filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === `/proc/${pid}/stat`;
+    } catch {
+      return false; // the directory's own descriptor, closed by now
+    }
+  }).length;
+}
+
+describe.runIf(process.platform === 'linux')('ProcessReader on this machine\'s /proc', () => {
+  it('reads a child as it runs, and closes its file once it has ended', async () => {
+    const r = new ProcessReader();
+    try {
+      const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+      await new Promise((resolve) => child.once('spawn', resolve));
+      const seen = r.scan().processes.find((p) => p.pid === child.pid);
+      expect(seen).toMatchObject({ comm: 'sleep', ppid: process.pid, state: expect.stringMatching(/^[RS]$/) });
+      expect(openFilesOf(child.pid!)).toBe(1);
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+      expect(r.scan().processes.find((p) => p.pid === child.pid)).toBeUndefined();
+      expect(openFilesOf(child.pid!)).toBe(0);
+      expect(r.openStatFiles).toBeLessThanOrEqual(r.maxOpen);
+    } finally {
+      r.close();
+    }
+  });
+});
