@@ -13,6 +13,13 @@
  *   MAX_OPEN, stay open; past that, processes are read open-read-close as before.
  * - the line is parsed from the bytes, into numbers, without making strings; the command name is
  *   decoded only when its bytes differ from the last scan's (a new process, an exec, a rename).
+ * - a process with one thread whose thread has not run since its stat was last read has the same
+ *   stat figures still (CPU time, threads, state and name change only by running), so its
+ *   /proc/<pid>/schedstat is read instead, whose first field is that thread's run time in
+ *   nanoseconds, and which the kernel writes in a third of the time. What may change without it
+ *   running is its resident memory (reclaimed under memory pressure) and its parent (when the
+ *   parent ends): its stat is read in full again at least every FULL_READ_MS. Most processes of
+ *   a host sleep through most seconds; a process with more threads is read in full every scan.
  * - synchronous, through one shared buffer: the async API would add a thread-pool round trip per
  *   file, more than the kernel's own work on the file.
  */
@@ -27,6 +34,8 @@ export const MAX_SCANNED = 65_536;
 export const MAX_OPEN = 4096;
 /** A served process's user is looked up again after this long: a process may change its uid without exec (a daemon dropping root after start). */
 export const USER_RECHECK_MS = 10_000;
+/** An idle single-threaded process's stat is read in full again after this long (its memory may be reclaimed meanwhile). */
+export const FULL_READ_MS = 5_000;
 /** Bytes of a command line read at most. */
 const MAX_ARGS_BYTES = 4096;
 
@@ -62,6 +71,14 @@ interface Known {
   userAtMs: number;
   /** The scan that last read it. */
   seen: number;
+  /** The last full read of its stat, and when (the scan's time). */
+  last: ScannedProcess | undefined;
+  lastAtMs: number;
+  /** Its open /proc/<pid>/schedstat: -1 not open yet, -2 none (unreadable, or past the budget). */
+  schedFd: number;
+  /** Its thread's run time as schedstat wrote it, at or before the last full read; length 0: none yet. */
+  readonly runtime: Buffer;
+  runtimeLength: number;
 }
 
 const buffer = Buffer.alloc(MAX_ARGS_BYTES);
@@ -74,6 +91,7 @@ export class ProcessReader {
   private bootTime: number | undefined;
   private readonly known = new Map<number, Known>();
   private scans = 0;
+  private nowMs = 0;
   private openFiles = 0;
   readonly pageBytes: number;
   /** Stat files kept open at most: MAX_OPEN, or half the open-file limit, the rest left to the program. */
@@ -87,9 +105,10 @@ export class ProcessReader {
     this.maxOpen = maxOpen;
   }
 
-  /** Every process readable now; one that ends while it is read is left out. */
-  scan(): ProcessScan {
+  /** Every process readable now; one that ends while it is read is left out. `nowMs`: the scan's time. */
+  scan(nowMs = Date.now()): ProcessScan {
     const scan = ++this.scans;
+    this.nowMs = nowMs;
     const processes: ScannedProcess[] = [];
     let total = 0;
     for (const name of readdirSync(this.proc)) {
@@ -185,6 +204,11 @@ export class ProcessReader {
     const pid = Number(name);
     let known = this.known.get(pid);
     if (known !== undefined) {
+      const last = known.last;
+      if (last !== undefined && last.threads === 1 && last.state !== 'R' && this.nowMs - known.lastAtMs < FULL_READ_MS && this.hasNotRun(known, name)) {
+        known.seen = scan;
+        return last;
+      }
       const n = known.fd >= 0 ? readAt(known.fd) : readInto(`${this.proc}/${name}/stat`);
       // Ended (the open file fails), or the number is another process's now (reopened below).
       if (!statFields(buffer, n) || fields.pid !== pid || fields.startTicks !== known.startTicks) {
@@ -195,14 +219,15 @@ export class ProcessReader {
     if (known === undefined) {
       known = this.open(name, pid);
       if (known === undefined) return null;
-    } else if (buffer.compare(known.commBytes, 0, known.commBytes.length, fields.commStart, fields.commEnd) !== 0) {
+    } else if (!sameBytes(known.commBytes, buffer, fields.commStart, fields.commEnd)) {
       // The same process under a new name: an exec, or prctl(PR_SET_NAME).
       known.commBytes = Buffer.from(buffer.subarray(fields.commStart, fields.commEnd));
       known.comm = buffer.toString('utf8', fields.commStart, fields.commEnd);
       known.user = undefined;
     }
     known.seen = scan;
-    return {
+    known.lastAtMs = this.nowMs;
+    return (known.last = {
       pid,
       ppid: fields.ppid,
       comm: known.comm,
@@ -211,7 +236,39 @@ export class ProcessReader {
       rssBytes: fields.rssPages * this.pageBytes,
       threads: fields.threads || 1,
       startTicks: fields.startTicks,
-    };
+    });
+  }
+
+  /**
+   * Whether the process's one thread has not run since its stat was last read: its run time in
+   * schedstat the same as then. When it differs (or is not known yet), the new one is kept and a
+   * full read follows in the same scan, so the run time kept is never later than the stat kept.
+   */
+  private hasNotRun(known: Known, name: string): boolean {
+    if (known.schedFd === -2) return false;
+    if (known.schedFd === -1) {
+      if (this.openFiles >= this.maxOpen) return false;
+      try {
+        known.schedFd = openSync(`${this.proc}/${name}/schedstat`, 'r');
+        this.openFiles++;
+      } catch {
+        known.schedFd = -2;
+        return false;
+      }
+    }
+    const n = readAt(known.schedFd);
+    let end = 0;
+    while (end < n && end < known.runtime.length && buffer[end] !== 32) end++;
+    // No run time (a kernel without it writes 0; every process has run), or not one number.
+    if (end === 0 || end === n || end === known.runtime.length || (end === 1 && buffer[0] === 48)) return false;
+    if (end === known.runtimeLength) {
+      let i = 0;
+      while (i < end && known.runtime[i] === buffer[i]) i++;
+      if (i === end) return true;
+    }
+    buffer.copy(known.runtime, 0, 0, end);
+    known.runtimeLength = end;
+    return false;
   }
 
   /** A process first seen: its stat read, and its file kept open while the budget allows. */
@@ -235,6 +292,11 @@ export class ProcessReader {
       user: undefined,
       userAtMs: 0,
       seen: 0,
+      last: undefined,
+      lastAtMs: 0,
+      schedFd: -1,
+      runtime: Buffer.alloc(24),
+      runtimeLength: 0,
     };
     this.known.set(pid, known);
     return known;
@@ -246,8 +308,20 @@ export class ProcessReader {
       known.fd = -1;
       this.openFiles--;
     }
+    if (known.schedFd >= 0) {
+      closeSync(known.schedFd);
+      known.schedFd = -1;
+      this.openFiles--;
+    }
     this.known.delete(pid);
   }
+}
+
+/** Whether `a` holds the bytes of `b` from `start` to `end` (a name, a run time: a few bytes, compared here rather than through Buffer.compare's checks). */
+function sameBytes(a: Buffer, b: Buffer, start: number, end: number): boolean {
+  if (a.length !== end - start) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[start + i]) return false;
+  return true;
 }
 
 /** The fields of one stat line the reader keeps; filled by statFields, read right after. */

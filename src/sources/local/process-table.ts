@@ -30,7 +30,7 @@ export class ProcessTable {
   constructor(readonly reader: ProcessReader = new ProcessReader()) {}
 
   read(nowMs = Date.now()): ProcessReading {
-    const scan = this.reader.scan();
+    const scan = this.reader.scan(nowMs);
     const elapsed = this.lastTimeMs > 0 ? (nowMs - this.lastTimeMs) / 1000 : 0;
     const next = new Map<number, ScannedProcess>();
     const processes: TrackedProcess[] = new Array(scan.processes.length);
