@@ -9,7 +9,7 @@ import { chownSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseStat, ProcessReader, USER_RECHECK_MS } from '../../../src/sources/local/process-reader.js';
+import { FULL_READ_MS, parseStat, ProcessReader, USER_RECHECK_MS } from '../../../src/sources/local/process-reader.js';
 import { ProcessTable } from '../../../src/sources/local/process-table.js';
 
 /** A stat line as the kernel writes it: 52 fields, those the reader keeps set. */
@@ -133,6 +133,44 @@ describe('ProcessReader on a fixture /proc', () => {
     expect(r.openStatFiles).toBe(1);
     rmSync(join(proc, '41'), { recursive: true });
     expect(r.scan().processes.map((p) => p.pid)).toEqual([40]);
+  });
+
+  it('keeps the stat figures of a one-thread process whose thread has not run, for FULL_READ_MS at most', () => {
+    const sched = (pid: number, ns: number): void => writeFileSync(join(proc, String(pid), 'schedstat'), `${ns} 5000 7\n`);
+    put({ pid: 60, comm: 'idle', start: 600, utime: 10, rss: 100 });
+    sched(60, 123_456_789);
+    put({ pid: 61, comm: 'threads', start: 610, utime: 10, threads: 3 });
+    sched(61, 123_456_789);
+    const r = reader();
+    const at = (ms: number) => r.scan(ms).processes;
+    at(0); // full reads; the run time is kept at the next scan
+    at(1_000);
+    // Its stat moves on (as a process's memory may, reclaimed) while its thread's run time does not:
+    put({ pid: 60, comm: 'idle', start: 600, utime: 10, rss: 50 });
+    put({ pid: 61, comm: 'threads', start: 610, utime: 20, threads: 3 });
+    expect(at(2_000).map((p) => [p.pid, p.ticks, p.rssBytes / 4096])).toEqual([
+      [60, 10, 100], // the figures of the last full read
+      [61, 20, 0], // more than one thread: read in full every scan
+    ]);
+    expect(at(1_000 + FULL_READ_MS).find((p) => p.pid === 60)?.rssBytes).toBe(50 * 4096); // read in full again after FULL_READ_MS
+    // It runs: read in full at once.
+    put({ pid: 60, comm: 'busy', start: 600, utime: 15, rss: 50 });
+    sched(60, 223_456_789);
+    expect(at(1_001 + FULL_READ_MS).find((p) => p.pid === 60)).toMatchObject({ comm: 'busy', ticks: 15 });
+    expect(r.openStatFiles).toBe(3); // both stats, and the schedstat of the one-thread process only
+  });
+
+  it('reads in full when the run time says nothing (a kernel that writes 0) or the process was running', () => {
+    put({ pid: 70, comm: 'zero', start: 700, utime: 1 });
+    writeFileSync(join(proc, '70', 'schedstat'), '0 0 0\n');
+    put({ pid: 71, comm: 'running', start: 710, utime: 1, state: 'R' });
+    writeFileSync(join(proc, '71', 'schedstat'), '99 0 0\n');
+    const r = reader();
+    r.scan(0);
+    r.scan(1);
+    put({ pid: 70, comm: 'zero', start: 700, utime: 2 });
+    put({ pid: 71, comm: 'running', start: 710, utime: 2, state: 'R' });
+    expect(r.scan(2).processes.map((p) => p.ticks)).toEqual([2, 2]);
   });
 
   it('reads every process past its open-file budget, by path', () => {
