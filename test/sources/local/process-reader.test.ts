@@ -214,4 +214,33 @@ describe.runIf(process.platform === 'linux')('ProcessReader on this machine\'s /
       r.close();
     }
   });
+
+  it('sees a sleeping one-thread process start to run, its CPU time moving on', async () => {
+    const r = new ProcessReader();
+    const child = spawn('sh', ['-c', 'read line; while :; do :; done'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    try {
+      await new Promise((resolve) => child.once('spawn', resolve));
+      const find = () => r.scan().processes.find((p) => p.pid === child.pid);
+      // Waits in read: sleeping, and read through its schedstat from the second scan on.
+      let idle = find();
+      for (let i = 0; i < 50 && idle?.state !== 'S'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        idle = find();
+      }
+      expect(idle).toMatchObject({ comm: 'sh', state: 'S', threads: 1 });
+      expect(find()?.ticks).toBe(idle!.ticks);
+      child.stdin!.write('go\n');
+      let busy = find();
+      for (let i = 0; i < 100 && busy!.ticks === idle!.ticks; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        busy = find();
+      }
+      expect(busy!.ticks).toBeGreaterThan(idle!.ticks);
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+      r.close();
+    }
+  });
 });
