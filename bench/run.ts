@@ -64,8 +64,9 @@ async function main(): Promise<void> {
     printStartup(await benchStartup(other === undefined ? [THIS_BUILD] : [THIS_BUILD, { name: 'other build', bin: other }]));
   }
   if (!only || only === 'processes') {
-    console.log('\n== processes: the agent serving processes, node_exporter and process-exporter, each scraped every second for 30 s');
-    printProcesses(await benchProcesses());
+    console.log('\n== processes: the agent serving processes, node_exporter and process-exporter, each scraped every second for 2 × 30 s, on a machine with 500 processes');
+    // A second argument: another build's bin/cluster-top.js, whose agent serves in the same seconds.
+    printProcesses(await benchProcesses(only === 'processes' ? process.argv[3] : undefined));
   }
   if (!only || only === 'kube-pods') {
     console.log('\n== kube-pods: the pods of 5,000 nodes × 30 kept by the kube source, and whole Pod objects as an informer keeps them (heap after GC)');

@@ -76,6 +76,7 @@ export async function startAgentServer(options: AgentServerOptions): Promise<Run
         const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
         server.close(() => {
           clearTimeout(force);
+          options.processes?.table.close();
           resolve();
         });
         server.closeIdleConnections();

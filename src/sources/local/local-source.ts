@@ -97,6 +97,7 @@ export class LocalSource implements Source {
     this.timer = undefined;
     clearTimeout(this.firstRateTimer);
     await this.inFlight;
+    this.processes?.close();
   }
 
   private startTimer(): void {

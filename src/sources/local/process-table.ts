@@ -23,29 +23,44 @@ export interface ProcessReading {
 export const MAX_GROUPS = 500;
 
 export class ProcessTable {
-  /** Ticks at the last scan by `pid:startTicks`, so a reused pid starts afresh. */
-  private last = new Map<string, number>();
+  /** The last scan's processes by pid; one whose start time differs is a reused pid, and starts afresh. */
+  private last = new Map<number, ScannedProcess>();
   private lastTimeMs = 0;
 
   constructor(readonly reader: ProcessReader = new ProcessReader()) {}
 
   read(nowMs = Date.now()): ProcessReading {
-    const scan = this.reader.scan();
+    const scan = this.reader.scan(nowMs);
     const elapsed = this.lastTimeMs > 0 ? (nowMs - this.lastTimeMs) / 1000 : 0;
-    const next = new Map<string, number>();
+    const next = new Map<number, ScannedProcess>();
     const processes: TrackedProcess[] = new Array(scan.processes.length);
     for (let i = 0; i < scan.processes.length; i++) {
       const p = scan.processes[i]!;
-      const key = `${p.pid}:${p.startTicks}`;
-      const before = this.last.get(key);
-      next.set(key, p.ticks);
-      const cpuPercent = before === undefined || elapsed <= 0 ? null : (100 * ticksToSeconds(Math.max(0, p.ticks - before))) / elapsed;
-      processes[i] = { ...p, cpuPercent };
+      const before = this.last.get(p.pid);
+      const cpuPercent =
+        before === undefined || before.startTicks !== p.startTicks || elapsed <= 0 ? null : (100 * ticksToSeconds(Math.max(0, p.ticks - before.ticks))) / elapsed;
+      processes[i] = {
+        pid: p.pid,
+        ppid: p.ppid,
+        comm: p.comm,
+        state: p.state,
+        ticks: p.ticks,
+        rssBytes: p.rssBytes,
+        threads: p.threads,
+        startTicks: p.startTicks,
+        cpuPercent,
+      };
+      next.set(p.pid, processes[i]!);
     }
     this.last = next;
     this.lastTimeMs = nowMs;
     this.reader.refreshUsers();
     return { timeSeconds: nowMs / 1000, bootTimeSeconds: this.reader.bootTimeSeconds(), processes, total: scan.total };
+  }
+
+  /** Closes the reader's open files (see ProcessReader); a later read opens them again. */
+  close(): void {
+    this.reader.close();
   }
 
   startTimeSeconds(reading: ProcessReading, p: ScannedProcess): number {
