@@ -34,6 +34,10 @@ export interface WindowLine extends WindowStats {
   readonly rssBytes: number;
   readonly loopDelayP99Ms: number;
   readonly loopDelayMaxMs: number;
+  /** V8's heap (used, and reserved) and the memory outside it (Buffers), at the report tick: where the RSS goes. */
+  readonly heapUsedBytes: number;
+  readonly heapTotalBytes: number;
+  readonly externalBytes: number;
 }
 
 // As bin/cluster-top.js does, so the headless figures are the product's.
@@ -98,13 +102,13 @@ process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
 const report = setInterval(() => {
   const cpu = process.cpuUsage(cpuMark);
   cpuMark = process.cpuUsage();
-  const rssBytes = process.memoryUsage.rss();
+  const { rss: rssBytes, heapUsed: heapUsedBytes, heapTotal: heapTotalBytes, external: externalBytes } = process.memoryUsage();
   const loopDelayP99Ms = loopDelay.percentile(99) / 1e6;
   const loopDelayMaxMs = loopDelay.max / 1e6;
   loopDelay.reset();
   // A turn's scrape may start late in its window and take up to the timeout: three windows on, it is over.
   for (const stats of tally.takeUpTo(Math.floor(Date.now() / intervalMs) - 3)) {
-    const line: WindowLine = { ...stats, cpuMs: (cpu.user + cpu.system) / 1000, rssBytes, loopDelayP99Ms, loopDelayMaxMs };
+    const line: WindowLine = { ...stats, cpuMs: (cpu.user + cpu.system) / 1000, rssBytes, loopDelayP99Ms, loopDelayMaxMs, heapUsedBytes, heapTotalBytes, externalBytes };
     process.stdout.write(`${JSON.stringify(line)}\n`);
   }
 }, intervalMs);

@@ -3,6 +3,7 @@
  * itself and `cluster-top agent`, which writes its cgroup readings in cAdvisor's names.
  */
 import type { Labels, Sample } from '../exposition/types.js';
+import { detach, detachOrNull } from '../util/detach.js';
 import { CounterRates } from './counter-rates.js';
 import { MAX_CONTAINERS, type ContainerStats, type ContainerTable } from './container-stats.js';
 import { EMPTY_FIGURES, type NodeFigures } from './node-figures.js';
@@ -171,12 +172,13 @@ export class ContainerDeriver {
     const rate = (key: string, value: number | null): number | null => (value === null ? null : this.rates.update(`${id}\u0000${key}`, value, r.timeMs));
     const cpuSeconds = r.cpuTotal ?? r.cpu;
     const cpu = rate('cpu', cpuSeconds);
+    // Held in the store until the next scrape: copied off the payload (see detach).
     return {
-      id,
-      name,
-      image: label(r.labels, 'image'),
-      composeProject: label(r.labels, 'container_label_com_docker_compose_project'),
-      composeService: label(r.labels, 'container_label_com_docker_compose_service'),
+      id: detach(id),
+      name: detach(name),
+      image: detachOrNull(label(r.labels, 'image')),
+      composeProject: detachOrNull(label(r.labels, 'container_label_com_docker_compose_project')),
+      composeService: detachOrNull(label(r.labels, 'container_label_com_docker_compose_service')),
       cpuPercent: cpu === null ? null : cpu * 100,
       memoryBytes: r.memory,
       memoryLimitBytes: memoryLimit(r.limit),
