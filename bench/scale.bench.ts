@@ -82,8 +82,8 @@ export interface ScaleResult {
   readonly rows: readonly ScaleRow[];
   /** Only with our own reader and UI_NODES among the sizes. */
   readonly ui: UiFigures | undefined;
-  /** The UI on the cluster with the workload, with --workload. */
-  readonly workloadUi: UiFigures | undefined;
+  /** The UI on the cluster with the workload, with --workload; 'failed' when it never showed every node up. */
+  readonly workloadUi: UiFigures | 'failed' | undefined;
 }
 
 export async function benchScale(log: (line: string) => void, options: ScaleOptions = {}): Promise<ScaleResult> {
@@ -92,6 +92,7 @@ export async function benchScale(log: (line: string) => void, options: ScaleOpti
   const rows: ScaleRow[] = [];
   let ui: UiFigures | undefined;
   let workloadUi: UiFigures | undefined;
+  let workloadFailed = false;
   const workloads = options.workload === undefined ? [undefined] : [undefined, options.workload];
   const plan = options.fleet
     ? FLEET_RUNS.map(([nodes, intervalMs]) => [nodes, [intervalMs], undefined] as const)
@@ -116,16 +117,22 @@ export async function benchScale(log: (line: string) => void, options: ScaleOpti
         if (nodes === UI_NODES && transport === 'own') {
           log(`  ${nodes} nodes${what} every ${UI_INTERVAL_MS / 1000} s: the interactive UI in tmux`);
           const expectUp = sim.urls.length - sim.failing.length;
-          const figures = await runUi({ targetsFile, intervalMs: UI_INTERVAL_MS, expectUp, simulatorPid: sim.pid, warmupMs: WARMUP_MS, measureMs: MEASURE_MS });
-          if (workload === undefined) ui = figures;
-          else workloadUi = figures;
+          try {
+            const figures = await runUi({ targetsFile, intervalMs: UI_INTERVAL_MS, expectUp, simulatorPid: sim.pid, warmupMs: WARMUP_MS, measureMs: MEASURE_MS });
+            if (workload === undefined) ui = figures;
+            else workloadUi = figures;
+          } catch (error) {
+            // The headless figures are measured already: say what went wrong and print them.
+            log(`  the UI run failed: ${error instanceof Error ? error.message : String(error)}`);
+            if (workload !== undefined) workloadFailed = true;
+          }
         }
       },
       workload,
       options.pin ? SIMULATOR_CPUS : {},
     );
   }
-  return { transport, rows, ui, workloadUi };
+  return { transport, rows, ui, workloadUi: workloadUi ?? (workloadFailed ? 'failed' : undefined) };
 }
 
 const MiB = 1024 * 1024;
@@ -210,7 +217,7 @@ function printFleetTargets(rows: readonly ScaleRow[]): void {
 }
 
 /** --workload: plain and with the workload side by side, against the budgets (issues #16, #17). */
-function printWorkload(rows: readonly ScaleRow[], ui: UiFigures | undefined, withWorkload: UiFigures): void {
+function printWorkload(rows: readonly ScaleRow[], ui: UiFigures | undefined, withWorkload: UiFigures | 'failed'): void {
   const plain = rows.find((r) => r.workload === undefined);
   const loaded = rows.find((r) => r.workload !== undefined);
   if (loaded === undefined) return;
@@ -224,6 +231,10 @@ function printWorkload(rows: readonly ScaleRow[], ui: UiFigures | undefined, wit
   console.log(`  headless CPU: ${cpu(loaded.pipeline.cpuPerSecond)} s/s${grew(plain?.pipeline.cpuPerSecond, loaded.pipeline.cpuPerSecond, cpu)}; RSS ${mb(loaded.pipeline.peakRssBytes)} MB${grew(plain?.pipeline.peakRssBytes, loaded.pipeline.peakRssBytes, (x) => `${mb(x)} MB`)}`);
   if (loaded.prometheus !== undefined) {
     console.log(`  Prometheus CPU: ${cpu(loaded.prometheus.cpuPerSecond)} s/s${grew(plain?.prometheus?.cpuPerSecond, loaded.prometheus.cpuPerSecond, cpu)}; RSS ${mb(loaded.prometheus.peakRssBytes)} MB; cluster-top/Prometheus CPU ${(loaded.pipeline.cpuPerSecond / loaded.prometheus.cpuPerSecond).toFixed(2)}`);
+  }
+  if (withWorkload === 'failed') {
+    console.log('  UI: never showed every node up (see above): not measured -> budgets NOT met');
+    return;
   }
   console.log(`  UI CPU: ${cpu(withWorkload.cpuPerSecond)} s/s${grew(ui?.cpuPerSecond, withWorkload.cpuPerSecond, cpu)}; RSS ${mb(withWorkload.peakRssBytes)} MB${grew(ui?.peakRssBytes, withWorkload.peakRssBytes, (x) => `${mb(x)} MB`)}; ${withWorkload.upAtEnd} up at the end; others CPU ${withWorkload.othersCpuPerSecond.toFixed(2)}, simulator ${withWorkload.simulatorCpuPerSecond.toFixed(2)}`);
   console.log('targets (1,000 nodes at 1 s with the workload, UI included):');
