@@ -112,7 +112,7 @@ export async function benchScale(log: (line: string) => void, options: ScaleOpti
           const placement = options.pin ? MEASURED_CPUS : {};
           const pipeline = await runPipeline({ ...common, script, targetsFile, ignore: sim.failing, warmupMs: Math.max(WARMUP_MS, 2 * intervalMs), transport, placement, simulatorStats: sim.stats });
           const prometheus = withPrometheus ? await runPrometheus({ ...common, urls: sim.urls, warmupMs: PROMETHEUS_WARMUP_MS }) : undefined;
-          rows.push({ nodes, workload, intervalMs, gzip: gzipAt(nodes), pipeline, prometheus });
+          rows.push({ nodes, workload, intervalMs, gzip: gzipAt(nodes, workload), pipeline, prometheus });
         }
         if (nodes === UI_NODES && transport === 'own') {
           log(`  ${nodes} nodes${what} every ${UI_INTERVAL_MS / 1000} s: the interactive UI in tmux`);
