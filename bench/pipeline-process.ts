@@ -14,6 +14,7 @@
  * intervals after it ends, when its scrapes have all finished. It stops on SIGTERM, SIGINT, the
  * end of stdin, or after --seconds.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Pipeline } from '../src/sources/node-list/pipeline.js';
 import { buildProgram, cliOptions, effectiveTimeoutMs } from '../src/cli/options.js';
@@ -23,10 +24,20 @@ import { phaseOf } from '../src/scrape/scheduler.js';
 import { TurnTally, type WindowStats } from './scale/turn-tally.js';
 import { tuneHeap } from '../src/cli/heap.js';
 
-/** One interval's counts (see TurnTally), with this process's CPU and RSS over the report tick that printed it. */
+/**
+ * One interval's counts (see TurnTally), with this process's CPU, RSS and event-loop delay
+ * (99th percentile and largest, ms: how late its timers and I/O callbacks ran) over the report
+ * tick that printed it.
+ */
 export interface WindowLine extends WindowStats {
   readonly cpuMs: number;
   readonly rssBytes: number;
+  readonly loopDelayP99Ms: number;
+  readonly loopDelayMaxMs: number;
+  /** V8's heap (used, and reserved) and the memory outside it (Buffers), at the report tick: where the RSS goes. */
+  readonly heapUsedBytes: number;
+  readonly heapTotalBytes: number;
+  readonly externalBytes: number;
 }
 
 // As bin/cluster-top.js does, so the headless figures are the product's.
@@ -83,16 +94,21 @@ store.recordDown = (id, atMs, health) => {
 // The first window whose turns all come after the start.
 const tally = new TurnTally(intervalMs, phaseMs, Math.floor(Date.now() / intervalMs) + 1);
 pipeline.start();
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 let cpuMark = process.cpuUsage();
 process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
 
 const report = setInterval(() => {
   const cpu = process.cpuUsage(cpuMark);
   cpuMark = process.cpuUsage();
-  const rssBytes = process.memoryUsage.rss();
+  const { rss: rssBytes, heapUsed: heapUsedBytes, heapTotal: heapTotalBytes, external: externalBytes } = process.memoryUsage();
+  const loopDelayP99Ms = loopDelay.percentile(99) / 1e6;
+  const loopDelayMaxMs = loopDelay.max / 1e6;
+  loopDelay.reset();
   // A turn's scrape may start late in its window and take up to the timeout: three windows on, it is over.
   for (const stats of tally.takeUpTo(Math.floor(Date.now() / intervalMs) - 3)) {
-    const line: WindowLine = { ...stats, cpuMs: (cpu.user + cpu.system) / 1000, rssBytes };
+    const line: WindowLine = { ...stats, cpuMs: (cpu.user + cpu.system) / 1000, rssBytes, loopDelayP99Ms, loopDelayMaxMs, heapUsedBytes, heapTotalBytes, externalBytes };
     process.stdout.write(`${JSON.stringify(line)}\n`);
   }
 }, intervalMs);

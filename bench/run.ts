@@ -7,6 +7,9 @@
  *   --nodes 100,1000         cluster sizes (default 100,1000,2000)
  *   --without-prometheus     no Prometheus runs beside
  *   --fleet                  5,000 nodes every 5 s and 10,000 every 10 s instead (issue #18)
+ *   --pin                    the simulator on CPU 0, the measured process on CPU 1 (taskset)
+ *   --workload               1,000 nodes at 1 s, plain and with 30 processes, 20 containers and 8 GPUs
+ *                            on every node (issues #16, #17); --processes N --containers N --gpus N change them
  *
  * `npm run bench -- scale-soak [--minutes 60]`: the view on 1,000 nodes every 1 s (default 10 minutes).
  *
@@ -16,7 +19,7 @@
 import { parseArgs } from 'node:util';
 import { benchParser, printParserBench } from './parser.bench.js';
 import { benchUiFrame, printUiFrame } from './ui-frame.bench.js';
-import { benchScale, printScale } from './scale.bench.js';
+import { benchScale, ISSUE_WORKLOAD, printScale } from './scale.bench.js';
 import { benchSoak, printSoak } from './scale/soak.js';
 import { benchReplayLoad, printReplayLoad } from './replay-load.bench.js';
 import { benchBackend, printBackend } from './backend.bench.js';
@@ -34,6 +37,11 @@ async function main(): Promise<void> {
       'without-prometheus': { type: 'boolean', default: false },
       fleet: { type: 'boolean', default: false },
       minutes: { type: 'string' },
+      workload: { type: 'boolean', default: false },
+      pin: { type: 'boolean', default: false },
+      processes: { type: 'string' },
+      containers: { type: 'string' },
+      gpus: { type: 'string' },
     },
   });
   const only = positionals[0];
@@ -74,7 +82,16 @@ async function main(): Promise<void> {
   }
   if (!only || only === 'scale') {
     console.log('\n== scale: cluster-top (headless pipeline, own process) and Prometheus 2.42 on the same simulated nodes (about 7 minutes)');
-    const options = { transport, prometheus: !values['without-prometheus'], fleet: values.fleet, ...(sizes === undefined ? {} : { sizes }) };
+    const count = (name: string, raw: string | undefined, fallback: number): number => {
+      const n = raw === undefined ? fallback : Number(raw);
+      if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} is a whole number of each node's ${name}`);
+      return n;
+    };
+    const asked = values.workload || values.processes !== undefined || values.containers !== undefined || values.gpus !== undefined;
+    const workload = asked
+      ? { processes: count('processes', values.processes, ISSUE_WORKLOAD.processes), containers: count('containers', values.containers, ISSUE_WORKLOAD.containers), gpus: count('gpus', values.gpus, ISSUE_WORKLOAD.gpus) }
+      : undefined;
+    const options = { transport, prometheus: !values['without-prometheus'], fleet: values.fleet, pin: values.pin, ...(sizes === undefined ? {} : { sizes }), ...(workload === undefined ? {} : { workload }) };
     printScale(await benchScale((line) => console.log(line), options));
   }
   // Minutes per size, most of it loading the servers: only when asked for by name.

@@ -3,7 +3,12 @@
  * target a fixed phase in the interval, and its turns fall at phase + k × interval on the wall
  * clock; a scrape started at t belongs to turn floor((t − phase) / interval), which lies in
  * window k = [k × interval, (k + 1) × interval). A turn with no scrape was missed: skipped because
- * the previous scrape still ran, or never launched in time.
+ * the previous scrape still ran, or never launched in time, or left out by the back-off after
+ * failures (counted apart: missedAfterFailure).
+ *
+ * Where a run misses turns, the timing says which side fell behind: how late after its turn each
+ * scrape started (the scheduler's timers and the concurrency queue: ours) and how long it took
+ * (the simulated node's answer, and our reading of it).
  */
 import type { TargetHealth } from '../../src/scrape/types.js';
 
@@ -25,15 +30,51 @@ export interface WindowStats {
   readonly bodyBytes: number;
   /** Sample lines in the payloads: what a Prometheus server would ingest. */
   readonly samples: number;
+  /** Of `missed`: turns after a failed scrape of the same target (the back-off's). */
+  readonly missedAfterFailure: number;
+  /** Over the scrapes of this window's turns, counted targets only. */
+  readonly timing: TurnTiming;
 }
 
-type Tally = { -readonly [K in Exclude<keyof WindowStats, 'window' | 'missed' | 'expected'>]: number } & { turnsTaken: number };
+export interface TurnTiming {
+  /** How long after its turn the scrape started (ms): median, 99th percentile, largest. */
+  readonly lateP50Ms: number;
+  readonly lateP99Ms: number;
+  readonly lateMaxMs: number;
+  /** How long the scrape took, request to parsed result (ms). */
+  readonly durationP99Ms: number;
+  readonly durationMaxMs: number;
+}
 
-const empty = (): Tally => ({ scrapes: 0, failed: 0, turnsTaken: 0, wireBytes: 0, bodyBytes: 0, samples: 0 });
+type Counts = { -readonly [K in Exclude<keyof WindowStats, 'window' | 'missed' | 'expected' | 'timing'>]: number };
+type Tally = Counts & { turnsTaken: number; late: number[]; durations: number[] };
+
+const empty = (): Tally => ({ scrapes: 0, failed: 0, turnsTaken: 0, wireBytes: 0, bodyBytes: 0, samples: 0, missedAfterFailure: 0, late: [], durations: [] });
+
+/** Turns looked back over for missedAfterFailure: the back-off's longest wait is 30 s. */
+const GAP_MAX = 100;
+
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+function timingOf(t: Tally): TurnTiming {
+  const late = t.late.sort((a, b) => a - b);
+  const durations = t.durations.sort((a, b) => a - b);
+  return {
+    lateP50Ms: quantile(late, 0.5),
+    lateP99Ms: quantile(late, 0.99),
+    lateMaxMs: late[late.length - 1] ?? 0,
+    durationP99Ms: quantile(durations, 0.99),
+    durationMaxMs: durations[durations.length - 1] ?? 0,
+  };
+}
 
 export class TurnTally {
   private readonly tallies = new Map<number, Tally>();
   private readonly lastTurn = new Map<string, number>();
+  /** Whether the target's latest scrape failed. */
+  private readonly lastFailed = new Map<string, boolean>();
   /** Scrapes of windows already taken, or before the first: counted nowhere. */
   private readonly dropped = empty();
   private next: number;
@@ -63,9 +104,17 @@ export class TurnTally {
     const phase = this.phaseMs.get(id);
     if (phase === undefined) return;
     const turn = Math.floor((atMs - phase + EARLY_SHARE * this.intervalMs) / this.intervalMs);
-    if (this.lastTurn.get(id) === turn) return;
+    const last = this.lastTurn.get(id);
+    const failedBefore = this.lastFailed.get(id) === true;
+    this.lastFailed.set(id, !health.up);
+    if (last === turn) return;
     this.lastTurn.set(id, turn);
-    this.tally(turn).turnsTaken++;
+    if (last !== undefined && failedBefore) for (let k = Math.max(last + 1, turn - GAP_MAX); k < turn; k++) this.tally(k).missedAfterFailure++;
+    const taken = this.tally(turn);
+    taken.turnsTaken++;
+    if (taken === this.dropped) return;
+    taken.late.push(atMs - phase - turn * this.intervalMs);
+    taken.durations.push(health.lastDurationMs ?? 0);
   }
 
   /** The windows up to `last` not taken yet, in order; later scrapes no longer count for them. */
@@ -75,8 +124,8 @@ export class TurnTally {
       const t = this.tallies.get(this.next) ?? empty();
       this.tallies.delete(this.next);
       const expected = this.phaseMs.size;
-      const { turnsTaken, ...counts } = t;
-      out.push({ window: this.next, ...counts, missed: Math.max(0, expected - turnsTaken), expected });
+      const { turnsTaken, late: _late, durations: _durations, ...counts } = t;
+      out.push({ window: this.next, ...counts, missed: Math.max(0, expected - turnsTaken), expected, timing: timingOf(t) });
     }
     return out;
   }

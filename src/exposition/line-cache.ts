@@ -26,6 +26,8 @@ export interface ReadChunk {
 export interface CachedChunk extends ReadChunk {
   /** The chunk's text, a copy that keeps no payload alive. */
   readonly text: string;
+  /** hashOf(text): the key of the cache's generations. */
+  readonly hash: number;
   /** Code of the text's last character: a one-load test before the comparison. */
   readonly lastChar: number;
   /** The chunk that followed this one last time, in whichever payload: the next guess. */
@@ -93,9 +95,16 @@ export class LineCache {
    * still in its slot when it comes again. Nothing is allocated for a line that is never kept.
    */
   private readonly seen = new Int32Array(SEEN_BUCKETS * SEEN_WAYS);
-  /** The young generation's chunks, by text, and the old one's. */
-  private young = new Map<string, CachedChunk>();
-  private old = new Map<string, CachedChunk>();
+  /**
+   * The young generation's chunks, by their text's hash, and the old one's. By hash, not by text:
+   * the text is a slice of the payload, and a Map keyed by it would hash it once more (V8's own
+   * string hash, as long a loop as ours) for every chunk looked up; with many nodes most lookups are
+   * of lines only one node writes, which miss. Two texts of one hash hold one place: the one that
+   * comes again replaces the other (see learn), which costs a re-read, never a wrong answer, as a
+   * chunk serves only a text equal to its own.
+   */
+  private young = new Map<number, CachedChunk>();
+  private old = new Map<number, CachedChunk>();
   private youngBytes = 0;
   private oldBytes = 0;
   /** The young generation's number: a chunk with another was last used in the old one. */
@@ -137,17 +146,20 @@ export class LineCache {
       this.misses++;
       return undefined;
     }
-    const known = this.young.get(text) ?? this.old.get(text);
+    // Never 0, which marks an empty place in `seen`.
+    const hash = hashOf(text) || 1;
+    const known = this.young.get(hash) ?? this.old.get(hash);
     // A chunk read for a filter that skipped its sample has no labels to give a filter that keeps it;
     // one read as Prometheus text vouches for nothing in OpenMetrics, which refuses more.
-    const serves = known !== undefined && known.openMetrics === read.openMetrics && (known.labels !== undefined || read.labels === undefined);
+    const serves =
+      known !== undefined && known.text === text && known.openMetrics === read.openMetrics && (known.labels !== undefined || read.labels === undefined);
     if (serves) {
       this.hits++;
       if (known.generation !== this.generation) this.renew(known);
       return known;
     }
     this.misses++;
-    if (!this.seenAgain(text)) return undefined;
+    if (!this.seenAgain(hash)) return undefined;
     const bytes = CHUNK_OVERHEAD_BYTES + stringBytes(text) + (read.labels === undefined ? 0 : labelBytes(read.labels)) + NAME_OVERHEAD_BYTES * read.typeNames.length;
     // A payload that would fill a generation by itself would push out what every other target shares.
     if (this.payloadBytes + bytes > this.maxBytes / 8) return undefined;
@@ -162,6 +174,7 @@ export class LineCache {
     const noTypes = read.types.length === 0;
     const chunk: CachedChunk = {
       text: copyOf(text),
+      hash,
       lastChar: text.charCodeAt(text.length - 1),
       lines: read.lines,
       sampleOffset: read.sampleOffset,
@@ -177,7 +190,7 @@ export class LineCache {
       generation: this.generation,
       bytes,
     };
-    this.young.set(chunk.text, chunk);
+    this.young.set(hash, chunk);
     this.youngBytes += bytes;
     return chunk;
   }
@@ -188,20 +201,23 @@ export class LineCache {
    */
   renew(chunk: CachedChunk): void {
     if (chunk.generation === this.generation) return;
-    if (this.old.get(chunk.text) !== chunk) return;
-    this.old.delete(chunk.text);
+    if (this.old.get(chunk.hash) !== chunk) return;
+    this.old.delete(chunk.hash);
     this.oldBytes -= chunk.bytes;
-    this.young.set(chunk.text, chunk);
+    // A chunk of the same hash learnt into the young generation meanwhile gives way.
+    const there = this.young.get(chunk.hash);
+    if (there !== undefined) this.youngBytes -= there.bytes;
+    this.young.set(chunk.hash, chunk);
     this.youngBytes += chunk.bytes;
     chunk.generation = this.generation;
   }
 
   private forget(chunk: CachedChunk): void {
-    if (this.young.get(chunk.text) === chunk) {
-      this.young.delete(chunk.text);
+    if (this.young.get(chunk.hash) === chunk) {
+      this.young.delete(chunk.hash);
       this.youngBytes -= chunk.bytes;
-    } else if (this.old.get(chunk.text) === chunk) {
-      this.old.delete(chunk.text);
+    } else if (this.old.get(chunk.hash) === chunk) {
+      this.old.delete(chunk.hash);
       this.oldBytes -= chunk.bytes;
     }
   }
@@ -228,9 +244,7 @@ export class LineCache {
    * pushing out the oldest. Four to a bucket, so two lines of one payload that share a bucket do
    * not push each other out scrape after scrape.
    */
-  private seenAgain(text: string): boolean {
-    // Never 0, which marks an empty place.
-    const hash = hashOf(text) || 1;
+  private seenAgain(hash: number): boolean {
     const bucket = (hash & (SEEN_BUCKETS - 1)) * SEEN_WAYS;
     const seen = this.seen;
     for (let i = bucket; i < bucket + SEEN_WAYS; i++) {
@@ -283,7 +297,7 @@ function labelBytes(labels: Labels): number {
 const NONE: never[] = [];
 
 /** FNV-1a over the UTF-16 code units: only ever compared with itself, never trusted for equality. */
-function hashOf(text: string): number {
+export function hashOf(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h;

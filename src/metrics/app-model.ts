@@ -9,6 +9,7 @@ import type { Labels, MetricType, Sample } from '../exposition/types.js';
 import { formatLabels } from '../expr/column.js';
 import { labelsKey, type SeriesView } from '../expr/evaluate.js';
 import { bucketQuantile, parseBound } from '../expr/histogram.js';
+import { detach } from '../util/detach.js';
 
 export const APP_SERIES_CAP = 2000;
 export const HISTOGRAM_QUANTILES = [0.5, 0.9, 0.99] as const;
@@ -36,13 +37,6 @@ export interface AppView {
   readonly capped: boolean;
 }
 
-/**
- * V8 keeps a whole payload alive for one substring sliced from it; keys and names that outlive
- * the scrape are copied off it (the slice of a concatenation is a fresh string).
- */
-export function detach(s: string): string {
-  return ` ${s}`.slice(1);
-}
 
 const SUFFIXES = ['_bucket', '_count', '_sum', '_total', '_created', '_gcount', '_gsum', '_info'];
 

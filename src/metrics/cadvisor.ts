@@ -3,6 +3,7 @@
  * itself and `cluster-top agent`, which writes its cgroup readings in cAdvisor's names.
  */
 import type { Labels, Sample } from '../exposition/types.js';
+import { detach, detachOrNull } from '../util/detach.js';
 import { CounterRates } from './counter-rates.js';
 import { MAX_CONTAINERS, RESTARTS_FAMILY, type ContainerStats, type ContainerTable } from './container-stats.js';
 import { EMPTY_FIGURES, type NodeFigures } from './node-figures.js';
@@ -194,7 +195,8 @@ export class ContainerDeriver {
     for (const [name, startSeconds] of latest) {
       const last = this.starts.get(name);
       if (!last) {
-        this.starts.set(name, { startSeconds, seen: 0 });
+        // Kept across scrapes: copied off the payload (see detach).
+        this.starts.set(detach(name), { startSeconds, seen: 0 });
         continue;
       }
       // A second's slack: a start time read twice can differ by rounding (the agent's from an ISO time, cAdvisor's from the cgroup).
@@ -223,12 +225,13 @@ export class ContainerDeriver {
     const cpu = rate('cpu', cpuSeconds);
     // Null until the container's start time is known.
     const seen = this.starts.get(name)?.seen ?? null;
+    // Held in the store until the next scrape: copied off the payload (see detach).
     return {
-      id,
-      name,
-      image: label(r.labels, 'image'),
-      composeProject: label(r.labels, 'container_label_com_docker_compose_project'),
-      composeService: label(r.labels, 'container_label_com_docker_compose_service'),
+      id: detach(id),
+      name: detach(name),
+      image: detachOrNull(label(r.labels, 'image')),
+      composeProject: detachOrNull(label(r.labels, 'container_label_com_docker_compose_project')),
+      composeService: detachOrNull(label(r.labels, 'container_label_com_docker_compose_service')),
       cpuPercent: cpu === null ? null : cpu * 100,
       memoryBytes: r.memory,
       memoryLimitBytes: memoryLimit(r.limit),

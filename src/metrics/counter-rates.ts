@@ -1,3 +1,5 @@
+import { detach } from '../util/detach.js';
+
 /**
  * Per-series counter bookkeeping for rates. Each series remembers its last reading and the
  * last rate computed from two readings with different timestamps, so:
@@ -27,7 +29,8 @@ export class CounterRates {
   update(key: string, value: number, timeMs: number): number | null {
     const state = this.series.get(key);
     if (!state) {
-      this.series.set(key, { value, timeMs, rate: null, seen: this.generation });
+      // The key is made of label values, slices of the payload: the map would keep that payload.
+      this.series.set(detach(key), { value, timeMs, rate: null, seen: this.generation });
       return null;
     }
     state.seen = this.generation;

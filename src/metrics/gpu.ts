@@ -7,6 +7,7 @@
  * payload with none of these families has no GPUs (null), never an error.
  */
 import type { Labels, Sample } from '../exposition/types.js';
+import { detach, detachOrNull } from '../util/detach.js';
 
 const MIB = 1_048_576;
 
@@ -196,7 +197,8 @@ function podOf(labels: Labels): GpuPod | null {
   const namespace = nonEmpty(labels.exported_namespace) ?? nonEmpty(labels.namespace);
   if (pod === undefined || namespace === undefined) return null;
   const container = nonEmpty(labels.exported_container) ?? labels.container ?? '';
-  return { namespace, pod, container };
+  // Held in the store: copied off the payload (see detach).
+  return { namespace: detach(namespace), pod: detach(pod), container: detach(container) };
 }
 
 /** nvidia_gpu_exporter writes UUIDs without dcgm's `GPU-` prefix; one form lets the two meet. */
@@ -268,7 +270,7 @@ export class GpuReader {
           const b = get(key, 'nvidia', s.labels);
           const pid = Number(s.labels.pid);
           if (b && Number.isInteger(pid)) {
-            (b.processes ??= []).push({ pid, name: s.labels.process_name ?? '', memoryBytes: Number.isFinite(s.value) ? s.value : null });
+            (b.processes ??= []).push({ pid, name: detach(s.labels.process_name ?? ''), memoryBytes: Number.isFinite(s.value) ? s.value : null });
           }
           continue;
         }
@@ -326,24 +328,26 @@ export class GpuReader {
     if (total === null && v.fbFree !== undefined && used !== null) total = v.fbFree + used + (v.fbReserved ?? 0);
     if (used === null && total !== null && v.fbFree !== undefined) used = Math.max(0, total - v.fbFree - (v.fbReserved ?? 0));
 
+    // The figures are held in the store, and the key in the energy map: copied off the payload (see detach).
+    const key = detach(b.key);
     let power = num(v.powerWatts);
     if (v.energyJoules !== undefined) {
-      const previous = this.energy.get(b.key);
-      this.energy.set(b.key, { joules: v.energyJoules, timeMs });
+      const previous = this.energy.get(key);
+      this.energy.set(key, { joules: v.energyJoules, timeMs });
       const dt = previous ? (timeMs - previous.timeMs) / 1000 : 0;
       const dj = previous ? v.energyJoules - previous.joules : -1;
       if (power === null && dt > 0 && dj >= 0) power = dj / dt;
     }
 
     return {
-      key: b.key,
+      key,
       index,
-      uuid,
-      model,
+      uuid: detachOrNull(uuid),
+      model: detachOrNull(model),
       vendor: b.vendor,
-      migProfile: nonEmpty(b.labels.GPU_I_PROFILE) ?? null,
-      migInstance: nonEmpty(b.labels.GPU_I_ID) ?? null,
-      host: nonEmpty(b.labels.Hostname) ?? nonEmpty(b.labels.hostname) ?? null,
+      migProfile: detachOrNull(nonEmpty(b.labels.GPU_I_PROFILE) ?? null),
+      migInstance: detachOrNull(nonEmpty(b.labels.GPU_I_ID) ?? null),
+      host: detachOrNull(nonEmpty(b.labels.Hostname) ?? nonEmpty(b.labels.hostname) ?? null),
       utilizationPercent: num(v.utilizationPercent),
       memoryUtilizationPercent: num(v.memoryUtilizationPercent),
       memoryUsedBytes: used,

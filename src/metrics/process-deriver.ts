@@ -5,6 +5,7 @@
  */
 import type { Sample } from '../exposition/types.js';
 import { maskSecretCommandLine } from '../util/secret-args.js';
+import { detach, detachOrNull } from '../util/detach.js';
 import { CounterRates } from './counter-rates.js';
 import { AGENT_PROCESS_FAMILIES as A, NAMEDPROCESS_FAMILIES as N, type NodeProcesses, type ProcessRow, type ProcessSourceKind } from './process-figures.js';
 
@@ -14,8 +15,9 @@ export const MAX_PROCESS_ROWS = 2000;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Row = Mutable<ProcessRow>;
 
+/** Rows are held in the store until the next scrape: their texts are copied off the payload (see detach). */
 function emptyRow(command: string, pid: number | null): Row {
-  return { pid, ppid: null, user: null, command, args: null, state: null, cpuPercent: null, memoryBytes: null, threads: null, startTimeSeconds: null, count: null };
+  return { pid, ppid: null, user: null, command: detach(command), args: null, state: null, cpuPercent: null, memoryBytes: null, threads: null, startTimeSeconds: null, count: null };
 }
 
 function numberOrNull(text: string | undefined): number | null {
@@ -38,7 +40,7 @@ export class ProcessDeriver {
       const key = `${s.labels.pid ?? ''}\u0000${s.labels.comm ?? ''}`;
       let row = processes.get(key);
       if (!row) processes.set(key, (row = emptyRow(s.labels.comm ?? '', numberOrNull(s.labels.pid))));
-      row.user ??= s.labels.user ?? null;
+      row.user ??= detachOrNull(s.labels.user ?? null);
       return row;
     };
     const group = (name: string): Row => {
@@ -67,9 +69,9 @@ export class ProcessDeriver {
         case A.info: {
           const row = proc(s);
           row.ppid = numberOrNull(s.labels.ppid);
-          row.state = s.labels.state ?? null;
+          row.state = detachOrNull(s.labels.state ?? null);
           // Masked again: an agent of another version, or something posing as one, may not have.
-          row.args = s.labels.args === undefined ? null : maskSecretCommandLine(s.labels.args);
+          row.args = s.labels.args === undefined ? null : detach(maskSecretCommandLine(s.labels.args));
           break;
         }
         case A.groupCpu:

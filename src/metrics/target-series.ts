@@ -6,7 +6,8 @@
 import type { ParseResult, Sample } from '../exposition/types.js';
 import { columnSampleNames, readColumn, type ColumnReading, type UserColumn } from '../expr/column.js';
 import { labelsKey, type SeriesView } from '../expr/evaluate.js';
-import { buildAppView, detach, type AppView } from './app-model.js';
+import { buildAppView, type AppView } from './app-model.js';
+import { detach } from '../util/detach.js';
 import { CounterRates } from './counter-rates.js';
 import { NODE_EXPORTER_FAMILIES } from './node-exporter.js';
 import { CONTAINER_FAMILIES } from './cadvisor.js';

@@ -41,6 +41,9 @@ const RULES: readonly (readonly [RegExp, string])[] = [
   [/^node_scrape_collector_(duration_seconds|success)$/, ALWAYS],
   // A GPU node's dcgm-exporter families, served beside the node's as the agent serves them: no collector's.
   [/^DCGM_FI_/, ALWAYS],
+  // `cluster-top agent`'s processes and containers (cAdvisor's names), served whatever collect[] asks, as the agent does.
+  [/^cluster_top_process/, ALWAYS],
+  [/^container_/, ALWAYS],
   [/^node_cpu_(guest_)?seconds_total$/, 'cpu'],
   [/^node_load(1|5|15)$/, 'loadavg'],
   [/^node_memory_/, 'meminfo'],

@@ -37,6 +37,10 @@ export interface SimNodeSpec {
   readonly flapping?: boolean;
   /** GPUs served in dcgm-exporter's families beside the node's (see families-gpu.ts). */
   readonly gpus?: SimGpuSpec;
+  /** Top processes served in the agent's cluster_top_process_* families (see families-processes.ts); default none. */
+  readonly processes?: number;
+  /** Containers served in cAdvisor's names, as the agent serves them (see families-containers.ts); default none. */
+  readonly containers?: number;
 }
 
 /** What the node's GPUs are doing: the demo's GPU pool shows one of each. */

@@ -3,6 +3,8 @@ import { addExporterFamilies } from './families-exporter.js';
 import { addCpuFamilies, addMemoryFamilies, addSystemFamilies } from './families-host.js';
 import { addNetworkFamilies } from './families-network.js';
 import { addGpuFamilies } from './families-gpu.js';
+import { addProcessFamilies } from './families-processes.js';
+import { addContainerFamilies } from './families-containers.js';
 import { addDiskFamilies, addFilesystemFamilies } from './families-storage.js';
 import { NodeModel, type SimNodeSpec } from './node-model.js';
 import { PayloadBuilder, type PayloadTemplate } from './payload-template.js';
@@ -58,6 +60,8 @@ export class SimNode {
     addDiskFamilies(b, m);
     addFilesystemFamilies(b, m);
     if (this.spec.gpus) addGpuFamilies(b, m, this.spec.gpus, this.spec.name);
+    if (this.spec.processes) addProcessFamilies(b, m, this.spec.processes);
+    if (this.spec.containers) addContainerFamilies(b, m, this.spec.containers);
     addExporterFamilies(b, m, wants);
     return b.build();
   }

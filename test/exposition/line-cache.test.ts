@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_BYTES, LineCache } from '../../src/exposition/line-cache.js';
+import { DEFAULT_MAX_BYTES, hashOf, LineCache, type ReadChunk } from '../../src/exposition/line-cache.js';
 import { parseExposition, type ParseOptions } from '../../src/exposition/parser.js';
 import { ExpositionError } from '../../src/exposition/types.js';
 import { NODE_EXPORTER_FAMILIES } from '../../src/metrics/node-exporter.js';
@@ -273,5 +273,25 @@ describe('LineCache', () => {
     // The lines the nodes share stay; the lines of one node, read once a round, may be pushed out.
     expect(hitRate(flooded, flood)).toBeGreaterThan(0.9 * unbounded);
     expect(flooded.bytes).toBeLessThanOrEqual(DEFAULT_MAX_BYTES);
+  });
+
+  it('keeps one of two texts of the same hash at a time, and serves each only its own chunk', () => {
+    // Two texts FNV-1a hashes alike (found by a search over the ids).
+    const a = 'm{id="439599"} ';
+    const b = 'm{id="622382"} ';
+    expect(hashOf(a)).toBe(hashOf(b));
+    const read = (id: string): ReadChunk => ({ lines: 0, sampleOffset: 0, typeNames: [], types: [], openMetrics: false, name: 'm', labels: { id } });
+    const cache = new LineCache();
+    expect(cache.learn(a, read('439599'))).toBeUndefined(); // seen once
+    const chunkA = cache.learn(a, read('439599'));
+    expect(chunkA?.labels).toEqual({ id: '439599' });
+    expect(cache.learn(a, read('439599'))).toBe(chunkA);
+    // b is no hit for a's chunk; seen twice, it takes a's place.
+    expect(cache.learn(b, read('622382'))).toBeUndefined();
+    const chunkB = cache.learn(b, read('622382'));
+    expect(chunkB?.text).toBe(b);
+    expect(chunkB?.labels).toEqual({ id: '622382' });
+    expect(cache.size).toBe(1);
+    expect(cache.learn(a, read('439599'))?.text ?? a).toBe(a);
   });
 });
