@@ -76,8 +76,9 @@ export class RefreshIndex {
   private readonly q: Record<RefreshQuery, ByNode>;
 
   /**
-   * `perCoreAsked` false: the refresh left the per-core query out (a fleet too large for it),
-   * so nodes have no per-core figures rather than a row of cores without rates yet.
+   * `perCoreAsked`: the CPU halves came per core (their `cpu` label) and are summed per node here;
+   * else they came per node, and nodes have no per-core figures (a fleet too large for them)
+   * rather than a row of cores without rates yet.
    */
   constructor(
     results: RefreshResults,
@@ -86,12 +87,12 @@ export class RefreshIndex {
   ) {
     const index = (name: RefreshQuery): ByNode => new ByNode(results[name]);
     this.q = {
+      cpuOther: index('cpuOther'),
+      cpuIdle: index('cpuIdle'),
       health: index('health'),
-      uname: index('uname'),
-      cpu: index('cpu'),
-      perCore: index('perCore'),
-      cores: index('cores'),
       gauges: index('gauges'),
+      uname: index('uname'),
+      cores: index('cores'),
       filesystem: index('filesystem'),
       rx: index('rx'),
       tx: index('tx'),
@@ -135,15 +136,23 @@ export class RefreshIndex {
   }
 
   private cpu(key: NodeLabels): NodeFigures['cpu'] {
-    const perCore = !this.perCoreAsked ? [] : [...this.q.perCore.all(key)].sort((a, b) => byCoreNumber(a.labels.cpu ?? '', b.labels.cpu ?? ''));
+    const idle = this.q.cpuIdle.all(key);
+    const other = this.q.cpuOther.all(key);
+    let perCore: { readonly cpu: string; readonly share: number }[] = [];
+    if (this.perCoreAsked) {
+      const otherByCore = new Map(other.map((s) => [s.labels.cpu ?? '', s.value]));
+      perCore = idle
+        .map((s) => ({ cpu: s.labels.cpu ?? '', share: busyShare(s.value, otherByCore.get(s.labels.cpu ?? '')) }))
+        .sort((a, b) => byCoreNumber(a.cpu, b.cpu));
+    }
     const cores = this.q.cores.value(key) ?? perCore.length;
-    const busy = this.q.cpu.value(key);
-    if (cores === 0 && busy === undefined) return null;
+    const share = idle.length === 0 || other.length === 0 ? NaN : busyShare(sum(idle), sum(other));
+    if (cores === 0 && Number.isNaN(share)) return null;
     return {
       cores,
-      usagePercent: busy === undefined ? null : percent(busy),
+      usagePercent: Number.isNaN(share) ? null : percent(share),
       // Before Prometheus has two samples no core has a rate: one null per core, as after a first scrape.
-      perCoreUsagePercent: !this.perCoreAsked ? null : perCore.length > 0 ? perCore.map((s) => percent(s.value)) : Array.from({ length: cores }, () => null),
+      perCoreUsagePercent: !this.perCoreAsked ? null : perCore.length > 0 ? perCore.map((c) => (Number.isNaN(c.share) ? null : percent(c.share))) : Array.from({ length: cores }, () => null),
     };
   }
 
@@ -156,6 +165,15 @@ export class RefreshIndex {
     return avail ? { sizeBytes: size.value, usedBytes: size.value - avail.value } : null;
   }
 }
+
+/** 1 − idle / (idle + other), as the scrape path's 1 − Δidle / Δall; NaN without both or when no time passed. */
+function busyShare(idle: number, other: number | undefined): number {
+  if (other === undefined) return NaN;
+  const all = idle + other;
+  return all > 0 ? 1 - idle / all : NaN;
+}
+
+const sum = (samples: readonly InstantSample[]): number => samples.reduce((total, s) => total + s.value, 0);
 
 /** A busy share (0..1) as the scrape path shows it: percent, clamped to [0, 100], three decimals. */
 function percent(share: number): number {

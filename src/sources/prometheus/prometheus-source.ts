@@ -11,7 +11,7 @@ import { describeFailure, MAX_QUERIES_IN_FLIGHT, type PrometheusClient } from '.
 import { RefreshIndex } from './figures.js';
 import { PrometheusGpus } from './gpus.js';
 import { NodeBook, type NodeRef } from './nodes.js';
-import { inventoryQuery, promDuration, scrapeIntervalQuery, type RefreshQuery } from './queries.js';
+import { inventoryQuery, promDuration, scrapeIntervalQuery } from './queries.js';
 import { runRefresh } from './refresh.js';
 import { StoppableSleep } from '../../util/stoppable-sleep.js';
 
@@ -183,10 +183,9 @@ export class PrometheusSource implements Source {
   private async refresh(): Promise<void> {
     const at = Date.now();
     const perCore = this.perCoreWanted();
-    const skip = new Set<RefreshQuery>(perCore ? [] : ['perCore']);
     // The GPU queries beside the node ones, not after: a refresh takes as long as its slowest query.
     const [{ results, failures, warnings }, gpuSeries] = await Promise.all([
-      runRefresh(this.client, this.options.selector, promDuration(this.rateWindowMs), MAX_QUERIES_IN_FLIGHT, skip),
+      runRefresh(this.client, this.options.selector, promDuration(this.rateWindowMs), MAX_QUERIES_IN_FLIGHT, perCore),
       this.gpus.query(this.client),
     ]);
     if (results.health === undefined || results.uname === undefined) {

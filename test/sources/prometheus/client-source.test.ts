@@ -170,12 +170,14 @@ describe('PrometheusSource against a fake server', () => {
   });
 
   it('shows what it could read when one figure query fails, and names the failure', async () => {
-    const f = await serveFake((req) => ((req.form.get('query') ?? '').startsWith('1 - sum by (job, instance, cpu)') ? apiError(422, 'execution', 'query processing would load too many samples') : oneNodeAnswer(req)));
+    const f = await serveFake((req) => ((req.form.get('query') ?? '').includes('{mode=~"idle|iowait|steal"}') ? apiError(422, 'execution', 'query processing would load too many samples') : oneNodeAnswer(req)));
     const s = source(f.url);
     await s.collectOnce();
-    expect(s.notice).toBe('Prometheus: perCore query failed: execution: query processing would load too many samples');
-    const cpu = s.store.nodes()[0]?.figures.cpu;
-    expect(cpu).toEqual({ cores: 2, usagePercent: 50, perCoreUsagePercent: [null, null] });
+    expect(s.notice).toBe('Prometheus: cpuIdle query failed: execution: query processing would load too many samples');
+    const { cpu, memory } = s.store.nodes()[0]!.figures;
+    // Half the CPU time is no figure; the cores are counted apart, and the rest is there.
+    expect(cpu).toEqual({ cores: 2, usagePercent: null, perCoreUsagePercent: [null, null] });
+    expect(memory?.usedPercent).toBe(60);
   });
 
   it('shows the server\'s warnings', async () => {
@@ -230,13 +232,13 @@ describe('PrometheusSource against a fake server', () => {
     // The one node reports 60,000 cores: a fleet's worth.
     const f = await serveFake((req) => ((req.form.get('query') ?? '').startsWith('count by') ? { body: JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: { job: 'node', instance: 'a:9100' }, value: [Date.now() / 1000, '60000'] }] } }) } : oneNodeAnswer(req)));
     const s = source(f.url);
-    const perCore = () => f.requests.filter((r) => (r.form.get('query') ?? '').startsWith('1 - sum by (job, instance, cpu)')).length;
+    const perCore = () => f.requests.filter((r) => (r.form.get('query') ?? '').startsWith('sum by (job, instance, cpu)')).length;
     await s.collectOnce();
-    // The first refresh asks (the inventory is one node): the answer says 60,000 cores.
-    expect(perCore()).toBe(1);
+    // The first refresh asks both halves per core (the inventory is one node): the answer says 60,000 cores.
+    expect(perCore()).toBe(2);
     expect(s.store.nodes()[0]?.figures.cpu?.perCoreUsagePercent).toEqual([25, 75]);
     await s.collectOnce();
-    expect(perCore()).toBe(1);
+    expect(perCore()).toBe(2);
     expect(s.notice).toBeUndefined();
     expect(s.store.nodes()[0]?.figures.cpu).toMatchObject({ cores: 60000, usagePercent: 50, perCoreUsagePercent: null });
   });
