@@ -31,20 +31,12 @@ function sumBy(labels: readonly string[]): string {
   return labels.length === 0 ? 'sum ' : `sum by (${labels.join(', ')}) `;
 }
 
-/** Busy share, 0..1: 1 − rate(idle + iowait + steal) / rate(all modes), summed over `by`. */
-export function cpuBusy(sel: string, window: string, by: readonly string[]): string {
-  const s = sumBy(by);
-  return (
-    `1 - ${s}(rate(${N.cpuSeconds}${matchers(IDLE_MODES, sel)}[${window}]))` +
-    ` / ${s}(rate(${N.cpuSeconds}${matchers(sel)}[${window}]))`
-  );
-}
-
 /**
  * CPU seconds per second in the idle modes (idle, iowait, steal) or in all the others, summed
- * over `by`. cpuBusy's share is 1 − idle / (idle + other): asked as these two halves, the server
- * reads each CPU series once instead of the idle ones twice (node_cpu_seconds_total is most of a
- * fleet's series: a core has eight), and evaluates the halves at once on two cores.
+ * over `by`. The busy share, 1 − rate(idle modes) / rate(all modes), is 1 − idle / (idle + other):
+ * asked as these two halves rather than as that one expression, the server reads each CPU series
+ * once instead of the idle ones twice (node_cpu_seconds_total is most of a fleet's series: a core
+ * has eight), and can evaluate the halves at once on two cores.
  */
 export function cpuSeconds(part: 'idle' | 'other', sel: string, window: string, by: readonly string[]): string {
   return `${sumBy(by)}(rate(${N.cpuSeconds}${matchers(part === 'idle' ? IDLE_MODES : OTHER_MODES, sel)}[${window}]))`;

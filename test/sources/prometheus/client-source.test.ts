@@ -222,7 +222,7 @@ describe('PrometheusSource against a fake server', () => {
     expect(node?.history.tail('cpu').at(-1)).toBe(50);
     expect(s.store.cluster.tail('memory').slice(0, 9).map((v) => Math.round(v))).toEqual(Array(9).fill(42));
     const ranges = f.requests.filter((r) => r.path === '/api/v1/query_range');
-    expect(ranges).toHaveLength(14); // seven node series and seven cluster series, one chunk
+    expect(ranges).toHaveLength(16); // seven node series and seven cluster series, CPU's in two halves each
     const { start, end, step } = Object.fromEntries(ranges[0]?.form ?? []);
     expect(Number(end) - Number(start)).toBeCloseTo(8, 3);
     expect(step).toBe('1.000');

@@ -73,7 +73,10 @@ export function oneNodeAnswer(req: RecordedRequest, rangeValue = '0.42'): Answer
     const end = Number(req.form.get('end'));
     const step = Number(req.form.get('step'));
     const values: [number, string][] = [];
-    for (let x = start; x <= end + 1e-9; x += step) values.push([Math.round(x * 1000) / 1000, rangeValue]);
+    // The CPU halves (CPU seconds per second, idle and the rest) make a busy share of rangeValue.
+    const idle = q.includes('{mode=~"idle|iowait|steal"');
+    const value = !q.includes('node_cpu_seconds_total') ? rangeValue : String(idle ? 1 - Number(rangeValue) : Number(rangeValue));
+    for (let x = start; x <= end + 1e-9; x += step) values.push([Math.round(x * 1000) / 1000, value]);
     const metric = /by \(job, instance\)|^node_load1/.test(q) ? NODE : {};
     return { body: JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [{ metric, values }] } }) };
   }
