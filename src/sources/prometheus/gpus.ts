@@ -46,17 +46,20 @@ export class PrometheusGpus {
   /** Why the last GPU queries failed, for the source's notice; undefined when they did not. */
   failure: string | undefined;
 
-  /** Both queries; a failed one is a notice, never the refresh's failure. */
-  async query(client: PrometheusClient): Promise<InstantSample[]> {
+  /** Both queries, and the answers' warnings; a failed one is a notice, never the refresh's failure. */
+  async query(client: PrometheusClient): Promise<{ readonly series: InstantSample[]; readonly warnings: string[] }> {
     const settled = await Promise.allSettled(Object.values(GPU_QUERIES).map((q) => client.query(q)));
-    const out: InstantSample[] = [];
+    const series: InstantSample[] = [];
+    const warnings: string[] = [];
     const failed: string[] = [];
     for (const s of settled) {
-      if (s.status === 'fulfilled') out.push(...s.value.result);
-      else failed.push(describeFailure(s.reason));
+      if (s.status === 'fulfilled') {
+        series.push(...s.value.result);
+        warnings.push(...s.value.warnings);
+      } else failed.push(describeFailure(s.reason));
     }
     this.failure = failed.length > 0 ? failed[0] : undefined;
-    return out;
+    return { series, warnings };
   }
 
   /** Joins the series to `nodes` and records each node's GPUs; nodes without any keep none. */

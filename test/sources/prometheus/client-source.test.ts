@@ -188,7 +188,8 @@ describe('PrometheusSource against a fake server', () => {
     });
     const s = source(f.url);
     await s.collectOnce();
-    expect(s.notice).toBe('Prometheus warning: partial response: store eu-1 unreachable');
+    expect(s.notice).toBe('Prometheus: answer may be incomplete: partial response: store eu-1 unreachable');
+    expect(s.partial).toBe('partial response: store eu-1 unreachable');
     expect(s.store.nodes()[0]?.figures.cpu?.cores).toBe(2);
   });
 
