@@ -64,6 +64,8 @@ export class PrometheusGpus {
 
   /** Joins the series to `nodes` and records each node's GPUs; nodes without any keep none. */
   apply(series: readonly InstantSample[], nodes: readonly GpuNodeRef[], store: ClusterStore, atMs: number): void {
+    // No GPU series, and no node has GPUs from an earlier refresh: nothing to join or clear.
+    if (series.length === 0 && this.readers.size === 0) return;
     const byName = new Map<string, string>();
     const byInstance = new Map<string, string | null>();
     for (const n of nodes) {
@@ -86,8 +88,8 @@ export class PrometheusGpus {
     for (const n of nodes) {
       const samples = perNode.get(n.id);
       if (!samples) {
-        this.readers.delete(n.id);
-        store.recordGpus(n.id, atMs, null);
+        // A node's GPUs are null until it has some: only one that had them needs them cleared.
+        if (this.readers.delete(n.id)) store.recordGpus(n.id, atMs, null);
         continue;
       }
       let reader = this.readers.get(n.id);
