@@ -23,8 +23,6 @@ import { JsonLinesChild } from './scale/child.js';
 import { sampleProc, type ProcSample } from './scale/proc.js';
 
 export const BACKEND_SIZES = [10_000] as const;
-const ONCE_RUNS = 3;
-const MEASURED_REFRESHES = 4;
 const LIVE_LIMIT_MS = 180_000;
 const MiB = 1024 * 1024;
 /**
@@ -36,16 +34,21 @@ const QUERY_TIMEOUT = '60s';
 /**
  * By fleet size: the samples (30 s apart up to 10,000 nodes, as is common; 60 s beyond, which
  * halves what 50,000 nodes' loading writes), the live refresh interval (also each query's
- * timeout: the longest the interval allows a busy machine's server), and how long loading is
- * expected to take per node (the samples' anchor; the runs must fit in the samples after it).
+ * timeout: the longest the interval allows a busy machine's server), how long loading is
+ * expected to take per node and server (the samples' anchor; the runs must fit in the samples
+ * after it), and how many runs and refreshes are measured (fewer where each takes a minute).
  */
 interface SizePlan {
   readonly samples: SamplePlan;
   readonly intervalMs: number;
-  readonly loadMsPerNode: number;
+  readonly loadMsPerNode: Readonly<Record<LoadedServer['name'], number>>;
+  readonly onceRuns: number;
+  readonly refreshes: number;
 }
 function sizePlan(nodes: number): SizePlan {
-  return nodes <= 10_000 ? { samples: { scrapeMs: 30_000, before: 4, after: 18 }, intervalMs: 10_000, loadMsPerNode: 10 } : { samples: { scrapeMs: 60_000, before: 3, after: 14 }, intervalMs: 30_000, loadMsPerNode: 6 };
+  return nodes <= 10_000
+    ? { samples: { scrapeMs: 30_000, before: 4, after: 22 }, intervalMs: 10_000, loadMsPerNode: { VictoriaMetrics: 6, Prometheus: 15 }, onceRuns: 3, refreshes: 4 }
+    : { samples: { scrapeMs: 60_000, before: 3, after: 14 }, intervalMs: 30_000, loadMsPerNode: { VictoriaMetrics: 6, Prometheus: 15 }, onceRuns: 1, refreshes: 2 };
 }
 
 /** Issue #18's targets by fleet size: seconds to figures, RSS. */
@@ -114,7 +117,7 @@ async function once(bin: string, url: string, upNodes: number): Promise<OnceFigu
   return { seconds: Number(m[1]), peakRssBytes: Number(m[2]) * 1024, cpuSeconds: Number(m[3]) + Number(m[4]), withFigures };
 }
 
-async function live(script: string, server: LoadedServer, intervalMs: number): Promise<LiveFigures> {
+async function live(script: string, server: LoadedServer, intervalMs: number, refreshes: number): Promise<LiveFigures> {
   const child = new JsonLinesChild<BackendLine>(process.execPath, [script, '--url', server.url, '--interval', `${intervalMs}ms`, '--timeout', `${intervalMs}ms`, '--seconds', String((3 * LIVE_LIMIT_MS) / 1000 + 60)]);
   const serverAt = new Map<BackendLine, ProcSample>();
   const watch = setInterval(() => {
@@ -132,9 +135,9 @@ async function live(script: string, server: LoadedServer, intervalMs: number): P
       .catch(() => null);
     const start = child.lines.length;
     // Refreshes that fail still make lines: only a child gone or the time up leaves fewer.
-    await child.waitUntil((ls) => ls.length >= start + MEASURED_REFRESHES + 1, LIVE_LIMIT_MS).catch((error: unknown) => console.log(`    live: ${String(error)}`));
+    await child.waitUntil((ls) => ls.length >= start + refreshes + 1, LIVE_LIMIT_MS).catch((error: unknown) => console.log(`    live: ${String(error)}`));
     const peak = sampleProc(child.pid).peakRssBytes;
-    const measured = child.lines.slice(start, start + MEASURED_REFRESHES + 1);
+    const measured = child.lines.slice(start, start + refreshes + 1);
     const steps = measured.slice(1).map((l, i) => [measured[i]!, l] as const);
     const before = withHistory === null ? undefined : all[all.indexOf(withHistory) - 1];
     const serverCpu = steps.map(([a, b]) => {
@@ -170,15 +173,15 @@ function baselineBuild(dir: string): Build {
 export async function benchBackend(log: (line: string) => void, options: BackendOptions = {}): Promise<BackendRow[]> {
   const script = buildPipelineProcess().replace(/pipeline-process\.js$/, 'backend-process.js');
   const builds: Build[] = [...(options.baseline === undefined ? [] : [baselineBuild(options.baseline)]), { name: 'this', bin: BIN, script }];
-  const loads = options.prometheus === false ? [loadVictoriaMetrics] : [loadVictoriaMetrics, loadPrometheus];
+  const loads = [['VictoriaMetrics', loadVictoriaMetrics] as const, ...(options.prometheus === false ? [] : [['Prometheus', loadPrometheus] as const])];
   const rows: BackendRow[] = [];
   for (const nodes of options.sizes ?? BACKEND_SIZES) {
     const plan = sizePlan(nodes);
-    for (const load of loads) {
+    for (const [name, load] of loads) {
       // The samples' anchor: when loading should be over. Done early, the runs wait until a
       // minute before it; late by more than the samples after it allow (less the runs' time),
       // the newest samples would run out during the runs.
-      const anchorMs = Date.now() + nodes * plan.loadMsPerNode;
+      const anchorMs = Date.now() + nodes * plan.loadMsPerNode[name];
       const server = await load(nodes, anchorMs, plan.samples);
       try {
         const late = Date.now() - anchorMs;
@@ -189,14 +192,14 @@ export async function benchBackend(log: (line: string) => void, options: Backend
         // Builds take turns on the same server, the baseline first.
         for (const build of builds) {
           const runs: OnceFigures[] = [];
-          for (let i = 0; i < ONCE_RUNS; i++) runs.push(await once(build.bin, server.url, server.upNodes));
+          for (let i = 0; i < plan.onceRuns; i++) runs.push(await once(build.bin, server.url, server.upNodes));
           const onceFigures: OnceFigures = {
             seconds: median(runs.map((r) => r.seconds)),
             cpuSeconds: median(runs.map((r) => r.cpuSeconds)),
             peakRssBytes: Math.max(...runs.map((r) => r.peakRssBytes)),
             withFigures: Math.min(...runs.map((r) => r.withFigures)),
           };
-          const row: BackendRow = { build: build.name, server: server.name, nodes, upNodes: server.upNodes, samples: server.samples, loadSeconds: server.loadSeconds, once: onceFigures, live: await live(build.script, server, plan.intervalMs) };
+          const row: BackendRow = { build: build.name, server: server.name, nodes, upNodes: server.upNodes, samples: server.samples, loadSeconds: server.loadSeconds, once: onceFigures, live: await live(build.script, server, plan.intervalMs, plan.refreshes) };
           log(`    ${build.name}: once ${row.once.seconds.toFixed(2)} s, live figures ${row.live.firstFiguresSeconds.toFixed(2)} s, ${row.live.cpuPerRefresh.toFixed(3)} CPU s/refresh`);
           rows.push(row);
         }
@@ -232,7 +235,11 @@ export function printBackend(rows: readonly BackendRow[]): void {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
   for (const row of [header, ...table]) console.log(row.map((cell, i) => cell.padStart(widths[i]!)).join('  '));
-  console.log(`once: the built binary, --once -o json, medians of ${ONCE_RUNS} (RSS: the highest); live: the source headless, medians of ${MEASURED_REFRESHES} refreshes every ${sizePlan(10_000).intervalMs / 1000} s (${sizePlan(50_000).intervalMs / 1000} s beyond 10,000 nodes).`);
+  const [small, large] = [sizePlan(10_000), sizePlan(50_000)];
+  console.log(
+    `once: the built binary, --once -o json, medians of ${small.onceRuns} (${large.onceRuns} beyond 10,000 nodes; RSS: the highest); ` +
+      `live: the source headless, medians of ${small.refreshes} refreshes every ${small.intervalMs / 1000} s (${large.refreshes} every ${large.intervalMs / 1000} s beyond 10,000 nodes).`,
+  );
   console.log('server CPU s/refresh: the server process over the same refreshes (the peer); ratio: cluster-top / server.');
   for (const r of rows) {
     const base = rows.find((b) => b.build === 'baseline' && b.server === r.server && b.nodes === r.nodes);
