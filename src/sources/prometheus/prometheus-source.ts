@@ -252,11 +252,14 @@ export class PrometheusSource implements Source {
   }
 
   private apply(refs: readonly NodeRef[], index: RefreshIndex, at: number): void {
-    const ids = new Set(refs.map((r) => r.id));
-    for (const node of this.store.nodes()) {
-      if (ids.has(node.id)) continue;
-      this.store.remove(node.id);
-      this.health.delete(node.id);
+    // The same list as the last refresh's (NodeBook keeps it while the same nodes come back): no node went.
+    if (refs !== this.refs) {
+      const ids = new Set(refs.map((r) => r.id));
+      for (const node of this.store.nodes()) {
+        if (ids.has(node.id)) continue;
+        this.store.remove(node.id);
+        this.health.delete(node.id);
+      }
     }
     for (const ref of refs) {
       // A node's target and labels follow from its ref: only a new node needs them (the name
