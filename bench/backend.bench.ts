@@ -37,9 +37,9 @@ interface SizePlan {
   readonly samples: SamplePlan;
   readonly intervalMs: number;
   /**
-   * Each query's deadline, much longer than the default 10 s: on a busy shared machine the
-   * server's own evaluation of a query over a million CPU series takes longer, and the figures
-   * should say how long rather than fail. A live refresh then lasts as long as its queries.
+   * Each `--once` query's deadline, much longer than the default 10 s: on a busy shared machine
+   * the server's own evaluation of a query over a million CPU series takes longer, and the figures
+   * should say how long rather than fail. Live queries get the interval (a timeout may not exceed it).
    */
   readonly queryTimeoutMs: number;
   readonly loadMsPerNode: Readonly<Record<LoadedServer['name'], number>>;
@@ -49,7 +49,7 @@ interface SizePlan {
 function sizePlan(nodes: number): SizePlan {
   return nodes <= 10_000
     ? { samples: { scrapeMs: 30_000, before: 4, after: 22 }, intervalMs: 10_000, queryTimeoutMs: 60_000, loadMsPerNode: { VictoriaMetrics: 6, Prometheus: 15 }, onceRuns: 3, refreshes: 4 }
-    : { samples: { scrapeMs: 60_000, before: 3, after: 14 }, intervalMs: 30_000, queryTimeoutMs: 180_000, loadMsPerNode: { VictoriaMetrics: 6, Prometheus: 15 }, onceRuns: 1, refreshes: 2 };
+    : { samples: { scrapeMs: 60_000, before: 3, after: 14 }, intervalMs: 60_000, queryTimeoutMs: 180_000, loadMsPerNode: { VictoriaMetrics: 6, Prometheus: 15 }, onceRuns: 1, refreshes: 2 };
 }
 
 /** Issue #18's targets by fleet size: seconds to figures, RSS. */
@@ -121,7 +121,7 @@ async function once(bin: string, url: string, upNodes: number, timeoutMs: number
 
 async function live(script: string, server: LoadedServer, plan: SizePlan): Promise<LiveFigures> {
   const refreshes = plan.refreshes;
-  const child = new JsonLinesChild<BackendLine>(process.execPath, [script, '--url', server.url, '--interval', `${plan.intervalMs}ms`, '--timeout', `${plan.queryTimeoutMs}ms`, '--seconds', String((3 * LIVE_LIMIT_MS) / 1000 + 60)]);
+  const child = new JsonLinesChild<BackendLine>(process.execPath, [script, '--url', server.url, '--interval', `${plan.intervalMs}ms`, '--timeout', `${plan.intervalMs}ms`, '--seconds', String((3 * LIVE_LIMIT_MS) / 1000 + 60)]);
   const serverAt = new Map<BackendLine, ProcSample>();
   const watch = setInterval(() => {
     const last = child.lines.at(-1);
