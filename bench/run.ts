@@ -8,6 +8,8 @@
  *   --without-prometheus     no Prometheus runs beside
  *   --fleet                  5,000 nodes every 5 s and 10,000 every 10 s instead (issue #18)
  *
+ * `npm run bench -- scale-soak [--minutes 60]`: the view on 1,000 nodes every 1 s (default 10 minutes).
+ *
  * `npm run bench -- backend [--nodes 10000,50000] [--baseline DIR] [--without-prometheus]`:
  * --prometheus against VictoriaMetrics and Prometheus holding that many nodes (default 10000;
  * minutes per size, loading included), this build and the one in DIR (another checkout, built)
@@ -23,6 +25,7 @@ import { benchBackend, printBackend } from './backend.bench.js';
 import { benchTableModel, printTableModel } from './table-model.bench.js';
 import { benchStartup, printStartup, THIS_BUILD } from './startup.bench.js';
 import { benchProcesses, printProcesses } from './processes.bench.js';
+import { benchKubePods, printKubePods } from './kube-pods.bench.js';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -33,6 +36,7 @@ async function main(): Promise<void> {
       'without-prometheus': { type: 'boolean', default: false },
       fleet: { type: 'boolean', default: false },
       baseline: { type: 'string' },
+      minutes: { type: 'string' },
     },
   });
   const only = positionals[0];
@@ -66,6 +70,10 @@ async function main(): Promise<void> {
     console.log('\n== processes: the agent serving processes, node_exporter and process-exporter, each scraped every second for 30 s');
     printProcesses(await benchProcesses());
   }
+  if (!only || only === 'kube-pods') {
+    console.log('\n== kube-pods: the pods of 5,000 nodes × 30 kept by the kube source, and whole Pod objects as an informer keeps them (heap after GC)');
+    printKubePods(await benchKubePods());
+  }
   if (!only || only === 'scale') {
     console.log('\n== scale: cluster-top (headless pipeline, own process) and Prometheus 2.42 on the same simulated nodes (about 7 minutes)');
     const options = { transport, prometheus: !values['without-prometheus'], fleet: values.fleet, ...(sizes === undefined ? {} : { sizes }) };
@@ -78,8 +86,10 @@ async function main(): Promise<void> {
   }
   // Ten minutes: only when asked for by name.
   if (only === 'scale-soak') {
-    console.log('== scale-soak: the UI on 1,000 nodes every 1 s for 10 minutes, RSS every 10 s');
-    printSoak(await benchSoak());
+    const minutes = values.minutes === undefined ? 10 : Number(values.minutes);
+    if (!Number.isInteger(minutes) || minutes < 1) throw new Error('--minutes is a whole number of minutes');
+    console.log(`== scale-soak: the UI on 1,000 nodes every 1 s for ${minutes} minutes, RSS every 10 s`);
+    printSoak(await benchSoak(minutes));
   }
 }
 

@@ -5,7 +5,8 @@ import { EXIT_NOTHING_READ, EXIT_OK, UsageError } from '../util/errors.js';
 import { ProcessReader } from '../sources/local/process-reader.js';
 import { ProcessTable } from '../sources/local/process-table.js';
 import { startAgentServer, type RunningAgent } from './agent-server.js';
-import { containerFamilies, hasCgroupV2, readContainerCgroups } from './cgroup-containers.js';
+import { containerFamilies, DEFAULT_CGROUP_PATHS, hasCgroupV2, readContainerCgroups } from './cgroup-containers.js';
+import { openRuntimeApis } from './runtime-api.js';
 import type { ProcessServing } from './process-families.js';
 import { isLoopback, urlHost, type ListenAddress } from './listen-address.js';
 
@@ -27,7 +28,9 @@ export async function runAgent(options: AgentCliOptions, stderr: NodeJS.Writable
   let agent: RunningAgent;
   try {
     // Containers where cgroup v2 is mounted (Linux hosts since systemd 247, Docker 20.10).
-    const containers = (await hasCgroupV2()) ? async () => containerFamilies(await readContainerCgroups()) : undefined;
+    // Restart counts (and names where the state files are not readable) from Docker's or Podman's socket, where this user may use it.
+    const apis = await openRuntimeApis();
+    const containers = (await hasCgroupV2()) ? async () => containerFamilies(await readContainerCgroups(DEFAULT_CGROUP_PATHS, apis)) : undefined;
     agent = await startAgentServer({ host, port, reader, token, containers, processes: processServing(options, reader.missing.length === 0) });
   } catch (error) {
     stderr.write(`cluster-top agent: cannot listen on ${urlHost(host)}:${port}: ${listenError(error)}\n`);

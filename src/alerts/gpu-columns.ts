@@ -1,11 +1,10 @@
 /** The GPU columns of the built-in alert rules, from a node's GPUs in the store. */
-import type { NodeGpus } from '../store/gpu-entries.js';
-import { IDLE_GPU_PERCENT } from '../store/gpu-entries.js';
+import { idleHeldGpus, type GpuHolders, type NodeGpus } from '../store/gpu-entries.js';
 
 export type GpuColumn = 'gpu_temp' | 'gpu_xid' | 'gpu_row_remap' | 'gpu_idle_allocated';
 
 /** null for a node without GPUs, or when none of its GPUs reports what the column reads. */
-export function gpuAlertValue(gpus: NodeGpus | null, column: GpuColumn): number | null {
+export function gpuAlertValue(gpus: NodeGpus | null, column: GpuColumn, holders: GpuHolders = {}): number | null {
   const list = gpus?.gpus.map((e) => e.figures) ?? [];
   if (list.length === 0) return null;
   switch (column) {
@@ -20,7 +19,6 @@ export function gpuAlertValue(gpus: NodeGpus | null, column: GpuColumn): number 
         ? list.filter((g) => (g.uncorrectableRemappedRows ?? 0) > 0 || g.rowRemapFailure === true).length
         : null;
     case 'gpu_idle_allocated':
-      // Held: a pod the exporter maps to it, or a process on it.
-      return list.filter((g) => g.utilizationPercent !== null && g.utilizationPercent < IDLE_GPU_PERCENT && (g.pod !== null || (g.processes?.length ?? 0) > 0)).length;
+      return idleHeldGpus(list, holders);
   }
 }

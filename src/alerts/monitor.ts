@@ -7,7 +7,7 @@ import { gpuAlertValue, type GpuColumn } from './gpu-columns.js';
 /** Like Prometheus's evaluation interval: `for` durations are kept to within this. */
 export const EVALUATE_EVERY_MS = 1000;
 
-type Node = Pick<NodeEntry, 'id' | 'name' | 'health' | 'figures' | 'columns'> & Partial<Pick<NodeEntry, 'gpus'>>;
+type Node = Pick<NodeEntry, 'id' | 'name' | 'health' | 'figures' | 'columns'> & Partial<Pick<NodeEntry, 'gpus' | 'kube' | 'pods'>>;
 
 /** A built-in column's value for a node, or a `--column`'s; null when the node has none now. */
 export function columnValue(node: Node, column: string): number | null {
@@ -31,7 +31,7 @@ export function columnValue(node: Node, column: string): number | null {
     case 'gpu_xid':
     case 'gpu_row_remap':
     case 'gpu_idle_allocated':
-      return gpuAlertValue(node.gpus ?? null, column as GpuColumn);
+      return gpuAlertValue(node.gpus ?? null, column as GpuColumn, { kube: node.kube ?? null, pods: node.pods ?? null });
     default:
       return Object.hasOwn(node.columns, column) ? (node.columns[column]?.value ?? null) : null;
   }

@@ -143,7 +143,7 @@ function liveSource(targets: readonly string[], raw: RawOptions, scrape: ScrapeF
   if (wantsDiscovery(raw)) return discoveryFlags(raw, { targets, targetsFile: raw.targetsFile }, scrape);
   if (targets.length > 0 || raw.targetsFile !== undefined) return { kind: 'node-list', ...scrape, targets, targetsFile: raw.targetsFile };
   // This machine's GPUs come from nvidia-smi; a port to scrape needs hosts.
-  if (raw.gpuPort !== undefined) throw new UsageError('--gpu-port goes with targets, --targets-file or --kubeconfig');
+  if (raw.gpuPort !== undefined) throw new UsageError('--gpu-port goes with targets, --targets-file, --scrape-config, --dns, --dns-srv or --kubeconfig');
   return { kind: 'local', intervalMs: raw.interval };
 }
 

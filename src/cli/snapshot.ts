@@ -65,10 +65,14 @@ export interface SnapshotProcess {
 export type SnapshotContainer = Omit<ContainerStats, 'startedAtMs'>;
 
 /** The Kubernetes facts as the store keeps them (KubeNodeInfo), with an ISO creation time; the labels are the node's own. */
-export type SnapshotKube = Omit<KubeNodeInfo, 'createdAtMs' | 'labels'> & {
+export type SnapshotKube = Omit<KubeNodeInfo, 'createdAtMs' | 'labels' | 'allocatedGpus'> & {
   readonly createdAt: string;
-  /** Pods with figures on the node; null when the source cannot see pods. */
+  /** The node's pods: with figures, and (where pods can be listed) those not finished without; null when the source cannot see pods. */
   readonly podCount: number | null;
+  /** GPUs the node's unfinished pods hold; null when pods cannot be listed. */
+  readonly allocatedGpus: number | null;
+  /** Container restarts summed over the node's pods; null when pods cannot be listed. */
+  readonly podRestarts: number | null;
 };
 
 export interface Snapshot {
@@ -157,6 +161,8 @@ function snapshotContainers(table: ContainerTable | null): SnapshotContainer[] |
     transmitBytesPerSecond: rounded(c.transmitBytesPerSecond),
     readBytesPerSecond: rounded(c.readBytesPerSecond),
     writtenBytesPerSecond: rounded(c.writtenBytesPerSecond),
+    restarts: c.restarts,
+    restartsCounted: c.restartsCounted,
   }));
 }
 
@@ -192,5 +198,7 @@ function snapshotKube(n: NodeEntry): SnapshotKube | null {
     internalIP: k.internalIP,
     createdAt: new Date(k.createdAtMs).toISOString(),
     podCount: n.pods === null ? null : n.pods.length,
+    allocatedGpus: k.allocatedGpus ?? null,
+    podRestarts: k.allocatedGpus === undefined || n.pods === null ? null : n.pods.reduce((sum, p) => sum + (p.restarts ?? 0), 0),
   };
 }

@@ -4,7 +4,7 @@
  */
 import type { Labels, Sample } from '../exposition/types.js';
 import { CounterRates } from './counter-rates.js';
-import { MAX_CONTAINERS, type ContainerStats, type ContainerTable } from './container-stats.js';
+import { MAX_CONTAINERS, RESTARTS_FAMILY, type ContainerStats, type ContainerTable } from './container-stats.js';
 import { EMPTY_FIGURES, type NodeFigures } from './node-figures.js';
 
 /** The families read, for the parser's filter (a family `foo` keeps `foo_total`). */
@@ -18,6 +18,8 @@ export const CONTAINER_FAMILIES: ReadonlySet<string> = new Set([
   'container_fs_writes_bytes',
   'container_blkio_device_usage',
   'container_start_time_seconds',
+  // `cluster-top agent`'s restart count (the runtime's own), beside cAdvisor's names.
+  'cluster_top_container_restarts',
   // The machine, for the figures of a cAdvisor alone on its host.
   'machine_cpu_cores',
   'machine_memory_bytes',
@@ -45,10 +47,11 @@ interface Reading {
   blkRead: number | null;
   blkWrite: number | null;
   startSeconds: number | null;
+  restarts: number | null;
 }
 
 function emptyReading(labels: Labels, timeMs: number): Reading {
-  return { labels, timeMs, cpu: null, cpuTotal: null, memory: null, limit: null, rx: null, tx: null, fsRead: null, fsWrite: null, blkRead: null, blkWrite: null, startSeconds: null };
+  return { labels, timeMs, cpu: null, cpuTotal: null, memory: null, limit: null, rx: null, tx: null, fsRead: null, fsWrite: null, blkRead: null, blkWrite: null, startSeconds: null, restarts: null };
 }
 
 const add = (sum: number | null, value: number): number => (sum ?? 0) + value;
@@ -85,6 +88,9 @@ function accumulate(r: Reading, s: Sample): void {
     case 'container_start_time_seconds':
       r.startSeconds = s.value;
       break;
+    case RESTARTS_FAMILY:
+      if (Number.isSafeInteger(s.value) && s.value >= 0) r.restarts = s.value;
+      break;
   }
 }
 
@@ -95,6 +101,9 @@ function accumulate(r: Reading, s: Sample): void {
 function memoryLimit(value: number | null): number | null {
   return value !== null && value > 0 && value < 2 ** 62 ? value : null;
 }
+
+/** Container names whose start times are remembered, at most (a host's named cgroups, with room for churn). */
+const MAX_STARTS = 4 * MAX_CONTAINERS;
 
 const label = (labels: Labels, name: string): string | null => {
   const v = labels[name];
@@ -110,6 +119,8 @@ const label = (labels: Labels, name: string): string | null => {
 export class ContainerDeriver {
   private readonly rates = new CounterRates();
   private machine: NodeFigures = EMPTY_FIGURES;
+  /** Per container name: its last start time and the restarts seen since this deriver began. */
+  private readonly starts = new Map<string, { startSeconds: number; seen: number }>();
 
   /**
    * The host's CPU and memory from the root cgroup (`id="/"`) and `machine_*` of the last update:
@@ -126,7 +137,7 @@ export class ContainerDeriver {
     for (const s of samples) {
       if (s.name === 'machine_cpu_cores') cores = s.value;
       else if (s.name === 'machine_memory_bytes') memoryTotal = s.value;
-      if (!s.name.startsWith('container_')) continue;
+      if (!s.name.startsWith('container_') && s.name !== RESTARTS_FAMILY) continue;
       const id = s.labels['id'];
       if (id === undefined) continue;
       let r = readings.get(id);
@@ -136,6 +147,7 @@ export class ContainerDeriver {
     }
     this.rates.begin();
     this.machine = this.machineFigures(readings.get('/'), cores, memoryTotal);
+    this.noteStarts(readings);
     const named: ContainerStats[] = [];
     let unnamed = 0;
     for (const [id, r] of readings) {
@@ -149,6 +161,7 @@ export class ContainerDeriver {
       named.push(this.stats(id, name, r));
     }
     this.rates.sweep();
+    this.forgetStarts(readings);
     named.sort((a, b) => (b.cpuPercent ?? -1) - (a.cpuPercent ?? -1) || (b.memoryBytes ?? -1) - (a.memoryBytes ?? -1) || (a.name < b.name ? -1 : 1));
     const containers = named.length > MAX_CONTAINERS ? named.slice(0, MAX_CONTAINERS) : named;
     return { containers, omitted: named.length - containers.length, unnamed };
@@ -167,10 +180,49 @@ export class ContainerDeriver {
     return { ...EMPTY_FIGURES, cpu, memory };
   }
 
+  /**
+   * Restarts seen: the same name started again later (Docker keeps the id on a restart, Compose
+   * makes a new one on a recreate; the name stays). Each name's latest start of the scrape counts,
+   * so two cgroups under one name in one scrape (a container and its successor) count once.
+   */
+  private noteStarts(readings: ReadonlyMap<string, Reading>): void {
+    const latest = new Map<string, number>();
+    for (const r of readings.values()) {
+      const name = label(r.labels, 'name');
+      if (name !== null && r.startSeconds !== null && r.startSeconds > 0) latest.set(name, Math.max(latest.get(name) ?? 0, r.startSeconds));
+    }
+    for (const [name, startSeconds] of latest) {
+      const last = this.starts.get(name);
+      if (!last) {
+        this.starts.set(name, { startSeconds, seen: 0 });
+        continue;
+      }
+      // A second's slack: a start time read twice can differ by rounding (the agent's from an ISO time, cAdvisor's from the cgroup).
+      if (startSeconds > last.startSeconds + 1) last.seen++;
+      if (startSeconds > last.startSeconds) last.startSeconds = startSeconds;
+    }
+  }
+
+  /**
+   * Names are kept across scrapes they miss (a container restarting may be gone for one), but
+   * bounded: past MAX_STARTS, the names absent from this scrape go.
+   */
+  private forgetStarts(readings: ReadonlyMap<string, Reading>): void {
+    if (this.starts.size <= MAX_STARTS) return;
+    const present = new Set<string>();
+    for (const r of readings.values()) {
+      const name = label(r.labels, 'name');
+      if (name !== null) present.add(name);
+    }
+    for (const name of this.starts.keys()) if (!present.has(name)) this.starts.delete(name);
+  }
+
   private stats(id: string, name: string, r: Reading): ContainerStats {
     const rate = (key: string, value: number | null): number | null => (value === null ? null : this.rates.update(`${id}\u0000${key}`, value, r.timeMs));
     const cpuSeconds = r.cpuTotal ?? r.cpu;
     const cpu = rate('cpu', cpuSeconds);
+    // Null until the container's start time is known.
+    const seen = this.starts.get(name)?.seen ?? null;
     return {
       id,
       name,
@@ -185,6 +237,7 @@ export class ContainerDeriver {
       readBytesPerSecond: rate('read', r.fsRead ?? r.blkRead),
       writtenBytesPerSecond: rate('write', r.fsWrite ?? r.blkWrite),
       startedAtMs: r.startSeconds === null || r.startSeconds <= 0 ? null : r.startSeconds * 1000,
+      ...(r.restarts !== null ? { restarts: r.restarts, restartsCounted: 'total' as const } : seen === null ? { restarts: null, restartsCounted: null } : { restarts: seen, restartsCounted: 'seen' as const }),
     };
   }
 }

@@ -23,7 +23,21 @@ export interface ContainerStats {
   readonly writtenBytesPerSecond: number | null;
   /** When the container started, ms since the epoch; null when unknown. */
   readonly startedAtMs: number | null;
+  /**
+   * Restarts: with `restartsCounted` 'total', the runtime's own count since the container was
+   * created (Docker's and Podman's RestartCount, served by `cluster-top agent`); with 'seen', the
+   * restarts seen during this run (the same name started again; cAdvisor has no restart count).
+   * null, and `restartsCounted` null, when neither is known.
+   */
+  readonly restarts: number | null;
+  readonly restartsCounted: RestartsCounted | null;
 }
+
+/** How a container's restarts were counted (see ContainerStats.restarts). */
+export type RestartsCounted = 'total' | 'seen';
+
+/** `cluster-top agent`'s family beside cAdvisor's names: cAdvisor has no restart count. */
+export const RESTARTS_FAMILY = 'cluster_top_container_restarts_total';
 
 /** The containers of one node at one scrape. */
 export interface ContainerTable {

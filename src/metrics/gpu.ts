@@ -126,6 +126,12 @@ const DCGM: ReadonlyMap<string, Mapping> = new Map([
   ['DCGM_FI_DEV_ROW_REMAP_FAILURE', m('rowRemapFailure')],
 ]);
 
+/**
+ * In MIG mode dcgm-exporter has no DCGM_FI_DEV_GPU_UTIL (DCGM does not measure it there); NVIDIA
+ * points to the graphics engine's active ratio instead (NVIDIA/dcgm-exporter issues #216, #430).
+ */
+const DCGM_FALLBACK: ReadonlyMap<string, Mapping> = new Map([['DCGM_FI_PROF_GR_ENGINE_ACTIVE', m('utilizationPercent', 100)]]);
+
 const SMI: ReadonlyMap<string, Mapping> = new Map([
   ['nvidia_smi_utilization_gpu_ratio', m('utilizationPercent', 100)],
   ['nvidia_smi_utilization_memory_ratio', m('memoryUtilizationPercent', 100)],
@@ -247,6 +253,8 @@ export class GpuReader {
         if (!b) continue;
         b.pod ??= podOf(s.labels);
         put(b, map, s.value, false);
+        const fallback = DCGM_FALLBACK.get(name);
+        if (fallback) put(b, fallback, s.value, true);
       } else if (name.startsWith('nvidia_smi_')) {
         any = true;
         const key = nvidiaKey(s.labels);

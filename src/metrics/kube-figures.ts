@@ -26,6 +26,11 @@ export interface KubeNodeInfo {
   /** metadata.creationTimestamp, ms since the epoch. */
   readonly createdAtMs: number;
   readonly labels: Readonly<Record<string, string>>;
+  /**
+   * GPUs the node's pods hold (their `nvidia.com/gpu` and `amd.com/gpu` limits, pods not yet
+   * finished); absent where the pods cannot be listed.
+   */
+  readonly allocatedGpus?: number;
 }
 
 export interface ContainerFigures {
@@ -42,4 +47,8 @@ export interface PodFigures {
   readonly cpuCores: number | null;
   readonly memoryBytes: number | null;
   readonly containers: readonly ContainerFigures[];
+  /** From the Pod object, where pods can be listed (else absent): its phase, GPUs held and container restarts summed. */
+  readonly phase?: string;
+  readonly gpus?: number;
+  readonly restarts?: number;
 }

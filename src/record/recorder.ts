@@ -11,6 +11,8 @@ export interface RecorderOptions {
   readonly maxBytes: number;
   readonly store: ClusterStore;
   readonly intervalMs: number;
+  /** A node's tables left out (`--record-without`); none by default. */
+  readonly without?: ReadonlySet<'processes' | 'containers' | 'gpus'>;
   readonly now?: () => number;
 }
 
@@ -155,6 +157,7 @@ export class Recorder {
     const changes: [string, Declared][] = [];
     const batchIds = new Set<string>();
     const entries: unknown[] = [timeMs];
+    const without = this.options.without;
     for (const n of this.options.store.nodes()) {
       const known = this.declared.get(n.id);
       const node = known?.node ?? this.nextNode++;
@@ -165,7 +168,13 @@ export class Recorder {
         changes.push([n.id, declared]);
       }
       entries.push(
-        encodeEntry(node, n.health, n.figures, { columns: this.options.store.columnNames, readings: n.columns, processes: n.processes, containers: n.containers, gpus: n.gpus }),
+        encodeEntry(node, n.health, n.figures, {
+          columns: this.options.store.columnNames,
+          readings: n.columns,
+          processes: without?.has('processes') ? null : n.processes,
+          containers: without?.has('containers') ? null : n.containers,
+          gpus: without?.has('gpus') ? null : n.gpus,
+        }),
       );
     }
     lines.push(JSON.stringify(entries));

@@ -10,7 +10,8 @@
  *     memoryBytes, threads, startTimeSeconds, count].
  *   containers [omitted, unnamed, list]: at most MAX_CONTAINERS, a container [id, name, image,
  *     composeProject, composeService, cpuPercent, memoryBytes, memoryLimitBytes, receive,
- *     transmit, read, written, startedAtMs].
+ *     transmit, read, written, startedAtMs, restarts, restartsCounted ("total" | "seen" | null)];
+ *     recordings before restarts have the first 13 only, read as restarts unknown.
  *   gpus [atMs, error, list]: atMs the time of the GPU refresh that gave the figures (its history
  *     row; null with no GPUs), error why the last GPU refresh failed, at most MAX_GPUS_PER_NODE
  *     GPUs, a GPU [key, index, uuid, model, vendor, migProfile, migInstance, host, then
@@ -77,7 +78,9 @@ const GPU_FIELDS = [
 /** Elements of a written GPU: 8 texts and numbers before the figures, 3 after. */
 export const GPU_LENGTH = 8 + GPU_FIELDS.length + 3;
 const ROW_LENGTH = 11;
-const CONTAINER_LENGTH = 13;
+const CONTAINER_LENGTH = 15;
+/** A container of a recording written before restarts were recorded. */
+const OLD_CONTAINER_LENGTH = 13;
 
 const opt = (s: string | null, max: number): string | null => (s === null ? null : text(s, max));
 
@@ -118,6 +121,7 @@ function encodeContainer(c: ContainerStats): Json {
     fit(c.cpuPercent, amount), fit(c.memoryBytes, amount), fit(c.memoryLimitBytes, amount),
     fit(c.receiveBytesPerSecond, amount), fit(c.transmitBytesPerSecond, amount), fit(c.readBytesPerSecond, amount), fit(c.writtenBytesPerSecond, amount),
     fit(c.startedAtMs, time),
+    fit(c.restarts, count), c.restarts === null ? null : c.restartsCounted,
   ];
 }
 
@@ -198,7 +202,10 @@ function decodeProcesses(x: unknown): NodeProcesses | null {
 }
 
 function decodeContainer(x: unknown, what: string): ContainerStats {
-  const c = tuple(x, CONTAINER_LENGTH, what) ?? fail(`${what} is null`);
+  const c = (Array.isArray(x) && x.length === OLD_CONTAINER_LENGTH ? x : tuple(x, CONTAINER_LENGTH, what)) ?? fail(`${what} is null`);
+  const restarts = c.length === CONTAINER_LENGTH ? numOrNull(c[13], `${what} restarts`, count) : null;
+  const counted = c[14] ?? null;
+  if (counted !== null && counted !== 'total' && counted !== 'seen') fail(`${what} restartsCounted is not "total", "seen" or null`);
   const t = (i: number, field: string) => textOrNull(c[i], `${what} ${field}`, MAX_TABLE_TEXT);
   const n = (i: number, field: string, range: Check = amount) => numOrNull(c[i], `${what} ${field}`, range);
   return {
@@ -215,6 +222,8 @@ function decodeContainer(x: unknown, what: string): ContainerStats {
     readBytesPerSecond: n(10, 'read'),
     writtenBytesPerSecond: n(11, 'written'),
     startedAtMs: n(12, 'startedAtMs', time),
+    restarts,
+    restartsCounted: restarts === null ? null : (counted as 'total' | 'seen' | null),
   };
 }
 
@@ -281,7 +290,7 @@ export function decodeTables(x: readonly unknown[]): NodeTables {
 /** The most bytes the tables of one entry can take, every field at its longest (see maxTickBytes). */
 export function maxTablesBytes(number: number, textBytes: (chars: number) => number): number {
   const row = 7 * number + textBytes(MAX_NAME_CHARS) * 2 + textBytes(MAX_ARGS_CHARS) + textBytes(MAX_STATE_CHARS) + ROW_LENGTH + 2;
-  const container = 8 * number + 5 * textBytes(MAX_TABLE_TEXT) + CONTAINER_LENGTH + 2;
+  const container = 9 * number + 5 * textBytes(MAX_TABLE_TEXT) + '"total"'.length + CONTAINER_LENGTH + 2;
   const gpuProcess = 2 * number + textBytes(MAX_NAME_CHARS) + 5;
   const gpu = (GPU_FIELDS.length + 4) * number + 9 * textBytes(MAX_TABLE_TEXT) + MAX_GPU_PROCESSES * gpuProcess + GPU_LENGTH + 8;
   return 2 * MAX_RECORDED_PROCESSES * row + MAX_CONTAINERS * container + MAX_GPUS_PER_NODE * gpu + 4 * number + 64;

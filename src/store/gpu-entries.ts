@@ -6,6 +6,7 @@
 import { gpuMemoryPercent, type GpuFigures, type GpuPod, type GpuProcess } from '../metrics/gpu.js';
 import { hasUnsafe, visible } from '../util/visible-text.js';
 import { Ring } from './ring.js';
+import type { KubeNodeInfo, PodFigures } from '../metrics/kube-figures.js';
 
 export const GPU_SERIES = ['util', 'memory'] as const;
 export type GpuSeriesKey = (typeof GPU_SERIES)[number];
@@ -96,19 +97,49 @@ export interface GpuTotals {
   readonly busy: number;
   readonly idle: number;
   readonly meanUtilizationPercent: number | null;
+  /** Idle GPUs held by a pod or a process (see idleHeldGpus). */
+  readonly idleHeld: number;
+  /** Kubernetes: GPUs the pods hold and the nodes' allocatable, over the nodes whose pods are listed; null without. */
+  readonly allocation: { readonly held: number; readonly allocatable: number } | null;
 }
 
 /** Below this utilisation a GPU counts as idle: the issue's idle-allocation threshold. */
 export const IDLE_GPU_PERCENT = 5;
 
-export function gpuTotals(nodes: readonly { readonly gpus?: NodeGpus | null }[]): GpuTotals {
+/** What Kubernetes says of who holds a node's GPUs: the pods' allocation, and the pods themselves. */
+export interface GpuHolders {
+  readonly kube?: Pick<KubeNodeInfo, 'allocatedGpus'> | null;
+  readonly pods?: readonly PodFigures[] | null;
+}
+
+/**
+ * Idle GPUs held: by a pod the exporter maps to it (one still running, when the pods are listed),
+ * or with a process on it. Where the pods hold GPUs the exporter does not map (no pod labels), at
+ * least the idle GPUs beyond the free ones are held: 8 GPUs, 8 allocated, 3 idle is 3 idle held.
+ */
+export function idleHeldGpus(list: readonly GpuFigures[], { kube, pods }: GpuHolders): number {
+  const allocated = kube?.allocatedGpus;
+  const running = allocated === undefined || !pods ? undefined : new Set(pods.map((p) => `${p.namespace}/${p.name}`));
+  const idle = list.filter((g) => g.utilizationPercent !== null && g.utilizationPercent < IDLE_GPU_PERCENT);
+  const mapped = idle.filter((g) => (g.pod !== null && (running === undefined || running.has(`${g.pod.namespace}/${g.pod.pod}`))) || (g.processes?.length ?? 0) > 0).length;
+  if (allocated === undefined) return mapped;
+  const free = Math.max(0, list.length - allocated);
+  return Math.max(mapped, idle.length - free);
+}
+
+type TotalsNode = { readonly gpus?: NodeGpus | null; readonly kube?: Pick<KubeNodeInfo, 'allocatedGpus' | 'allocatable'> | null; readonly pods?: readonly PodFigures[] | null };
+
+export function gpuTotals(nodes: readonly TotalsNode[]): GpuTotals {
   let total = 0;
   let busy = 0;
   let idle = 0;
   let sum = 0;
   let known = 0;
+  let idleHeld = 0;
+  let allocation: { held: number; allocatable: number } | null = null;
   for (const n of nodes) {
-    for (const e of n.gpus?.gpus ?? []) {
+    const list = n.gpus?.gpus ?? [];
+    for (const e of list) {
       total++;
       const u = e.figures.utilizationPercent;
       if (u === null) continue;
@@ -117,6 +148,13 @@ export function gpuTotals(nodes: readonly { readonly gpus?: NodeGpus | null }[])
       if (u < IDLE_GPU_PERCENT) idle++;
       else busy++;
     }
+    if (list.length > 0) idleHeld += idleHeldGpus(list.map((e) => e.figures), n);
+    const held = n.kube?.allocatedGpus;
+    if (held !== undefined && n.kube?.allocatable.gpus !== undefined) {
+      allocation ??= { held: 0, allocatable: 0 };
+      allocation.held += held;
+      allocation.allocatable += n.kube.allocatable.gpus;
+    }
   }
-  return { total, busy, idle, meanUtilizationPercent: known > 0 ? sum / known : null };
+  return { total, busy, idle, meanUtilizationPercent: known > 0 ? sum / known : null, idleHeld, allocation };
 }

@@ -25,10 +25,18 @@ export function hostKey(target: Target): string {
 }
 
 /**
- * The targets with, for every host among them, one more on `port` (`--cadvisor-port`): each new
- * target declared a companion of `kind`. A host that has a target on that port already keeps it.
+ * The targets with, for every host among them, one more on `port` (`--cadvisor-port`, `--gpu-port`):
+ * each new target declared a companion of `kind`. A host that has a target on that port already
+ * keeps it. `scheme`: `http`, or `same` for the scheme of the host's first target (a GPU exporter
+ * behind TLS where the node's exporter is; cAdvisor has no TLS of its own).
  */
-export function withCompanionTargets(targets: readonly Target[], port: number, kind: CompanionKind, make: (url: string) => Target): { targets: Target[]; declared: Map<string, CompanionKind> } {
+export function withCompanionTargets(
+  targets: readonly Target[],
+  port: number,
+  kind: CompanionKind,
+  make: (url: string) => Target,
+  scheme: 'http' | 'same' = 'http',
+): { targets: Target[]; declared: Map<string, CompanionKind> } {
   const out = [...targets];
   const declared = new Map<string, CompanionKind>();
   const taken = new Set(targets.filter((t) => portOf(t) === port).map(hostKey));
@@ -37,7 +45,7 @@ export function withCompanionTargets(targets: readonly Target[], port: number, k
     if (taken.has(key)) continue;
     taken.add(key);
     const host = t.url.hostname;
-    const companion = make(`http://${host}:${port}/metrics`);
+    const companion = make(`${scheme === 'same' ? t.url.protocol : 'http:'}//${host}:${port}/metrics`);
     out.push(companion);
     declared.set(companion.id, kind);
   }

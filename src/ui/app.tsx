@@ -128,7 +128,7 @@ function bodyLines(view: ViewModel, ui: UiState, width: number): LineSpec[] {
   if (ui.help) return helpLines(width, bodyHeight, ui.helpScroll);
   if (view.containerTopShown) {
     const top = view.containerTop;
-    return heavyContainerLines(top?.lines ?? [], top?.total ?? 0, top?.selectedId, top?.offset ?? 0, width, bodyHeight, ui.containerTopGroup, view.frame.atMs);
+    return heavyContainerLines(top?.lines ?? [], top?.total ?? 0, top?.selectedId, top?.offset ?? 0, width, bodyHeight, ui.containerTopGroup, view.frame.atMs, ui.containerSort);
   }
   if (view.topShown && view.top) return topPaneLines(view.top.pane, width, bodyHeight);
   if (ui.view === 'detail' && selected) {
@@ -138,6 +138,7 @@ function bodyLines(view: ViewModel, ui: UiState, width: number): LineSpec[] {
       nowMs: frame.atMs,
       pods: view.podsShown ? pods?.pane : undefined,
       processes: view.processesShown ? view.processes?.pane : undefined,
+      containerSort: ui.containerSort,
       scroll: ui.detailScroll,
     });
   }

@@ -26,10 +26,10 @@ export function useContainerTop(nodes: readonly ViewNode[], ui: UiState, height:
   const any = useMemo(() => nodes.some((n) => n.containers), [nodes]);
   const { rows, lines, total } = useMemo(() => {
     if (!shown || !any) return { rows: [], lines: [], total: 0 };
-    const heaviest = heaviestContainers(nodes);
+    const heaviest = heaviestContainers(nodes, ui.containerSort);
     if (!ui.containerTopGroup) return { rows: heaviest.rows, lines: heaviest.rows, total: heaviest.total };
     return { ...groupByProject(heaviest.rows), total: heaviest.total };
-  }, [nodes, shown, any, ui.containerTopGroup]);
+  }, [nodes, shown, any, ui.containerTopGroup, ui.containerSort]);
   const selected = rows.length === 0 ? undefined : rows[selectedIndex(rows, ui.containerTopSelection)];
   // The header above a project's first row scrolls in with it.
   const at = selected ? lines.indexOf(selected) : 0;

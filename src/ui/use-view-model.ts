@@ -174,6 +174,7 @@ export function useViewModel({ store, ui, frozen, width, height, fullHeight, int
     processes: processes?.pane.lines,
     anyProcesses: someProcesses,
     top: top?.pane.lines,
+    containerBox: ui.view === 'detail' && selected?.containers != null,
     detailScrollMax,
     helpScrollMax: helpScrollMax(width, layout.body),
     replay,

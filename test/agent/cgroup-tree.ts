@@ -8,16 +8,16 @@ import type { CgroupPaths } from '../../src/agent/cgroup-containers.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/cgroup-v2/${name}`, import.meta.url), 'utf8');
 export const DOCKER_ID = 'abeb5a39998fd401bdf6f8db0cb5399d86fb417ecba254d03a959c96283b6bbb';
-const PODMAN_ID = '7c0a1f5b2e3d4c5b6a79888776655443322110ffeeddccbbaa99887766554433';
+export const PODMAN_ID = '7c0a1f5b2e3d4c5b6a79888776655443322110ffeeddccbbaa99887766554433';
 const KUBE_ID = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 
-function write(path: string, text: string): void {
+export function write(path: string, text: string): void {
   mkdirSync(join(path, '..'), { recursive: true });
   writeFileSync(path, text);
 }
 
 /** A cgroup of a container: the fixture files, with `memory.current` and `memory.max` of its own. */
-function cgroup(root: string, rel: string, current: string, max: string, pid?: number): void {
+export function cgroup(root: string, rel: string, current: string, max: string, pid?: number): void {
   const dir = join(root, rel);
   write(join(dir, 'cpu.stat'), fixture('cpu.stat'));
   write(join(dir, 'memory.stat'), fixture('memory.stat'));
@@ -33,14 +33,16 @@ export function tree(tmp: string): CgroupPaths {
   // Not containers: a systemd service, and Podman's monitor of a container.
   write(join(paths.cgroupRoot, 'system.slice/cron.service/cpu.stat'), fixture('cpu.stat'));
   write(join(paths.cgroupRoot, `machine.slice/libpod-conmon-${PODMAN_ID}.scope/cpu.stat`), fixture('cpu.stat'));
-  cgroup(paths.cgroupRoot, `system.slice/docker-${DOCKER_ID}.scope`, '8000000000\n', '2147483648\n', 4242);
-  cgroup(paths.cgroupRoot, `machine.slice/libpod-${PODMAN_ID}.scope`, '1486483456\n', 'max\n');
+  // memory.current: the stat's anon + file + kernel (README); a Podman container whose every page is inactive file cache (working set 0).
+  cgroup(paths.cgroupRoot, `system.slice/docker-${DOCKER_ID}.scope`, '34255073280\n', '34359738368\n', 4242);
+  cgroup(paths.cgroupRoot, `machine.slice/libpod-${PODMAN_ID}.scope`, '20126994432\n', 'max\n');
   cgroup(paths.cgroupRoot, `kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1234.slice/cri-containerd-${KUBE_ID}.scope`, '2000000000\n', 'max\n');
   write(join(paths.procRoot, '4242/net/dev'), fixture('proc-net-dev'));
   write(
     join(paths.dockerRoot, 'containers', DOCKER_ID, 'config.v2.json'),
     JSON.stringify({
       Name: '/shop-db-1',
+      RestartCount: 2,
       Config: { Image: 'postgres:16', Env: ['POSTGRES_PASSWORD=s3cret'], Labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'db', other: 'x' } },
       State: { StartedAt: '2026-12-07T10:00:00.123456789Z' },
     }),

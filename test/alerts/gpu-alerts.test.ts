@@ -28,6 +28,26 @@ describe('the GPU columns of the built-in alerts', () => {
     expect(gpuAlertValue(store.get('a')!.gpus, 'gpu_xid')).toBeNull(); // nvidia-smi reports no XID
   });
 
+  it('count an idle GPU as held where the pods hold GPUs the exporter does not map, and not for a pod gone', () => {
+    const store = new ClusterStore(3);
+    store.upsert({ id: 'a', name: 'a', target: 't' });
+    // kops' L4: one GPU at 0 %, no pod labels (the exporter runs without the kubelet's pod mapping).
+    store.recordGpus('a', 1, read('dcgm-kops-l4.metrics'));
+    const gpus = store.get('a')!.gpus;
+    const pods = [{ namespace: 'ml', name: 'train-0', cpuCores: null, memoryBytes: null, containers: [], gpus: 1 }];
+    expect(gpuAlertValue(gpus, 'gpu_idle_allocated')).toBe(0);
+    expect(gpuAlertValue(gpus, 'gpu_idle_allocated', { kube: { allocatedGpus: 1 }, pods })).toBe(1);
+    expect(gpuAlertValue(gpus, 'gpu_idle_allocated', { kube: { allocatedGpus: 0 }, pods: [] })).toBe(0);
+    // The same GPU mapped by dcgm-exporter's labels to a pod: held while that pod runs, free once it is gone.
+    const text = readFileSync(new URL('../fixtures/gpu/dcgm-kops-l4.metrics', import.meta.url), 'utf8').replace(/^(DCGM_FI_DEV_\w+\{)/gm, '$1pod="train-0",namespace="ml",container="trainer",');
+    store.recordGpus('a', 2, new GpuReader().read(parseExposition(text).samples, 0)!);
+    const mapped = store.get('a')!.gpus;
+    expect(mapped!.gpus[0]!.figures.pod).toEqual({ namespace: 'ml', pod: 'train-0', container: 'trainer' });
+    expect(gpuAlertValue(mapped, 'gpu_idle_allocated', { kube: { allocatedGpus: 1 }, pods })).toBe(1);
+    expect(gpuAlertValue(mapped, 'gpu_idle_allocated', { kube: { allocatedGpus: 0 }, pods: [] })).toBe(0);
+    expect(gpuAlertValue(mapped, 'gpu_idle_allocated')).toBe(1);
+  });
+
   it("fire in the demo's GPU pool: the XID, the hot GPU and the idle allotment (a snapshot ignores `for`)", { timeout: 30_000 }, async () => {
     const r = await runMain(['--demo', '12', '--seed', '1', '-i', '1s', '--once', '-o', 'json']);
     const alerts = (JSON.parse(r.stdout) as { alerts: { name: string; node: string; value: number }[] }).alerts.filter((a) => a.name.startsWith('gpu_'));

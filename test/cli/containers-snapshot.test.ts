@@ -10,6 +10,11 @@ import { serve } from '../helpers/http-endpoints.js';
 import { NODE_EXPORTER, startNodeExporter } from '../helpers/node-exporter.js';
 import { requireBinary } from '../helpers/real-binary.js';
 import { runMain } from '../security/hostile.js';
+import { nodeExporterText } from '../security/hostile-sources.js';
+import { it as tempIt } from '../helpers/temp-dir.js';
+import { containerFamilies, readContainerCgroups } from '../../src/agent/cgroup-containers.js';
+import { renderExposition } from '../../src/agent/exposition-text.js';
+import { tree } from '../agent/cgroup-tree.js';
 
 const LIVE = readFileSync(new URL('../fixtures/cadvisor/live-docker-host-cpu.prom', import.meta.url), 'utf8');
 const schema: unknown = JSON.parse(readFileSync(new URL('../../docs/snapshot.schema.json', import.meta.url), 'utf8'));
@@ -41,7 +46,24 @@ describe.runIf(requireBinary(NODE_EXPORTER))('the snapshot of a node with a cAdv
     expect(snapshot.nodes).toHaveLength(1);
     const containers = snapshot.nodes[0]!.containers!;
     expect(containers).toHaveLength(1);
-    expect(containers[0]).toMatchObject({ name: 'evil\\x1b]0;owned\\x07', image: 'gcr.io/cadvisor/cadvisor:latest', cpuPercent: 25 });
+    // The live payload has no start times: restarts are not known.
+    expect(containers[0]).toMatchObject({ name: 'evil\\x1b]0;owned\\x07', image: 'gcr.io/cadvisor/cadvisor:latest', cpuPercent: 25, restarts: null, restartsCounted: null });
     expect(r.stdout).not.toContain('\u001b');
+  });
+});
+
+describe("the snapshot of a node whose agent serves its containers", () => {
+  tempIt("holds the runtime's restart counts as 'total', by the schema", { timeout: 30_000 }, async ({ tmp }) => {
+    const families = renderExposition(containerFamilies(await readContainerCgroups(tree(tmp))));
+    const agent = await serve((_req, res) => res.end(nodeExporterText('docker-host') + families));
+    cleanups.push(() => agent.close());
+    const r = await runMain([agent.url, '-i', '1s', '--once', '-o', 'json']);
+    expect(r.code).toBe(0);
+    const snapshot = JSON.parse(r.stdout) as { nodes: { containers: { name: string; restarts: number | null; restartsCounted: string | null }[] | null }[] };
+    expect(validate(snapshot), ajv.errorsText(validate.errors)).toBe(true);
+    const byName = new Map(snapshot.nodes[0]!.containers!.map((c) => [c.name, c]));
+    // config.v2.json's RestartCount (test/agent/cgroup-tree.ts); Podman's containers.json has no count: a --once snapshot sees no restart.
+    expect(byName.get('shop-db-1')).toMatchObject({ restarts: 2, restartsCounted: 'total' });
+    expect(byName.get('web')).toMatchObject({ restarts: 0, restartsCounted: 'seen' });
   });
 });

@@ -79,6 +79,33 @@ describe('--gpu-port with --kubeconfig', () => {
     expect(server.requests.map((q) => q.path)).toContain('/api/v1/nodes/gpu1:9400/proxy/metrics');
   });
 
+  it('joins the pods holding GPUs to the exporter\'s pod labels: allocation, the GPU\'s pod, and the idle-allocation alert', { timeout: 30_000 }, async () => {
+    // The same L4 at 0 %, mapped by dcgm-exporter's pod labels to ml/train-0, which holds it by its limit.
+    const mapped = DCGM.replace(/^(DCGM_FI_DEV_\w+\{)/gm, '$1pod="train-0",namespace="ml",container="trainer",');
+    const dcgm = await serve((_req, res) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(mapped));
+    cleanups.push(() => dcgm.close());
+    const server = await startFakeApiServer({
+      startTime: T,
+      nodes: [{ name: 'gpu1', gpus: { capacity: 1 }, exporters: { 9400: `http://127.0.0.1:${dcgm.port}` } }],
+      pods: [{ name: 'train-0', namespace: 'ml', node: 'gpu1', containers: [{ name: 'trainer', resources: { limits: { 'nvidia.com/gpu': '1' } }, restartCount: 2 }] }],
+    });
+    cleanups.push(() => server.close());
+    // The kubelet collects as a real one does, so that --once has its rates without waiting for them.
+    const kubelet = setInterval(() => {
+      server.clock.advance(1000);
+      server.collect();
+    }, 100);
+    cleanups.push(async () => clearInterval(kubelet));
+    const r = await runMain(['--kubeconfig', await server.kubeconfig(), '--gpu-port', '9400', '--interval', '300ms', '--once', '-o', 'json']);
+    const snapshot: unknown = JSON.parse(r.stdout);
+    expect(validate(snapshot), ajv.errorsText(validate.errors)).toBe(true);
+    const { nodes, alerts } = snapshot as { nodes: { kubernetes: { allocatedGpus: number; podRestarts: number; capacity: { gpus: number } }; gpus: { pod: unknown }[] }[]; alerts: { name: string; value: number }[] };
+    expect(nodes[0]!.kubernetes).toMatchObject({ allocatedGpus: 1, podRestarts: 2, capacity: { gpus: 1 } });
+    expect(nodes[0]!.gpus[0]!.pod).toEqual({ namespace: 'ml', pod: 'train-0', container: 'trainer' });
+    // A snapshot evaluates the rules without their `for`: the held GPU at 0 % is the alert.
+    expect(alerts.filter((a) => a.name === 'gpu_idle_allocated').map((a) => a.value)).toEqual([1]);
+  });
+
   it('refuses --gpu-port where it has no nodes to go with', async () => {
     const r = await runMain(['--gpu-port', '9400', '--once']);
     expect(r.code).toBe(2);

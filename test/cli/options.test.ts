@@ -73,6 +73,7 @@ describe('the source the flags pick', () => {
   it('--kubeconfig: the cluster, 16 requests in flight unless --concurrency says', () => {
     expect(parse(['--kubeconfig']).source).toEqual({ kind: 'kube', kubeconfig: true, context: undefined, nodeExporterPort: undefined, intervalMs: 2000, timeoutMs: undefined, concurrency: 16, maxBodyBytes: scrape.maxBodyBytes });
     expect(parse(['--kubeconfig', 'k.yaml', '--context', 'prod', '--node-exporter-port', '9100', '--concurrency', '4']).source).toMatchObject({ kubeconfig: 'k.yaml', context: 'prod', nodeExporterPort: 9100, concurrency: 4 });
+    expect(parse(['--kubeconfig', '--process-port', '9256']).source).toMatchObject({ kind: 'kube', processPort: 9256 });
     // The default stays where --kubeconfig is not given.
     expect(parse(['--concurrency', '64', 'node1']).source).toMatchObject({ concurrency: 64 });
   });
@@ -87,6 +88,8 @@ describe('the source the flags pick', () => {
   it('--record wraps any live source', () => {
     expect(parse(['--record', 'r.rec', 'node1'])).toMatchObject({ source: { kind: 'node-list' }, record: { path: 'r.rec', maxBytes: 100 * 1024 ** 2 } });
     expect(parse(['--record', 'r.rec', '--record-max-size', '1MiB', '--demo'])).toMatchObject({ source: { kind: 'demo' }, record: { path: 'r.rec', maxBytes: 1024 ** 2 } });
+    expect(parse(['--record', 'r.rec', '--demo']).record?.without).toEqual(new Set());
+    expect(parse(['--record', 'r.rec', '--record-without', 'Processes, containers,processes', '--demo']).record?.without).toEqual(new Set(['processes', 'containers']));
     expect(parse(['--record', 'r.rec'])).toMatchObject({ source: { kind: 'local' }, record: { path: 'r.rec' } });
     expect(parse(['node1']).record).toBeUndefined();
   });
@@ -119,6 +122,7 @@ describe('flags that do not go together', () => {
 
   it.each([
     [['--replay', 'x.rec', '--record', 'y.rec'], "option '--replay <file>' cannot be used with option '--record <file>'"],
+    [['--prometheus', 'http://p:9090', '--process-port', '9256'], "option '--process-port <port>' cannot be used with option '--prometheus <url>'"],
     [['--prometheus', 'http://p:9090', '--prometheus-user', 'u', '--prometheus-password-file', 'p', '--bearer-token-file', 't'], "option '--prometheus-user <name>' cannot be used with option '--bearer-token-file <path>'"],
   ])('%j: commander refuses', (args, message) => {
     expect(refusal(args)).toEqual({ by: 'commander', message });
@@ -131,6 +135,7 @@ describe('flags that do not go together', () => {
     [['--record-max-size', '1MiB'], '--record-max-size needs --record'],
     [['--context', 'x'], '--context goes with --kubeconfig'],
     [['--node-exporter-port', '9100'], '--node-exporter-port goes with --kubeconfig'],
+    [['--process-port', '9256'], '--process-port goes with --kubeconfig'],
     [['--selector', 'job="x"'], '--selector goes with --prometheus <url>'],
     [['-H', 'A: b'], '--header goes with --prometheus <url>'],
     [['--job', 'a'], '--job picks jobs of --scrape-config <file>'],

@@ -1,10 +1,12 @@
 /**
  * A node whose name and instance label carry escape sequences, shown and opened in a real
  * terminal, and a node whose processes and containers do: the pane's title and tmux's paste
- * buffers (OSC 0 and OSC 52 with set-clipboard on) must stay as they were. A second pane that
+ * buffers (OSC 0 and OSC 52 with set-clipboard on) must stay as they were; so too a GPU's model and
+ * the processes on it, from an nvidia_gpu_exporter payload (its captured H100 one, relabelled)
+ * beside a node. A second pane that
  * prints the same bytes raw proves this terminal obeys them, so the check can fail.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -29,6 +31,16 @@ const IMAGE = `img${CLIPBOARD}`;
 /** A label value as the exposition format writes it (it escapes only backslash, quote and newline). */
 const quoted = (v: string): string => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 
+/** A GPU's model and a process on it, as nvidia_gpu_exporter serves them (test/fixtures/gpu). */
+const GPU_MODEL = `H100${TITLE}`;
+const GPU_PROCESS = `burn${CLIPBOARD}\nFAKE-ROW`;
+
+function gpuPayload(): string {
+  return readFileSync(new URL('../fixtures/gpu/nvidia-gpu-exporter-h100-80gb-hbm3-590.48.01-load.metrics', import.meta.url), 'utf8')
+    .replaceAll('name="NVIDIA H100 80GB HBM3"', `name=${quoted(GPU_MODEL)}`)
+    .replaceAll('process_name="./gpu_burn"', `process_name=${quoted(GPU_PROCESS)}`);
+}
+
 function agentPayload(): string {
   const container = `{id="/docker/abc",name=${quoted(CONTAINER)},image=${quoted(IMAGE)}}`;
   return [
@@ -43,6 +55,8 @@ function agentPayload(): string {
 describe.runIf(requireBinary(TMUX))('hostile names in a real terminal (tmux)', () => {
   let fake: FakePrometheus;
   let agent: Endpoint;
+  let gpuNode: Endpoint;
+  let gpuExporter: Endpoint;
   let dir: string;
   const sessions: TmuxSession[] = [];
 
@@ -53,16 +67,20 @@ describe.runIf(requireBinary(TMUX))('hostile names in a real terminal (tmux)', (
       return { ...answer, body: answer.body.replaceAll('"alpha"', JSON.stringify(NAME)).replaceAll('"a:9100"', JSON.stringify(INSTANCE)) };
     });
     agent = await text(agentPayload());
+    gpuNode = await text(nodeExporterText('gpus'));
+    gpuExporter = await text(gpuPayload());
     dir = tempDir('hostile-tmux');
   });
   afterAll(async () => {
     for (const s of sessions) s.kill();
     await fake?.close();
     await agent?.close();
+    await gpuNode?.close();
+    await gpuExporter?.close();
   });
 
-  function open(command: string): TmuxSession {
-    const tmux = new TmuxSession(command, { width: 120, height: 30 });
+  function open(command: string, size = { width: 120, height: 30 }): TmuxSession {
+    const tmux = new TmuxSession(command, size);
     sessions.push(tmux);
     tmux.command('set-option', '-g', 'set-clipboard', 'on');
     return tmux;
@@ -119,6 +137,25 @@ describe.runIf(requireBinary(TMUX))('hostile names in a real terminal (tmux)', (
     await tmux.waitFor((s) => s.includes('Esc back'));
     tmux.send('t');
     expect(await tmux.waitFor((s) => s.includes('PROGRAM'))).toContain('p\\x1b]0;pwned');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(tmux.pane('#{pane_title}')).toBe(titleBefore);
+    expect(tmux.pane('#{pane_title}')).not.toContain('pwned');
+    expect(buffers(tmux)).toBe('');
+    tmux.send('q');
+  });
+
+  it("cluster-top shows a GPU's model and the processes on it in the node's detail; the title and the paste buffers stay untouched", async () => {
+    const inner = `exec env -u CI ${process.execPath} ${BIN} -i 1s ${gpuNode.url} ${gpuExporter.url}`;
+    // Wide enough for the GPU line to keep its model.
+    const tmux = open(`sh -c "${inner}"; sleep 60`, { width: 200, height: 40 });
+    const titleBefore = tmux.pane('#{pane_title}');
+    const table = await tmux.waitFor((s) => s.includes('1× 100%'));
+    expect(table).toContain('gpus');
+    tmux.send('Enter');
+    const detail = await tmux.waitFor((s) => s.includes('FAKE-ROW') && s.includes('H100'));
+    expect(detail).toContain('H100\\x1b]0;pwned-title\\x07');
+    expect(detail).toContain('burn\\x1b]52;c;cHduZWQtY2xpcGJvYXJk\\x07\\nFAKE-ROW');
+    expect(detail.split('\n').some((l) => l.trimStart().startsWith('FAKE-ROW'))).toBe(false);
     await new Promise((r) => setTimeout(r, 1500));
     expect(tmux.pane('#{pane_title}')).toBe(titleBefore);
     expect(tmux.pane('#{pane_title}')).not.toContain('pwned');

@@ -62,4 +62,31 @@ describe('ContainerDeriver on real cAdvisor payloads', () => {
     expect(table.containers[0]).toMatchObject({ name: 'c129', composeProject: 'shop', composeService: 'svc129', memoryLimitBytes: 1e9 });
     expect(table.containers[1]!.memoryLimitBytes).toBeNull();
   });
+
+  it('counts the restarts it sees (the same name started later), as "seen"; the agent\'s count as "total"', () => {
+    const text = fixture('cadvisor-testdata.prom');
+    const START = 'container_start_time_seconds{container_env_foo_env="prod",container_label_foo_label="bar",id="testcontainer",image="test",name="testcontaineralias",zone_name="hello"}';
+    expect(text).toContain(`${START} 1.257895e+09`);
+    const d = new ContainerDeriver();
+    const read = (payload: string) => d.update(parseExposition(payload, { families: CONTAINER_FAMILIES }).samples, 0).containers[0]!;
+    expect(read(text)).toMatchObject({ restarts: 0, restartsCounted: 'seen' });
+    expect(read(text)).toMatchObject({ restarts: 0, restartsCounted: 'seen' });
+    // Started again an hour later, then again; a start time half a second off is the same start.
+    const started = (at: number) => text.replace(`${START} 1.257895e+09`, `${START} ${at}`);
+    expect(read(started(1.257895e9 + 3600))).toMatchObject({ restarts: 1, restartsCounted: 'seen' });
+    expect(read(started(1.257895e9 + 3600.5))).toMatchObject({ restarts: 1 });
+    expect(read(started(1.257895e9 + 7200))).toMatchObject({ restarts: 2 });
+    // Gone for a scrape (restarting), back with a new start: still counted.
+    expect(d.update([], 0).containers).toHaveLength(0);
+    expect(read(started(1.257895e9 + 9000))).toMatchObject({ restarts: 3 });
+    // Two cgroups under one name in one scrape (the old one not yet gone): the latest start counts, once.
+    const both = `${started(1.257895e9 + 9000)}container_start_time_seconds{id="testcontainer-old",image="test",name="testcontaineralias"} 1.257895e+09\n`;
+    for (let i = 0; i < 3; i++) expect(d.update(parseExposition(both, { families: CONTAINER_FAMILIES }).samples, 0).containers.map((c) => c.restarts)).toEqual([3, 3]);
+    // The agent's own count, where it serves one, is the runtime's total.
+    const withTotal = `${text}cluster_top_container_restarts_total{id="testcontainer",image="test",name="testcontaineralias"} 7\n`;
+    expect(read(withTotal)).toMatchObject({ restarts: 7, restartsCounted: 'total' });
+    // A payload without start times says nothing of restarts.
+    const none = new ContainerDeriver().update(parseExposition(text.replace(/^container_start_time_seconds.*$/m, ''), { families: CONTAINER_FAMILIES }).samples, 0);
+    expect(none.containers[0]).toMatchObject({ restarts: null, restartsCounted: null });
+  });
 });

@@ -98,6 +98,43 @@ describe('GpuReader on dcgm-exporter payloads', () => {
     expect(read(later, reader, T + 1000)![0]!.powerWatts).toBeCloseTo(16.365, 10);
   });
 
+  it("reads an A100 in MIG mode as NVIDIA's documentation captured it: the whole GPU, and its 1g.5gb slice apart", () => {
+    const [whole, slice] = read(fixture('dcgm-nvidia-docs-a100-mig.metrics'))!;
+    expect(whole).toMatchObject({
+      key: '34319582-d595-d1c7-d1d2-179bcfa61660',
+      index: 0,
+      uuid: 'GPU-34319582-d595-d1c7-d1d2-179bcfa61660',
+      model: null, // no modelName label in that exporter version
+      host: 'ub20-a100-k8s',
+      migProfile: null,
+      memoryUsedBytes: 4845 * MIB,
+      memoryTotalBytes: (35690 + 4845) * MIB, // FB_FREE + FB_USED, no reserved field
+      temperatureCelsius: 61,
+      memoryTemperatureCelsius: 69,
+      powerWatts: 409.692,
+      smClockMHz: 1215,
+      memoryClockMHz: 1215,
+      xid: 0,
+    });
+    expect(whole!.memoryTotalBytes).toBe(42_504_028_160);
+    // No DCGM_FI_DEV_GPU_UTIL in MIG mode: the utilisation is the graphics engine's active ratio.
+    expect(whole!.utilizationPercent).toBeCloseTo(99.563, 10);
+    expect(slice!.utilizationPercent).toBeCloseTo(99.5687, 10);
+    expect(whole!.graphicsActivePercent).toBeCloseTo(99.563, 10); // 0.995630
+    expect(whole!.tensorActivePercent).toBeCloseTo(92.926, 10); // 0.929260
+    expect(whole!.dramActivePercent).toBeCloseTo(69.0789, 10); // 0.690789
+    expect(slice).toMatchObject({ key: '34319582-d595-d1c7-d1d2-179bcfa61660/13', index: 0, migProfile: '1g.5gb', migInstance: '13', xid: 0, memoryUsedBytes: null, temperatureCelsius: null });
+    expect(slice!.graphicsActivePercent).toBeCloseTo(99.5687, 10); // 0.995687
+    expect(slice!.tensorActivePercent).toBeCloseTo(93.0433, 10); // 0.930433
+    expect(slice!.dramActivePercent).toBeCloseTo(80.0339, 10); // 0.800339
+  });
+
+  it('prefers DCGM_FI_DEV_GPU_UTIL to the graphics engine ratio where a payload has both (the busy T4)', () => {
+    const [g] = read(fixture('dcgm-ericsson-t4-busy.metrics'))!;
+    expect(g!.utilizationPercent).toBe(91);
+    expect(g!.graphicsActivePercent).toBeCloseTo(15.6205, 10);
+  });
+
   it('keeps MIG slices apart by GPU instance, with their profile', () => {
     const line = (id: string, v: number) =>
       `DCGM_FI_DEV_GPU_UTIL{gpu="0",UUID="GPU-d6dd33b9",device="nvidia0",modelName="NVIDIA A100 80GB PCIe",GPU_I_PROFILE="1g.10gb",GPU_I_ID="${id}",Hostname="della-l01g1"} ${v}`;
@@ -176,6 +213,20 @@ describe('GpuReader on AMD device-metrics-exporter payloads', () => {
   it('reads the same names behind a configured prefix', () => {
     const prefixed = read(amd.replaceAll('gpu_gfx_activity{', 'amd_gpu_gfx_activity{'))!;
     expect(prefixed.map((g) => g.utilizationPercent)).toEqual([100, 0, 0]);
+  });
+
+  it('reads the edge temperature, model series, uuid and host of an MI300X VF (a scrape pasted in ROCm/device-metrics-exporter#171)', () => {
+    const [g] = read(fixture('amd-device-metrics-mi300x-vf-edge-temperature.metrics'))!;
+    expect(g).toMatchObject({
+      key: '17ff74b5-0000-1000-805c-37b0fbe69430',
+      index: 0,
+      uuid: '17ff74b5-0000-1000-805c-37b0fbe69430',
+      model: 'Aqua Vanjaram [Instinct MI300X VF]', // card_model is empty: the card series stands in
+      host: 'master-1',
+      temperatureCelsius: 0, // a virtual function reports 0
+      pod: null, // pod="" and namespace=""
+      memoryUsedBytes: null,
+    });
   });
 
   it('takes the system and memory clocks of gpu_clock and no other clock type', () => {

@@ -37,7 +37,7 @@ export function tablesRefresh(store: ClusterStore, k: number): void {
     GPU_NODE,
     k === 4
       ? null
-      : { containers: [{ id: '/docker/abc', name: 'web', image: 'nginx:1', composeProject: null, composeService: null, cpuPercent: 25 + k, memoryBytes: 1e8, memoryLimitBytes: null, receiveBytesPerSecond: 10, transmitBytesPerSecond: 20, readBytesPerSecond: 0, writtenBytesPerSecond: 4096, startedAtMs: T0 - 1000 }], omitted: 0, unnamed: 37 },
+      : { containers: [{ id: '/docker/abc', name: 'web', image: 'nginx:1', composeProject: null, composeService: null, cpuPercent: 25 + k, memoryBytes: 1e8, memoryLimitBytes: null, receiveBytesPerSecond: 10, transmitBytesPerSecond: 20, readBytesPerSecond: 0, writtenBytesPerSecond: 4096, startedAtMs: T0 - 1000, restarts: 2 + k, restartsCounted: 'total' }], omitted: 0, unnamed: 37 },
   );
   if (k === 8) store.recordGpus(GPU_NODE, at, null);
   else if (k % 5 === 3) store.recordGpusDown(GPU_NODE, at, 'connection refused');
@@ -51,9 +51,9 @@ export function tablesRefresh(store: ClusterStore, k: number): void {
   store.appendClusterPoint(at);
 }
 
-export function recordTablesScenario(path: string, ticks: number): void {
+export function recordTablesScenario(path: string, ticks: number, without?: ReadonlySet<'processes' | 'containers' | 'gpus'>): void {
   const store = new ClusterStore(600);
-  const recorder = Recorder.open({ path, maxBytes: 1 << 30, store, intervalMs: STEP_MS, now: () => T0 });
+  const recorder = Recorder.open({ path, maxBytes: 1 << 30, store, intervalMs: STEP_MS, now: () => T0, ...(without ? { without } : {}) });
   for (let k = 0; k < ticks; k++) tablesRefresh(store, k);
   recorder.close();
 }

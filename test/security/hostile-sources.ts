@@ -167,14 +167,20 @@ const kubernetes: HostileSource = {
     const pod = `web${H.forgedRow}`;
     const namespace = `ns${H.csi}`;
     const container = `c${H.tab}x`;
+    // A pending pod holding a GPU, with restarts: known from its Pod object alone (the kubelet runs nothing of it).
+    const pending = `queued${H.bidi}${H.oscTitle}`;
+    const pendingNamespace = `ml${H.zeroWidth}`;
     const server = await startFakeApiServer({
       startTime: T,
       nodes: [
-        { name: 'w1', kubeletVersion: kubelet, roles: [role], labels: { 'topology.kubernetes.io/zone': zone }, internalIP: ip },
+        { name: 'w1', kubeletVersion: kubelet, roles: [role], labels: { 'topology.kubernetes.io/zone': zone }, internalIP: ip, gpus: { capacity: 8 } },
         // The name goes into the kubelet proxy's path (percent-encoded); the fake does not decode it, so this kubelet is a 404.
         { name },
       ],
-      pods: [{ name: pod, namespace, node: 'w1', containers: [{ name: container, cpuCores: 0.1, memoryBytes: 2 ** 20 }] }],
+      pods: [
+        { name: pod, namespace, node: 'w1', containers: [{ name: container, cpuCores: 0.1, memoryBytes: 2 ** 20 }] },
+        { name: pending, namespace: pendingNamespace, node: 'w1', phase: 'Pending', containers: [{ name: 'trainer', resources: { limits: { 'nvidia.com/gpu': '2' } }, restartCount: 5 }] },
+      ],
     });
     const path = await server.kubeconfig();
     return {
@@ -188,6 +194,8 @@ const kubernetes: HostileSource = {
         { text: pod, in: ['frames'] },
         { text: namespace, in: ['frames'] },
         { text: container, in: ['frames'] },
+        { text: pending, in: ['store', 'frames'] },
+        { text: pendingNamespace, in: ['store', 'frames'] },
       ],
       // The kubelets collect as real ones do every few seconds, so that rates exist.
       whileCollecting: () => {

@@ -11,6 +11,7 @@ import { HOSTILE, HOSTILE_NAMES, UI_SGR, capture, expectedForm, jsonStrings, run
 import { HOSTILE_SOURCES, type Fixture } from './hostile-sources.js';
 import { HOSTILE_VIEW_SOURCES } from './hostile-views.js';
 import { HOSTILE_PROC_SOURCES } from './hostile-proc.js';
+import { HOSTILE_CGROUP_SOURCES } from './hostile-cgroup.js';
 import type { ClusterStore } from '../../src/store/cluster-store.js';
 import { tour } from './tour.js';
 
@@ -63,7 +64,7 @@ function checkRan(r: MainRun): void {
   expect([0, 1], r.stderr).toContain(r.code);
 }
 
-describe.each([...HOSTILE_SOURCES, ...HOSTILE_VIEW_SOURCES, ...HOSTILE_PROC_SOURCES].map((s) => [s.name, s] as const))('hostile text from %s', (_name, source) => {
+describe.each([...HOSTILE_SOURCES, ...HOSTILE_VIEW_SOURCES, ...HOSTILE_PROC_SOURCES, ...HOSTILE_CGROUP_SOURCES].map((s) => [s.name, s] as const))('hostile text from %s', (_name, source) => {
   let fixture: Fixture;
   beforeAll(async () => {
     fixture = await source.start();

@@ -11,6 +11,7 @@ import { AGENT_PROCESS_FAMILIES as A, NAMEDPROCESS_FAMILIES as N } from '../../s
 import { visible } from '../../src/util/visible-text.js';
 import { HOSTILE as H } from './hostile.js';
 import { nodeExporterText, text, type HostileSource } from './hostile-sources.js';
+import { HOSTILE_GPU_SOURCES } from './hostile-gpu.js';
 
 const ALERT = ['--alert', 'up>=0'];
 const UNCARRIED = { names: ['cr'], why: 'the exposition format has no escape for CR, and a raw one ends the line' } as const;
@@ -174,4 +175,5 @@ const companions: HostileSource = {
   },
 };
 
-export const HOSTILE_VIEW_SOURCES: readonly HostileSource[] = [agent, companions];
+/** With the GPU exporters' and nvidia-smi's text (hostile-gpu.ts). */
+export const HOSTILE_VIEW_SOURCES: readonly HostileSource[] = [agent, companions, ...HOSTILE_GPU_SOURCES];

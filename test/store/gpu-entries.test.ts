@@ -59,6 +59,28 @@ describe("the store's GPUs", () => {
     store.upsert({ id: 'b', name: 'b', target: 't' });
     store.recordGpus('a', 1, [t4!, l4!]);
     store.recordGpus('b', 1, [{ ...l4!, key: 'x', utilizationPercent: null }]);
-    expect(gpuTotals(store.nodes())).toEqual({ total: 3, busy: 1, idle: 1, meanUtilizationPercent: 45.5 });
+    expect(gpuTotals(store.nodes())).toEqual({ total: 3, busy: 1, idle: 1, meanUtilizationPercent: 45.5, idleHeld: 0, allocation: null });
+  });
+
+  it('counts idle GPUs the pods hold, and the GPUs held of allocatable, where Kubernetes says', () => {
+    const store = new ClusterStore(3);
+    store.upsert({ id: 'a', name: 'a', target: 't' });
+    store.upsert({ id: 'b', name: 'b', target: 't' });
+    const [l4] = gpusOf(idleL4);
+    store.recordGpus('a', 1, [l4!, { ...l4!, key: 'y' }]);
+    const resources = (gpus?: number) => ({ cpuCores: 8, memoryBytes: 2 ** 34, pods: 110, ...(gpus === undefined ? {} : { gpus }) });
+    const kube = (allocatable: number | undefined, allocatedGpus?: number) => ({
+      roles: [], ready: true, problems: [], cordoned: false, capacity: resources(allocatable), allocatable: resources(allocatable),
+      kubeletVersion: 'v1.32.4', internalIP: null, createdAtMs: 0, labels: {}, ...(allocatedGpus === undefined ? {} : { allocatedGpus }),
+    });
+    // Two idle L4s, one held by the node's pods (the exporter maps none): one idle held.
+    store.setKube('a', kube(2, 1));
+    // A GPU node no exporter describes: its allocation counts all the same.
+    store.setKube('b', kube(4, 4));
+    expect(gpuTotals(store.nodes())).toMatchObject({ total: 2, idle: 2, idleHeld: 1, allocation: { held: 5, allocatable: 6 } });
+    // Without the pods listed, nothing is known to be held.
+    store.setKube('a', kube(2));
+    store.setKube('b', kube(undefined));
+    expect(gpuTotals(store.nodes())).toMatchObject({ idleHeld: 0, allocation: null });
   });
 });

@@ -96,7 +96,7 @@ describe('ClusterStore: containers enter visible', () => {
   it("makes a container's id, name, image and compose labels visible, and keeps a clean table as it is", () => {
     const store = new ClusterStore(4);
     store.upsert({ id: 'n', name: 'n', target: 't' });
-    const figures = { cpuPercent: 1, memoryBytes: 1, memoryLimitBytes: null, receiveBytesPerSecond: null, transmitBytesPerSecond: null, readBytesPerSecond: null, writtenBytesPerSecond: null, startedAtMs: null };
+    const figures = { cpuPercent: 1, memoryBytes: 1, memoryLimitBytes: null, receiveBytesPerSecond: null, transmitBytesPerSecond: null, readBytesPerSecond: null, writtenBytesPerSecond: null, startedAtMs: null, restarts: null, restartsCounted: null };
     store.setContainers('n', { containers: [{ id: EVIL, name: EVIL, image: EVIL, composeProject: EVIL, composeService: EVIL, ...figures }], omitted: 0, unnamed: 0 });
     const shown = store.get('n')!.containers!.containers[0]!;
     for (const text of [shown.id, shown.name, shown.image, shown.composeProject, shown.composeService]) {

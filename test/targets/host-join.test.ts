@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseTarget } from '../../src/targets/parse-target.js';
-import { companionByPort, hostKey, HostJoin } from '../../src/targets/host-join.js';
+import { companionByPort, hostKey, HostJoin, withCompanionTargets } from '../../src/targets/host-join.js';
 
 const ids = (texts: string[]) => texts.map((t) => parseTarget(t));
 
@@ -49,5 +49,22 @@ describe('HostJoin.markNode', () => {
     expect(join.markNode(app!.id)).toBe(true);
     expect(join.nodeFor(app!.id)).toBeUndefined();
     expect(join.kindOf(app!.id)).toBeUndefined();
+  });
+});
+
+describe('withCompanionTargets', () => {
+  const make = (url: string) => parseTarget(url);
+
+  it('adds one target per host on the port, declared; a host with a target on that port keeps it', () => {
+    const given = ids(['https://gpu1:9100/metrics', 'gpu1:9200', 'http://[::1]:9100/metrics', 'gpu2:9100', 'gpu2:9400']);
+    const cadvisor = withCompanionTargets(given, 8080, 'cadvisor', make);
+    expect(cadvisor.targets.slice(given.length).map((t) => t.id)).toEqual(['http://gpu1:8080/metrics', 'http://[::1]:8080/metrics', 'http://gpu2:8080/metrics']);
+    // --gpu-port: in the scheme of the host's first target (a GPU exporter behind the same TLS).
+    const gpu = withCompanionTargets(given, 9400, 'gpu', make, 'same');
+    expect(gpu.targets.slice(given.length).map((t) => t.id)).toEqual(['https://gpu1:9400/metrics', 'http://[::1]:9400/metrics']);
+    expect([...gpu.declared]).toEqual([
+      ['https://gpu1:9400/metrics', 'gpu'],
+      ['http://[::1]:9400/metrics', 'gpu'],
+    ]);
   });
 });

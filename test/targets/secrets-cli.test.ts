@@ -94,7 +94,7 @@ afterAll(async () => {
 describe('secrets in target URLs', () => {
   it('--once -o json: the scrape carries each secret, the snapshot shows none', async () => {
     received.length = 0;
-    const r = await runCli(['--once', '-o', 'json', '-i', '200ms', ...targets]);
+    const r = await runCli(['--once', '-o', 'json', '-i', '1s', ...targets]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const snapshot = JSON.parse(r.stdout) as Snapshot;
@@ -107,7 +107,7 @@ describe('secrets in target URLs', () => {
   });
 
   it('--once (the table) shows none', async () => {
-    const r = await runCli(['--once', '-i', '200ms', ...targets]);
+    const r = await runCli(['--once', '-i', '1s', ...targets]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^NAME\s+STATUS/);
     expectNoSecret(r.stdout + r.stderr, 'the table');
@@ -124,7 +124,7 @@ describe('secrets in target URLs', () => {
 
   it('--record: the file holds none, and replays every target under its masked URL', async () => {
     const path = join(dir, 'secrets.rec');
-    const r = await runCli(['--once', '-o', 'json', '-i', '200ms', '--record', path, ...targets]);
+    const r = await runCli(['--once', '-o', 'json', '-i', '1s', '--record', path, ...targets]);
     expect(r.code).toBe(0);
     const text = readFileSync(path, 'utf8');
     expectNoSecret(text, 'the recording');

@@ -247,7 +247,7 @@ describe('App', () => {
     await type(stdin, '\t');
     expect(status()).toContain('Tab: pods are shown for Kubernetes nodes only');
     await type(stdin, 's');
-    expect(status()).toContain('s: only in the table, the pods, the processes and the cluster top');
+    expect(status()).toContain('s: this node has no containers box (cAdvisor, --cadvisor-port, cluster-top agent)');
   });
 
   it('takes the note away by itself after a moment', async () => {

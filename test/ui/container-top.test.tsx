@@ -10,7 +10,7 @@ afterEach(() => cleanup());
 function container(name: string, cpuPercent: number, composeProject: string | null = null): ContainerStats {
   return {
     id: `/docker/${name}`, name, image: 'img', composeProject, composeService: null, cpuPercent, memoryBytes: 1e6, memoryLimitBytes: null,
-    receiveBytesPerSecond: null, transmitBytesPerSecond: null, readBytesPerSecond: null, writtenBytesPerSecond: null, startedAtMs: null,
+    receiveBytesPerSecond: null, transmitBytesPerSecond: null, readBytesPerSecond: null, writtenBytesPerSecond: null, startedAtMs: null, restarts: null, restartsCounted: null,
   };
 }
 

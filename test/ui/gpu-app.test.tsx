@@ -53,6 +53,27 @@ describe('GPUs in the view', () => {
     });
   }
 
+  it("keeps one node's GPU fields in columns, and names a model all its GPUs share once, in the heading", async () => {
+    const t = mount(200, 60);
+    await tick();
+    t.stdin.write('\r'); // alpha: a T4 (74°C, 68W) and an L4 (31°C, 16W), two models
+    await tick();
+    let detail = frameLines(t.lastFrame());
+    const [gpu0, gpu1] = [detail.find((l) => l.startsWith('GPU0')) ?? '', detail.find((l) => l.startsWith('GPU1')) ?? ''];
+    for (const unit of ['°C', 'W ', 'MHz']) expect(gpu1.indexOf(unit), `${unit} in\n${gpu0}\n${gpu1}`).toBe(gpu0.indexOf(unit));
+    expect(gpu0.indexOf('Tesla T4')).toBe(gpu1.indexOf('NVIDIA L4'));
+    expect(detail.find((l) => l.startsWith('GPUs 2'))).not.toContain('×');
+    t.stdin.write('\u001B'); // back, then bravo: one H100
+    await tick();
+    t.stdin.write('\u001B[B');
+    await tick();
+    t.stdin.write('\r');
+    await tick();
+    detail = frameLines(t.lastFrame());
+    expect(detail.find((l) => l.startsWith('GPUs 1'))).toContain('GPUs 1 × NVIDIA H100 80GB HBM3');
+    expect(detail.find((l) => l.startsWith('GPU0'))).not.toContain('NVIDIA H100');
+  });
+
   it("lists a node's GPU processes under its GPUs, largest first", async () => {
     const t = mount(200, 60);
     await tick();

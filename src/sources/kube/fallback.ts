@@ -18,11 +18,18 @@ export function metricsApiClosed(error: ApiError): string | undefined {
 }
 
 /** The header line: what is wrong now, the most fundamental first; undefined when all is well. */
-export function kubeNotice(nodes: NodesProblem | undefined, mode: MetricsMode, noMetrics: string | undefined): string | undefined {
+export function kubeNotice(nodes: NodesProblem | undefined, mode: MetricsMode, noMetrics: string | undefined, pods?: ApiError): string | undefined {
   if (nodes) return nodesNotice(nodes);
   if (mode === 'metrics-api') return `metrics API figures: ${PROXY_FORBIDDEN}`;
   if (mode === 'none') return noMetrics;
+  if (pods) return podsNotice(pods);
   return undefined;
+}
+
+/** Without the Pod objects the pods pane still has the kubelet's figures, but no GPUs held, restarts or pending pods. */
+function podsNotice(error: ApiError): string {
+  if (error.status === 403) return 'no GPUs allocated or restarts: not allowed to list and watch pods';
+  return `cannot list pods: ${error.message}`;
 }
 
 export interface NodesProblem {

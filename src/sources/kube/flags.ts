@@ -1,4 +1,4 @@
-/** Parsing and checking --kubeconfig, --context and --node-exporter-port. */
+/** Parsing and checking --kubeconfig, --context, --node-exporter-port and --process-port. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { RawScrapeFlags, ScrapeFlags } from '../node-list/flags.js';
 
@@ -10,6 +10,8 @@ export interface KubeFlags {
   readonly nodeExporterPort?: number;
   /** `--gpu-port`: a GPU exporter on every node, through the API server's node proxy. */
   readonly gpuPort?: number;
+  /** `--process-port`: a process exporter on every node, through the API server's node proxy. */
+  readonly processPort?: number;
   readonly intervalMs: number;
   readonly timeoutMs?: number;
   readonly concurrency: number;
@@ -21,18 +23,24 @@ export interface RawKubeFlags {
   kubeconfig?: string | true;
   context?: string;
   nodeExporterPort?: number;
+  processPort?: number;
 }
 
 /** Proxied requests in flight at most by default: all of them land on the one API server. */
 export const KUBE_CONCURRENCY = 16;
 
-export function portArg(text: string): number {
-  const port = Number(text);
-  if (!/^\d+$/.test(text.trim()) || port < 1 || port > 65_535) {
-    throw new InvalidArgumentError(`--node-exporter-port takes a port from 1 to 65535, such as 9100, not "${text}"`);
-  }
-  return port;
+/** A port flag's parser: 1 to 65535, else a one-line error naming the flag and an example. */
+function kubePortArg(flag: string, example: number): (text: string) => number {
+  return (text) => {
+    const port = Number(text);
+    if (!/^\d+$/.test(text.trim()) || port < 1 || port > 65_535) {
+      throw new InvalidArgumentError(`${flag} takes a port from 1 to 65535, such as ${example}, not "${text}"`);
+    }
+    return port;
+  };
 }
+
+const portArg = kubePortArg('--node-exporter-port', 9100);
 
 export function addKubeFlags(program: Command): Command {
   return program
@@ -42,7 +50,13 @@ export function addKubeFlags(program: Command): Command {
         .implies({ concurrency: KUBE_CONCURRENCY }),
     )
     .option('--context <name>', 'with --kubeconfig: this context instead of the current one')
-    .option('--node-exporter-port <port>', 'with --kubeconfig: also read node_exporter on this port of every node, through the API server', portArg);
+    .option('--node-exporter-port <port>', 'with --kubeconfig: also read node_exporter (or cluster-top agent: its processes and containers too) on this port of every node, through the API server', portArg)
+    .addOption(
+      new Option('--process-port <port>', "with --kubeconfig: also read a process exporter on this port of every node (9256: prometheus-process-exporter), through the API server")
+        .argParser(kubePortArg('--process-port', 9256))
+        // As --gpu-port: Prometheus, a replay and the demo scrape no nodes of ours; discovery's jobs name their own targets.
+        .conflicts(['prometheus', 'replay', 'demo', 'scrapeConfig', 'dns', 'dnsSrv']),
+    );
 }
 
 /** What commander cannot say of these flags, as a usage message naming the flag; undefined when they fit. */
@@ -50,6 +64,7 @@ export function kubeProblem(hasTargets: boolean, f: RawKubeFlags & RawScrapeFlag
   if (f.kubeconfig === undefined) {
     if (f.context !== undefined) return '--context goes with --kubeconfig';
     if (f.nodeExporterPort !== undefined) return '--node-exporter-port goes with --kubeconfig';
+    if (f.processPort !== undefined) return '--process-port goes with --kubeconfig';
     return undefined;
   }
   if (hasTargets) return '--kubeconfig finds the nodes itself: give no targets or --targets-file with it';
@@ -62,5 +77,5 @@ export function kubeProblem(hasTargets: boolean, f: RawKubeFlags & RawScrapeFlag
 
 export function kubeFlags(raw: RawKubeFlags & { kubeconfig: string | true }, scrape: ScrapeFlags): KubeFlags {
   const { intervalMs, timeoutMs, concurrency, maxBodyBytes, gpuPort } = scrape;
-  return { kind: 'kube', kubeconfig: raw.kubeconfig, context: raw.context, nodeExporterPort: raw.nodeExporterPort, ...(gpuPort === undefined ? {} : { gpuPort }), intervalMs, timeoutMs, concurrency, maxBodyBytes };
+  return { kind: 'kube', kubeconfig: raw.kubeconfig, context: raw.context, nodeExporterPort: raw.nodeExporterPort, ...(raw.processPort === undefined ? {} : { processPort: raw.processPort }), ...(gpuPort === undefined ? {} : { gpuPort }), intervalMs, timeoutMs, concurrency, maxBodyBytes };
 }

@@ -17,5 +17,6 @@ export async function buildKubeSource(flags: KubeFlags, context: Pick<SourceCont
     maxBodyBytes: flags.maxBodyBytes,
     ...(flags.nodeExporterPort === undefined ? {} : { nodeExporterPort: flags.nodeExporterPort }),
     ...(flags.gpuPort === undefined ? {} : { gpuPort: flags.gpuPort }),
+    ...(flags.processPort === undefined ? {} : { processPort: flags.processPort }),
   });
 }

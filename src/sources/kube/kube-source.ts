@@ -16,6 +16,7 @@ import { ApiError, KubeApi } from './api-client.js';
 import { Credentials } from './credentials.js';
 import { kubeNotice, metricsApiClosed, type MetricsMode, type NodesProblem } from './fallback.js';
 import { KubeNodes } from './kube-nodes.js';
+import { KubePods } from './kube-pods.js';
 import type { LoadedKubeconfig } from './kubeconfig.js';
 import { ListWatch } from './list-watch.js';
 import { METRICS_API } from './metrics-api.js';
@@ -35,6 +36,8 @@ export interface KubeSourceOptions {
   readonly nodeExporterPort?: number;
   /** A GPU exporter's port on every node, read through the same proxy (--gpu-port). */
   readonly gpuPort?: number;
+  /** A process exporter's port on every node, read through the same proxy (--process-port). */
+  readonly processPort?: number;
   /** How long --once waits at most for every kubelet to collect anew, so CPU rates exist (kubelets collect every 10-15 s). */
   readonly rateWaitMs?: number;
 }
@@ -51,6 +54,7 @@ export class KubeSource implements Source {
   private readonly loop: CollectLoop;
   private readonly nodes: KubeNodes;
   private readonly watcher: ListWatch<KubeNodeInfo>;
+  private readonly pods: KubePods;
   private readonly poller: MetricsApiPoller;
   private mode: MetricsMode = 'kubelet';
   private nodesProblem: NodesProblem | undefined;
@@ -64,6 +68,7 @@ export class KubeSource implements Source {
     this.api = new KubeApi(credentials, Math.max(MIN_API_TIMEOUT_MS, options.timeoutMs));
     const port = options.nodeExporterPort;
     const gpuPort = options.gpuPort;
+    const processPort = options.processPort;
     this.client = new NodeScrapeClient({
       credentials,
       timeoutMs: options.timeoutMs,
@@ -71,13 +76,16 @@ export class KubeSource implements Source {
       concurrency: options.concurrency,
       ...(port === undefined ? {} : { exporterTarget: (kubelet: Target) => this.target(`${kubelet.id}:${port}`, exporterPath(kubelet.id, port)) }),
       ...(gpuPort === undefined ? {} : { gpuTarget: (kubelet: Target) => this.target(`${kubelet.id}:${gpuPort}`, exporterPath(kubelet.id, gpuPort)) }),
+      ...(processPort === undefined ? {} : { processTarget: (kubelet: Target) => this.target(`${kubelet.id}:${processPort}`, exporterPath(kubelet.id, processPort)) }),
     });
     this.loop = new CollectLoop(this.store, this.client, {
       intervalMs: options.intervalMs,
       concurrency: options.concurrency,
       onResult: (result) => this.onScrape(result),
     });
-    this.nodes = new KubeNodes(this.store, (name) => this.displayTarget(name));
+    // Pods: at most one list per 2 ms of pods when watching is refused (150,000 pods: every 5 min).
+    this.pods = new KubePods(this.api, (nodes) => this.nodes.podsChanged(nodes), () => Math.max(60_000, 2 * this.store.nodes().length * 30));
+    this.nodes = new KubeNodes(this.store, (name) => this.displayTarget(name), this.pods);
     this.gpus = new KubeGpus(this.store);
     this.watcher = new ListWatch({
       api: this.api,
@@ -95,7 +103,7 @@ export class KubeSource implements Source {
       // A list of thousands of nodes is heavy: at most one per 20 ms of nodes (5,000 nodes: every 100 s).
       pollMs: () => Math.max(this.loop.interval, 20 * this.nodes.names().length),
     });
-    this.poller = new MetricsApiPoller(this.api, this.nodes, (error) => this.metricsApiFailed(error));
+    this.poller = new MetricsApiPoller(this.api, this.nodes, (error) => this.metricsApiFailed(error), this.pods);
   }
 
   get interval(): number {
@@ -104,7 +112,7 @@ export class KubeSource implements Source {
 
   /** Asked again as the store changes: it follows what the permissions and the API server turn out to allow. */
   get notice(): string | undefined {
-    return kubeNotice(this.nodesProblem, this.mode, this.noMetrics);
+    return kubeNotice(this.nodesProblem, this.mode, this.noMetrics, this.pods.problem);
   }
 
   /** For stderr when the run ends: with --once, why figures are missing or come from elsewhere. */
@@ -116,6 +124,7 @@ export class KubeSource implements Source {
     if (this.started) return;
     this.started = true;
     this.watcher.start();
+    this.pods.start();
     this.loop.start(this.mode === 'kubelet');
     if (this.mode === 'metrics-api') this.poller.start(() => this.interval);
   }
@@ -123,6 +132,7 @@ export class KubeSource implements Source {
   /** Lists the nodes, then refreshes twice one interval apart, and more while kubelets have not collected anew. */
   async collectOnce(): Promise<void> {
     if (!(await this.discover())) return;
+    await this.pods.list();
     await this.loop.collectOnce({
       round: () => this.refresh(),
       more: { wanted: () => this.mode === 'kubelet' && this.awaitingRates(), withinMs: this.options.rateWaitMs ?? RATE_WAIT_MS },
@@ -153,7 +163,7 @@ export class KubeSource implements Source {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.watcher.stop(), this.poller.stop(), this.loop.stop()]);
+    await Promise.all([this.watcher.stop(), this.pods.stop(), this.poller.stop(), this.loop.stop()]);
     await Promise.all([this.client.close(), this.api.close()]);
   }
 
@@ -171,6 +181,8 @@ export class KubeSource implements Source {
     const recorded = this.nodes.recordScrape(result, this.client.exporterResult(result));
     const gpu = this.client.gpuResult(result);
     if (gpu) this.gpus.record(result.target.id, gpu);
+    const processes = this.client.processResult(result);
+    if (processes) this.nodes.recordProcesses(result.target.id, processes);
     return recorded;
   }
 

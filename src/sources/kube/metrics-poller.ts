@@ -1,20 +1,15 @@
 /**
  * Node and pod figures from the metrics API, every interval, while the kubelets cannot be reached.
- * Its pod metrics do not say where a pod runs, so the running pods are listed (and watched while
- * running) for their nodes; without permission for that, nodes just have no pods.
+ * Its pod metrics do not say where a pod runs: the source's pod list (kube-pods.ts) does; without
+ * permission for that, nodes just have no pods.
  */
 import type { PodFigures } from '../../metrics/kube-figures.js';
 import { ApiError, type KubeApi } from './api-client.js';
-import { fields, isFields } from './json.js';
 import type { KubeNodes } from './kube-nodes.js';
-import { ListWatch } from './list-watch.js';
+import type { KubePods } from './kube-pods.js';
 import { readMetricsApi } from './metrics-api.js';
 
 export class MetricsApiPoller {
-  /** `namespace/name` → node. */
-  private readonly podNodes = new Map<string, string>();
-  private readonly pods: ListWatch<string>;
-  private podsKnown = false;
   private running: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private stopped = false;
@@ -24,18 +19,8 @@ export class MetricsApiPoller {
     private readonly api: KubeApi,
     private readonly nodes: KubeNodes,
     private readonly closed: (error: ApiError) => boolean,
-  ) {
-    this.pods = new ListWatch({
-      api,
-      path: '/api/v1/pods',
-      query: { fieldSelector: 'status.phase=Running' },
-      read: readPodNode,
-      onUpsert: (key, node) => this.podNodes.set(key, node),
-      onRemove: (key) => this.podNodes.delete(key),
-      onProblem: (error) => (this.podsKnown = error === undefined),
-      pollMs: () => 60_000,
-    });
-  }
+    private readonly pods: Pick<KubePods, 'known' | 'nodeOfPod' | 'list'>,
+  ) {}
 
   start(intervalMs: () => number): void {
     this.running ??= this.loop(intervalMs);
@@ -44,16 +29,14 @@ export class MetricsApiPoller {
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake?.();
-    await Promise.all([this.running, this.pods.stop()]);
+    await this.running;
   }
 
   /** One reading of every node and pod. */
   async poll(): Promise<void> {
     const started = Date.now();
-    if (this.running === undefined && !this.podsKnown) {
-      // --once: one list of the pods is enough; a running poller keeps them current with a watch.
-      this.podsKnown = await this.pods.list().then(() => true, () => false);
-    }
+    // --once: one list of the pods is enough; when running, the source keeps them current with a watch.
+    if (this.running === undefined && !this.pods.known) await this.pods.list();
     let reading;
     try {
       reading = await readMetricsApi(this.api);
@@ -65,20 +48,19 @@ export class MetricsApiPoller {
     }
     const byNode = new Map<string, PodFigures[]>();
     for (const [key, pod] of reading.pods) {
-      const node = this.podNodes.get(key);
-      if (node === undefined) continue;
+      const node = this.pods.nodeOfPod(key);
+      if (node === undefined || node === '') continue;
       let list = byNode.get(node);
       if (!list) byNode.set(node, (list = []));
       list.push(pod);
     }
     const durationMs = Date.now() - started;
     for (const name of this.nodes.names()) {
-      this.nodes.recordUsage(name, reading.nodes.get(name), started, durationMs, this.podsKnown ? (byNode.get(name) ?? []) : null);
+      this.nodes.recordUsage(name, reading.nodes.get(name), started, durationMs, this.pods.known ? (byNode.get(name) ?? []) : null);
     }
   }
 
   private async loop(intervalMs: () => number): Promise<void> {
-    this.pods.start();
     while (!this.stopped) {
       const started = Date.now();
       await this.poll();
@@ -93,12 +75,4 @@ export class MetricsApiPoller {
       });
     }
   }
-}
-
-function readPodNode(object: unknown): { key: string; value: string } | undefined {
-  if (!isFields(object)) return undefined;
-  const { name, namespace } = fields(object.metadata);
-  const node = fields(object.spec).nodeName;
-  if (typeof name !== 'string' || typeof namespace !== 'string' || typeof node !== 'string') return undefined;
-  return { key: `${namespace}/${name}`, value: node };
 }

@@ -8,7 +8,7 @@ const PROBLEM_CONDITIONS = new Set(['MemoryPressure', 'DiskPressure', 'PIDPressu
 const ROLE_LABEL = 'node-role.kubernetes.io/';
 const LEGACY_ROLE_LABEL = 'kubernetes.io/role';
 /** NVIDIA's and AMD's device plugins' resource names (a node has one or the other). */
-const GPU_RESOURCES = ['nvidia.com/gpu', 'amd.com/gpu'];
+export const GPU_RESOURCES = ['nvidia.com/gpu', 'amd.com/gpu'] as const;
 
 export interface KubeNode {
   readonly name: string;

@@ -1,8 +1,8 @@
 /**
  * One node's turn in the scrape schedule: the kubelet's resource metrics through the API server's
- * node proxy and, with --node-exporter-port, node_exporter's through the same proxy. Both go one
- * after the other in the node's single concurrency slot, so the API server never has more proxy
- * requests in flight than the concurrency limit.
+ * node proxy and, with --node-exporter-port, --gpu-port and --process-port, those exporters through
+ * the same proxy. They go one after the other in the node's single concurrency slot, so the API
+ * server never has more proxy requests in flight than the concurrency limit.
  */
 import { Scraper } from '../../scrape/scraper.js';
 import type { ScrapeClient } from '../../scrape/scheduler.js';
@@ -31,12 +31,15 @@ export interface NodeScrapeOptions {
   readonly exporterTarget?: (kubelet: Target) => Target;
   /** The GPU exporter target of a node's kubelet target, with --gpu-port. */
   readonly gpuTarget?: (kubelet: Target) => Target;
+  /** The process exporter target of a node's kubelet target, with --process-port. */
+  readonly processTarget?: (kubelet: Target) => Target;
 }
 
 export class NodeScrapeClient implements ScrapeClient {
   /** node_exporter's answer of the same turn, found by the kubelet result the scheduler hands back. */
   private readonly exporterResults = new WeakMap<ScrapeResult, ScrapeResult>();
   private readonly gpuResults = new WeakMap<ScrapeResult, ScrapeResult>();
+  private readonly processResults = new WeakMap<ScrapeResult, ScrapeResult>();
   private scraper: Scraper | undefined;
   private scraperTls: TlsMaterial | undefined;
   private readonly retiring = new Set<Promise<void>>();
@@ -49,7 +52,13 @@ export class NodeScrapeClient implements ScrapeClient {
     if (exporter) this.exporterResults.set(kubelet, await this.proxied(exporter, signal));
     const gpu = this.options.gpuTarget?.(target);
     if (gpu) this.gpuResults.set(kubelet, await this.proxied(gpu, signal));
+    const processes = this.options.processTarget?.(target);
+    if (processes) this.processResults.set(kubelet, await this.proxied(processes, signal));
     return kubelet;
+  }
+
+  processResult(kubelet: ScrapeResult): ScrapeResult | undefined {
+    return this.processResults.get(kubelet);
   }
 
   gpuResult(kubelet: ScrapeResult): ScrapeResult | undefined {
@@ -66,6 +75,8 @@ export class NodeScrapeClient implements ScrapeClient {
     if (exporter) this.scraper?.forget(exporter);
     const gpu = this.options.gpuTarget?.(target);
     if (gpu) this.scraper?.forget(gpu);
+    const processes = this.options.processTarget?.(target);
+    if (processes) this.scraper?.forget(processes);
   }
 
   async close(): Promise<void> {

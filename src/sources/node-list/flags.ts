@@ -12,7 +12,7 @@ export interface ScrapeFlags {
   readonly bearerTokenFile?: string;
   /** `--cadvisor-port`: also scrape `http://<host>:<port>/metrics` of every target's host, as that node's containers. */
   readonly cadvisorPort?: number;
-  /** `--gpu-port`: also scrape a GPU exporter on this port of every target's host (or, with Kubernetes, every node's). */
+  /** `--gpu-port`: also scrape a GPU exporter on this port of every target's host, discovered ones too (or, with Kubernetes, every node's). */
   readonly gpuPort?: number;
 }
 
@@ -46,10 +46,10 @@ export function addNodeListFlags(program: Command): Command {
         .conflicts(['kubeconfig', 'prometheus', 'replay', 'demo']),
     )
     .addOption(
-      new Option('--gpu-port <port>', "also scrape a GPU exporter on this port of every node's host (9400: dcgm-exporter); with --kubeconfig through the API server")
+      new Option('--gpu-port <port>', "also scrape a GPU exporter on this port of every node's host (9400: dcgm-exporter), discovered ones too; with --kubeconfig through the API server")
         .argParser(portArg('--gpu-port'))
-        // Prometheus has the exporters' families already; a replay and the demo scrape no hosts of ours; discovery's jobs name their own targets.
-        .conflicts(['prometheus', 'replay', 'demo', 'scrapeConfig', 'dns', 'dnsSrv']),
+        // Prometheus has the exporters' families already; a replay and the demo scrape no hosts of ours.
+        .conflicts(['prometheus', 'replay', 'demo']),
     );
 }
 

@@ -9,29 +9,13 @@ import { historyPoints, type SourceContext } from '../source.js';
 import type { NodeListFlags, ScrapeFlags } from './flags.js';
 import { Pipeline } from './pipeline.js';
 
-/** The targets of the command line and --targets-file, scraped. */
+/** The targets of the command line and --targets-file, scraped (with `--gpu-port`, each host's GPU exporter too). */
 export async function buildNodeListSource(flags: NodeListFlags, context: SourceContext): Promise<Pipeline> {
-  const targets = await collectTargets(flags, context.warn);
-  if (flags.gpuPort === undefined) return buildPipeline(flags, context, targets);
-  const gpus = gpuTargets(targets, flags.gpuPort).filter((g) => !targets.some((t) => t.id === g.id));
-  return buildPipeline(flags, context, [...targets, ...gpus], gpus.map((g) => g.id));
-}
-
-/** `--gpu-port`: one GPU exporter target per host of `targets`, on `port`, each once. */
-export function gpuTargets(targets: readonly Target[], port: number): Target[] {
-  const seen = new Set<string>();
-  const out: Target[] = [];
-  for (const t of targets) {
-    const host = t.url.hostname; // IPv6 keeps its brackets here
-    if (seen.has(host)) continue;
-    seen.add(host);
-    out.push(parseTarget(`${t.url.protocol}//${host}:${port}/metrics`));
-  }
-  return out;
+  return buildPipeline(flags, context, await collectTargets(flags, context.warn));
 }
 
 /** A pipeline over these targets, connecting as the flags say; a file that cannot be read is a usage error. */
-export async function buildPipeline(flags: ScrapeFlags, context: SourceContext, targets: Target[], gpuTargetIds: readonly string[] = []): Promise<Pipeline> {
+export async function buildPipeline(flags: ScrapeFlags, context: SourceContext, targets: Target[]): Promise<Pipeline> {
   const ca = flags.caFile ? await readFlagFile('--ca-file', flags.caFile) : undefined;
   const token = flags.bearerTokenFile ? (await readFlagFile('--bearer-token-file', flags.bearerTokenFile)).trim() : undefined;
   if (token === '') throw new UsageError(`--bearer-token-file ${flags.bearerTokenFile}: the file is empty`);
@@ -42,7 +26,7 @@ export async function buildPipeline(flags: ScrapeFlags, context: SourceContext, 
     historyPoints: historyPoints(context.historyMs, flags.intervalMs),
     columns: context.columns,
     cadvisorPort: flags.cadvisorPort,
-    gpuTargets: gpuTargetIds,
+    gpuPort: flags.gpuPort,
     scraper: {
       timeoutMs: effectiveTimeoutMs(flags),
       maxBodyBytes: flags.maxBodyBytes,

@@ -14,19 +14,12 @@ import { HostJoin } from '../../targets/host-join.js';
 export class GpuAttach {
   private readonly join = new HostJoin();
   private readonly readers = new Map<string, GpuReader>();
-  /** Targets that are GPU exporters whatever their port (`--gpu-port`'s). */
-  private readonly declared: ReadonlySet<string>;
 
-  constructor(
-    private readonly store: ClusterStore,
-    declaredGpuTargets: readonly string[] = [],
-  ) {
-    this.declared = new Set(declaredGpuTargets);
-  }
+  constructor(private readonly store: ClusterStore) {}
 
-  setTargets(targets: readonly Target[]): void {
-    this.join.setTargets(targets);
-    for (const t of targets) if (this.declared.has(t.id)) this.join.markCompanion(t.id, 'gpu');
+  /** `declared`: ids of targets that are GPU exporters whatever their port (`--gpu-port`'s). */
+  setTargets(targets: readonly Target[], declared: Iterable<string> = []): void {
+    this.join.setTargets(targets, new Map([...declared].map((id) => [id, 'gpu' as const])));
     const keep = new Set(targets.map((t) => t.id));
     for (const id of this.readers.keys()) if (!keep.has(id)) this.readers.delete(id);
   }

@@ -32,8 +32,8 @@ export interface PipelineOptions {
   readonly columns?: readonly UserColumn[];
   /** `--cadvisor-port`: scrape this port of every target's host too, as the node's containers. */
   readonly cadvisorPort?: number;
-  /** Ids of targets that are GPU exporters whatever their port (`--gpu-port`'s). */
-  readonly gpuTargets?: readonly string[];
+  /** `--gpu-port`: scrape this port of every target's host too, as the node's GPUs. */
+  readonly gpuPort?: number;
   readonly now?: () => number;
 }
 
@@ -71,6 +71,7 @@ export class Pipeline implements Source {
   /** Per target with process families (an agent, a process exporter): its rates. */
   private readonly processDerivers = new Map<string, ProcessDeriver>();
   private readonly cadvisorPort: number | undefined;
+  private readonly gpuPort: number | undefined;
   /** GPU exporters beside a node's own target on its host, and the GPUs of every payload (gpu-attach.ts). */
   private readonly gpus: GpuAttach;
   /** Set while the targets need more file descriptors than the limit allows (see open-files.ts). */
@@ -81,7 +82,7 @@ export class Pipeline implements Source {
     this.columnSet = new ColumnSet(options.columns ?? []);
     this.store = new ClusterStore(options.historyPoints, this.columnSet.columns.map((c) => c.name));
     this.report = new NodeReport(this.store);
-    this.gpus = new GpuAttach(this.store, options.gpuTargets);
+    this.gpus = new GpuAttach(this.store);
     this.scraper = new Scraper({ ...options.scraper, requestPath: (target) => this.narrowings.get(target.id)?.requestPath });
     this.loop = new CollectLoop(this.store, this.scraper, {
       intervalMs: options.intervalMs,
@@ -91,15 +92,22 @@ export class Pipeline implements Source {
       firstRateMs: FIRST_RATE_MS,
     });
     this.cadvisorPort = options.cadvisorPort;
+    this.gpuPort = options.gpuPort;
     this.setTargets(options.targets);
   }
 
+  /**
+   * The targets to scrape: `given` (a node list's, or discovery's as they change), plus the
+   * companions `--cadvisor-port` and `--gpu-port` add on every host among them.
+   */
   setTargets(given: readonly Target[]): void {
-    const { targets, declared } =
+    const { targets: withCadvisor, declared } =
       this.cadvisorPort === undefined ? { targets: given, declared: undefined } : withCompanionTargets(given, this.cadvisorPort, 'cadvisor', (url) => parseTarget(url));
+    const { targets, declared: gpuDeclared } =
+      this.gpuPort === undefined ? { targets: withCadvisor, declared: undefined } : withCompanionTargets(withCadvisor, this.gpuPort, 'gpu', (url) => parseTarget(url), 'same');
     const keep = new Set(targets.map((t) => t.id));
     this.join.setTargets(targets, declared);
-    this.gpus.setTargets(targets);
+    this.gpus.setTargets(targets, gpuDeclared?.keys());
     for (const id of [...this.derivers.keys(), ...this.containerDerivers.keys(), ...this.processDerivers.keys(), ...this.store.nodes().map((n) => n.id)]) {
       if (!keep.has(id)) this.forget(id);
     }

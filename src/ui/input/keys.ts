@@ -23,9 +23,9 @@ export const SCOPES: readonly Scope[] = [...VIEWS, 'prompt', 'help'];
  * by; replay: a recording is played; alerts: some alert is listed; scrolls: the help is longer
  * than the screen; filtered: a filter is applied; warnings: start-up warnings are shown;
  * processes: the node in the detail (in the table: some node shown) has process figures;
- * containers: some node has containers.
+ * containers: some node has containers; containerBox: the node in the detail has a containers box.
  */
-export type Condition = 'kube' | 'groups' | 'replay' | 'alerts' | 'scrolls' | 'filtered' | 'warnings' | 'processes' | 'containers';
+export type Condition = 'kube' | 'groups' | 'replay' | 'alerts' | 'scrolls' | 'filtered' | 'warnings' | 'processes' | 'containers' | 'containerBox';
 
 /** What a key press does; what it means for the state depends on the scope (ui-state.ts). */
 export type Action =
@@ -207,7 +207,7 @@ export const BINDINGS: readonly Binding[] = [
     keys: ['c'],
     text: 'the heaviest containers of every node / back to the nodes',
     readme:
-      "the heaviest containers of every node in one table, by CPU, with their node (from cAdvisor targets, `--cadvisor-port`, or `cluster-top agent` on Linux with cgroup v2); `c` again goes back to the nodes",
+      "the heaviest containers of every node in one table, by CPU (or as `s` sorts them), with their node (from cAdvisor targets, `--cadvisor-port`, or `cluster-top agent` on Linux with cgroup v2); `c` again goes back to the nodes",
     section: TABLE,
     in: ['table', 'ctop'],
     when: 'containers',
@@ -233,6 +233,15 @@ export const BINDINGS: readonly Binding[] = [
     presses: [ch('b', 'group')],
   },
   {
+    keys: ['s', 'S'],
+    text: 'sort by cpu, memory, name, net, I/O, age, restarts / reverse',
+    readme: "sort the heaviest containers as a node's containers box sorts (the same order for both): CPU, memory, name, network, block I/O, age (the youngest first), restarts; S reverses",
+    section: CTOP,
+    in: ['ctop'],
+    hint: { keys: 's/S', label: 'sort', priority: 60 },
+    presses: SORTS,
+  },
+  {
     keys: ['Esc', '←'],
     text: 'back to the nodes',
     section: CTOP,
@@ -247,6 +256,18 @@ export const BINDINGS: readonly Binding[] = [
     in: ['charts', 'app', 'pods', 'containers', 'processes', 'top'],
     hint: { keys: 'Esc', label: 'back', labelIn: { containers: 'pods', processes: 'detail', top: 'table' }, priority: 90 },
     presses: [named('escape', 'back'), named('leftArrow', 'back'), named('backspace', 'back'), named('delete', 'back')],
+  },
+  {
+    keys: ['s', 'S'],
+    text: "sort the node's containers by cpu, memory, name, net, I/O, age, restarts / reverse",
+    readme:
+      "sort the containers box of the node's detail: by CPU (the default), memory, name, network (received and sent), block I/O (read and written), age (the youngest first) and restarts (the most first); S reverses",
+    section: DETAIL,
+    in: ['charts'],
+    when: 'containerBox',
+    unless: 's: this node has no containers box (cAdvisor, --cadvisor-port, cluster-top agent)',
+    hint: { keys: 's/S', label: 'sort containers', priority: 60 },
+    presses: SORTS,
   },
   {
     keys: ['Tab'],
@@ -268,7 +289,7 @@ export const BINDINGS: readonly Binding[] = [
   },
   {
     keys: ['s', 'S'],
-    text: 'sort the pods by cpu, memory, name / reverse',
+    text: 'sort the pods by cpu, memory, GPUs, restarts, name / reverse',
     section: PODS,
     in: ['pods'],
     hint: { keys: 's/S', label: 'sort', priority: 60 },

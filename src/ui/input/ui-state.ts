@@ -2,7 +2,9 @@
 import type { Key } from 'ink';
 import { GROUP_BYS, nextGroupBy, type GroupBy } from '../model/groups.js';
 import { conditionOf, elsewhere, findBinding, type Action, type Condition, type Scope } from './keys.js';
+import { defaultContainerSort, nextContainerSortKey, type ContainerSortState } from '../model/container-sort.js';
 import { defaultPodSort, nextPodSortKey, type PodSortState } from '../model/pod-model.js';
+import type { PodFigures } from '../../metrics/kube-figures.js';
 import { defaultProcessSort, nextProcessSortKey, type ProcessSortState } from '../model/process-model.js';
 import { defaultSort, moveSelection, nextSortKey, parseFilter, selectedIndex, type Move, type Selection, type SortState } from '../model/table-model.js';
 
@@ -34,6 +36,8 @@ export interface UiState {
   readonly containerTopSelection: Selection;
   /** The heaviest containers grouped by compose project (`b` there). */
   readonly containerTopGroup: boolean;
+  /** The order of the containers box in a node's detail and of the heaviest containers (`s` in either); kept from node to node. */
+  readonly containerSort: ContainerSortState;
   /** The alert panel is shown (when some alert is listed); `a` toggles it. */
   readonly alertPanel: boolean;
   /** The start-up warnings were dismissed (`x`). */
@@ -73,6 +77,7 @@ export const INITIAL_UI: UiState = {
   containerTop: false,
   containerTopSelection: { id: null, index: 0 },
   containerTopGroup: false,
+  containerSort: defaultContainerSort('cpu'),
   alertPanel: true,
   warningsDismissed: false,
   detailScroll: 0,
@@ -104,9 +109,11 @@ export interface KeyContext {
   /** What `b` cycles through (see groupChoices); by default role and zone with `kube`, else nothing. */
   readonly groups?: readonly GroupBy[];
   /** The selected node's pods as last drawn, when it is a Kubernetes node: the pods pane moves over these. */
-  readonly pods?: readonly { readonly id: string }[];
+  readonly pods?: readonly { readonly id: string; readonly pod?: Pick<PodFigures, 'gpus' | 'restarts'> }[];
   /** The heaviest containers as last drawn (their node with each), while `ctop` is shown; undefined when no node has containers. */
   readonly containerTopRows?: readonly { readonly id: string; readonly nodeId: string }[];
+  /** The node in the detail has a containers box: `s` sorts it. */
+  readonly containerBox?: boolean;
   /** In the detail of an app target: how far its metric list scrolls; the movement keys scroll it. */
   readonly detailScrollMax?: number;
   /** How far the help scrolls at this size; 0 when it fits. */
@@ -188,6 +195,8 @@ export function holds(condition: Condition, state: UiState, ctx: KeyContext): bo
       return (ctx.helpScrollMax ?? 0) > 0;
     case 'containers':
       return ctx.containerTopRows !== undefined;
+    case 'containerBox':
+      return ctx.containerBox === true;
     case 'filtered':
       return state.filterText !== '';
     case 'processes':
@@ -294,10 +303,12 @@ function perform(action: Action, scope: Scope, state: UiState, input: string, ct
     case 'unfilter':
       return { state: { ...state, filterText: '' } };
     case 'sort':
+      if (scope === 'charts' || scope === 'ctop') return { state: { ...state, containerSort: defaultContainerSort(nextContainerSortKey(state.containerSort.key)) } };
       if (procs) return { state: { ...state, processSort: defaultProcessSort(nextProcessSortKey(state.processSort.key)) } };
-      if (pods) return { state: { ...state, podSort: defaultPodSort(nextPodSortKey(state.podSort.key)) } };
+      if (pods) return { state: { ...state, podSort: defaultPodSort(nextPodSortKey(state.podSort.key, ctx.pods?.flatMap((r) => (r.pod ? [r.pod] : [])))) } };
       return { state: { ...state, sort: defaultSort(nextSortKey(state.sort.key, ctx.kube, ctx.columns, ctx.gpu)) } };
     case 'reverse':
+      if (scope === 'charts' || scope === 'ctop') return { state: { ...state, containerSort: { ...state.containerSort, descending: !state.containerSort.descending } } };
       if (procs) return { state: { ...state, processSort: { ...state.processSort, descending: !state.processSort.descending } } };
       if (pods) return { state: { ...state, podSort: { ...state.podSort, descending: !state.podSort.descending } } };
       return { state: { ...state, sort: { ...state.sort, descending: !state.sort.descending } } };

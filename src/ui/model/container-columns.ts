@@ -1,12 +1,12 @@
 /**
  * The containers box's columns and which of them fit a width: as btop's process box drops its
  * columns from the right as the terminal narrows, the less telling go first (block I/O, the age,
- * network, the compose service, the image); name, CPU and memory always stay.
+ * the image, the compose service, network, restarts); name, CPU and memory always stay.
  */
 import type { ContainerStats } from '../../metrics/container-stats.js';
 import { formatAge, formatBytesShort, formatPercent } from '../../util/format.js';
 
-export type ContainerColumnKey = 'node' | 'name' | 'service' | 'image' | 'cpu' | 'memory' | 'limit' | 'rx' | 'tx' | 'read' | 'write' | 'age';
+export type ContainerColumnKey = 'node' | 'name' | 'service' | 'image' | 'cpu' | 'memory' | 'limit' | 'rx' | 'tx' | 'read' | 'write' | 'age' | 'restarts';
 
 export interface ContainerColumn {
   readonly key: ContainerColumnKey;
@@ -34,10 +34,12 @@ export const CONTAINER_COLUMNS: Readonly<Record<ContainerColumnKey, ContainerCol
   write: col('write', 'WRITE', 6),
   // Since the container started (cAdvisor's container_start_time_seconds, the runtime's state): a fresh one is a restart.
   age: col('age', 'AGE', 4),
+  // The runtime's restart count (the agent), or `+n`: the restarts seen during this run (cAdvisor has no count).
+  restarts: col('restarts', 'RST', 4),
 };
 
 /** Dropped in this order as the width shrinks. */
-const DROP_ORDER: readonly ContainerColumnKey[] = ['read', 'write', 'age', 'image', 'service', 'rx', 'tx', 'limit', 'node'];
+const DROP_ORDER: readonly ContainerColumnKey[] = ['read', 'write', 'age', 'image', 'service', 'rx', 'tx', 'restarts', 'limit', 'node'];
 
 export interface PlacedColumn extends ContainerColumn {
   /** Cells this column gets at this width. */
@@ -49,7 +51,7 @@ export interface PlacedColumn extends ContainerColumn {
  * to share what is left. `withNode`: the cluster-wide table, whose rows name their node.
  */
 export function placeContainerColumns(width: number, gap: number, gutter: number, withNode = false): PlacedColumn[] {
-  const order: ContainerColumnKey[] = [...(withNode ? (['node'] as const) : []), 'name', 'service', 'image', 'cpu', 'memory', 'limit', 'rx', 'tx', 'read', 'write', 'age'];
+  const order: ContainerColumnKey[] = [...(withNode ? (['node'] as const) : []), 'name', 'service', 'image', 'cpu', 'memory', 'limit', 'rx', 'tx', 'read', 'write', 'age', 'restarts'];
   let keys = order;
   const need = (ks: readonly ContainerColumnKey[]) => gutter + ks.reduce((n, k) => n + CONTAINER_COLUMNS[k].width, 0) + gap * (ks.length - 1);
   for (const drop of DROP_ORDER) {
@@ -96,7 +98,15 @@ export function containerCell(c: ContainerStats, key: ContainerColumnKey, node: 
       return rate(c.writtenBytesPerSecond);
     case 'age':
       return c.startedAtMs === null ? '-' : formatAge((nowMs - c.startedAtMs) / 1000);
+    case 'restarts':
+      return restartsCell(c);
   }
+}
+
+/** The runtime's count as a number; the restarts seen during this run as `+n`; `-` when neither is known. */
+export function restartsCell(c: ContainerStats): string {
+  if (c.restarts === null) return '-';
+  return c.restartsCounted === 'seen' ? `+${c.restarts}` : String(c.restarts);
 }
 
 /** Working set against the limit, in percent; null without a limit. */

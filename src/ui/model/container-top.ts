@@ -1,10 +1,11 @@
 /**
- * The cluster-wide view of containers: the heaviest of every node in one table, with their node.
- * Each node's table is already bounded (MAX_CONTAINERS) and sorted by CPU, so this merges at most
- * that many per node and keeps the first `limit`.
+ * The cluster-wide view of containers: the heaviest of every node in one table, with their node,
+ * or in another order of `s`. Each node's table is already bounded (MAX_CONTAINERS), so this
+ * sorts at most that many per node and keeps the first `limit`.
  */
 import type { ContainerStats } from '../../metrics/container-stats.js';
 import type { ViewNode } from './frame-data.js';
+import { compareContainers, defaultContainerSort, type ContainerSortState } from './container-sort.js';
 
 export interface HeavyContainer {
   /** Unique across the cluster: the node's id and the container's cgroup. */
@@ -59,8 +60,11 @@ export function groupByProject(rows: readonly HeavyContainer[]): { lines: TopLin
   return { lines: headers.flatMap(([h, list]) => [h, ...list]), rows: headers.flatMap(([, list]) => list) };
 }
 
-/** The heaviest containers by CPU (then memory), at most `limit`; and how many there are in all. */
-export function heaviestContainers(nodes: readonly ViewNode[], limit = HEAVY_LIMIT): { rows: HeavyContainer[]; total: number } {
+/**
+ * The containers of every node in the order of `sort` (by default the heaviest by CPU, then
+ * memory), at most `limit`; and how many there are in all.
+ */
+export function heaviestContainers(nodes: readonly ViewNode[], sort: ContainerSortState = defaultContainerSort('cpu'), limit = HEAVY_LIMIT): { rows: HeavyContainer[]; total: number } {
   const rows: HeavyContainer[] = [];
   let total = 0;
   for (const n of nodes) {
@@ -69,7 +73,12 @@ export function heaviestContainers(nodes: readonly ViewNode[], limit = HEAVY_LIM
     total += table.containers.length + table.omitted;
     for (const c of table.containers) rows.push({ id: `${n.id}\u0000${c.id}`, nodeId: n.id, nodeName: n.name, container: c });
   }
-  rows.sort((a, b) => weight(b.container) - weight(a.container) || (b.container.memoryBytes ?? -1) - (a.container.memoryBytes ?? -1) || (a.id < b.id ? -1 : 1));
+  const byCpu = sort.key === 'cpu' && sort.descending;
+  rows.sort((a, b) =>
+    byCpu
+      ? weight(b.container) - weight(a.container) || (b.container.memoryBytes ?? -1) - (a.container.memoryBytes ?? -1) || (a.id < b.id ? -1 : 1)
+      : compareContainers(a.container, b.container, sort) || (a.id < b.id ? -1 : 1),
+  );
   if (rows.length > limit) rows.length = limit;
   return { rows, total };
 }

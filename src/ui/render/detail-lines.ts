@@ -1,4 +1,5 @@
 /** The node detail view as lines: who the node is, its cores, its figures, its scrape, its history. */
+import type { ContainerSortState } from '../model/container-sort.js';
 import { coreLines, coreLinesWanted, LONGEST_BAR } from './core-grid.js';
 import { columnLines } from './column-lines.js';
 import { detailCharts } from './detail-charts.js';
@@ -71,7 +72,7 @@ export function scrapeItems(node: ViewNode, nowMs: number): Segment[][] {
 const TALL_CHART_ROOM = 24;
 
 /** Exactly fitted lines, never more than `height`; Kubernetes facts, cores, figures and scrape before the charts. */
-export function detailLines(node: ViewNode, width: number, height: number, nowMs: number): Segment[][] {
+export function detailLines(node: ViewNode, width: number, height: number, nowMs: number, containerSort?: ContainerSortState): Segment[][] {
   if (height <= 0) return [];
   const lines: Segment[][] = [titleLine(node, width, nowMs, node.kube ? 'Tab pods  Esc back' : 'Esc back')];
   const kube = kubeFactLines(node, width, nowMs, 'charts', Math.min(KUBE_FACT_LINES, height - 1));
@@ -96,6 +97,7 @@ export function detailLines(node: ViewNode, width: number, height: number, nowMs
     perCore && perCore.length > 0
       ? coreLines(perCore, width, Math.min(coreBudget, rest))
       : flowLines([[{ text: node.figures.cpu ? 'no per-core figures from this source' : 'no CPU figures', color: 'gray' }]], width, Math.min(1, rest));
+  const coresAt = lines.length;
   lines.push(...cores);
   rest -= cores.length;
   for (const block of [figures, columns, scrape]) {
@@ -104,9 +106,12 @@ export function detailLines(node: ViewNode, width: number, height: number, nowMs
     rest -= shown.length;
   }
   // The containers box (btop's process box) takes up to half of what is left, the charts the rest.
-  const box = containerBoxLines(node.containers, width, Math.min(containerBoxWanted(node.containers), rest < 8 ? rest : Math.max(4, Math.floor(rest / 2))), nowMs);
+  const box = containerBoxLines(node.containers, width, Math.min(containerBoxWanted(node.containers), rest < 8 ? rest : Math.max(4, Math.floor(rest / 2))), nowMs, containerSort);
   lines.push(...box);
   rest -= box.length;
-  lines.push(...detailCharts(node, width, rest));
+  const charts = detailCharts(node, width, rest);
+  lines.push(...charts);
+  // Too little room left for a row of charts (a GPU node on a small terminal): the core grid takes it.
+  if (charts.length < rest && perCore && perCore.length > 0) lines.splice(coresAt, cores.length, ...coreLines(perCore, width, cores.length + rest - charts.length));
   return lines;
 }

@@ -43,13 +43,20 @@ function gauge(name: string, key: 'cpu' | 'memory', percent: number | null, inpu
   ];
 }
 
-/** `GPU 32: 20 busy 12 idle ⌀41%`: the lab cluster's question, how many GPUs sit idle. */
+/**
+ * `GPU 32: 20 busy 12 idle (3 held) ⌀41%  held 30/31`: the lab cluster's question, how many GPUs
+ * sit idle, and of those how many a pod holds; with Kubernetes, the GPUs the pods hold of allocatable.
+ */
 function gpuSegments(g: GpuTotals): Segment[] {
+  const held: Segment[] = g.allocation ? [{ text: `  held ${g.allocation.held}/${g.allocation.allocatable}`, color: g.allocation.held >= g.allocation.allocatable ? 'yellow' : 'gray' }] : [];
+  if (g.total === 0) return [{ text: 'GPU', bold: true }, ...held];
   return [
     { text: `GPU ${g.total}: `, bold: true },
     { text: `${g.busy} busy `, color: 'green' },
     { text: `${g.idle} idle`, color: g.idle > 0 ? 'yellow' : 'gray', bold: g.idle > 0 },
+    ...(g.idleHeld > 0 ? [{ text: ` (${g.idleHeld} held)`, color: 'yellow' as const, bold: true }] : []),
     { text: ` ⌀${formatPercent(g.meanUtilizationPercent, 0)}`, color: thresholdTone(g.meanUtilizationPercent) },
+    ...held,
   ];
 }
 
@@ -81,7 +88,7 @@ export function headerLines(input: HeaderInput, width: number): Segment[][] {
   const second: Group[] = [
     { segments: [{ text: 'NET ', bold: true }, { text: `↓${rate(totals.rxBytesPerSecond)} ↑${rate(totals.txBytesPerSecond)}` }], priority: 6 },
     { segments: [{ text: 'DISK ', bold: true }, { text: `r ${rate(totals.readBytesPerSecond)} w ${rate(totals.writtenBytesPerSecond)}` }], priority: 5 },
-    ...(input.gpus && input.gpus.total > 0 ? [{ segments: gpuSegments(input.gpus), priority: 8 }] : []),
+    ...(input.gpus && (input.gpus.total > 0 || input.gpus.allocation) ? [{ segments: gpuSegments(input.gpus), priority: 8 }] : []),
     { segments: [{ text: 'scrape ', bold: true }, failing, { text: `, slowest ${formatMillis(scrapes.slowestMs)}` }], priority: 7 },
     ...(input.notice ? [{ segments: [{ text: input.notice, color: 'yellow' as const }], priority: 9 }] : []),
   ];

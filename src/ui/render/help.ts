@@ -205,6 +205,7 @@ const README_WHEN: Readonly<Record<Condition, string>> = {
   alerts: 'with alerts listed',
   scrolls: 'when longer than the screen',
   containers: 'when some node has containers',
+  containerBox: 'when the node has containers',
   filtered: 'when filtered',
   warnings: 'with start-up warnings shown',
   processes: 'with process figures',

@@ -29,7 +29,16 @@ function nodeItems(kube: KubeNodeInfo, nowMs: number): Segment[][] {
 function podsItem(node: ViewNode, kube: KubeNodeInfo): Segment[] {
   if (!node.pods) return [label('Pods'), { text: `-/${kube.allocatable.pods}, no pod figures yet`, color: 'gray' }];
   const sums = podTotals(node.pods);
-  return [label('Pods'), { text: `${node.pods.length}/${kube.allocatable.pods}  CPU ${formatCores(sums.cpuCores)}  mem ${formatBytes(sums.memoryBytes)}` }];
+  const out: Segment[] = [label('Pods'), { text: `${node.pods.length}/${kube.allocatable.pods}  CPU ${formatCores(sums.cpuCores)}  mem ${formatBytes(sums.memoryBytes)}` }];
+  // GPUs held by pods against allocatable (and capacity when a device is out), as the scheduler counts them.
+  if (kube.allocatedGpus !== undefined && kube.capacity.gpus !== undefined) {
+    const alloc = kube.allocatable.gpus ?? 0;
+    const of = alloc === kube.capacity.gpus ? `${alloc}` : `${alloc} (${kube.capacity.gpus})`;
+    out.push({ text: '  GPUs held ' }, { text: `${kube.allocatedGpus}/${of}`, ...(kube.allocatedGpus >= alloc && alloc > 0 ? { color: 'yellow' as const } : {}) });
+  }
+  const restarts = node.pods.reduce((n, p) => n + (p.restarts ?? 0), 0);
+  if (restarts > 0) out.push({ text: '  restarts ' }, { text: String(restarts), color: 'yellow' });
+  return out;
 }
 
 /** The kubelet's CPU and memory against allocatable, as the table's bars show them. */

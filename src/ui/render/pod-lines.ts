@@ -2,10 +2,11 @@
 import { COLUMN_GAP, GUTTER } from '../model/columns.js';
 import { titleLine } from './detail-lines.js';
 import type { ViewNode } from '../model/frame-data.js';
-import { fit, formatBytes } from '../../util/format.js';
+import { fit, formatBytes, formatPercent } from '../../util/format.js';
 import { kubeFactLines } from './kube-facts.js';
 import { formatCores } from '../model/kube-model.js';
-import type { PodRow, PodSortKey, PodSortState } from '../model/pod-model.js';
+import { gpusByPod, podGpuUse, type PodGpuUse, type PodRow, type PodSortKey, type PodSortState } from '../model/pod-model.js';
+import type { PodFigures } from '../../metrics/kube-figures.js';
 import { fitLine, type Segment } from './segments.js';
 
 export interface PodPane {
@@ -26,6 +27,11 @@ const MEM_WIDTH = 9;
 /** Below this the namespace shares the name's column as namespace/name. */
 const NAMESPACE_FROM_WIDTH = 70;
 const NAMESPACE_MAX = 20;
+/** `8 100%`: the GPUs a pod holds and their mean utilisation. */
+const GPU_WIDTH = 6;
+const RESTARTS_WIDTH = 8;
+/** The GPU and RESTARTS columns go (RESTARTS first) before the name gets narrower than this. */
+const NAME_MIN = 24;
 const GAP: Segment = { text: ' '.repeat(COLUMN_GAP) };
 
 function headLines(node: ViewNode, pane: PodPane, width: number, nowMs: number): Segment[][] {
@@ -41,17 +47,47 @@ export function podListRoom(node: ViewNode, width: number, height: number, nowMs
 interface Widths {
   readonly namespace: number;
   readonly name: number;
+  /** The GPU column is shown (some pod holds GPUs). */
+  readonly gpu: boolean;
+  /** The RESTARTS column is shown (some container restarted). */
+  readonly restarts: boolean;
 }
 
-function widths(rows: readonly PodRow[], width: number, namespaces: boolean): Widths {
+/** What the optional columns have to show: a GPU some pod holds, a restart. */
+export function podExtras(pods: readonly PodFigures[], mapped: ReturnType<typeof gpusByPod>): { gpu: boolean; restarts: boolean } {
+  return { gpu: pods.some((p) => podGpuUse(p, mapped) !== null), restarts: pods.some((p) => (p.restarts ?? 0) > 0) };
+}
+
+function widths(rows: readonly PodRow[], width: number, namespaces: boolean, extras: { gpu: boolean; restarts: boolean }): Widths {
   const longest = rows.reduce((n, r) => Math.max(n, r.pod.namespace.length), 'NAMESPACE'.length);
   const namespace = namespaces && width >= NAMESPACE_FROM_WIDTH ? Math.min(NAMESPACE_MAX, longest) : 0;
   const fixed = GUTTER + (namespace > 0 ? namespace + COLUMN_GAP : 0) + CPU_WIDTH + MEM_WIDTH + 2 * COLUMN_GAP;
-  return { namespace, name: Math.max(1, width - fixed) };
+  const name = (gpu: boolean, restarts: boolean): number =>
+    width - fixed - (gpu ? GPU_WIDTH + COLUMN_GAP : 0) - (restarts ? RESTARTS_WIDTH + COLUMN_GAP : 0);
+  let gpu = extras.gpu;
+  let restarts = extras.restarts;
+  if (restarts && name(gpu, restarts) < NAME_MIN) restarts = false;
+  if (gpu && name(gpu, restarts) < NAME_MIN) gpu = false;
+  return { namespace, name: Math.max(1, name(gpu, restarts)), gpu, restarts };
+}
+
+function gpuText(use: PodGpuUse | null): string {
+  if (!use) return '';
+  return use.utilizationPercent === null ? String(use.count) : `${use.count} ${formatPercent(use.utilizationPercent, 0)}`;
 }
 
 function figureCells(cpuCores: number | null, memoryBytes: number | null): Segment[] {
   return [GAP, { text: fit(formatCores(cpuCores), CPU_WIDTH, 'right') }, GAP, { text: fit(formatBytes(memoryBytes), MEM_WIDTH, 'right') }];
+}
+
+function extraCells(w: Widths, pod: PodFigures | null, mapped: ReturnType<typeof gpusByPod>): Segment[] {
+  const out: Segment[] = [];
+  if (w.gpu) out.push(GAP, { text: fit(pod ? gpuText(podGpuUse(pod, mapped)) : '', GPU_WIDTH, 'right') });
+  if (w.restarts) {
+    const n = pod?.restarts ?? 0;
+    out.push(GAP, { text: fit(pod && pod.restarts !== undefined ? String(n) : '', RESTARTS_WIDTH, 'right'), ...(n > 0 ? { color: 'yellow' as const } : {}) });
+  }
+  return out;
 }
 
 function titleRow(w: Widths, names: string, sort: PodSortState | null, width: number, extra = ''): Segment[] {
@@ -63,14 +99,18 @@ function titleRow(w: Widths, names: string, sort: PodSortState | null, width: nu
   const out: Segment[] = [{ text: ' '.repeat(GUTTER) }];
   if (w.namespace > 0) out.push({ text: fit('NAMESPACE', w.namespace), bold: true }, GAP);
   out.push(title(names, 'name', w.name), GAP, title('CPU', 'cpu', CPU_WIDTH, 'right'), GAP, title('MEM', 'memory', MEM_WIDTH, 'right'));
+  if (w.gpu) out.push(GAP, title('GPU', 'gpu', GPU_WIDTH, 'right'));
+  if (w.restarts) out.push(GAP, title('RESTARTS', 'restarts', RESTARTS_WIDTH, 'right'));
   return fitLine(out, width);
 }
 
-function podRow(row: PodRow, w: Widths, width: number, selected: boolean): Segment[] {
+function podRow(row: PodRow, w: Widths, width: number, selected: boolean, mapped: ReturnType<typeof gpusByPod>): Segment[] {
   const p = row.pod;
   const out: Segment[] = [{ text: selected ? '>'.padEnd(GUTTER) : ' '.repeat(GUTTER), bold: true }];
   if (w.namespace > 0) out.push({ text: fit(p.namespace, w.namespace), color: 'gray' }, GAP);
-  out.push({ text: fit(w.namespace > 0 ? p.name : row.id, w.name) }, ...figureCells(p.cpuCores, p.memoryBytes));
+  // A pod the kubelet has no figures of is not running (yet): its phase says why.
+  const pending = p.phase !== undefined && p.phase !== 'Running' ? { text: fit(p.phase, CPU_WIDTH + MEM_WIDTH + COLUMN_GAP + 1, 'right'), color: 'yellow' as const } : undefined;
+  out.push({ text: fit(w.namespace > 0 ? p.name : row.id, w.name) }, ...(pending ? [pending] : figureCells(p.cpuCores, p.memoryBytes)), ...extraCells(w, p, mapped));
   const fitted = fitLine(out, width);
   return selected ? fitted.map((s) => ({ ...s, inverse: true })) : fitted;
 }
@@ -80,10 +120,11 @@ function listLines(node: ViewNode, pane: PodPane, width: number, height: number)
   if (pane.rows.length === 0) {
     return [fitLine([{ text: node.pods ? 'no pods on this node' : 'no pod figures from the source yet', color: 'gray' }], width)];
   }
-  const w = widths(pane.rows, width, true);
+  const mapped = gpusByPod(node.gpus);
+  const w = widths(pane.rows, width, true, podExtras(pane.rows.map((r) => r.pod), mapped));
   const position = pane.rows.length > height - 1 ? ` ${pane.index + 1}/${pane.rows.length}` : ` (${pane.rows.length})`;
   const visible = pane.rows.slice(pane.offset, pane.offset + height - 1);
-  return [titleRow(w, 'POD', pane.sort, width, position), ...visible.map((r, i) => podRow(r, w, width, pane.offset + i === pane.index))];
+  return [titleRow(w, 'POD', pane.sort, width, position), ...visible.map((r, i) => podRow(r, w, width, pane.offset + i === pane.index, mapped))];
 }
 
 function containerLines(row: PodRow | undefined, width: number, height: number): Segment[][] {
@@ -91,11 +132,17 @@ function containerLines(row: PodRow | undefined, width: number, height: number):
   if (!row) return [fitLine([{ text: 'no pod selected', color: 'gray' }], width)];
   const p = row.pod;
   const count = `${p.containers.length} container${p.containers.length === 1 ? '' : 's'}`;
+  const facts = [p.phase !== undefined && p.phase !== 'Running' ? p.phase : '', p.gpus ? `GPUs ${p.gpus}` : '', p.restarts ? `restarts ${p.restarts}` : ''].filter((t) => t !== '');
   const summary = fitLine(
-    [{ text: 'Pod ', color: 'gray' }, { text: row.id, bold: true }, { text: `  CPU ${formatCores(p.cpuCores)}  mem ${formatBytes(p.memoryBytes)}  ${count}` }],
+    [
+      { text: 'Pod ', color: 'gray' },
+      { text: row.id, bold: true },
+      { text: `  CPU ${formatCores(p.cpuCores)}  mem ${formatBytes(p.memoryBytes)}  ${count}` },
+      ...(facts.length > 0 ? [{ text: `  ${facts.join('  ')}`, color: 'yellow' as const }] : []),
+    ],
     width,
   );
-  const w = widths([], width, false);
+  const w = widths([], width, false, { gpu: false, restarts: false });
   const room = height - 2;
   const shown = p.containers.length > room ? p.containers.slice(0, Math.max(0, room - 1)) : p.containers;
   const lines = [summary, titleRow(w, 'CONTAINER', null, width)];

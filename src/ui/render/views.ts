@@ -1,4 +1,5 @@
 /** The screen's larger parts as lines, each taking its size, so each can be tested at any size. */
+import type { ContainerSortState } from '../model/container-sort.js';
 import { appDetailLines } from './app-detail.js';
 import type { Column } from '../model/columns.js';
 import { detailLines } from './detail-lines.js';
@@ -48,9 +49,11 @@ export interface NodeDetailProps extends Sized {
   readonly scroll?: number;
   /** The processes pane, shown instead of the charts (`t`). */
   readonly processes?: ProcessPane;
+  /** The containers box's order (`s` in the detail). */
+  readonly containerSort?: ContainerSortState;
 }
 
-export function nodeDetailLines({ node, nowMs, pods, processes, scroll = 0, width, height }: NodeDetailProps): LineSpec[] {
+export function nodeDetailLines({ node, nowMs, pods, processes, containerSort, scroll = 0, width, height }: NodeDetailProps): LineSpec[] {
   if (processes) return processPaneLines(node, processes, width, height, nowMs);
   if (pods) return podPaneLines(node, pods, width, height, nowMs);
   // A cAdvisor alone on its host is an app target whose containers say more than its families.
@@ -59,5 +62,5 @@ export function nodeDetailLines({ node, nowMs, pods, processes, scroll = 0, widt
     const gpus = gpuLines(node.gpus, width, Math.floor(height / 2), node.historyUntilMs);
     return [...gpus, ...appDetailLines(node, node.app, width, height - gpus.length, nowMs, scroll)];
   }
-  return detailLines(node, width, height, nowMs);
+  return detailLines(node, width, height, nowMs, containerSort);
 }

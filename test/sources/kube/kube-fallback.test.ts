@@ -50,7 +50,10 @@ describe('KubeSource: fallbacks', () => {
       kubernetes: { ready: true, podCount: 1 },
     });
     expect(source.store.get('n1')?.pods).toEqual([
-      { namespace: 'default', name: 'web', cpuCores: 0.25, memoryBytes: 64 * 2 ** 20, containers: [{ name: 'app', cpuCores: 0.25, memoryBytes: 64 * 2 ** 20 }] },
+      {
+        namespace: 'default', name: 'web', cpuCores: 0.25, memoryBytes: 64 * 2 ** 20, containers: [{ name: 'app', cpuCores: 0.25, memoryBytes: 64 * 2 ** 20 }],
+        phase: 'Running', gpus: 0, restarts: 0,
+      },
     ]);
     expect(nodeNamed(source, 'n2').cpu?.usagePercent).toBe(25);
     expect(source.store.get('n2')?.pods).toEqual([]);

@@ -17,14 +17,16 @@ describe('KubeSource: watching nodes', () => {
   });
 
   const lists = (): number => server.requests.filter((r) => r.path.startsWith('/api/v1/nodes?') && !r.path.includes('watch=')).length;
-  const watches = (): string[] => server.requests.filter((r) => r.path.includes('watch=1')).map((r) => r.path);
+  const watches = (): string[] => server.requests.filter((r) => r.path.startsWith('/api/v1/nodes?') && r.path.includes('watch=1')).map((r) => r.path);
+  /** The source watches the nodes and the pods (kube-pods.ts): two watches open. */
+  const BOTH = 2;
 
   it('shows a node that joins and drops one that leaves, without a restart', async () => {
     server = await startFakeApiServer({ startTime: T, nodes: [{ name: 'a' }, { name: 'b' }] });
     source = await kubeSource(server, { intervalMs: 200 });
     source.start();
     await expect.poll(() => names(source!), WAIT).toBe('a,b');
-    await expect.poll(() => server.openWatches, WAIT).toBe(1);
+    await expect.poll(() => server.openWatches, WAIT).toBe(BOTH);
     expect(watches()[0]).toMatch(/^\/api\/v1\/nodes\?watch=1&resourceVersion=\d+&allowWatchBookmarks=true&timeoutSeconds=\d+$/);
 
     server.addNode({ name: 'c', roles: ['gpu'] });
@@ -45,25 +47,25 @@ describe('KubeSource: watching nodes', () => {
     server = await startFakeApiServer({ startTime: T, nodes: [{ name: 'a' }] });
     source = await kubeSource(server, { intervalMs: 200 });
     source.start();
-    await expect.poll(() => server.openWatches, WAIT).toBe(1);
+    await expect.poll(() => server.openWatches, WAIT).toBe(BOTH);
     server.breakWatches({ abrupt: true });
     server.addNode({ name: 'b' });
     await expect.poll(() => names(source!), WAIT).toBe('a,b');
     expect(lists()).toBe(2);
-    await expect.poll(() => server.openWatches, WAIT).toBe(1);
+    await expect.poll(() => server.openWatches, WAIT).toBe(BOTH);
   });
 
   it('resumes a watch the server ended, and lists again when that resourceVersion has expired (410)', async () => {
     server = await startFakeApiServer({ startTime: T, nodes: [{ name: 'a' }] });
     source = await kubeSource(server, { intervalMs: 200 });
     source.start();
-    await expect.poll(() => server.openWatches, WAIT).toBe(1);
+    await expect.poll(() => server.openWatches, WAIT).toBe(BOTH);
     // Ended cleanly (as at its timeoutSeconds): resumed from the last resourceVersion, no list.
     server.breakWatches();
     server.addNode({ name: 'b' });
     await expect.poll(() => names(source!), WAIT).toBe('a,b');
     expect(lists()).toBe(1);
-    await expect.poll(() => server.openWatches, WAIT).toBe(1);
+    await expect.poll(() => server.openWatches, WAIT).toBe(BOTH);
 
     // Ended, and meanwhile the history it would resume from is compacted away: 410 Expired, list again.
     server.breakWatches();

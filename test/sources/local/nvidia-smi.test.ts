@@ -4,15 +4,15 @@
  * queries cluster-top asks, and fails for anything else. The local source and the agent read it;
  * the agent serves it in dcgm-exporter's names, which the one GPU reader reads back.
  */
-import { chmodSync, copyFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAgentServer } from '../../../src/agent/agent-server.js';
 import { parseExposition } from '../../../src/exposition/parser.js';
 import { GpuReader } from '../../../src/metrics/gpu.js';
 import { LocalSource, LOCAL_ID } from '../../../src/sources/local/local-source.js';
-import { APPS_QUERY, GPU_QUERY, NvidiaSmi, parseApps, parseGpus } from '../../../src/sources/local/nvidia-smi.js';
+import { NvidiaSmi, parseApps, parseGpus } from '../../../src/sources/local/nvidia-smi.js';
 import { thisMachineReader } from '../../../src/sources/local/readers.js';
+import { fakeNvidiaSmi } from '../../helpers/fake-nvidia-smi.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const fixture = (name: string) => new URL(`../../fixtures/gpu/${name}`, import.meta.url);
@@ -22,24 +22,9 @@ afterEach(() => {
 });
 
 /** A fake nvidia-smi for one captured machine, first on PATH. */
-function fakeNvidiaSmi(gpu: string): void {
-  const dir = tempDir('nvidia-smi');
-  copyFileSync(fixture(`nvidia-smi-${gpu}-load.gpu.csv`), join(dir, 'gpu.csv'));
-  copyFileSync(fixture(`nvidia-smi-${gpu}-load.apps.csv`), join(dir, 'apps.csv'));
-  const script = join(dir, 'nvidia-smi');
-  writeFileSync(
-    script,
-    [
-      '#!/bin/sh',
-      `if [ "$*" = "${GPU_QUERY.join(' ')}" ]; then exec cat "${dir}/gpu.csv"; fi`,
-      `if [ "$*" = "${APPS_QUERY.join(' ')}" ]; then exec cat "${dir}/apps.csv"; fi`,
-      'echo "unexpected arguments: $*" >&2',
-      'exit 2',
-      '',
-    ].join('\n'),
-  );
-  chmodSync(script, 0o755);
-  process.env.PATH = `${dir}:${PATH ?? ''}`;
+function fakeNvidiaSmiOf(gpu: string): void {
+  const read = (kind: string): string => readFileSync(fixture(`nvidia-smi-${gpu}-load.${kind}.csv`), 'utf8');
+  process.env.PATH = `${fakeNvidiaSmi(read('gpu'), read('apps'))}:${PATH ?? ''}`;
 }
 
 describe('nvidia-smi', () => {
@@ -55,7 +40,7 @@ describe('nvidia-smi', () => {
   });
 
   it('gives the local source its GPUs and processes, from the fake nvidia-smi on PATH', async () => {
-    fakeNvidiaSmi('h100-80gb-hbm3');
+    fakeNvidiaSmiOf('h100-80gb-hbm3');
     const source = new LocalSource({ intervalMs: 100, historyPoints: 5 });
     await source.collectOnce();
     await source.stop();
@@ -81,7 +66,7 @@ describe('nvidia-smi', () => {
   });
 
   it("serves them from the agent in dcgm-exporter's names, and the MIG H200's unknown utilisation as no sample", async () => {
-    fakeNvidiaSmi('h200-mig');
+    fakeNvidiaSmiOf('h200-mig');
     const agent = await startAgentServer({ host: '127.0.0.1', port: 0, reader: thisMachineReader() });
     try {
       const text = await (await fetch(agent.url)).text();

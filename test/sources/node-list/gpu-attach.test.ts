@@ -33,10 +33,10 @@ async function exporter(body: () => string | null): Promise<Endpoint> {
   return endpoint;
 }
 
-function pipeline(targets: string[], gpuTargets: string[] = []): Pipeline {
+function pipeline(targets: string[], gpuPort?: number): Pipeline {
   const p = new Pipeline({
     targets: targets.map((t) => parseTarget(t)),
-    gpuTargets: gpuTargets.map((t) => parseTarget(t).id),
+    gpuPort,
     intervalMs: 200,
     concurrency: 4,
     historyPoints: 20,
@@ -67,7 +67,7 @@ describe.runIf(requireBinary(NODE_EXPORTER))('GPU exporters beside the real node
     cleanups.push(() => node.stop());
     let up = true;
     const smi = await exporter(() => (up ? fixture('nvidia-gpu-exporter-l40s-595.80-load.metrics') : null));
-    const p = pipeline([node.url, smi.url], [smi.url]);
+    const p = pipeline([node.url], smi.port); // --gpu-port: the exporter's port on the node's host
     await expect.poll(() => p.store.nodes()[0]?.gpus?.gpus.length ?? 0, UNTIL).toBe(1);
     expect(p.store.nodes()[0]!.gpus!.gpus[0]!.figures.processes).toHaveLength(2);
     up = false;

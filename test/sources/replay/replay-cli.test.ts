@@ -79,6 +79,8 @@ describe('--replay on the command line', () => {
     [['--at', '+5m', 'node1'], '--at needs --replay'],
     [['--speed', '10', 'node1'], '--speed needs --replay'],
     [['--record-max-size', '1MiB', 'node1'], '--record-max-size needs --record'],
+    [['--record-without', 'processes', 'node1'], '--record-without needs --record'],
+    [['--record', 'y.rec', '--record-without', 'processes,pods', 'node1'], '--record-without takes processes, containers, gpus (comma-separated), not "pods"'],
     [['--replay', 'x.rec', '--speed', '0'], '--speed takes a number above 0 and at most 1000, such as 10, not "0"'],
     [['--replay', 'x.rec', '--at', 'yesterday'], '--at takes an ISO time or an offset such as +5m, not "yesterday"'],
     [['--record', 'y.rec', '--record-max-size', '10KiB', 'node1'], '--record-max-size takes a size of at least 64KiB such as 100MiB, not "10KiB"'],

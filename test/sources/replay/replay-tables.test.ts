@@ -3,6 +3,7 @@
  * every refresh the replay's tables and GPU history equal the live store's, the exporter's
  * failures and missed refreshes included, and after a jump the GPU rows within the history's span.
  */
+import { statSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ReplaySource } from '../../../src/sources/replay/replay-source.js';
 import { tempPath } from '../../record/scenario.js';
@@ -49,6 +50,24 @@ describe('ReplaySource with processes, containers and GPUs', () => {
       expect(replay.clockMs()).toBe(tablesTickTime(k));
       const since = tablesTickTime(k) - HISTORY_MS;
       expect(tablesOf(replay.store.get(GPU_NODE)!, since)).toEqual(tablesOf(liveTablesAt(k, HISTORY_MS / 1000).get(GPU_NODE)!, since));
+    } finally {
+      await replay.stop();
+    }
+  });
+
+  it('--record-without processes,containers leaves those tables out, and keeps the GPUs and their history', async () => {
+    const lean = tempPath();
+    recordTablesScenario(lean, TICKS, new Set(['processes', 'containers'] as const));
+    // Each refresh of the scenario has 2 process rows, 1 group and 1 container: those bytes are gone.
+    expect(statSync(lean).size).toBeLessThan(statSync(path).size);
+    const replay = ReplaySource.open({ path: lean, speed: 1, historyMs: HISTORY_MS, at: { kind: 'offset', ms: tablesTickTime(13) - tablesTickTime(0), text: '+13s' } });
+    try {
+      await replay.collectOnce();
+      const since = tablesTickTime(13) - HISTORY_MS;
+      const full = tablesOf(liveTablesAt(13, HISTORY_MS / 1000).get(GPU_NODE)!, since);
+      expect(full.processes).not.toBeNull();
+      expect(full.containers).not.toBeNull();
+      expect(tablesOf(replay.store.get(GPU_NODE)!, since)).toEqual({ ...full, processes: null, containers: null });
     } finally {
       await replay.stop();
     }

@@ -54,7 +54,7 @@ const base: UiState = {
   topSelection: { id: top[1]!.id, index: 1 },
   containerTopSelection: { id: 'k2', index: 1 },
 };
-const everything: KeyContext = { rows, pageSize: 2, groups: ['none', 'job'], replay: true, alerts: 1, warnings: 2, intervalMs: 2000, helpScrollMax: 10, anyProcesses: true, processes, containerTopRows };
+const everything: KeyContext = { rows, pageSize: 2, groups: ['none', 'job'], replay: true, alerts: 1, warnings: 2, intervalMs: 2000, helpScrollMax: 10, anyProcesses: true, processes, containerTopRows, containerBox: true };
 const nothing: KeyContext = { rows, pageSize: 2, intervalMs: 2000 };
 
 /** A state and a context for each scope, where each condition holds (`rich`) or none does. */
@@ -141,7 +141,7 @@ describe('the binding table', () => {
         }
       }
     }
-    expect(new Set(said)).toEqual(new Set(['b: no labels to group by', 'Tab: pods are shown for Kubernetes nodes only', 'a: no alerts to show', '[ ]: only in a replay (--replay FILE)', 'x: no warnings to dismiss', 'c: no node has containers (add cAdvisor targets, --cadvisor-port 8080, or run cluster-top agent)', 't: no process figures here (this machine, cluster-top agent, process-exporter)']));
+    expect(new Set(said)).toEqual(new Set(['b: no labels to group by', 'Tab: pods are shown for Kubernetes nodes only', 'a: no alerts to show', '[ ]: only in a replay (--replay FILE)', 'x: no warnings to dismiss', 'c: no node has containers (add cAdvisor targets, --cadvisor-port 8080, or run cluster-top agent)', 't: no process figures here (this machine, cluster-top agent, process-exporter)', 's: this node has no containers box (cAdvisor, --cadvisor-port, cluster-top agent)']));
   });
 
   it('a key not in the table does nothing anywhere; a key of another scope only says where it works', () => {

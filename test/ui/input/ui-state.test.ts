@@ -12,6 +12,27 @@ const ctx: KeyContext = { rows: ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id })),
 const press = (state: UiState, input: string, k: Partial<Key> = {}) => reduceKey(state, input, key(k), ctx);
 
 describe('reduceKey', () => {
+  it("sorts a node's containers box with s / S in its detail, kept from node to node", () => {
+    const withBox: KeyContext = { ...ctx, containerBox: true };
+    const detail = reduceKey(INITIAL_UI, '', key({ return: true }), withBox).state;
+    expect(detail.containerSort).toEqual({ key: 'cpu', descending: true });
+    const byMemory = reduceKey(detail, 's', key({}), withBox).state;
+    expect(byMemory.containerSort).toEqual({ key: 'memory', descending: true });
+    const byName = reduceKey(byMemory, 's', key({}), withBox).state;
+    expect(byName.containerSort).toEqual({ key: 'name', descending: false });
+    expect(reduceKey(byName, 'S', key({ shift: true }), withBox).state.containerSort).toEqual({ key: 'name', descending: true });
+    // The table's own sort is untouched, and the box's order stays when another node is opened.
+    expect(byName.sort).toEqual(INITIAL_UI.sort);
+    const next = reduceKey(reduceKey(reduceKey(byName, '', key({ escape: true }), withBox).state, 'j', key({}), withBox).state, '', key({ return: true }), withBox).state;
+    expect(next.containerSort).toEqual({ key: 'name', descending: false });
+    // The heaviest containers (c) sort by the same order, and change it for the box too.
+    const ctopCtx: KeyContext = { ...ctx, containerTopRows: [{ id: 'k1', nodeId: 'a' }] };
+    const ctop = reduceKey({ ...INITIAL_UI, containerSort: next.containerSort }, 'c', key({}), ctopCtx).state;
+    expect(ctop.containerTop).toBe(true);
+    expect(reduceKey(ctop, 's', key({}), ctopCtx).state.containerSort).toEqual({ key: 'net', descending: true });
+    expect(reduceKey(ctop, 'S', key({ shift: true }), ctopCtx).state.containerSort).toEqual({ key: 'name', descending: true });
+  });
+
   it('moves with j/k, arrows, pages and ends', () => {
     let s = press(INITIAL_UI, 'j').state;
     expect(s.selection.id).toBe('b');
@@ -131,7 +152,8 @@ describe('reduceKey', () => {
     const shorter = reduceKey(INITIAL_UI, '-', key({}), { ...ctx, intervalMs: 1000 });
     expect([shorter.note, shorter.effect]).toEqual([undefined, 'shorter']);
     const detail = press(INITIAL_UI, '', { return: true }).state;
-    expect(press(detail, 's').note).toBe('s: only in the table, the pods, the processes and the cluster top');
+    expect(press(detail, 's').note).toBe('s: this node has no containers box (cAdvisor, --cadvisor-port, cluster-top agent)');
+    expect(press(detail, 'e').note).toBe('e: only in the processes');
     expect(press(detail, '/').note).toBe('/: only in the table, the processes and the cluster top');
     expect(press(INITIAL_UI, '', { tab: true }).note).toBe('Tab: only in a detail, the pods and the containers');
     expect(press(INITIAL_UI, 'z').note).toBeUndefined();

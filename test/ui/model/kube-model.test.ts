@@ -97,7 +97,11 @@ describe('sorting with Kubernetes', () => {
     expect(ids(sortPods(WORKER_PODS, { key: 'cpu', descending: false })).at(-1)).toBe('default/job-x');
     expect(ids(sortPods(WORKER_PODS, defaultPodSort('memory')))[0]).toBe('monitoring/prometheus-0');
     expect(ids(sortPods([pod('b', 'x', 1, 1), pod('a', 'pod-10', 1, 1), pod('a', 'pod-9', 1, 1)], defaultPodSort('name')))).toEqual(['a/pod-9', 'a/pod-10', 'b/x']);
-    expect([nextPodSortKey('cpu'), nextPodSortKey('memory'), nextPodSortKey('name')]).toEqual(['memory', 'name', 'cpu']);
+    // GPUs and restarts only where some pod holds a GPU or restarted.
+    expect([nextPodSortKey('cpu', WORKER_PODS), nextPodSortKey('memory', WORKER_PODS), nextPodSortKey('name', WORKER_PODS)]).toEqual(['memory', 'name', 'cpu']);
+    const held = [{ gpus: 1, restarts: 0 }];
+    expect([nextPodSortKey('memory', held), nextPodSortKey('gpu', held)]).toEqual(['gpu', 'name']);
+    expect(nextPodSortKey('gpu', [{ gpus: 0, restarts: 2 }])).toBe('restarts');
   });
 });
 

@@ -40,6 +40,7 @@ export class Cluster {
   readonly namespaces = new ObjectStore<Namespace>(this.revision);
   private readonly runtimes = new Map<string, NodeRuntime>();
   private readonly meteredPods = new Map<string, MeteredPod>();
+  private readonly podSpecs = new Map<string, PodSpec>();
   private nodeCount = 0;
 
   /** `windowMs` is the kubelet's housekeeping interval: how far apart the two collections a node starts with are. */
@@ -92,13 +93,30 @@ export class Cluster {
     }));
     this.ensureNamespace(namespace);
     this.meteredPods.set(`${namespace}/${spec.name}`, { name: spec.name, namespace, node: spec.node, containers });
+    this.podSpecs.set(`${namespace}/${spec.name}`, spec);
     const hostIP = this.runtimes.get(spec.node)?.spec.internalIP ?? '';
-    return this.pods.put(buildPod(spec, hostIP, startedAt));
+    return this.pods.put(buildPod(spec, hostIP, startedAt, now));
+  }
+
+  /**
+   * Rebuilds the pod from its spec with `change` applied, keeping its identity, as a kubelet status
+   * update does (a container restarted: a higher restartCount). Its containers' usage stays.
+   */
+  modifyPod(name: string, change: Partial<Omit<PodSpec, 'name' | 'namespace' | 'node'>>, namespace = 'default'): Pod {
+    const key = `${namespace}/${name}`;
+    const spec = this.podSpecs.get(key);
+    const old = this.pods.get(name, namespace);
+    if (!spec || !old) throw new Error(`no pod ${key}`);
+    const next = { ...spec, ...change };
+    this.podSpecs.set(key, next);
+    const hostIP = this.runtimes.get(next.node)?.spec.internalIP ?? '';
+    return this.pods.put(buildPod(next, hostIP, 0, this.clock.now(), { uid: old.metadata.uid, created: old.metadata.creationTimestamp }));
   }
 
   deletePod(name: string, namespace = 'default'): void {
     if (!this.pods.remove(name, namespace)) throw new Error(`no pod ${namespace}/${name}`);
     this.meteredPods.delete(`${namespace}/${name}`);
+    this.podSpecs.delete(`${namespace}/${name}`);
   }
 
   setUsage(target: UsageTarget, usage: UsageSpec): void {
@@ -152,8 +170,10 @@ export class Cluster {
     });
   }
 
+  /** What the kubelet measures: the pods running there (a pending or finished pod has no containers running). */
   private podsOn(node: string): MeteredPod[] {
-    return [...this.meteredPods.values()].filter((p) => p.node === node);
+    const running = (p: MeteredPod): boolean => (this.podSpecs.get(`${p.namespace}/${p.name}`)?.phase ?? 'Running') === 'Running';
+    return [...this.meteredPods.values()].filter((p) => p.node === node && running(p));
   }
 }
 

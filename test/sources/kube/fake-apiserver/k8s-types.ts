@@ -74,7 +74,15 @@ export interface ContainerStatus {
   image: string;
   imageID: string;
   containerID: string;
-  state: { running?: { startedAt: string } };
+  state: ContainerState;
+  /** The previous run's end, once the container has restarted; `{}` before. */
+  lastState: ContainerState;
+}
+
+export interface ContainerState {
+  running?: { startedAt: string };
+  waiting?: { reason: string; message?: string };
+  terminated?: { exitCode: number; reason: string; startedAt: string; finishedAt: string; containerID: string };
 }
 
 export interface Pod {

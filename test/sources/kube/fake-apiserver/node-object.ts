@@ -32,6 +32,11 @@ export interface NodeSpec {
   usage?: UsageSpec;
   /** The kubelet cannot get stats: /metrics/resource reports only resource_scrape_error 1. */
   scrapeError?: boolean;
+  /**
+   * GPUs a device plugin advertises, as the NVIDIA GPU Operator's does (`nvidia.com/gpu` in capacity
+   * and allocatable; allocatable lower when a device is unhealthy), or AMD's (`amd.com/gpu`).
+   */
+  gpus?: { capacity: number; allocatable?: number; resource?: 'nvidia.com/gpu' | 'amd.com/gpu' };
   /** Port → loopback base URL that `nodes/NAME:PORT/proxy/...` forwards to (a node_exporter, say). */
   exporters?: Record<number, string>;
 }
@@ -85,7 +90,7 @@ export function buildNode(spec: NodeSpec, serverVersion: string, now: number, cr
   if (spec.roles?.includes('control-plane')) labels['node.kubernetes.io/exclude-from-external-load-balancers'] = '';
   Object.assign(labels, spec.labels);
   const memory = parseBytes(spec.memory ?? '16323552Ki');
-  const capacity = {
+  const capacity: Record<string, string> = {
     cpu: String(spec.cpu ?? 4),
     'ephemeral-storage': '102626232Ki',
     'hugepages-1Gi': '0',
@@ -93,7 +98,12 @@ export function buildNode(spec: NodeSpec, serverVersion: string, now: number, cr
     memory: binaryQuantity(memory),
     pods: String(spec.maxPods ?? 110),
   };
-  const allocatable = { ...capacity, 'ephemeral-storage': '94580335255', memory: binaryQuantity(memory - EVICTION_RESERVE) };
+  const allocatable: Record<string, string> = { ...capacity, 'ephemeral-storage': '94580335255', memory: binaryQuantity(memory - EVICTION_RESERVE) };
+  if (spec.gpus) {
+    const resource = spec.gpus.resource ?? 'nvidia.com/gpu';
+    Object.assign(capacity, { [resource]: String(spec.gpus.capacity) });
+    allocatable[resource] = String(spec.gpus.allocatable ?? spec.gpus.capacity);
+  }
   const kubeletVersion = spec.kubeletVersion ?? serverVersion;
   const taints = taintsFor(spec, now);
   const node: Node = {

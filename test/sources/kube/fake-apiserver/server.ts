@@ -59,6 +59,8 @@ export interface FakeApiServer {
   deleteNode(name: string): void;
   addPod(spec: PodSpec): Pod;
   deletePod(name: string, namespace?: string): void;
+  /** The pod rebuilt with `change` (restart counts, phase, resources): watches see MODIFIED. */
+  modifyPod(name: string, change: Partial<Omit<PodSpec, 'name' | 'namespace' | 'node'>>, namespace?: string): Pod;
   setUsage(target: UsageTarget, usage: UsageSpec): void;
   /** A kubelet housekeeping pass: new samples stamped with the clock's time (see Cluster.collect). */
   collect(node?: string): void;
@@ -168,6 +170,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions = {}): Pr
     deleteNode: (name) => cluster.deleteNode(name),
     addPod: (spec) => cluster.addPod(spec),
     deletePod: (name, namespace) => cluster.deletePod(name, namespace),
+    modifyPod: (name, change, namespace) => cluster.modifyPod(name, change, namespace),
     setUsage: (target, usage) => cluster.setUsage(target, usage),
     collect: (node) => cluster.collect(node),
     setMetricsApi: (enabled) => void (metricsApi = enabled),

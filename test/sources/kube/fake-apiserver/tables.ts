@@ -68,12 +68,18 @@ function nodeCells(node: Node, now: number): string[] {
   ];
 }
 
+/**
+ * As the apiserver's printer (pkg/printers/internalversion printPod): the status is a waiting
+ * container's reason where there is one, and the restarts say how long ago the last one ended.
+ */
 function podCells(pod: Pod, now: number): string[] {
   const statuses = pod.status.containerStatuses;
   const restarts = statuses.reduce((sum, s) => sum + s.restartCount, 0);
+  const lastEnd = Math.max(0, ...statuses.map((s) => (s.lastState.terminated ? Date.parse(s.lastState.terminated.finishedAt) : 0)));
+  const reason = [...statuses].reverse().find((s) => s.state.waiting)?.state.waiting?.reason;
   return [
-    pod.metadata.name, `${statuses.filter((s) => s.ready).length}/${pod.spec.containers.length}`, pod.status.phase,
-    String(restarts), age(pod, now), pod.status.podIP || '<none>', pod.spec.nodeName || '<none>', '<none>', '<none>',
+    pod.metadata.name, `${statuses.filter((s) => s.ready).length}/${pod.spec.containers.length}`, reason ?? pod.status.phase,
+    lastEnd > 0 ? `${restarts} (${humanDuration(now - lastEnd)} ago)` : String(restarts), age(pod, now), pod.status.podIP || '<none>', pod.spec.nodeName || '<none>', '<none>', '<none>',
   ];
 }
 
