@@ -13,8 +13,10 @@
  *
  * `npm run bench -- scale-soak [--minutes 60]`: the view on 1,000 nodes every 1 s (default 10 minutes).
  *
- * `npm run bench -- backend [--nodes 10000,50000]`: --prometheus against VictoriaMetrics and
- * Prometheus holding that many nodes (default 10000; minutes per size, loading included).
+ * `npm run bench -- backend [--nodes 10000,50000] [--baseline DIR] [--without-prometheus]`:
+ * --prometheus against VictoriaMetrics and Prometheus holding that many nodes (default 10000;
+ * minutes per size, loading included), this build and the one in DIR (another checkout, built)
+ * in turns on the same servers.
  */
 import { parseArgs } from 'node:util';
 import { benchParser, printParserBench } from './parser.bench.js';
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
       nodes: { type: 'string' },
       'without-prometheus': { type: 'boolean', default: false },
       fleet: { type: 'boolean', default: false },
+      baseline: { type: 'string' },
       minutes: { type: 'string' },
       workload: { type: 'boolean', default: false },
       pin: { type: 'boolean', default: false },
@@ -97,7 +100,7 @@ async function main(): Promise<void> {
   // Minutes per size, most of it loading the servers: only when asked for by name.
   if (only === 'backend') {
     console.log('== backend: --prometheus against VictoriaMetrics and Prometheus holding the fleet\'s node_exporter series');
-    printBackend(await benchBackend((line) => console.log(line), sizes));
+    printBackend(await benchBackend((line) => console.log(line), { ...(sizes === undefined ? {} : { sizes }), ...(values.baseline === undefined ? {} : { baseline: values.baseline }), prometheus: !values['without-prometheus'] }));
   }
   // Ten minutes: only when asked for by name.
   if (only === 'scale-soak') {

@@ -1,9 +1,10 @@
 /**
  * The two servers of the backend benchmark, each loaded with the same simulated fleet's series
- * (test/helpers/node-series.ts) the quick way: VictoriaMetrics through its import API,
- * Prometheus from TSDB blocks that promtool makes out of OpenMetrics text. Samples are 30 s
- * apart (a common scrape interval) around `anchorMs`, some of them ahead: the loading takes a
- * minute or more, and the measured runs after it must find fresh samples.
+ * (test/helpers/node-series.ts) the quick way: VictoriaMetrics through its import API (a few
+ * requests in flight while the next piece is written), Prometheus from TSDB blocks that promtool
+ * makes out of OpenMetrics text. Samples are a scrape interval apart around `anchorMs`, most of
+ * them ahead: the loading takes minutes, and the measured runs after it must find fresh samples.
+ * Few samples per series: enough for the rates (four intervals) and a few minutes of history.
  */
 import { execFile } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -15,11 +16,17 @@ import { makeTempDir, removeTempDir } from '../../test/helpers/temp-dir-core.js'
 import { startVictoriaMetrics } from '../../test/helpers/victoria-metrics.js';
 
 export const PROMTOOL = '/usr/bin/promtool';
-export const SCRAPE_MS = 30_000;
-/** Samples before the anchor (2 minutes of history) and after it (the measured runs). */
-const BEFORE = 4;
-const AFTER = 8;
+
+/** Where the samples are: `scrapeMs` apart, `before` of them before the anchor and `after` after. */
+export interface SamplePlan {
+  readonly scrapeMs: number;
+  readonly before: number;
+  readonly after: number;
+}
+
 const CHUNK_BYTES = 16_000_000;
+/** VictoriaMetrics imports this many pieces at once, while the next is written. */
+const IMPORTS_IN_FLIGHT = 2;
 
 export interface LoadedServer {
   readonly name: 'VictoriaMetrics' | 'Prometheus';
@@ -32,8 +39,8 @@ export interface LoadedServer {
   stop(): Promise<void>;
 }
 
-function series(nodes: number, anchorMs: number, format: 'prometheus' | 'openmetrics'): NodeSeries {
-  const timesMs = Array.from({ length: BEFORE + AFTER + 1 }, (_, k) => anchorMs + (k - BEFORE) * SCRAPE_MS);
+function series(nodes: number, anchorMs: number, plan: SamplePlan, format: 'prometheus' | 'openmetrics'): NodeSeries {
+  const timesMs = Array.from({ length: plan.before + plan.after + 1 }, (_, k) => anchorMs + (k - plan.before) * plan.scrapeMs);
   return new NodeSeries({ nodes, seed: 1, timesMs, format });
 }
 
@@ -49,32 +56,37 @@ const lines = (text: string): number => {
   return n;
 };
 
-export async function loadVictoriaMetrics(nodes: number, anchorMs: number): Promise<LoadedServer> {
+export async function loadVictoriaMetrics(nodes: number, anchorMs: number, plan: SamplePlan): Promise<LoadedServer> {
   const started = performance.now();
-  const s = series(nodes, anchorMs, 'prometheus');
+  const s = series(nodes, anchorMs, plan, 'prometheus');
   const vm = await startVictoriaMetrics();
   let samples = 0;
+  const inFlight = new Set<Promise<void>>();
   try {
     for (const text of s.chunks(CHUNK_BYTES)) {
       samples += lines(text);
-      await vm.importText(text);
+      const sent: Promise<void> = vm.importText(text).finally(() => inFlight.delete(sent));
+      inFlight.add(sent);
+      if (inFlight.size >= IMPORTS_IN_FLIGHT) await Promise.race(inFlight);
     }
+    await Promise.all(inFlight);
     await vm.flush();
   } catch (error) {
+    await Promise.allSettled(inFlight);
     await vm.stop();
     throw error;
   }
   return { name: 'VictoriaMetrics', url: vm.url, pid: vm.pid, upNodes: upNodes(s, nodes), loadSeconds: (performance.now() - started) / 1000, samples, stop: () => vm.stop() };
 }
 
-export async function loadPrometheus(nodes: number, anchorMs: number): Promise<LoadedServer> {
+export async function loadPrometheus(nodes: number, anchorMs: number, plan: SamplePlan): Promise<LoadedServer> {
   const started = performance.now();
-  const s = series(nodes, anchorMs, 'openmetrics');
+  const s = series(nodes, anchorMs, plan, 'openmetrics');
   const work = makeTempDir('bench-openmetrics');
   let samples = 0;
   try {
     const prometheus = await startPrometheus(
-      () => 'global: { scrape_interval: 30s }\n',
+      () => `global: { scrape_interval: ${plan.scrapeMs / 1000}s }\n`,
       async (dataDir) => {
         const file = join(work, 'series.om');
         const out = createWriteStream(file);

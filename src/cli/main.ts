@@ -138,7 +138,7 @@ async function printOnce(source: Source, options: CliOptions, io: MainIo): Promi
   }
   const [{ buildSnapshot }, { snapshotAlerts }, { renderTable }] = await Promise.all([import('./snapshot.js'), import('./snapshot-alerts.js'), import('./table.js')]);
   const atMs = source.clockMs?.() ?? Date.now();
-  const snapshot = buildSnapshot(source.store, atMs, snapshotAlerts(source.store, options.alertRules, atMs));
+  const snapshot = buildSnapshot(source.store, atMs, snapshotAlerts(source.store, options.alertRules, atMs), source.partial);
   // Every string of the snapshot came from outside: made visible here too, whatever its path.
   io.stdout.write(options.output === 'json' ? `${visibleJson(snapshot)}\n` : renderTable(snapshot, io.stdout.isTTY === true && io.stdout.columns > 0 ? io.stdout.columns : undefined));
   warn(io, source);

@@ -80,10 +80,13 @@ export interface Snapshot {
   readonly nodes: SnapshotNode[];
   /** Alerts of the rules in force, evaluated on the snapshot (see snapshot-alerts.ts). */
   readonly alerts: readonly SnapshotAlert[];
+  /** Only when the figures may be incomplete: why, in the server's words (Source.partial). */
+  readonly partial?: string;
 }
 
-export function buildSnapshot(store: ClusterStore, collectedAtMs: number, alerts: readonly SnapshotAlert[] = []): Snapshot {
-  return { collectedAt: new Date(collectedAtMs).toISOString(), nodes: store.nodes().map((n) => snapshotNode(n, store.columnNames)), alerts };
+export function buildSnapshot(store: ClusterStore, collectedAtMs: number, alerts: readonly SnapshotAlert[] = [], partial?: string): Snapshot {
+  const snapshot: Snapshot = { collectedAt: new Date(collectedAtMs).toISOString(), nodes: store.nodes().map((n) => snapshotNode(n, store.columnNames)), alerts };
+  return partial === undefined ? snapshot : { ...snapshot, partial };
 }
 
 /** Every `--column` by name, null where the node has no value (down, or no rate yet). */

@@ -25,6 +25,10 @@ export abstract class ForwardingSource<S extends Source = Source> implements Sou
     return this.inner.warning;
   }
 
+  get partial(): string | undefined {
+    return this.inner.partial;
+  }
+
   start(): void {
     this.inner.start();
   }

@@ -13,6 +13,12 @@ export interface Source {
   readonly notice?: string;
   /** Something to say on stderr when the run ends (a recording cut short, refreshes not recorded). */
   readonly warning?: string;
+  /**
+   * Why the figures now in the store may be incomplete, in the words of the server they came from
+   * (a Prometheus-compatible server's partial answer or warning); undefined when they are whole.
+   * The snapshot's `partial`; the notice says it too.
+   */
+  readonly partial?: string;
   /** The moment the store shows, when it is not now (a replay's clock): the UI's clock and ages use it. */
   clockMs?(): number;
   /** The display was paused or resumed: a replay's clock stops with it. */

@@ -63,10 +63,11 @@ describe('the source the flags pick', () => {
   it('--prometheus: the server, its selector, basic auth and headers', () => {
     const options = parse(['--prometheus', 'http://p:9090/', '--selector', 'job="node"', '--prometheus-user', 'ops', '--prometheus-password-file', 'pw', '-H', 'X-Scope-OrgID: t1', '--insecure']);
     expect(options.source).toEqual({
-      kind: 'prometheus', url: 'http://p:9090/', selector: 'job="node"', basicAuth: { user: 'ops', passwordFile: 'pw' }, headers: [['X-Scope-OrgID', 't1']],
+      kind: 'prometheus', url: 'http://p:9090/', selector: 'job="node"', basicAuth: { user: 'ops', passwordFile: 'pw' }, headers: [['X-Scope-OrgID', 't1']], denyPartial: false,
       intervalMs: 2000, timeoutMs: undefined, maxBodyBytes: scrape.maxBodyBytes, insecure: true, caFile: undefined, bearerTokenFile: undefined,
     });
     expect(parse(['--prometheus', 'http://p:9090', '--bearer-token-file', 't']).source).toMatchObject({ basicAuth: undefined, bearerTokenFile: 't', headers: [] });
+    expect(parse(['--prometheus', 'http://p:9090', '--no-partial-response']).source).toMatchObject({ denyPartial: true });
   });
 
   it('--kubeconfig: the cluster, 16 requests in flight unless --concurrency says', () => {

@@ -117,10 +117,10 @@ const prometheus: HostileSource = {
     // Without a nodename, a node is called by its instance.
     const instance2 = `b:9100${H.sgr}${H.csi}${H.zeroWidth}${H.tab}${H.cr}${H.del}`;
     const errorType = `execution${H.del}`;
-    /** oneNodeAnswer's node a:9100 (alpha) becomes two hostile ones; the per-core query fails with a hostile error. */
+    /** oneNodeAnswer's node a:9100 (alpha) becomes two hostile ones; the cores query fails with a hostile error. */
     const answer = (req: RecordedRequest): Answer => {
       const q = req.form.get('query') ?? '';
-      if (q.startsWith('1 - sum by (job, instance, cpu)')) {
+      if (q.startsWith('count by (job, instance)')) {
         return { status: 422, body: JSON.stringify({ status: 'error', errorType, error: `${H.forgedRow}${H.bidi}` }) };
       }
       const a = oneNodeAnswer(req);
@@ -137,10 +137,10 @@ const prometheus: HostileSource = {
       return { body: JSON.stringify(body) };
     };
     const fake = await startFakePrometheus(answer);
-    const notice = `perCore query failed: ${errorType}: ${H.forgedRow}${H.bidi}`;
+    const notice = `cores query failed: ${errorType}: ${H.forgedRow}${H.bidi}`;
     // The client flattens every run of C0 and C1 characters in the server's text to one space
     // (oneLine in src/sources/prometheus/decode.ts); the bidi override is left to be made visible.
-    const shown = `perCore query failed: execution : evil FAKE-ROW   up   0.0%${visible(H.bidi)}`;
+    const shown = `cores query failed: execution : evil FAKE-ROW   up   0.0%${visible(H.bidi)}`;
     return {
       args: ['--prometheus', fake.url, '-i', '1s', ...ALERT],
       probes: [

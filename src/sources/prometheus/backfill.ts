@@ -17,7 +17,7 @@ import type { PrometheusClient } from './client.js';
 import type { RangeSeries } from './decode.js';
 import { nodeKey } from './figures.js';
 import type { NodeRef } from './nodes.js';
-import { byteRate, cpuBusy, memoryUsed, NODE_LABELS, promDuration } from './queries.js';
+import { byteRate, cpuSeconds, memoryUsed, NODE_LABELS, promDuration } from './queries.js';
 import { matchers } from './selector.js';
 import { settleLimited } from './settle.js';
 
@@ -45,15 +45,20 @@ export interface BackfillPlan {
 }
 
 type Transform = (v: number) => number;
-const percent: Transform = (v) => Math.min(100, Math.max(0, 100 * v));
 const same: Transform = (v) => v;
+const percent: Transform = (v) => Math.min(100, Math.max(0, 100 * v));
 
-type Queries<K extends string> = Record<K, readonly [(window: string) => string, Transform]>;
+/**
+ * What is asked for a series key: one query, or (CPU) the two halves of refreshQueries, idle and
+ * the rest, each CPU series read once; the busy share is 1 − idle / (idle + rest).
+ */
+type Asked = readonly [(window: string) => string, Transform] | { readonly idle: (window: string) => string; readonly other: (window: string) => string };
+type Queries<K extends string> = Record<K, Asked>;
 
 function nodeQueries(sel: string): Queries<NodeSeriesKey> {
   const by = NODE_LABELS;
   return {
-    cpu: [(w) => cpuBusy(sel, w, by), percent],
+    cpu: { idle: (w) => cpuSeconds('idle', sel, w, by), other: (w) => cpuSeconds('other', sel, w, by) },
     memory: [() => memoryUsed(sel, by), percent],
     load1: [() => `${N.load1}${matchers(sel)}`, same],
     rx: [(w) => byteRate('rx', sel, w, by), same],
@@ -65,7 +70,7 @@ function nodeQueries(sel: string): Queries<NodeSeriesKey> {
 
 function clusterQueries(sel: string): Queries<ClusterSeriesKey> {
   return {
-    cpu: [(w) => cpuBusy(sel, w, []), percent],
+    cpu: { idle: (w) => cpuSeconds('idle', sel, w, []), other: (w) => cpuSeconds('other', sel, w, []) },
     memory: [() => memoryUsed(sel, []), percent],
     rx: [(w) => byteRate('rx', sel, w, []), same],
     tx: [(w) => byteRate('tx', sel, w, []), same],
@@ -122,21 +127,46 @@ function columns(series: readonly RangeSeries[], transform: Transform, startMs: 
   return byNode;
 }
 
+/** Busy percent columns from the idle and other halves' columns, node by node. */
+function busyColumns(idle: Map<string, Float64Array>, other: Map<string, Float64Array>): Map<string, Float64Array> {
+  const out = new Map<string, Float64Array>();
+  for (const [key, idles] of idle) {
+    const others = other.get(key);
+    if (others === undefined) continue;
+    const column = new Float64Array(idles.length);
+    for (let i = 0; i < column.length; i++) {
+      const all = idles[i]! + others[i]!;
+      column[i] = all > 0 ? percent(1 - idles[i]! / all) : NaN;
+    }
+    out.set(key, column);
+  }
+  return out;
+}
+
 async function ranges<K extends string>(plan: BackfillPlan, queries: Queries<K>, layout: Coarse, warnings: string[]): Promise<[K, Map<string, Float64Array>][]> {
   const stepMs = layout.every * plan.stepMs;
   const startMs = layout.startMs(plan);
   const window = promDuration(Math.max(plan.windowMs, stepMs));
-  const entries = Object.entries(queries) as [K, readonly [(window: string) => string, Transform]][];
+  // Every query of every key, in one list: each key's one, or CPU's two halves.
+  const sent: { readonly key: K; readonly expr: string; readonly transform: Transform }[] = [];
+  for (const [key, asked] of Object.entries(queries) as [K, Asked][]) {
+    if ('idle' in asked) sent.push({ key, expr: asked.idle(window), transform: same }, { key, expr: asked.other(window), transform: same });
+    else sent.push({ key, expr: asked[0](window), transform: asked[1] });
+  }
   const settled = await settleLimited(
-    entries.map(([, [expr]]) => () => plan.client.queryRange(expr(window), startMs, plan.endMs, stepMs, plan.timeoutMs)),
+    sent.map(({ expr }) => () => plan.client.queryRange(expr, startMs, plan.endMs, stepMs, plan.timeoutMs)),
     plan.concurrency,
   );
-  return entries.map(([key, [, transform]], q) => {
+  const byKey = new Map<K, Map<string, Float64Array>[]>();
+  sent.forEach(({ key, transform }, q) => {
     const s = settled[q]!;
     if (s.status === 'rejected') throw s.reason;
     warnings.push(...s.value.warnings);
-    return [key, columns(s.value.result, transform, startMs, stepMs, layout.points)];
+    const list = byKey.get(key) ?? [];
+    list.push(columns(s.value.result, transform, startMs, stepMs, layout.points));
+    byKey.set(key, list);
   });
+  return [...byKey].map(([key, [first, second]]) => [key, second === undefined ? first! : busyColumns(first!, second)]);
 }
 
 /** Row columns from point columns: each row holds its point's value. */

@@ -31,7 +31,15 @@ export interface PrometheusClientOptions {
   readonly auth?: PrometheusAuth;
   /** Extra request headers (X-Scope-OrgID for Mimir, …); their values are never shown. */
   readonly headers?: readonly (readonly [string, string])[];
+  /**
+   * Ask for an error rather than a partial answer: Thanos's `partial_response=false` (its querier
+   * otherwise answers without a StoreAPI that failed, with a warning) and VictoriaMetrics
+   * cluster's `deny_partial_response=1`. Prometheus and Mimir ignore both.
+   */
+  readonly denyPartial?: boolean;
 }
+
+const DENY_PARTIAL = { partial_response: 'false', deny_partial_response: '1' } as const;
 
 /** A failed request, its message safe to show (the server's own error text included, flattened). */
 export class PrometheusError extends ReadError {
@@ -57,6 +65,7 @@ export class PrometheusClient {
   private readonly maxBodyBytes: number;
   private readonly auth: PrometheusAuth;
   private readonly extraHeaders: Record<string, string> = {};
+  private readonly extraForm: Readonly<Record<string, string>>;
   /** Requests in flight, aborted by close(). */
   private readonly inflight = new Set<AbortController>();
   private closed = false;
@@ -76,6 +85,7 @@ export class PrometheusClient {
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.auth = options.auth ?? {};
     for (const [name, value] of options.headers ?? []) this.extraHeaders[name.toLowerCase()] = value;
+    this.extraForm = options.denyPartial === true ? DENY_PARTIAL : {};
   }
 
   /**
@@ -117,7 +127,7 @@ export class PrometheusClient {
     this.inflight.add(controller);
     const signal = controller.signal;
     // The server stops evaluating at our deadline too, instead of finishing a query nobody reads.
-    const params = new URLSearchParams({ ...form, timeout: `${Math.max(1, Math.floor(timeoutMs / 1000))}s` });
+    const params = new URLSearchParams({ ...form, ...this.extraForm, timeout: `${Math.max(1, Math.floor(timeoutMs / 1000))}s` });
     const options: Dispatcher.RequestOptions = {
       path: `${this.prefix}${path}`,
       method: 'POST',

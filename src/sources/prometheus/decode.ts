@@ -3,6 +3,15 @@
  * Thanos, Mimir and VictoriaMetrics all answer it: {status, data: {resultType, result}, warnings}
  * on success, {status: "error", errorType, error} on failure. Values are strings so that NaN and
  * ±Inf survive JSON; they are decoded to numbers, and readers treat non-finite ones as absent.
+ *
+ * An answer may be incomplete and still a success. Prometheus (and Mimir, which answers as it
+ * does) puts "errors that do not inhibit the request execution" in `warnings`, returning "all of
+ * the data that was successfully collected" (prometheus.io/docs/prometheus/latest/querying/api);
+ * Thanos puts a StoreAPI that failed under partial_response there too (thanos
+ * docs/components/query.md, "Partial Response"); VictoriaMetrics's cluster marks an answer served
+ * without some vmstorage nodes with `"isPartial": true` (docs/victoriametrics/
+ * Cluster-VictoriaMetrics.md). `infos` ("potential query issues that may or may not be false
+ * positives") say nothing of completeness and are not read.
  */
 import { ReadError } from '../../util/errors.js';
 
@@ -23,8 +32,14 @@ export interface RangeSeries {
 
 export interface Decoded<T> {
   readonly result: T[];
+  /** Why the answer may be incomplete: the server's warnings, fit for one line, isPartial's first. */
   readonly warnings: string[];
 }
+
+/** Said for VictoriaMetrics's `"isPartial": true`, which comes without a reason. */
+export const PARTIAL_ANSWER = 'the server marked its answer partial (isPartial: some storage nodes did not answer)';
+/** Warnings kept per answer: one is shown; a server may send thousands. */
+const MAX_WARNINGS = 5;
 
 /** The server's own account of a failure (errorType, error), or a response that is not the API's. */
 export class PrometheusApiError extends ReadError {
@@ -72,7 +87,8 @@ function unwrap(text: string): { data: Record<string, unknown>; warnings: string
   if (!isRecord(body)) throw new PrometheusApiError('the answer is not a Prometheus API response');
   if (body.status === 'error') throw new PrometheusApiError(errorMessage(body));
   if (body.status !== 'success' || !isRecord(body.data)) throw new PrometheusApiError('the answer is not a Prometheus API response');
-  const warnings = Array.isArray(body.warnings) ? body.warnings.filter((w): w is string => typeof w === 'string').map(oneLine) : [];
+  const warnings = Array.isArray(body.warnings) ? body.warnings.filter((w): w is string => typeof w === 'string').slice(0, MAX_WARNINGS).map(oneLine) : [];
+  if (body.isPartial === true) warnings.unshift(PARTIAL_ANSWER);
   return { data: body.data, warnings };
 }
 

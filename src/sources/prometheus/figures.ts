@@ -5,10 +5,10 @@
  * missing (or NaN, as 0/0 is before two samples exist) is null, as before a second scrape.
  */
 import type { NodeFigures } from '../../metrics/node-figures.js';
-import { UNKNOWN_HEALTH, type TargetHealth } from '../../scrape/types.js';
+import type { TargetHealth } from '../../scrape/types.js';
 import { byCoreNumber, NODE_SERIES as N, round } from '../../metrics/node-exporter.js';
 import type { InstantSample, Labels } from './decode.js';
-import type { RefreshQuery } from './queries.js';
+import { GAUGES, HEALTH, type RefreshQuery } from './queries.js';
 
 /** Results by query; a query that failed is absent, and its figures are null. */
 export type RefreshResults = Partial<Record<RefreshQuery, readonly InstantSample[]>>;
@@ -52,32 +52,81 @@ class ByNode {
   }
 
   value(node: NodeLabels): number | undefined {
-    return this.find(node, () => true);
-  }
-
-  /** The first value of the series named `name` (queries fetching several gauges at once). */
-  named(node: NodeLabels, name: string): number | undefined {
-    return this.find(node, (s) => s.labels.__name__ === name);
-  }
-
-  private find(node: NodeLabels, pick: (s: InstantSample) => boolean): number | undefined {
     const had = this.map.get(node.instance);
     if (had === undefined) return undefined;
-    if (!Array.isArray(had)) return ofJob(had as InstantSample, node) && pick(had as InstantSample) ? (had as InstantSample).value : undefined;
-    for (const s of had) if (ofJob(s, node) && pick(s)) return s.value;
+    if (!Array.isArray(had)) return ofJob(had as InstantSample, node) ? (had as InstantSample).value : undefined;
+    for (const s of had) if (ofJob(s, node)) return s.value;
     return undefined;
   }
 }
 
 const ofJob = (s: InstantSample, node: NodeLabels): boolean => (s.labels.job ?? '') === node.job;
 
+/** One node's values of a query fetching several series by name, in `names` order (NaN: none). */
+interface NamedRow {
+  readonly job: string;
+  readonly values: number[];
+  /** The same instance under another job. */
+  readonly next: NamedRow | undefined;
+}
+
+/**
+ * A query fetching several series told apart by __name__ (the gauges, the health series), read
+ * once into a row of values per node: each node then asks for nine gauges by position, rather
+ * than searching its samples for each name. The first sample of a name wins.
+ */
+class NamedByNode {
+  private readonly map = new Map<string, NamedRow>();
+
+  constructor(
+    samples: readonly InstantSample[] | undefined,
+    private readonly slots: ReadonlyMap<string, number>,
+  ) {
+    for (const s of samples ?? []) {
+      if (!Number.isFinite(s.value)) continue;
+      const slot = slots.get(s.labels.__name__ ?? '');
+      if (slot === undefined) continue;
+      const instance = s.labels.instance ?? '';
+      const job = s.labels.job ?? '';
+      const first = this.map.get(instance);
+      let row = first;
+      while (row !== undefined && row.job !== job) row = row.next;
+      if (row === undefined) this.map.set(instance, (row = { job, values: new Array<number>(slots.size).fill(NaN), next: first }));
+      if (Number.isNaN(row.values[slot])) row.values[slot] = s.value;
+    }
+  }
+
+  /** The node's values by slot, or undefined when it has none. */
+  row(node: NodeLabels): readonly number[] | undefined {
+    let row = this.map.get(node.instance);
+    while (row !== undefined && row.job !== node.job) row = row.next;
+    return row?.values;
+  }
+}
+
+const slotsOf = (names: readonly string[]): ReadonlyMap<string, number> => new Map(names.map((name, i) => [name, i]));
+const GAUGE_SLOTS = slotsOf(GAUGES);
+const HEALTH_SLOTS = slotsOf(HEALTH);
+const slot = (slots: ReadonlyMap<string, number>, name: string): number => slots.get(name)!;
+const [LOAD1, LOAD5, LOAD15, MEM_TOTAL, MEM_AVAILABLE, SWAP_TOTAL, SWAP_FREE, TIME, BOOT_TIME] = [N.load1, N.load5, N.load15, N.memTotal, N.memAvailable, N.swapTotal, N.swapFree, N.time, N.bootTime].map((name) => slot(GAUGE_SLOTS, name));
+const [UP, SCRAPE_DURATION, SCRAPE_SAMPLES] = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped'].map((name) => slot(HEALTH_SLOTS, name));
+
+/** A row's value at `slot`, undefined for none. */
+function at(row: readonly number[] | undefined, slot: number | undefined): number | undefined {
+  const v = row?.[slot!];
+  return v === undefined || Number.isNaN(v) ? undefined : v;
+}
+
 /** The results indexed once, then read per node. */
 export class RefreshIndex {
-  private readonly q: Record<RefreshQuery, ByNode>;
+  private readonly q: Record<Exclude<RefreshQuery, 'health' | 'gauges'>, ByNode>;
+  private readonly healthRows: NamedByNode;
+  private readonly gaugeRows: NamedByNode;
 
   /**
-   * `perCoreAsked` false: the refresh left the per-core query out (a fleet too large for it),
-   * so nodes have no per-core figures rather than a row of cores without rates yet.
+   * `perCoreAsked`: the CPU halves came per core (their `cpu` label) and are summed per node here;
+   * else they came per node, and nodes have no per-core figures (a fleet too large for them)
+   * rather than a row of cores without rates yet.
    */
   constructor(
     results: RefreshResults,
@@ -85,13 +134,13 @@ export class RefreshIndex {
     private readonly perCoreAsked = true,
   ) {
     const index = (name: RefreshQuery): ByNode => new ByNode(results[name]);
+    this.healthRows = new NamedByNode(results.health, HEALTH_SLOTS);
+    this.gaugeRows = new NamedByNode(results.gauges, GAUGE_SLOTS);
     this.q = {
-      health: index('health'),
+      cpuOther: index('cpuOther'),
+      cpuIdle: index('cpuIdle'),
       uname: index('uname'),
-      cpu: index('cpu'),
-      perCore: index('perCore'),
       cores: index('cores'),
-      gauges: index('gauges'),
       filesystem: index('filesystem'),
       rx: index('rx'),
       tx: index('tx'),
@@ -106,44 +155,64 @@ export class RefreshIndex {
    * since it has fresh samples.
    */
   health(key: NodeLabels, previous: TargetHealth): TargetHealth {
-    const duration = this.q.health.named(key, 'scrape_duration_seconds');
-    const common = { lastScrapeMs: this.evalMs, lastDurationMs: duration === undefined ? null : duration * 1000 };
-    if ((this.q.health.named(key, 'up') ?? 1) === 1) {
-      const samples = this.q.health.named(key, 'scrape_samples_scraped') ?? null;
-      return { ...UNKNOWN_HEALTH, ...common, up: true, lastSuccessMs: this.evalMs, lastSamples: samples };
+    const row = this.healthRows.row(key);
+    const duration = at(row, SCRAPE_DURATION);
+    const lastDurationMs = duration === undefined ? null : duration * 1000;
+    if ((at(row, UP) ?? 1) === 1) {
+      // Every field written out (UNKNOWN_HEALTH's, but up), not spread: 10,000 of these a refresh.
+      return {
+        up: true,
+        lastSuccessMs: this.evalMs,
+        lastScrapeMs: this.evalMs,
+        lastDurationMs,
+        lastBodyBytes: null,
+        lastWireBytes: null,
+        lastSamples: at(row, SCRAPE_SAMPLES) ?? null,
+        lastError: null,
+        consecutiveFailures: 0,
+      };
     }
-    return { ...previous, ...common, up: false, lastError: 'down in Prometheus (up is 0)', consecutiveFailures: previous.consecutiveFailures + 1 };
+    return { ...previous, lastScrapeMs: this.evalMs, lastDurationMs, up: false, lastError: 'down in Prometheus (up is 0)', consecutiveFailures: previous.consecutiveFailures + 1 };
   }
 
   figures(key: NodeLabels): NodeFigures {
-    const g = (name: string): number | undefined => this.q.gauges.named(key, name);
+    const row = this.gaugeRows.row(key);
+    const g = (slot: number | undefined): number | undefined => at(row, slot);
     return {
       cpu: this.cpu(key),
-      load: triple(g(N.load1), g(N.load5), g(N.load15), (load1, load5, load15) => ({ load1, load5, load15 })),
-      memory: pair(g(N.memTotal), g(N.memAvailable), (total, available) => ({
+      load: triple(g(LOAD1), g(LOAD5), g(LOAD15), (load1, load5, load15) => ({ load1, load5, load15 })),
+      memory: pair(g(MEM_TOTAL), g(MEM_AVAILABLE), (total, available) => ({
         totalBytes: total,
         usedBytes: total - available,
         availableBytes: available,
         usedPercent: total > 0 ? round((100 * (total - available)) / total) : 0,
       })),
-      swap: pair(g(N.swapTotal), g(N.swapFree), (total, free) => ({ totalBytes: total, usedBytes: total - free })),
+      swap: pair(g(SWAP_TOTAL), g(SWAP_FREE), (total, free) => ({ totalBytes: total, usedBytes: total - free })),
       network: rates(this.q.rx.value(key), this.q.tx.value(key), (r, w) => ({ receiveBytesPerSecond: r, transmitBytesPerSecond: w })),
       disk: rates(this.q.read.value(key), this.q.written.value(key), (r, w) => ({ readBytesPerSecond: r, writtenBytesPerSecond: w })),
       filesystem: this.filesystem(key),
-      uptimeSeconds: pair(g(N.bootTime), g(N.time) ?? this.evalMs / 1000, (boot, now) => Math.max(0, round(now - boot))),
+      uptimeSeconds: pair(g(BOOT_TIME), g(TIME) ?? this.evalMs / 1000, (boot, now) => Math.max(0, round(now - boot))),
     };
   }
 
   private cpu(key: NodeLabels): NodeFigures['cpu'] {
-    const perCore = !this.perCoreAsked ? [] : [...this.q.perCore.all(key)].sort((a, b) => byCoreNumber(a.labels.cpu ?? '', b.labels.cpu ?? ''));
+    const idle = this.q.cpuIdle.all(key);
+    const other = this.q.cpuOther.all(key);
+    let perCore: { readonly cpu: string; readonly share: number }[] = [];
+    if (this.perCoreAsked) {
+      const otherByCore = new Map(other.map((s) => [s.labels.cpu ?? '', s.value]));
+      perCore = idle
+        .map((s) => ({ cpu: s.labels.cpu ?? '', share: busyShare(s.value, otherByCore.get(s.labels.cpu ?? '')) }))
+        .sort((a, b) => byCoreNumber(a.cpu, b.cpu));
+    }
     const cores = this.q.cores.value(key) ?? perCore.length;
-    const busy = this.q.cpu.value(key);
-    if (cores === 0 && busy === undefined) return null;
+    const share = idle.length === 0 || other.length === 0 ? NaN : busyShare(sum(idle), sum(other));
+    if (cores === 0 && Number.isNaN(share)) return null;
     return {
       cores,
-      usagePercent: busy === undefined ? null : percent(busy),
+      usagePercent: Number.isNaN(share) ? null : percent(share),
       // Before Prometheus has two samples no core has a rate: one null per core, as after a first scrape.
-      perCoreUsagePercent: !this.perCoreAsked ? null : perCore.length > 0 ? perCore.map((s) => percent(s.value)) : Array.from({ length: cores }, () => null),
+      perCoreUsagePercent: !this.perCoreAsked ? null : perCore.length > 0 ? perCore.map((c) => (Number.isNaN(c.share) ? null : percent(c.share))) : Array.from({ length: cores }, () => null),
     };
   }
 
@@ -156,6 +225,15 @@ export class RefreshIndex {
     return avail ? { sizeBytes: size.value, usedBytes: size.value - avail.value } : null;
   }
 }
+
+/** 1 − idle / (idle + other), as the scrape path's 1 − Δidle / Δall; NaN without both or when no time passed. */
+function busyShare(idle: number, other: number | undefined): number {
+  if (other === undefined) return NaN;
+  const all = idle + other;
+  return all > 0 ? 1 - idle / all : NaN;
+}
+
+const sum = (samples: readonly InstantSample[]): number => samples.reduce((total, s) => total + s.value, 0);
 
 /** A busy share (0..1) as the scrape path shows it: percent, clamped to [0, 100], three decimals. */
 function percent(share: number): number {

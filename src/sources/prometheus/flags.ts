@@ -53,6 +53,8 @@ export interface PrometheusFlags {
   readonly selector?: string;
   readonly basicAuth?: { readonly user: string; readonly passwordFile: string };
   readonly headers: readonly (readonly [string, string])[];
+  /** --no-partial-response: an error rather than an answer some stores or vmstorage nodes left out. */
+  readonly denyPartial: boolean;
   readonly intervalMs: number;
   readonly timeoutMs?: number;
   readonly maxBodyBytes: number;
@@ -68,6 +70,8 @@ export interface RawPrometheusFlags {
   prometheusUser?: string;
   prometheusPasswordFile?: string;
   header: string[];
+  /** false with --no-partial-response. */
+  partialResponse: boolean;
 }
 
 export function addPrometheusFlags(program: Command): Command {
@@ -76,13 +80,20 @@ export function addPrometheusFlags(program: Command): Command {
     .option('--selector <matchers>', 'with --prometheus: label matchers added to every query, such as job="node"', selectorArg)
     .addOption(new Option('--prometheus-user <name>', 'with --prometheus: basic auth user, with --prometheus-password-file').conflicts('bearerTokenFile'))
     .option('--prometheus-password-file <path>', 'with --prometheus: basic auth password, read from this file')
-    .option('-H, --header <header>', 'with --prometheus: send this header ("Name: value"); repeatable', collect, []);
+    .option('-H, --header <header>', 'with --prometheus: send this header ("Name: value"); repeatable', collect, [])
+    .option('--no-partial-response', 'with --prometheus: ask Thanos and VictoriaMetrics for an error instead of a partial answer when a store or vmstorage node does not answer');
 }
 
 /** What commander cannot say of these flags, as a usage message naming the flag; undefined when they fit. */
 export function prometheusProblem(hasTargets: boolean, f: RawPrometheusFlags): string | undefined {
   if (f.prometheus === undefined) {
-    const orphan = f.selector !== undefined ? '--selector' : f.prometheusUser !== undefined ? '--prometheus-user' : f.prometheusPasswordFile !== undefined ? '--prometheus-password-file' : f.header.length > 0 ? '--header' : undefined;
+    const orphan =
+      f.selector !== undefined ? '--selector'
+      : f.prometheusUser !== undefined ? '--prometheus-user'
+      : f.prometheusPasswordFile !== undefined ? '--prometheus-password-file'
+      : f.header.length > 0 ? '--header'
+      : !f.partialResponse ? '--no-partial-response'
+      : undefined;
     return orphan && `${orphan} goes with --prometheus <url>`;
   }
   const url = urlProblem(f.prometheus);
@@ -102,6 +113,7 @@ export function prometheusFlags(raw: RawPrometheusFlags & { prometheus: string }
     selector: raw.selector,
     basicAuth: raw.prometheusUser !== undefined && raw.prometheusPasswordFile !== undefined ? { user: raw.prometheusUser, passwordFile: raw.prometheusPasswordFile } : undefined,
     headers: headerPairs(raw.header),
+    denyPartial: !raw.partialResponse,
     intervalMs,
     timeoutMs,
     maxBodyBytes,

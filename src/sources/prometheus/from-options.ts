@@ -23,6 +23,7 @@ export async function buildPrometheusSource(flags: PrometheusFlags, context: Pic
     tls: { insecure: flags.insecure, ca },
     auth,
     headers: flags.headers,
+    denyPartial: flags.denyPartial,
   });
   return new PrometheusSource({
     client,

@@ -46,21 +46,26 @@ export class PrometheusGpus {
   /** Why the last GPU queries failed, for the source's notice; undefined when they did not. */
   failure: string | undefined;
 
-  /** Both queries; a failed one is a notice, never the refresh's failure. */
-  async query(client: PrometheusClient): Promise<InstantSample[]> {
+  /** Both queries, and the answers' warnings; a failed one is a notice, never the refresh's failure. */
+  async query(client: PrometheusClient): Promise<{ readonly series: InstantSample[]; readonly warnings: string[] }> {
     const settled = await Promise.allSettled(Object.values(GPU_QUERIES).map((q) => client.query(q)));
-    const out: InstantSample[] = [];
+    const series: InstantSample[] = [];
+    const warnings: string[] = [];
     const failed: string[] = [];
     for (const s of settled) {
-      if (s.status === 'fulfilled') out.push(...s.value.result);
-      else failed.push(describeFailure(s.reason));
+      if (s.status === 'fulfilled') {
+        series.push(...s.value.result);
+        warnings.push(...s.value.warnings);
+      } else failed.push(describeFailure(s.reason));
     }
     this.failure = failed.length > 0 ? failed[0] : undefined;
-    return out;
+    return { series, warnings };
   }
 
   /** Joins the series to `nodes` and records each node's GPUs; nodes without any keep none. */
   apply(series: readonly InstantSample[], nodes: readonly GpuNodeRef[], store: ClusterStore, atMs: number): void {
+    // No GPU series, and no node has GPUs from an earlier refresh: nothing to join or clear.
+    if (series.length === 0 && this.readers.size === 0) return;
     const byName = new Map<string, string>();
     const byInstance = new Map<string, string | null>();
     for (const n of nodes) {
@@ -83,8 +88,8 @@ export class PrometheusGpus {
     for (const n of nodes) {
       const samples = perNode.get(n.id);
       if (!samples) {
-        this.readers.delete(n.id);
-        store.recordGpus(n.id, atMs, null);
+        // A node's GPUs are null until it has some: only one that had them needs them cleared.
+        if (this.readers.delete(n.id)) store.recordGpus(n.id, atMs, null);
         continue;
       }
       let reader = this.readers.get(n.id);

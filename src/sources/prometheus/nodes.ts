@@ -23,6 +23,8 @@ export interface NodeRef {
 export class NodeBook {
   private readonly nodeJobs = new Set<string>();
   private readonly names = new Map<string, string>();
+  /** The last list made, by key: a refresh listing the same nodes gets it again, unsorted anew. */
+  private last: { readonly keys: ReadonlySet<string>; readonly refs: NodeRef[] } | undefined;
 
   /** Takes node jobs and names from node_uname_info series (fresh, or from a lookback). */
   learn(uname: readonly InstantSample[]): void {
@@ -36,7 +38,13 @@ export class NodeBook {
   nodes(up: readonly InstantSample[], uname: readonly InstantSample[]): NodeRef[] {
     const byKey = new Map<string, Labels>();
     for (const { labels } of up) if (labels.__name__ === 'up' && this.nodeJobs.has(labels.job ?? '')) byKey.set(nodeKey(labels), labels);
-    for (const { labels } of uname) if (!byKey.has(nodeKey(labels))) byKey.set(nodeKey(labels), labels);
+    for (const { labels } of uname) {
+      const key = nodeKey(labels);
+      if (!byKey.has(key)) byKey.set(key, labels);
+    }
+    // Ids follow from the keys alone: the same keys make the same list (10,000 nodes sort in tens of ms).
+    const last = this.last;
+    if (last !== undefined && last.keys.size === byKey.size && [...byKey.keys()].every((k) => last.keys.has(k))) return last.refs;
     const jobsPerInstance = new Map<string, number>();
     for (const labels of byKey.values()) {
       const instance = labels.instance ?? '';
@@ -48,7 +56,9 @@ export class NodeBook {
       const id = (jobsPerInstance.get(instance) ?? 0) > 1 ? `${instance} job=${job}` : instance;
       return { key, id, instance, job };
     });
-    return refs.sort((a, b) => BY_ID.compare(a.id, b.id));
+    refs.sort((a, b) => BY_ID.compare(a.id, b.id));
+    this.last = { keys: new Set(byKey.keys()), refs };
+    return refs;
   }
 
   name(ref: NodeRef): string {

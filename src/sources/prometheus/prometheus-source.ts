@@ -8,10 +8,11 @@ import { ClusterStore } from '../../store/cluster-store.js';
 import { UNKNOWN_HEALTH, type TargetHealth } from '../../scrape/types.js';
 import { backfill } from './backfill.js';
 import { describeFailure, MAX_QUERIES_IN_FLIGHT, type PrometheusClient } from './client.js';
+import { PARTIAL_ANSWER } from './decode.js';
 import { RefreshIndex } from './figures.js';
 import { PrometheusGpus } from './gpus.js';
 import { NodeBook, type NodeRef } from './nodes.js';
-import { inventoryQuery, promDuration, scrapeIntervalQuery, type RefreshQuery } from './queries.js';
+import { inventoryQuery, promDuration, scrapeIntervalQuery } from './queries.js';
 import { runRefresh } from './refresh.js';
 import { StoppableSleep } from '../../util/stoppable-sleep.js';
 
@@ -37,6 +38,14 @@ const ASSUMED_CORES_PER_NODE = 16;
 /** Backfill queries cover minutes of history at once: they get longer than a refresh's. */
 const BACKFILL_TIMEOUT_MS = 30_000;
 
+/** How a notice calls an answer that came with warnings or isPartial (decode.ts). */
+const INCOMPLETE = 'answer may be incomplete';
+
+/** The reason to show for answers' warnings: isPartial's first, since it says the most. */
+function incompleteness(warnings: readonly string[]): string | undefined {
+  return warnings.includes(PARTIAL_ANSWER) ? PARTIAL_ANSWER : warnings[0];
+}
+
 export class PrometheusSource implements Source {
   readonly store: ClusterStore;
   private readonly gpus = new PrometheusGpus();
@@ -48,6 +57,7 @@ export class PrometheusSource implements Source {
   private scrapeMs: number | undefined;
   private scrapeIntervalAnswered = false;
   private refreshNotice: string | undefined;
+  private incomplete: string | undefined;
   private lastGoodMs: number | undefined;
   private backfillNotice: string | undefined;
   /** A history problem is worth showing until the rings have filled by themselves. */
@@ -81,6 +91,14 @@ export class PrometheusSource implements Source {
   /** The last refresh's problem, for stderr when the run ends: with --once, why nothing was read. */
   get warning(): string | undefined {
     return this.refreshNotice;
+  }
+
+  /**
+   * Why the last refresh's figures may be incomplete, from the servers' own words (a partial
+   * answer, a warning); undefined when every answer was whole. The snapshot's `partial`.
+   */
+  get partial(): string | undefined {
+    return this.incomplete;
   }
 
   /**
@@ -173,7 +191,8 @@ export class PrometheusSource implements Source {
         concurrency: MAX_QUERIES_IN_FLIGHT,
         timeoutMs: BACKFILL_TIMEOUT_MS,
       });
-      if (warnings.length > 0) this.backfillNotice = `Prometheus warning (history): ${warnings[0]}`;
+      const incomplete = incompleteness(warnings);
+      if (incomplete !== undefined) this.backfillNotice = `Prometheus: history ${INCOMPLETE}: ${incomplete}`;
     } catch (error) {
       this.backfillNotice = `Prometheus: history not loaded: ${describeFailure(error)}`;
     }
@@ -183,10 +202,9 @@ export class PrometheusSource implements Source {
   private async refresh(): Promise<void> {
     const at = Date.now();
     const perCore = this.perCoreWanted();
-    const skip = new Set<RefreshQuery>(perCore ? [] : ['perCore']);
     // The GPU queries beside the node ones, not after: a refresh takes as long as its slowest query.
-    const [{ results, failures, warnings }, gpuSeries] = await Promise.all([
-      runRefresh(this.client, this.options.selector, promDuration(this.rateWindowMs), MAX_QUERIES_IN_FLIGHT, skip),
+    const [{ results, failures, warnings }, gpuAnswer] = await Promise.all([
+      runRefresh(this.client, this.options.selector, promDuration(this.rateWindowMs), MAX_QUERIES_IN_FLIGHT, perCore),
       this.gpus.query(this.client),
     ]);
     if (results.health === undefined || results.uname === undefined) {
@@ -195,10 +213,11 @@ export class PrometheusSource implements Source {
       this.refreshNotice = `Prometheus: ${fatal?.[1] ?? 'no answer'}${this.since()}`;
       return;
     }
+    this.incomplete = incompleteness([...warnings, ...gpuAnswer.warnings]);
     this.book.learn(results.uname);
     const refs = this.book.nodes(results.health, results.uname);
     this.apply(refs, new RefreshIndex(results, at, perCore), at);
-    this.gpus.apply(gpuSeries, refs.map((r) => ({ id: r.id, name: this.book.name(r), instance: r.instance })), this.store, at);
+    this.gpus.apply(gpuAnswer.series, refs.map((r) => ({ id: r.id, name: this.book.name(r), instance: r.instance })), this.store, at);
     if (refs.length > 0) this.refs = refs;
     if (results.cores !== undefined) this.fleetCores = results.cores.reduce((sum, s) => sum + (Number.isFinite(s.value) ? s.value : 0), 0);
     this.lastGoodMs = at;
@@ -207,7 +226,7 @@ export class PrometheusSource implements Source {
     } else if (failures.length > 0) {
       this.refreshNotice = `Prometheus: ${failures.map(([name, why]) => `${name} query failed: ${why}`).join('; ')}`;
     } else {
-      this.refreshNotice = warnings.length > 0 ? `Prometheus warning: ${warnings[0]}` : this.gpus.failure && `Prometheus: GPU query failed: ${this.gpus.failure}`;
+      this.refreshNotice = this.incomplete !== undefined ? `Prometheus: ${INCOMPLETE}: ${this.incomplete}` : this.gpus.failure && `Prometheus: GPU query failed: ${this.gpus.failure}`;
     }
   }
 
@@ -233,11 +252,14 @@ export class PrometheusSource implements Source {
   }
 
   private apply(refs: readonly NodeRef[], index: RefreshIndex, at: number): void {
-    const ids = new Set(refs.map((r) => r.id));
-    for (const node of this.store.nodes()) {
-      if (ids.has(node.id)) continue;
-      this.store.remove(node.id);
-      this.health.delete(node.id);
+    // The same list as the last refresh's (NodeBook keeps it while the same nodes come back): no node went.
+    if (refs !== this.refs) {
+      const ids = new Set(refs.map((r) => r.id));
+      for (const node of this.store.nodes()) {
+        if (ids.has(node.id)) continue;
+        this.store.remove(node.id);
+        this.health.delete(node.id);
+      }
     }
     for (const ref of refs) {
       // A node's target and labels follow from its ref: only a new node needs them (the name

@@ -11,11 +11,11 @@ export interface RefreshOutcome {
 }
 
 /**
- * One refresh's queries, run concurrently; failures are collected, not thrown. Queries in `skip`
- * are not sent (their results stay absent, as a failed query's do, without a failure).
+ * One refresh's queries, `concurrency` at a time in refreshQueries' order (the heaviest first);
+ * failures are collected, not thrown. `perCore`: the CPU halves per core (see refreshQueries).
  */
-export async function runRefresh(client: PrometheusClient, selector: string, window: string, concurrency: number, skip: ReadonlySet<RefreshQuery> = new Set()): Promise<RefreshOutcome> {
-  const queries = (Object.entries(refreshQueries(selector, window)) as [RefreshQuery, string][]).filter(([name]) => !skip.has(name));
+export async function runRefresh(client: PrometheusClient, selector: string, window: string, concurrency: number, perCore: boolean): Promise<RefreshOutcome> {
+  const queries = Object.entries(refreshQueries(selector, window, perCore)) as [RefreshQuery, string][];
   const settled = await settleLimited(
     queries.map(([, expr]) => () => client.query(expr)),
     concurrency,

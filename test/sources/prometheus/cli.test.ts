@@ -76,6 +76,7 @@ describe('--prometheus on the command line', () => {
     [['--prometheus', 'prometheus:9090'], /--prometheus takes an http:\/\/ or https:\/\/ URL/],
     [['--prometheus', 'http://ops:hunter2@p:9090'], /give credentials with --prometheus-user and --prometheus-password-file/],
     [['--selector', 'job="node"', 'node1'], /--selector goes with --prometheus <url>/],
+    [['--no-partial-response', 'node1'], /--no-partial-response goes with --prometheus <url>/],
     [['--prometheus', 'http://p:9090', '--prometheus-user', 'ops'], /--prometheus-user and --prometheus-password-file go together/],
     [['--prometheus', 'http://p:9090', '-H', 'X-Scope-OrgID'], /-H, --header takes "Name: value"/],
     [['--prometheus', 'http://p:9090', '-H', 'Authorization Bearer hunter2'], /-H, --header takes "Name: value"/],

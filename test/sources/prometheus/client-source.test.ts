@@ -170,12 +170,14 @@ describe('PrometheusSource against a fake server', () => {
   });
 
   it('shows what it could read when one figure query fails, and names the failure', async () => {
-    const f = await serveFake((req) => ((req.form.get('query') ?? '').startsWith('1 - sum by (job, instance, cpu)') ? apiError(422, 'execution', 'query processing would load too many samples') : oneNodeAnswer(req)));
+    const f = await serveFake((req) => ((req.form.get('query') ?? '').includes('{mode=~"idle|iowait|steal"}') ? apiError(422, 'execution', 'query processing would load too many samples') : oneNodeAnswer(req)));
     const s = source(f.url);
     await s.collectOnce();
-    expect(s.notice).toBe('Prometheus: perCore query failed: execution: query processing would load too many samples');
-    const cpu = s.store.nodes()[0]?.figures.cpu;
-    expect(cpu).toEqual({ cores: 2, usagePercent: 50, perCoreUsagePercent: [null, null] });
+    expect(s.notice).toBe('Prometheus: cpuIdle query failed: execution: query processing would load too many samples');
+    const { cpu, memory } = s.store.nodes()[0]!.figures;
+    // Half the CPU time is no figure; the cores are counted apart, and the rest is there.
+    expect(cpu).toEqual({ cores: 2, usagePercent: null, perCoreUsagePercent: [null, null] });
+    expect(memory?.usedPercent).toBe(60);
   });
 
   it('shows the server\'s warnings', async () => {
@@ -186,7 +188,8 @@ describe('PrometheusSource against a fake server', () => {
     });
     const s = source(f.url);
     await s.collectOnce();
-    expect(s.notice).toBe('Prometheus warning: partial response: store eu-1 unreachable');
+    expect(s.notice).toBe('Prometheus: answer may be incomplete: partial response: store eu-1 unreachable');
+    expect(s.partial).toBe('partial response: store eu-1 unreachable');
     expect(s.store.nodes()[0]?.figures.cpu?.cores).toBe(2);
   });
 
@@ -220,7 +223,7 @@ describe('PrometheusSource against a fake server', () => {
     expect(node?.history.tail('cpu').at(-1)).toBe(50);
     expect(s.store.cluster.tail('memory').slice(0, 9).map((v) => Math.round(v))).toEqual(Array(9).fill(42));
     const ranges = f.requests.filter((r) => r.path === '/api/v1/query_range');
-    expect(ranges).toHaveLength(14); // seven node series and seven cluster series, one chunk
+    expect(ranges).toHaveLength(16); // seven node series and seven cluster series, CPU's in two halves each
     const { start, end, step } = Object.fromEntries(ranges[0]?.form ?? []);
     expect(Number(end) - Number(start)).toBeCloseTo(8, 3);
     expect(step).toBe('1.000');
@@ -230,13 +233,13 @@ describe('PrometheusSource against a fake server', () => {
     // The one node reports 60,000 cores: a fleet's worth.
     const f = await serveFake((req) => ((req.form.get('query') ?? '').startsWith('count by') ? { body: JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: { job: 'node', instance: 'a:9100' }, value: [Date.now() / 1000, '60000'] }] } }) } : oneNodeAnswer(req)));
     const s = source(f.url);
-    const perCore = () => f.requests.filter((r) => (r.form.get('query') ?? '').startsWith('1 - sum by (job, instance, cpu)')).length;
+    const perCore = () => f.requests.filter((r) => (r.form.get('query') ?? '').startsWith('sum by (job, instance, cpu)')).length;
     await s.collectOnce();
-    // The first refresh asks (the inventory is one node): the answer says 60,000 cores.
-    expect(perCore()).toBe(1);
+    // The first refresh asks both halves per core (the inventory is one node): the answer says 60,000 cores.
+    expect(perCore()).toBe(2);
     expect(s.store.nodes()[0]?.figures.cpu?.perCoreUsagePercent).toEqual([25, 75]);
     await s.collectOnce();
-    expect(perCore()).toBe(1);
+    expect(perCore()).toBe(2);
     expect(s.notice).toBeUndefined();
     expect(s.store.nodes()[0]?.figures.cpu).toMatchObject({ cores: 60000, usagePercent: 50, perCoreUsagePercent: null });
   });

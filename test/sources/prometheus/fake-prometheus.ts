@@ -73,18 +73,23 @@ export function oneNodeAnswer(req: RecordedRequest, rangeValue = '0.42'): Answer
     const end = Number(req.form.get('end'));
     const step = Number(req.form.get('step'));
     const values: [number, string][] = [];
-    for (let x = start; x <= end + 1e-9; x += step) values.push([Math.round(x * 1000) / 1000, rangeValue]);
+    // The CPU halves (CPU seconds per second, idle and the rest) make a busy share of rangeValue.
+    const idle = q.includes('{mode=~"idle|iowait|steal"');
+    const value = !q.includes('node_cpu_seconds_total') ? rangeValue : String(idle ? 1 - Number(rangeValue) : Number(rangeValue));
+    for (let x = start; x <= end + 1e-9; x += step) values.push([Math.round(x * 1000) / 1000, value]);
     const metric = /by \(job, instance\)|^node_load1/.test(q) ? NODE : {};
     return { body: JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [{ metric, values }] } }) };
   }
   const one = (value: string, labels: Record<string, string> = {}) => ({ metric: { ...NODE, ...labels }, value: [t, value] });
   const named = (entries: [string, string][]) => vector(entries.map(([name, v]) => one(v, { __name__: name })));
   if (q.startsWith('{__name__=~"up|')) return { body: named([['up', '1'], ['scrape_duration_seconds', '0.01'], ['scrape_samples_scraped', '100']]) };
-  if (q.startsWith('node_uname_info') || q.startsWith('last_over_time(node_uname_info')) return { body: vector([one('1', { nodename: 'alpha' })]) };
+  if (q.startsWith('max by (job, instance, nodename) (') || q.startsWith('node_uname_info')) return { body: vector([one('1', { nodename: 'alpha' })]) };
   if (q.startsWith('max(idelta(')) return { body: vector([{ metric: {}, value: [t, '15'] }]) };
   if (q.startsWith('count by')) return { body: vector([one('2')]) };
-  if (q.startsWith('1 - sum by (job, instance, cpu)')) return { body: vector([one('0.25', { cpu: '0' }), one('0.75', { cpu: '1' })]) };
-  if (q.startsWith('1 - sum by (job, instance)')) return { body: vector([one('0.5')]) };
+  // CPU seconds per second, idle and the rest: cores 0 and 1 busy 25 % and 75 %, the node 50 %.
+  const idle = q.includes('{mode=~"idle|iowait|steal"');
+  if (q.startsWith('sum by (job, instance, cpu) (rate(node_cpu_seconds_total')) return { body: vector([one(idle ? '0.75' : '0.25', { cpu: '0' }), one(idle ? '0.25' : '0.75', { cpu: '1' })]) };
+  if (q.startsWith('sum by (job, instance) (rate(node_cpu_seconds_total')) return { body: vector([one('1')]) };
   if (q.startsWith('{__name__=~"node_load1')) {
     return { body: named([['node_load1', '1'], ['node_load5', '2'], ['node_load15', '3'], ['node_memory_MemTotal_bytes', '1000'], ['node_memory_MemAvailable_bytes', '400'], ['node_memory_SwapTotal_bytes', '0'], ['node_memory_SwapFree_bytes', '0'], ['node_time_seconds', '2000'], ['node_boot_time_seconds', '1000']]) };
   }

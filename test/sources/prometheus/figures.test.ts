@@ -15,8 +15,9 @@ function fullResults(): RefreshResults {
   return {
     health: [gauge('up', 1), gauge('scrape_duration_seconds', 0.012), gauge('scrape_samples_scraped', 1234)],
     uname: [s({ __name__: 'node_uname_info', nodename: 'alpha' }, 1)],
-    cpu: [s({}, 0.25)],
-    perCore: [s({ cpu: '10' }, 0.5), s({ cpu: '2' }, 1.2), s({ cpu: '1' }, 0.1)],
+    // CPU seconds per second by core: busy shares 0.5, 1 and 0.1; the node's is 1.6 / 3.
+    cpuIdle: [s({ cpu: '10' }, 0.5), s({ cpu: '2' }, 0), s({ cpu: '1' }, 0.9)],
+    cpuOther: [s({ cpu: '1' }, 0.1), s({ cpu: '10' }, 0.5), s({ cpu: '2' }, 1)],
     cores: [s({}, 3)],
     gauges: [
       gauge('node_load1', 0.5),
@@ -45,7 +46,7 @@ describe('figures from query results', () => {
   it('derives every group as the scrape path does', () => {
     const f = new RefreshIndex(fullResults(), AT).figures(KEY);
     expect(f).toEqual({
-      cpu: { cores: 3, usagePercent: 25, perCoreUsagePercent: [10, 100, 50] },
+      cpu: { cores: 3, usagePercent: 53.333, perCoreUsagePercent: [10, 100, 50] },
       load: { load1: 0.5, load5: 0.4, load15: 0.3 },
       memory: { totalBytes: 1000, usedBytes: 250, availableBytes: 750, usedPercent: 25 },
       swap: { totalBytes: 100, usedBytes: 60 },
@@ -58,8 +59,9 @@ describe('figures from query results', () => {
 
   it('gives null groups for missing series, failed queries and NaN', () => {
     const r = fullResults();
-    r.cpu = [s({}, NaN)]; // 0/0: no CPU time passed yet
-    r.perCore = [];
+    // Before two samples no CPU series has a rate.
+    r.cpuIdle = [];
+    r.cpuOther = [];
     delete r.rx;
     delete r.filesystem;
     r.gauges = r.gauges!.filter((g) => !['node_load15', 'node_memory_SwapFree_bytes', 'node_time_seconds'].includes(g.labels.__name__ ?? ''));
@@ -75,6 +77,16 @@ describe('figures from query results', () => {
     // No node_time_seconds: the query's own time stands in, as the scrape time does when scraping.
     expect(f.uptimeSeconds).toBe(AT / 1000 - 1_700_000_000);
     expect(new RefreshIndex({}, AT).figures({ job: 'node', instance: 'other' })).toEqual(EMPTY_FIGURES);
+  });
+
+  it('sums CPU halves asked per node, with no per-core figures', () => {
+    const r = fullResults();
+    r.cpuIdle = [s({}, 3)];
+    r.cpuOther = [s({}, 1)];
+    expect(new RefreshIndex(r, AT, false).figures(KEY).cpu).toEqual({ cores: 3, usagePercent: 25, perCoreUsagePercent: null });
+    // One half missing (its query failed): no figure rather than a wrong one.
+    delete r.cpuOther;
+    expect(new RefreshIndex(r, AT, false).figures(KEY).cpu).toEqual({ cores: 3, usagePercent: null, perCoreUsagePercent: null });
   });
 
   it('reads health from up and the scrape series', () => {

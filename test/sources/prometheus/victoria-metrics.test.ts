@@ -140,4 +140,21 @@ describe.runIf(requireBinary(VICTORIA_METRICS))('--prometheus against the real V
     // The simulator's down and slow nodes are few: nearly all are compared.
     expect(up).toBeGreaterThan(NODES * 0.9);
   }, 60_000);
+
+  it('takes --no-partial-response (deny_partial_response=1), and its whole answers are not called partial', async () => {
+    const source = new PrometheusSource({
+      client: new PrometheusClient({ baseUrl: new URL(vm.url), timeoutMs: 10_000, denyPartial: true }),
+      displayUrl: vm.url,
+      selector: '',
+      intervalMs: 2000,
+      historyPoints: 4,
+    });
+    await source.collectOnce();
+    await source.stop();
+    expect(source.notice).toBeUndefined();
+    expect(source.partial).toBeUndefined();
+    const up = source.store.nodes().filter((n) => n.health.up);
+    expect(up.length).toBeGreaterThan(NODES * 0.9);
+    expect(up.every((n) => n.figures.cpu?.usagePercent != null && n.figures.memory !== null)).toBe(true);
+  }, 60_000);
 });
