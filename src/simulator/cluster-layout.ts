@@ -199,9 +199,25 @@ const GPU_POOL: readonly GpuScenario[] = ['training', 'idle-allocated', 'hot', '
 /**
  * The demo's cluster: with n ≥ 12, makeClusterSpecs(n − 4) and a pool of four 8-GPU DGX nodes
  * (one training job near 95 %, one allotted but idle, one with a GPU running hot, one with an
- * XID), sorted by name; smaller demos have no GPUs. The same seed gives the same cluster.
+ * XID), sorted by name; smaller demos have no GPUs. Every node has processes and about a third
+ * have containers. The same seed gives the same cluster.
  */
 export function makeDemoSpecs(n: number, seed: number): SimNodeSpec[] {
+  return demoNodes(n, seed).map(withAgentTables);
+}
+
+/**
+ * A demo node serves what `cluster-top agent` would on it: its heaviest processes (so `t` shows
+ * something) and, on about a third of the nodes, a Docker Compose stack's containers (so `c` does).
+ */
+function withAgentTables(spec: SimNodeSpec): SimNodeSpec {
+  return { ...spec, processes: DEMO_PROCESSES, ...(hash32(spec.seed, 0xc7) % 3 === 0 ? { containers: DEMO_CONTAINERS } : {}) };
+}
+
+const DEMO_PROCESSES = 25;
+const DEMO_CONTAINERS = 12;
+
+function demoNodes(n: number, seed: number): SimNodeSpec[] {
   if (n < 12) return makeClusterSpecs(n, seed);
   const specs = makeClusterSpecs(n - GPU_POOL.length, seed);
   const rng = new Rng(hash32(seed, 0x69e));

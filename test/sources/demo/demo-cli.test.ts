@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../helpers/temp-dir.js';
 import type { Snapshot } from '../../../src/cli/snapshot.js';
-import { makeClusterSpecs } from '../../../src/simulator/sim-cluster.js';
+import { makeClusterSpecs, makeDemoSpecs } from '../../../src/simulator/sim-cluster.js';
 import { runCli, type CliRun } from '../../helpers/run-cli.js';
 
 // Two seconds: a healthy node has 1.6 s to answer even on a loaded machine; the slow one takes 12 s.
@@ -54,6 +54,20 @@ describe('--demo', () => {
     // A mixed estate: more than one cluster and zone to group and filter by.
     expect(new Set(snapshot.nodes.map((n) => n.labels.job)).size).toBeGreaterThan(1);
     expect(new Set(snapshot.nodes.map((n) => n.labels.zone)).size).toBeGreaterThan(1);
+  });
+
+  it('serves what cluster-top agent would: every node its heaviest processes, some a compose stack\'s containers', () => {
+    const snapshot = JSON.parse(first.stdout) as Snapshot;
+    const demo = makeDemoSpecs(8, 3);
+    expect(demo.some((s) => s.containers) && demo.some((s) => !s.containers)).toBe(true);
+    for (const [i, spec] of demo.entries()) {
+      const node = snapshot.nodes[i]!;
+      if (!node.up) continue;
+      expect(node.processes?.length).toBe(spec.processes);
+      expect(node.processes?.every((p) => p.pid !== null && p.command.length > 0 && p.memoryBytes !== null)).toBe(true);
+      if (spec.containers) expect(node.containers?.map((c) => c.composeProject)).toEqual(Array(spec.containers).fill('shop'));
+      else expect(node.containers).toBeNull();
+    }
   });
 
   it('is the same cluster with the same seed', () => {
