@@ -5,6 +5,7 @@
  */
 import type { ContainerStats } from '../../metrics/container-stats.js';
 import type { ContainerColumnKey } from './container-columns.js';
+import { compareNullsLast } from './sort-order.js';
 
 export const CONTAINER_SORT_KEYS = ['cpu', 'memory', 'name', 'net', 'io', 'age', 'restarts'] as const;
 export type ContainerSortKey = (typeof CONTAINER_SORT_KEYS)[number];
@@ -51,18 +52,9 @@ function sortValue(c: ContainerStats, key: Exclude<ContainerSortKey, 'name'>): n
 
 /** Compares by the sort; a container without the figure goes last either way; ties by name, then id. */
 export function compareContainers(a: ContainerStats, b: ContainerStats, sort: ContainerSortState): number {
-  const sign = sort.descending ? -1 : 1;
-  if (sort.key !== 'name') {
-    const x = sortValue(a, sort.key);
-    const y = sortValue(b, sort.key);
-    if (x === null || y === null) {
-      if (x !== y) return x === null ? 1 : -1;
-    } else if (x !== y) {
-      return sign * (x - y);
-    }
-  }
   const byName = a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-  return sort.key === 'name' ? sign * byName : byName;
+  if (sort.key === 'name') return (sort.descending ? -1 : 1) * byName;
+  return compareNullsLast(sortValue(a, sort.key), sortValue(b, sort.key), sort.descending) || byName;
 }
 
 /** The containers in the sort's order; the same array for the reader's own order (CPU, heaviest first). */

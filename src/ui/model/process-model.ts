@@ -5,6 +5,7 @@
 import type { NodeProcesses, ProcessRow } from '../../metrics/process-figures.js';
 import type { ViewNode } from './frame-data.js';
 import { naturalKey } from './table-model.js';
+import { compareNullsLast } from './sort-order.js';
 
 export const PROCESS_SORT_KEYS = ['cpu', 'memory', 'pid', 'name'] as const;
 export type ProcessSortKey = (typeof PROCESS_SORT_KEYS)[number];
@@ -68,19 +69,13 @@ function sortValue(row: ProcessRow, key: ProcessSortKey): number | null {
 
 /** Compares by the sort; a row without the figure goes last either way; ties by name then pid, so rows keep still. */
 export function compareProcesses(a: ProcessRow, b: ProcessRow, sort: ProcessSortState): number {
-  const sign = sort.descending ? -1 : 1;
   if (sort.key !== 'name') {
-    const x = sortValue(a, sort.key);
-    const y = sortValue(b, sort.key);
-    if (x === null || y === null) {
-      if (x !== y) return x === null ? 1 : -1;
-    } else if (x !== y) {
-      return sign * (x - y);
-    }
+    const byFigure = compareNullsLast(sortValue(a, sort.key), sortValue(b, sort.key), sort.descending);
+    if (byFigure !== 0) return byFigure;
   }
   const an = naturalKey(a.command);
   const bn = naturalKey(b.command);
-  if (an !== bn) return (sort.key === 'name' ? sign : 1) * (an < bn ? -1 : 1);
+  if (an !== bn) return (sort.key === 'name' && sort.descending ? -1 : 1) * (an < bn ? -1 : 1);
   return (a.pid ?? 0) - (b.pid ?? 0);
 }
 

@@ -1,4 +1,4 @@
-/** The one sort order of the view's lists (nodes, pods): by a figure, those without one last. */
+/** The one sort order of the view's lists (nodes, pods, processes, containers): by a figure, those without one last. */
 
 /** A row decorated for sorting with its figure; null when it has none (down, or no rate yet). */
 export interface ValuedRow {
@@ -15,14 +15,11 @@ export function finite(value: number | null | undefined): number | null {
  * so that rows keep still between frames; by `byName` alone (in the direction) when `byNameOnly`.
  */
 export function sortNullsLast<R extends ValuedRow>(rows: R[], descending: boolean, byNameOnly: boolean, byName: (a: R, b: R) => number): R[] {
-  const sign = descending ? -1 : 1;
-  return rows.sort((a, b) => {
-    if (byNameOnly) return sign * byName(a, b);
-    if (a.value === null || b.value === null) {
-      if (a.value !== b.value) return a.value === null ? 1 : -1;
-    } else if (a.value !== b.value) {
-      return sign * (a.value - b.value);
-    }
-    return byName(a, b);
-  });
+  return rows.sort((a, b) => (byNameOnly ? (descending ? -1 : 1) * byName(a, b) : compareNullsLast(a.value, b.value, descending) || byName(a, b)));
+}
+
+/** Two figures in the direction asked, a missing one after a present one either way; 0 when they tie. */
+export function compareNullsLast(x: number | null, y: number | null, descending: boolean): number {
+  if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
+  return x === y ? 0 : (descending ? -1 : 1) * (x - y);
 }
