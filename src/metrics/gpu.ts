@@ -314,7 +314,9 @@ export class GpuReader {
   }
 
   private finish(b: Building, info: Labels | undefined, timeMs: number): GpuFigures {
-    const v = { ...b.fallbacks, ...b.values };
+    // A fallback fills only a field its preferred family left empty (no spread: it costs more than the rest of finish).
+    const v = b.values;
+    for (const field in b.fallbacks) v[field as Mapping['field']] ??= b.fallbacks[field as Mapping['field']];
     const l = info ?? b.labels;
     const num = (x: number | undefined): number | null => (x === undefined ? null : x);
     const indexText = b.vendor === 'amd' ? l.gpu_id : (l.gpu ?? l.index);
