@@ -66,10 +66,10 @@ export function buildProgram(): Command {
     .addOption(new Option('-i, --interval <duration>', 'time between scrapes of a target (500ms, 2s, 1m)').argParser(durationArg('--interval', 100)).default(2000, '2s'))
     .option('--timeout <duration>', 'per-scrape time limit (default: 80% of the interval, at most 10s)', durationArg('--timeout', 10))
     .addOption(
-      new Option('--concurrency <n>', 'scrapes in flight at once, at most')
-        .argParser(positiveIntArg('--concurrency', 10_000))
-        // No default value: unset, the limit follows the load (src/scrape/concurrency.ts).
-        .default(undefined, `follows the load, ${MIN_CONCURRENCY} to ${MAX_CONCURRENCY}; ${KUBE_CONCURRENCY} with --kubeconfig`),
+      // No default value: unset, the limit follows the load (src/scrape/concurrency.ts); commander
+      // shows only a defined default, so the description says it.
+      new Option('--concurrency <n>', `scrapes in flight at once, at most (default: follows the load, ${MIN_CONCURRENCY} to ${MAX_CONCURRENCY}; ${KUBE_CONCURRENCY} with --kubeconfig)`)
+        .argParser(positiveIntArg('--concurrency', 10_000)),
     )
     .option('--once', 'scrape twice one interval apart (so rates exist), print a snapshot and exit')
     .addOption(new Option('-o, --output <format>', 'snapshot format with --once').choices(['table', 'json']).default('table'))
