@@ -8,6 +8,7 @@ import { Command, Option } from 'commander';
 import { VERSION } from '../version.js';
 import { byteSizeArg, durationArg, positiveIntArg } from '../util/flag-args.js';
 import { UsageError } from '../util/errors.js';
+import { MAX_CONCURRENCY, MIN_CONCURRENCY } from '../scrape/concurrency.js';
 import { buildAgentCommand } from './agent-options.js';
 import { addRuleOptions, ruleFlags, type RawRuleFlags, type RuleFlags } from './rule-flags.js';
 import { addNodeListFlags, scrapeFlags, type NodeListFlags, type RawScrapeFlags, type ScrapeFlags } from '../sources/node-list/flags.js';
@@ -41,8 +42,6 @@ interface RunOptions extends RuleFlags {
 /** A replay is not recorded (it would copy the file); any live source may be. */
 export type CliOptions = RunOptions & ({ readonly source: ReplayFlags; readonly record?: undefined } | { readonly source: LiveSourceFlags; readonly record?: RecordFlags });
 
-const DEFAULT_CONCURRENCY = 64;
-
 /**
  * The flags that pick each source (by commander's attribute name). Flags of two kinds cannot go
  * together: commander says so, naming both. Targets are arguments, not options: each source's own
@@ -67,9 +66,10 @@ export function buildProgram(): Command {
     .addOption(new Option('-i, --interval <duration>', 'time between scrapes of a target (500ms, 2s, 1m)').argParser(durationArg('--interval', 100)).default(2000, '2s'))
     .option('--timeout <duration>', 'per-scrape time limit (default: 80% of the interval, at most 10s)', durationArg('--timeout', 10))
     .addOption(
-      new Option('--concurrency <n>', 'scrapes in flight at once, at most')
-        .argParser(positiveIntArg('--concurrency', 10_000))
-        .default(DEFAULT_CONCURRENCY, `${DEFAULT_CONCURRENCY}; ${KUBE_CONCURRENCY} with --kubeconfig`),
+      // No default value: unset, the limit follows the load (src/scrape/concurrency.ts); commander
+      // shows only a defined default, so the description says it.
+      new Option('--concurrency <n>', `scrapes in flight at once, at most (default: follows the load, ${MIN_CONCURRENCY} to ${MAX_CONCURRENCY}; ${KUBE_CONCURRENCY} with --kubeconfig)`)
+        .argParser(positiveIntArg('--concurrency', 10_000)),
     )
     .option('--once', 'scrape twice one interval apart (so rates exist), print a snapshot and exit')
     .addOption(new Option('-o, --output <format>', 'snapshot format with --once').choices(['table', 'json']).default('table'))
@@ -94,7 +94,7 @@ export function buildProgram(): Command {
 interface RawOptions extends RawScrapeFlags, RawDemoFlags, RawRecordFlags, RawReplayFlags, RawPrometheusFlags, RawKubeFlags, RawDiscoveryFlags, RawRuleFlags {
   interval: number;
   timeout?: number;
-  concurrency: number;
+  concurrency?: number;
   once?: boolean;
   output: 'table' | 'json';
   history: number;

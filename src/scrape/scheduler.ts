@@ -6,7 +6,9 @@
  * clock. The next turn is computed from that grid, never from when the last
  * scrape finished, so there is no drift; a turn that comes while the previous
  * scrape still runs is skipped. A semaphore caps the requests in flight, and
- * the scraper's own deadline bounds how long a dead target holds a place.
+ * the scraper's own deadline bounds how long a dead target holds a place. Unless a
+ * concurrency is given, the cap follows the load: the scrapes due a second times how long
+ * they have been taking (see concurrency.ts), so a large fleet's turns do not queue.
  *
  * A view wants figures at once, and rates need two scrapes: with `firstRateMs`, a target's first
  * scrape is at once and its second that long after, and only then does it join the grid.
@@ -14,13 +16,17 @@
 import type { Target } from '../targets/target.js';
 import type { Scraper } from './scraper.js';
 import { Semaphore } from './semaphore.js';
+import { concurrencyFor, INITIAL_SCRAPE_MS } from './concurrency.js';
+import { openFilesLimit } from '../util/open-files.js';
 import type { ScrapeResult } from './types.js';
 
 export interface ScrapeSchedulerOptions {
   /** Whole milliseconds between two scrapes of a target. */
   readonly intervalMs: number;
-  /** Requests in flight at most, over all targets. */
-  readonly concurrency: number;
+  /** Requests in flight at most, over all targets: a hard cap. Undefined: it follows the load (concurrencyFor). */
+  readonly concurrency?: number;
+  /** The open-files limit the load-following cap stays under; default the process's (tests set it). */
+  readonly openFiles?: number;
   /**
    * Gets every result, failures included; returns whether it counts as a success
    * (a body may fetch fine yet not parse). A failed fetch never counts as one.
@@ -41,6 +47,9 @@ export interface ScrapeSchedulerOptions {
 export type ScrapeClient = Pick<Scraper, 'scrape' | 'forget'>;
 
 const MAX_BACKOFF_MS = 30_000;
+
+/** The weight of the latest scrape in the average scrape time: about the last 20 scrapes count. */
+const SCRAPE_MS_WEIGHT = 0.05;
 
 /**
  * How long after a turn the next try may come, given the consecutive failures
@@ -87,14 +96,27 @@ export class ScrapeScheduler {
   private readonly firstRateMs: number | undefined;
   private intervalMs: number;
   private started = false;
+  /** Whether the cap follows the load (no concurrency given). */
+  private readonly adaptive: boolean;
+  private readonly openFiles: number | undefined;
+  /** Scrapes due a second over all targets, and the recent average scrape time in ms. */
+  private scrapesPerSecond = 0;
+  private scrapeMs = INITIAL_SCRAPE_MS;
 
   constructor(scraper: ScrapeClient, options: ScrapeSchedulerOptions) {
     this.scraper = scraper;
     this.onResult = options.onResult;
     this.now = options.now ?? Date.now;
     this.firstRateMs = options.firstRateMs;
-    this.slots = new Semaphore(options.concurrency);
+    this.adaptive = options.concurrency === undefined;
+    this.openFiles = this.adaptive ? (options.openFiles ?? openFilesLimit()) : undefined;
     this.intervalMs = checkedInterval(options.intervalMs);
+    this.slots = new Semaphore(options.concurrency ?? this.loadLimit());
+  }
+
+  /** The requests in flight allowed now. */
+  get concurrency(): number {
+    return this.slots.size;
   }
 
   /** Adds new targets and drops missing ones; the others keep their schedule and state. */
@@ -129,11 +151,13 @@ export class ScrapeScheduler {
       this.states.set(target.id, fresh);
       if (this.started) this.begin(fresh, this.now());
     }
+    this.followLoad();
   }
 
   /** The run's interval; targets with one of their own (a scrape job's) keep theirs. */
   setIntervalMs(ms: number): void {
     this.intervalMs = checkedInterval(ms);
+    this.followLoad();
     if (!this.started) return;
     // Waiting targets move to the new grid now; running ones join it when they finish, and so do
     // those in their quick start (a grid turn now could come a few ms after their first scrape).
@@ -238,10 +262,28 @@ export class ScrapeScheduler {
     try {
       if (signal.aborted) return undefined;
       state.sentAt = this.now();
-      return await this.scraper.scrape(state.target, signal);
+      const result = await this.scraper.scrape(state.target, signal);
+      if (this.adaptive && !signal.aborted) {
+        this.scrapeMs += (this.now() - state.sentAt - this.scrapeMs) * SCRAPE_MS_WEIGHT;
+        this.slots.setLimit(this.loadLimit());
+      }
+      return result;
     } finally {
       release();
     }
+  }
+
+  /** After the targets or intervals change: the scrapes due a second, and the cap for them. */
+  private followLoad(): void {
+    if (!this.adaptive) return;
+    let perSecond = 0;
+    for (const state of this.states.values()) perSecond += 1000 / this.intervalOf(state);
+    this.scrapesPerSecond = perSecond;
+    this.slots.setLimit(this.loadLimit());
+  }
+
+  private loadLimit(): number {
+    return concurrencyFor({ scrapesPerSecond: this.scrapesPerSecond, scrapeMs: this.scrapeMs, openFiles: this.openFiles });
   }
 
   private async deliver(result: ScrapeResult): Promise<boolean> {

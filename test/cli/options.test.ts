@@ -32,7 +32,7 @@ describe('toCliOptions', () => {
 });
 
 describe('the source the flags pick', () => {
-  const scrape = { intervalMs: 2000, timeoutMs: undefined, concurrency: 64, maxBodyBytes: 16 * 1024 ** 2, insecure: false, caFile: undefined, bearerTokenFile: undefined };
+  const scrape = { intervalMs: 2000, timeoutMs: undefined, concurrency: undefined, maxBodyBytes: 16 * 1024 ** 2, insecure: false, caFile: undefined, bearerTokenFile: undefined };
 
   it('no flags: this machine, at the interval', () => {
     expect(parse([]).source).toEqual({ kind: 'local', intervalMs: 2000 });

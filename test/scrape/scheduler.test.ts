@@ -2,6 +2,8 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ScrapeScheduler, phaseOf, retryDelayMs, type ScrapeClient, type ScrapeSchedulerOptions } from '../../src/scrape/scheduler.js';
 import { Scraper } from '../../src/scrape/scraper.js';
+import { concurrencyFor, INITIAL_SCRAPE_MS, MIN_CONCURRENCY } from '../../src/scrape/concurrency.js';
+import { BASE_DESCRIPTORS } from '../../src/util/open-files.js';
 import type { ScrapeResult } from '../../src/scrape/types.js';
 import type { Target } from '../../src/targets/target.js';
 import { refusedUrl, slowDrip, startHttp, startRaw, targetFor, type TestServer } from './servers.js';
@@ -161,6 +163,84 @@ describe('ScrapeScheduler on a fake clock', () => {
     await vi.advanceTimersByTimeAsync(5_000);
     expect(scraper.maxInFlight).toBe(3);
     expect(new Set(scraper.calls.map((call) => call.id)).size).toBe(20);
+  });
+
+  it('without a concurrency, allows as many scrapes in flight as the load needs, so no turn is missed', async () => {
+    // 500 targets every second, 300 ms a scrape: 150 in flight on average. A fixed 64 carries ~213 a second.
+    const scraper = new FakeScraper();
+    const scheduler = newScheduler(scraper, { concurrency: undefined, openFiles: 1 << 20 });
+    const all = targets(500);
+    for (const target of all) scraper.behaviour.set(target.id, taking(300));
+    scheduler.setTargets(all);
+    // Until a scrape has been timed, an assumed scrape time.
+    expect(scheduler.concurrency).toBe(concurrencyFor({ scrapesPerSecond: 500, scrapeMs: INITIAL_SCRAPE_MS }));
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(5_999);
+    // Once timed, the cap is the rate times the scrape time, twice over.
+    expect(scheduler.concurrency).toBe(concurrencyFor({ scrapesPerSecond: 500, scrapeMs: 300 }));
+    expect(scraper.maxInFlight).toBeGreaterThan(MIN_CONCURRENCY);
+    expect(scraper.maxInFlight).toBeLessThanOrEqual(scheduler.concurrency);
+    // Every turn from the second interval on was taken, at its phase: none skipped or queued.
+    for (const target of all) {
+      const times = scraper.timesOf(target).filter((at) => at >= 1000);
+      expect(times).toHaveLength(5);
+      expect(new Set(times.map((at) => at % 1000)).size).toBe(1);
+    }
+  });
+
+  it('without a concurrency, still spreads the turns over the interval', async () => {
+    const scraper = new FakeScraper();
+    const scheduler = newScheduler(scraper, { concurrency: undefined, openFiles: 1 << 20 });
+    const all = targets(500);
+    for (const target of all) scraper.behaviour.set(target.id, taking(50));
+    scheduler.setTargets(all);
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(999);
+    const starts = all.map((target) => scraper.timesOf(target)[0] ?? -1);
+    // Ten 100 ms slices of the interval each hold about a tenth of the first scrapes, never all of them.
+    const perSlice = Array.from({ length: 10 }, (_, i) => starts.filter((at) => Math.floor(at / 100) === i).length);
+    expect(perSlice.every((n) => n > 20 && n < 80)).toBe(true);
+  });
+
+  it('without a concurrency, stays within the open-files limit', async () => {
+    const scraper = new FakeScraper();
+    const scheduler = newScheduler(scraper, { concurrency: undefined, openFiles: 80 + BASE_DESCRIPTORS });
+    const all = targets(500);
+    for (const target of all) scraper.behaviour.set(target.id, taking(300));
+    scheduler.setTargets(all);
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(scheduler.concurrency).toBe(80);
+    expect(scraper.maxInFlight).toBe(80);
+  });
+
+  it('a given concurrency stays a hard cap however slow the scrapes', async () => {
+    const scraper = new FakeScraper();
+    const scheduler = newScheduler(scraper, { concurrency: 64, openFiles: 1 << 20 });
+    const all = targets(500);
+    for (const target of all) scraper.behaviour.set(target.id, taking(300));
+    scheduler.setTargets(all);
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(scheduler.concurrency).toBe(64);
+    expect(scraper.maxInFlight).toBe(64);
+  });
+
+  it('without a concurrency, lowers the cap again when scrapes get quicker', async () => {
+    const scraper = new FakeScraper();
+    const scheduler = newScheduler(scraper, { concurrency: undefined, openFiles: 1 << 20 });
+    const all = targets(500);
+    let scrapeMs = 300;
+    for (const target of all) scraper.behaviour.set(target.id, (t, signal) => taking(scrapeMs)(t, signal));
+    scheduler.setTargets(all);
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(3_000);
+    const slow = scheduler.concurrency;
+    scrapeMs = 10;
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(scheduler.concurrency).toBeLessThan(slow);
+    // 500 a second at 10 ms: 5 in flight on average, 10 with headroom, so the least limit.
+    expect(scheduler.concurrency).toBe(MIN_CONCURRENCY);
   });
 
   it('keeps scraping fast targets on time while a slow one holds a place', async () => {

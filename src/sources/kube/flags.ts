@@ -76,6 +76,8 @@ export function kubeProblem(hasTargets: boolean, f: RawKubeFlags & RawScrapeFlag
 }
 
 export function kubeFlags(raw: RawKubeFlags & { kubeconfig: string | true }, scrape: ScrapeFlags): KubeFlags {
-  const { intervalMs, timeoutMs, concurrency, maxBodyBytes, gpuPort } = scrape;
+  const { intervalMs, timeoutMs, maxBodyBytes, gpuPort } = scrape;
+  // --kubeconfig implies it; a caller that builds the flags by hand may leave it out.
+  const concurrency = scrape.concurrency ?? KUBE_CONCURRENCY;
   return { kind: 'kube', kubeconfig: raw.kubeconfig, context: raw.context, nodeExporterPort: raw.nodeExporterPort, ...(raw.processPort === undefined ? {} : { processPort: raw.processPort }), ...(gpuPort === undefined ? {} : { gpuPort }), intervalMs, timeoutMs, concurrency, maxBodyBytes };
 }

@@ -5,7 +5,8 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 export interface ScrapeFlags {
   readonly intervalMs: number;
   readonly timeoutMs?: number;
-  readonly concurrency: number;
+  /** `--concurrency`: a hard cap on scrapes in flight; undefined: it follows the load (src/scrape/concurrency.ts). */
+  readonly concurrency?: number;
   readonly maxBodyBytes: number;
   readonly insecure: boolean;
   readonly caFile?: string;

@@ -23,7 +23,8 @@ import { descriptorShortage } from '../../util/open-files.js';
 export interface PipelineOptions {
   readonly targets: readonly Target[];
   readonly intervalMs: number;
-  readonly concurrency: number;
+  /** A hard cap on scrapes in flight; undefined: it follows the load (see the scheduler). */
+  readonly concurrency?: number;
   readonly historyPoints: number;
   readonly scraper: ScraperOptions;
   /** Samples kept from one payload at most (default MAX_SAMPLES): a runaway endpoint cannot exhaust memory. */
@@ -86,7 +87,7 @@ export class Pipeline implements Source {
     this.scraper = new Scraper({ ...options.scraper, requestPath: (target) => this.narrowings.get(target.id)?.requestPath });
     this.loop = new CollectLoop(this.store, this.scraper, {
       intervalMs: options.intervalMs,
-      concurrency: options.concurrency,
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       onResult: (result) => this.handle(result),
       ...(options.now === undefined ? {} : { now: options.now }),
       firstRateMs: FIRST_RATE_MS,
