@@ -105,9 +105,10 @@ describe.runIf(requireBinary(VICTORIA_METRICS))('--prometheus against the real V
     await vm?.stop();
   });
 
-  it('gives every node the figures computed from the imported samples', async () => {
+  /** One --once collection from the real server, stopped, with no notice to give. */
+  async function collectedOnce(client: { denyPartial?: boolean } = {}): Promise<PrometheusSource> {
     const source = new PrometheusSource({
-      client: new PrometheusClient({ baseUrl: new URL(vm.url), timeoutMs: 10_000 }),
+      client: new PrometheusClient({ baseUrl: new URL(vm.url), timeoutMs: 10_000, ...client }),
       displayUrl: vm.url,
       selector: '',
       intervalMs: 2000,
@@ -116,6 +117,11 @@ describe.runIf(requireBinary(VICTORIA_METRICS))('--prometheus against the real V
     await source.collectOnce();
     await source.stop();
     expect(source.notice).toBeUndefined();
+    return source;
+  }
+
+  it('gives every node the figures computed from the imported samples', async () => {
+    const source = await collectedOnce();
     expect(source.rateWindowMs).toBe(4 * STEP_MS);
     const nodes = source.store.nodes();
     expect(nodes).toHaveLength(NODES);
@@ -142,16 +148,7 @@ describe.runIf(requireBinary(VICTORIA_METRICS))('--prometheus against the real V
   }, 60_000);
 
   it('takes --no-partial-response (deny_partial_response=1), and its whole answers are not called partial', async () => {
-    const source = new PrometheusSource({
-      client: new PrometheusClient({ baseUrl: new URL(vm.url), timeoutMs: 10_000, denyPartial: true }),
-      displayUrl: vm.url,
-      selector: '',
-      intervalMs: 2000,
-      historyPoints: 4,
-    });
-    await source.collectOnce();
-    await source.stop();
-    expect(source.notice).toBeUndefined();
+    const source = await collectedOnce({ denyPartial: true });
     expect(source.partial).toBeUndefined();
     const up = source.store.nodes().filter((n) => n.health.up);
     expect(up.length).toBeGreaterThan(NODES * 0.9);
