@@ -8,10 +8,12 @@ import type { NodeFigures } from '../../metrics/node-figures.js';
 import type { TargetHealth } from '../../scrape/types.js';
 import { byCoreNumber, NODE_SERIES as N, round } from '../../metrics/node-exporter.js';
 import type { InstantSample, Labels } from './decode.js';
-import { GAUGES, HEALTH, type RefreshQuery } from './queries.js';
+import { GAUGES, HEALTH, STATIC_GAUGES, type LiveQuery, type StaticQuery } from './queries.js';
 
 /** Results by query; a query that failed is absent, and its figures are null. */
-export type RefreshResults = Partial<Record<RefreshQuery, readonly InstantSample[]>>;
+export type RefreshResults = Partial<Record<LiveQuery, readonly InstantSample[]>>;
+/** The static queries' results, likewise. */
+export type StaticResults = Partial<Record<StaticQuery, readonly InstantSample[]>>;
 
 /** A node's key in query results: its job and instance labels. */
 export function nodeKey(labels: Labels): string {
@@ -106,9 +108,11 @@ class NamedByNode {
 
 const slotsOf = (names: readonly string[]): ReadonlyMap<string, number> => new Map(names.map((name, i) => [name, i]));
 const GAUGE_SLOTS = slotsOf(GAUGES);
+const STATIC_SLOTS = slotsOf(STATIC_GAUGES);
 const HEALTH_SLOTS = slotsOf(HEALTH);
 const slot = (slots: ReadonlyMap<string, number>, name: string): number => slots.get(name)!;
-const [LOAD1, LOAD5, LOAD15, MEM_TOTAL, MEM_AVAILABLE, SWAP_TOTAL, SWAP_FREE, TIME, BOOT_TIME] = [N.load1, N.load5, N.load15, N.memTotal, N.memAvailable, N.swapTotal, N.swapFree, N.time, N.bootTime].map((name) => slot(GAUGE_SLOTS, name));
+const [LOAD1, LOAD5, LOAD15, MEM_AVAILABLE, SWAP_FREE, TIME] = [N.load1, N.load5, N.load15, N.memAvailable, N.swapFree, N.time].map((name) => slot(GAUGE_SLOTS, name));
+const [MEM_TOTAL, SWAP_TOTAL, BOOT_TIME] = [N.memTotal, N.swapTotal, N.bootTime].map((name) => slot(STATIC_SLOTS, name));
 const [UP, SCRAPE_DURATION, SCRAPE_SAMPLES] = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped'].map((name) => slot(HEALTH_SLOTS, name));
 
 /** A row's value at `slot`, undefined for none. */
@@ -117,9 +121,30 @@ function at(row: readonly number[] | undefined, slot: number | undefined): numbe
   return v === undefined || Number.isNaN(v) ? undefined : v;
 }
 
+/**
+ * The static queries' results indexed once, and kept for the refreshes until they are asked again
+ * (a minute, or a node appearing): 10,000 nodes' names, cores and sizes are not re-read each time.
+ */
+export class StaticIndex {
+  readonly uname: readonly InstantSample[];
+  readonly cores: ByNode;
+  readonly gauges: NamedByNode;
+  readonly filesystemSize: ByNode;
+  /** Cores across the fleet: whether the per-core query is worth its bytes. */
+  readonly fleetCores: number | undefined;
+
+  constructor(results: StaticResults) {
+    this.uname = results.uname ?? [];
+    this.cores = new ByNode(results.cores);
+    this.gauges = new NamedByNode(results.staticGauges, STATIC_SLOTS);
+    this.filesystemSize = new ByNode(results.filesystemSize);
+    this.fleetCores = results.cores?.reduce((sum, s) => sum + (Number.isFinite(s.value) ? s.value : 0), 0);
+  }
+}
+
 /** The results indexed once, then read per node. */
 export class RefreshIndex {
-  private readonly q: Record<Exclude<RefreshQuery, 'health' | 'gauges'>, ByNode>;
+  private readonly q: Record<Exclude<LiveQuery, 'health' | 'gauges'>, ByNode>;
   private readonly healthRows: NamedByNode;
   private readonly gaugeRows: NamedByNode;
 
@@ -130,17 +155,16 @@ export class RefreshIndex {
    */
   constructor(
     results: RefreshResults,
+    private readonly statics: StaticIndex,
     private readonly evalMs: number,
     private readonly perCoreAsked = true,
   ) {
-    const index = (name: RefreshQuery): ByNode => new ByNode(results[name]);
+    const index = (name: LiveQuery): ByNode => new ByNode(results[name]);
     this.healthRows = new NamedByNode(results.health, HEALTH_SLOTS);
     this.gaugeRows = new NamedByNode(results.gauges, GAUGE_SLOTS);
     this.q = {
       cpuOther: index('cpuOther'),
       cpuIdle: index('cpuIdle'),
-      uname: index('uname'),
-      cores: index('cores'),
       filesystem: index('filesystem'),
       rx: index('rx'),
       tx: index('tx'),
@@ -178,20 +202,22 @@ export class RefreshIndex {
   figures(key: NodeLabels): NodeFigures {
     const row = this.gaugeRows.row(key);
     const g = (slot: number | undefined): number | undefined => at(row, slot);
+    const fixed = this.statics.gauges.row(key);
+    const f = (slot: number | undefined): number | undefined => at(fixed, slot);
     return {
       cpu: this.cpu(key),
       load: triple(g(LOAD1), g(LOAD5), g(LOAD15), (load1, load5, load15) => ({ load1, load5, load15 })),
-      memory: pair(g(MEM_TOTAL), g(MEM_AVAILABLE), (total, available) => ({
+      memory: pair(f(MEM_TOTAL), g(MEM_AVAILABLE), (total, available) => ({
         totalBytes: total,
         usedBytes: total - available,
         availableBytes: available,
         usedPercent: total > 0 ? round((100 * (total - available)) / total) : 0,
       })),
-      swap: pair(g(SWAP_TOTAL), g(SWAP_FREE), (total, free) => ({ totalBytes: total, usedBytes: total - free })),
+      swap: pair(f(SWAP_TOTAL), g(SWAP_FREE), (total, free) => ({ totalBytes: total, usedBytes: total - free })),
       network: rates(this.q.rx.value(key), this.q.tx.value(key), (r, w) => ({ receiveBytesPerSecond: r, transmitBytesPerSecond: w })),
       disk: rates(this.q.read.value(key), this.q.written.value(key), (r, w) => ({ readBytesPerSecond: r, writtenBytesPerSecond: w })),
       filesystem: this.filesystem(key),
-      uptimeSeconds: pair(g(BOOT_TIME), g(TIME) ?? this.evalMs / 1000, (boot, now) => Math.max(0, round(now - boot))),
+      uptimeSeconds: pair(f(BOOT_TIME), g(TIME) ?? this.evalMs / 1000, (boot, now) => Math.max(0, round(now - boot))),
     };
   }
 
@@ -205,7 +231,7 @@ export class RefreshIndex {
         .map((s) => ({ cpu: s.labels.cpu ?? '', share: busyShare(s.value, otherByCore.get(s.labels.cpu ?? '')) }))
         .sort((a, b) => byCoreNumber(a.cpu, b.cpu));
     }
-    const cores = this.q.cores.value(key) ?? perCore.length;
+    const cores = this.statics.cores.value(key) ?? perCore.length;
     const share = idle.length === 0 || other.length === 0 ? NaN : busyShare(sum(idle), sum(other));
     if (cores === 0 && Number.isNaN(share)) return null;
     return {
@@ -218,10 +244,9 @@ export class RefreshIndex {
 
   /** The "/" mount; size and available space from the same device when several are mounted there. */
   private filesystem(key: NodeLabels): NodeFigures['filesystem'] {
-    const series = this.q.filesystem.all(key);
-    const size = series.find((s) => s.labels.__name__ === N.filesystemSize);
+    const size = this.statics.filesystemSize.all(key)[0];
     if (!size) return null;
-    const avail = series.find((s) => s.labels.__name__ === N.filesystemAvail && s.labels.device === size.labels.device);
+    const avail = this.q.filesystem.all(key).find((s) => s.labels.device === size.labels.device);
     return avail ? { sizeBytes: size.value, usedBytes: size.value - avail.value } : null;
   }
 }

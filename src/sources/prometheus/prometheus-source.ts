@@ -9,10 +9,10 @@ import { UNKNOWN_HEALTH, type TargetHealth } from '../../scrape/types.js';
 import { backfill } from './backfill.js';
 import { describeFailure, MAX_QUERIES_IN_FLIGHT, type PrometheusClient } from './client.js';
 import { PARTIAL_ANSWER } from './decode.js';
-import { RefreshIndex } from './figures.js';
+import { RefreshIndex, StaticIndex, type StaticResults } from './figures.js';
 import { PrometheusGpus } from './gpus.js';
 import { NodeBook, type NodeRef } from './nodes.js';
-import { inventoryQuery, promDuration, scrapeIntervalQuery } from './queries.js';
+import { inventoryQuery, promDuration, refreshQueries, scrapeIntervalQuery, staticQueries, type RefreshQuery, type StaticQuery } from './queries.js';
 import { runRefresh } from './refresh.js';
 import { StoppableSleep } from '../../util/stoppable-sleep.js';
 
@@ -35,8 +35,16 @@ const RATE_WINDOW_SCRAPES = 4;
 /** See perCoreWanted: about 5 MB of JSON per refresh. */
 export const MAX_PER_CORE_SERIES = 50_000;
 const ASSUMED_CORES_PER_NODE = 16;
+/**
+ * How often the static figures (names, cores, memory and disk sizes, boot times) are asked when
+ * nothing calls for them sooner: a node appearing, or coming back up (a reboot), asks at once.
+ */
+export const STATIC_EVERY_MS = 60_000;
 /** Backfill queries cover minutes of history at once: they get longer than a refresh's. */
 const BACKFILL_TIMEOUT_MS = 30_000;
+
+const STATIC_NAMES = Object.keys(staticQueries('')) as StaticQuery[];
+type StaticWarnings = Partial<Record<StaticQuery, readonly string[]>>;
 
 /** How a notice calls an answer that came with warnings or isPartial (decode.ts). */
 const INCOMPLETE = 'answer may be incomplete';
@@ -67,8 +75,10 @@ export class PrometheusSource implements Source {
   private loadingHistory: Promise<void> | undefined;
   /** The nodes of the last refresh that listed any. */
   private refs: readonly NodeRef[] = [];
-  /** Cores across the fleet at the last refresh: whether the per-core query is worth its bytes. */
-  private fleetCores: number | undefined;
+  /** The static queries' last answers (each kept until it is answered again), indexed. */
+  private statics: { readonly results: StaticResults; readonly warnings: StaticWarnings; readonly index: StaticIndex; readonly atMs: number } | undefined;
+  /** Ask the static queries with the next refresh: a node appeared or came back up, or one failed or was incomplete. */
+  private staticsDue = false;
   /** Nodes the inventory listed before the first refresh. */
   private inventoryNodes = 0;
 
@@ -202,32 +212,60 @@ export class PrometheusSource implements Source {
   private async refresh(): Promise<void> {
     const at = Date.now();
     const perCore = this.perCoreWanted();
+    const selector = this.options.selector;
+    const live = refreshQueries(selector, promDuration(this.rateWindowMs), perCore);
+    const fixed = this.staticsDue || this.statics === undefined || at - this.statics.atMs >= STATIC_EVERY_MS ? staticQueries(selector) : undefined;
+    // The static queries (the cores count, a series per core, first) after the CPU halves, before the light ones.
+    const { cpuOther, cpuIdle, ...lighter } = live;
+    const queries: Partial<Record<RefreshQuery, string>> = fixed === undefined ? live : { cpuOther, cpuIdle, ...fixed, ...lighter };
     // The GPU queries beside the node ones, not after: a refresh takes as long as its slowest query.
-    const [{ results, failures, warnings }, gpuAnswer] = await Promise.all([
-      runRefresh(this.client, this.options.selector, promDuration(this.rateWindowMs), MAX_QUERIES_IN_FLIGHT, perCore),
-      this.gpus.query(this.client),
-    ]);
-    if (results.health === undefined || results.uname === undefined) {
+    const [{ results, failures, warnings }, gpuAnswer] = await Promise.all([runRefresh(this.client, queries, MAX_QUERIES_IN_FLIGHT), this.gpus.query(this.client)]);
+    if (fixed !== undefined) this.keepStatics(results, warnings, at);
+    const uname = this.statics?.results.uname;
+    if (results.health === undefined || uname === undefined) {
       // Without these there is no telling which nodes exist: everything stays as last seen.
       const fatal = failures.find(([name]) => name === 'health' || name === 'uname');
       this.refreshNotice = `Prometheus: ${fatal?.[1] ?? 'no answer'}${this.since()}`;
       return;
     }
-    this.incomplete = incompleteness([...warnings, ...gpuAnswer.warnings]);
-    this.book.learn(results.uname);
-    const refs = this.book.nodes(results.health, results.uname);
-    this.apply(refs, new RefreshIndex(results, at, perCore), at);
+    // The static answers in use count as much as this refresh's: a partial one is said so until replaced.
+    const liveWarnings = warnings.filter(([name]) => !STATIC_NAMES.includes(name as StaticQuery)).map(([, w]) => w);
+    this.incomplete = incompleteness([...liveWarnings, ...Object.values(this.statics!.warnings).flat(), ...gpuAnswer.warnings]);
+    if (fixed !== undefined) this.book.learn(uname);
+    const refs = this.book.nodes(results.health, uname);
+    this.apply(refs, new RefreshIndex(results, this.statics!.index, at, perCore), at, fixed !== undefined);
     this.gpus.apply(gpuAnswer.series, refs.map((r) => ({ id: r.id, name: this.book.name(r), instance: r.instance })), this.store, at);
     if (refs.length > 0) this.refs = refs;
-    if (results.cores !== undefined) this.fleetCores = results.cores.reduce((sum, s) => sum + (Number.isFinite(s.value) ? s.value : 0), 0);
     this.lastGoodMs = at;
     if (refs.length === 0) {
-      this.refreshNotice = `Prometheus has no node_exporter series${this.options.selector ? ` matching {${this.options.selector}}` : ''}`;
+      this.refreshNotice = `Prometheus has no node_exporter series${selector ? ` matching {${selector}}` : ''}`;
     } else if (failures.length > 0) {
       this.refreshNotice = `Prometheus: ${failures.map(([name, why]) => `${name} query failed: ${why}`).join('; ')}`;
     } else {
       this.refreshNotice = this.incomplete !== undefined ? `Prometheus: ${INCOMPLETE}: ${this.incomplete}` : this.gpus.failure && `Prometheus: GPU query failed: ${this.gpus.failure}`;
     }
+  }
+
+  /**
+   * Takes the static queries' answers, each in place of the last one that came. A failed query
+   * keeps its last answer; it and one that came with warnings are asked again next refresh.
+   */
+  private keepStatics(results: StaticResults, warnings: readonly (readonly [RefreshQuery, string])[], at: number): void {
+    const kept: StaticResults = { ...this.statics?.results };
+    const keptWarnings: StaticWarnings = { ...this.statics?.warnings };
+    let again = false;
+    for (const name of STATIC_NAMES) {
+      const answer = results[name];
+      if (answer === undefined) {
+        again = true;
+        continue;
+      }
+      kept[name] = answer;
+      keptWarnings[name] = warnings.filter(([of]) => of === name).map(([, w]) => w);
+      if (keptWarnings[name].length > 0) again = true;
+    }
+    this.statics = { results: kept, warnings: keptWarnings, index: new StaticIndex(kept), atMs: at };
+    this.staticsDue = again;
   }
 
   /**
@@ -237,7 +275,7 @@ export class PrometheusSource implements Source {
    * the first count of cores, the inventory's node count stands in, at a typical 16 cores each.
    */
   private perCoreWanted(): boolean {
-    const cores = this.fleetCores ?? this.inventoryNodes * ASSUMED_CORES_PER_NODE;
+    const cores = this.statics?.index.fleetCores ?? this.inventoryNodes * ASSUMED_CORES_PER_NODE;
     return cores <= MAX_PER_CORE_SERIES;
   }
 
@@ -251,7 +289,8 @@ export class PrometheusSource implements Source {
     });
   }
 
-  private apply(refs: readonly NodeRef[], index: RefreshIndex, at: number): void {
+  /** `staticsAsked`: this refresh asked the static queries, so a new node already has its figures. */
+  private apply(refs: readonly NodeRef[], index: RefreshIndex, at: number, staticsAsked: boolean): void {
     // The same list as the last refresh's (NodeBook keeps it while the same nodes come back): no node went.
     if (refs !== this.refs) {
       const ids = new Set(refs.map((r) => r.id));
@@ -264,8 +303,14 @@ export class PrometheusSource implements Source {
     for (const ref of refs) {
       // A node's target and labels follow from its ref: only a new node needs them (the name
       // comes with each record).
-      if (this.store.get(ref.id) === undefined) this.upsert(ref);
-      const health = index.health(ref, this.health.get(ref.id) ?? UNKNOWN_HEALTH);
+      if (this.store.get(ref.id) === undefined) {
+        this.upsert(ref);
+        if (!staticsAsked) this.staticsDue = true;
+      }
+      const previous = this.health.get(ref.id);
+      const health = index.health(ref, previous ?? UNKNOWN_HEALTH);
+      // Back up: perhaps rebooted, with a new boot time (and perhaps memory) to read.
+      if (health.up && previous?.up === false && !staticsAsked) this.staticsDue = true;
       this.health.set(ref.id, health);
       if (health.up) this.store.record(ref.id, at, { name: this.book.name(ref), source: 'prometheus', figures: index.figures(ref), health });
       else this.store.recordDown(ref.id, at, health);

@@ -64,18 +64,14 @@ export function byteRate(figure: RateFigure, sel: string, window: string, by: re
   return `${sumBy(by)}(rate(${metric}${matchers(device, sel)}[${window}]))`;
 }
 
-/** Plain gauges, fetched in one query and told apart by __name__. */
-export const GAUGES = [
-  N.load1,
-  N.load5,
-  N.load15,
-  N.memTotal,
-  N.memAvailable,
-  N.swapTotal,
-  N.swapFree,
-  N.time,
-  N.bootTime,
-] as const;
+/** Plain gauges that move, fetched in one query each refresh and told apart by __name__. */
+export const GAUGES = [N.load1, N.load5, N.load15, N.memAvailable, N.swapFree, N.time] as const;
+
+/**
+ * Gauges that hardly ever change (a node's memory and swap size, its boot time): asked with the
+ * other static figures (staticQueries), not every refresh.
+ */
+export const STATIC_GAUGES = [N.memTotal, N.swapTotal, N.bootTime] as const;
 
 export const HEALTH = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped'] as const;
 
@@ -84,10 +80,10 @@ function byName(names: readonly string[], ...rest: string[]): string {
 }
 
 /**
- * The instant queries of one refresh, by the name the decoder and error notices use, the heaviest
- * first: they are sent in this order, a few at a time, and a refresh lasts as long as its slowest.
- * With `perCore` the CPU halves come per core (a sample per core of the fleet), and each node's
- * figure is their sum.
+ * The instant queries of every refresh, by the name the decoder and error notices use, the
+ * heaviest first: they are sent in this order, a few at a time, and a refresh lasts as long as its
+ * slowest. With `perCore` the CPU halves come per core (a sample per core of the fleet), and each
+ * node's figure is their sum.
  */
 export function refreshQueries(sel: string, window: string, perCore = false) {
   const by = NODE_LABELS;
@@ -97,11 +93,7 @@ export function refreshQueries(sel: string, window: string, perCore = false) {
     cpuIdle: cpuSeconds('idle', sel, window, cpuBy),
     health: byName(HEALTH, sel),
     gauges: byName(GAUGES, sel),
-    // Only the labels read: node_uname_info's others (release, version, …) are most of its bytes.
-    uname: `max by (${by.join(', ')}, nodename) (${N.uname}${matchers(sel)})`,
-    // One idle series per core: an eighth of the series counting every mode would touch.
-    cores: `count by (${by.join(', ')}) (${N.cpuSeconds}${matchers('mode="idle"', sel)})`,
-    filesystem: byName([N.filesystemSize, N.filesystemAvail], 'mountpoint="/"', sel),
+    filesystem: `${N.filesystemAvail}${matchers('mountpoint="/"', sel)}`,
     rx: byteRate('rx', sel, window, by),
     tx: byteRate('tx', sel, window, by),
     read: byteRate('read', sel, window, by),
@@ -109,7 +101,26 @@ export function refreshQueries(sel: string, window: string, perCore = false) {
   };
 }
 
-export type RefreshQuery = keyof ReturnType<typeof refreshQueries>;
+/**
+ * The figures that stay put between reboots (names, core counts, sizes): a quarter of a refresh's
+ * samples if asked every time, so they are asked on the first refresh, when a node appears or
+ * comes back up, and once a minute (see PrometheusSource).
+ */
+export function staticQueries(sel: string) {
+  const by = NODE_LABELS;
+  return {
+    // One idle series per core: an eighth of the series counting every mode would touch.
+    cores: `count by (${by.join(', ')}) (${N.cpuSeconds}${matchers('mode="idle"', sel)})`,
+    // Only the labels read: node_uname_info's others (release, version, …) are most of its bytes.
+    uname: `max by (${by.join(', ')}, nodename) (${N.uname}${matchers(sel)})`,
+    staticGauges: byName(STATIC_GAUGES, sel),
+    filesystemSize: `${N.filesystemSize}${matchers('mountpoint="/"', sel)}`,
+  };
+}
+
+export type LiveQuery = keyof ReturnType<typeof refreshQueries>;
+export type StaticQuery = keyof ReturnType<typeof staticQueries>;
+export type RefreshQuery = LiveQuery | StaticQuery;
 
 /**
  * Nodes seen within `lookback`, with their names: the ones down now too, which have no fresh

@@ -1,11 +1,11 @@
-import { afterEach, describe, expect } from 'vitest';
+import { afterEach, describe, expect, vi } from 'vitest';
 import { it } from '../../helpers/temp-dir.js';
 import { makePki } from '../kube/fake-apiserver/pki.js';
 import { freePort } from '../../helpers/node-exporter.js';
 import { buildSnapshot } from '../../../src/cli/snapshot.js';
 import { PrometheusClient, type PrometheusClientOptions } from '../../../src/sources/prometheus/client.js';
 import { GPU_QUERIES } from '../../../src/sources/prometheus/gpus.js';
-import { PrometheusSource } from '../../../src/sources/prometheus/prometheus-source.js';
+import { PrometheusSource, STATIC_EVERY_MS } from '../../../src/sources/prometheus/prometheus-source.js';
 import { oneNodeAnswer, startFakePrometheus, type Answer, type FakePrometheus, type RecordedRequest } from './fake-prometheus.js';
 
 let fake: FakePrometheus | undefined;
@@ -110,7 +110,7 @@ describe('the API client', () => {
 });
 
 describe('PrometheusSource against a fake server', () => {
-  it('reads a node with a dozen queries per refresh', async () => {
+  it('reads a node with nine queries per refresh and four static ones', async () => {
     const f = await serveFake(oneNodeAnswer);
     const s = source(f.url);
     await s.collectOnce();
@@ -131,8 +131,8 @@ describe('PrometheusSource against a fake server', () => {
       uptimeSeconds: 1000,
     });
     expect(s.notice).toBeUndefined();
-    // Two on start (scrape interval, inventory), then one refresh: eleven node queries and two GPU ones.
-    expect(f.requests.length).toBe(2 + 11 + 2);
+    // Two on start (scrape interval, inventory), then one refresh: nine node queries, four static and two GPU ones.
+    expect(f.requests.length).toBe(2 + 9 + 4 + 2);
     // The fake says Prometheus scrapes every 15 s: four of those make the window.
     expect(s.rateWindowMs).toBe(60_000);
     expect(f.requests.at(-1)?.form.get('query')).toContain('[60000ms]');
@@ -191,6 +191,48 @@ describe('PrometheusSource against a fake server', () => {
     expect(s.notice).toBe('Prometheus: answer may be incomplete: partial response: store eu-1 unreachable');
     expect(s.partial).toBe('partial response: store eu-1 unreachable');
     expect(s.store.nodes()[0]?.figures.cpu?.cores).toBe(2);
+    // An incomplete static answer is asked again at the next refresh, and said so while in use.
+    await s.collectOnce();
+    expect(f.requests.filter((r) => (r.form.get('query') ?? '').startsWith('count by'))).toHaveLength(2);
+    expect(s.partial).toBe('partial response: store eu-1 unreachable');
+    f.answer = oneNodeAnswer;
+    await s.collectOnce();
+    expect(s.partial).toBeUndefined();
+    expect(s.notice).toBeUndefined();
+  });
+
+  it('asks the static figures on the first refresh, for a node that appears, and otherwise once a minute', async () => {
+    let second = false;
+    const f = await serveFake((req) => {
+      const a = oneNodeAnswer(req);
+      if (!second || a === 'hang' || !(req.form.get('query') ?? '').startsWith('{__name__=~"up|')) return a;
+      const body = JSON.parse(a.body) as { data: { result: unknown[] } };
+      body.data.result.push({ metric: { __name__: 'up', job: 'node', instance: 'b:9100' }, value: [Date.now() / 1000, '1'] });
+      return { body: JSON.stringify(body) };
+    });
+    const s = source(f.url);
+    const staticAsks = () => f.requests.filter((r) => (r.form.get('query') ?? '').startsWith('count by')).length;
+    await s.collectOnce();
+    await s.collectOnce();
+    expect(staticAsks()).toBe(1);
+    // Kept from the first answer: the memory's size, the cores, the name.
+    expect(buildSnapshot(s.store, Date.now()).nodes[0]).toMatchObject({ name: 'alpha', cpu: { cores: 2 }, memory: { totalBytes: 1000 }, uptimeSeconds: 1000 });
+    second = true;
+    await s.collectOnce();
+    expect(s.store.nodes()).toHaveLength(2);
+    expect(staticAsks()).toBe(1);
+    await s.collectOnce();
+    expect(staticAsks()).toBe(2);
+    await s.collectOnce();
+    expect(staticAsks()).toBe(2);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + STATIC_EVERY_MS);
+      await s.collectOnce();
+      expect(staticAsks()).toBe(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('says so when no series match', async () => {

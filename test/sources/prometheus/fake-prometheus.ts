@@ -61,6 +61,21 @@ export async function startFakePrometheus(answer: (req: RecordedRequest) => Answ
 const vector = (result: unknown[]) => JSON.stringify({ status: 'success', data: { resultType: 'vector', result } });
 const NODE = { job: 'node', instance: 'a:9100' };
 
+/** The plain gauges of oneNodeAnswer's node, by name. */
+const ONE_NODE_GAUGES: Readonly<Record<string, string>> = {
+  node_load1: '1',
+  node_load5: '2',
+  node_load15: '3',
+  node_memory_MemTotal_bytes: '1000',
+  node_memory_MemAvailable_bytes: '400',
+  node_memory_SwapTotal_bytes: '0',
+  node_memory_SwapFree_bytes: '0',
+  node_time_seconds: '2000',
+  node_boot_time_seconds: '1000',
+  node_filesystem_size_bytes: '100',
+  node_filesystem_avail_bytes: '60',
+};
+
 /**
  * One node (a:9100, named alpha) as Prometheus would answer cluster-top's queries about it;
  * range queries get `rangeValue` at every step, for the node and for the cluster row.
@@ -90,12 +105,12 @@ export function oneNodeAnswer(req: RecordedRequest, rangeValue = '0.42'): Answer
   const idle = q.includes('{mode=~"idle|iowait|steal"');
   if (q.startsWith('sum by (job, instance, cpu) (rate(node_cpu_seconds_total')) return { body: vector([one(idle ? '0.75' : '0.25', { cpu: '0' }), one(idle ? '0.25' : '0.75', { cpu: '1' })]) };
   if (q.startsWith('sum by (job, instance) (rate(node_cpu_seconds_total')) return { body: vector([one('1')]) };
-  if (q.startsWith('{__name__=~"node_load1')) {
-    return { body: named([['node_load1', '1'], ['node_load5', '2'], ['node_load15', '3'], ['node_memory_MemTotal_bytes', '1000'], ['node_memory_MemAvailable_bytes', '400'], ['node_memory_SwapTotal_bytes', '0'], ['node_memory_SwapFree_bytes', '0'], ['node_time_seconds', '2000'], ['node_boot_time_seconds', '1000']]) };
-  }
+  // Gauges asked by name, as a regex of names or a plain selector: the ones this node has.
+  const names = /^\{__name__=~"([^"]+)"/.exec(q)?.[1]?.split('|') ?? /^(node_[a-zA-Z_]+)\{/.exec(q)?.slice(1);
+  const gauges = names?.filter((name) => ONE_NODE_GAUGES[name] !== undefined);
+  if (gauges !== undefined && gauges.length > 0) return { body: named(gauges.map((name) => [name, ONE_NODE_GAUGES[name]!])) };
   // The GPU queries (one per exporter): this node has no GPUs.
   if (q.startsWith('{__name__=~"DCGM_FI_') || q.startsWith('{__name__=~"(.+_)?gpu_')) return { body: vector([]) };
-  if (q.startsWith('{__name__=~"node_filesystem')) return { body: named([['node_filesystem_size_bytes', '100'], ['node_filesystem_avail_bytes', '60']]) };
   for (const [metric, v] of [['receive', '100'], ['transmit', '200'], ['disk_read', '300'], ['disk_written', '400']] as const) {
     if (q.includes(`node_${metric.startsWith('disk') ? metric : `network_${metric}`}_bytes_total`)) return { body: vector([one(v)]) };
   }

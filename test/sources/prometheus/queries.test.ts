@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VIRTUAL_INTERFACE } from '../../../src/metrics/node-exporter.js';
 import { backfillEvery, CHART_POINTS, NODE_POINTS_BUDGET } from '../../../src/sources/prometheus/backfill.js';
-import { cpuSeconds, inventoryQuery, memoryUsed, promDuration, refreshQueries, scrapeIntervalQuery, virtualInterfaceRegex } from '../../../src/sources/prometheus/queries.js';
+import { cpuSeconds, inventoryQuery, memoryUsed, promDuration, refreshQueries, scrapeIntervalQuery, staticQueries, virtualInterfaceRegex } from '../../../src/sources/prometheus/queries.js';
 import { matchers, parseSelector } from '../../../src/sources/prometheus/selector.js';
 
 describe('--selector', () => {
@@ -56,20 +56,25 @@ describe('queries', () => {
     expect(memoryUsed('', [])).toBe('1 - sum (node_memory_MemAvailable_bytes) / sum (node_memory_MemTotal_bytes)');
   });
 
-  it('sends a dozen queries per refresh, the heaviest first, every one carrying the selector', () => {
+  it('sends nine queries per refresh and four static ones, the heaviest first, every one carrying the selector', () => {
     const q = refreshQueries('job="node"', '1m');
-    expect(Object.keys(q)).toEqual(['cpuOther', 'cpuIdle', 'health', 'gauges', 'uname', 'cores', 'filesystem', 'rx', 'tx', 'read', 'written']);
-    for (const [name, expr] of Object.entries(q)) {
+    const fixed = staticQueries('job="node"');
+    expect(Object.keys(q)).toEqual(['cpuOther', 'cpuIdle', 'health', 'gauges', 'filesystem', 'rx', 'tx', 'read', 'written']);
+    expect(Object.keys(fixed)).toEqual(['cores', 'uname', 'staticGauges', 'filesystemSize']);
+    for (const [name, expr] of [...Object.entries(q), ...Object.entries(fixed)]) {
       const selectors = expr.match(/[a-z_]*\{[^}]*\}/g) ?? [];
       expect(selectors.length, name).toBeGreaterThan(0);
       for (const s of selectors) expect(s, name).toContain('job="node"');
     }
     expect(q.cpuIdle).toBe(cpuSeconds('idle', 'job="node"', '1m', ['job', 'instance']));
     expect(refreshQueries('', '1m', true).cpuOther).toBe(cpuSeconds('other', '', '1m', ['job', 'instance', 'cpu']));
-    expect(q.uname).toBe('max by (job, instance, nodename) (node_uname_info{job="node"})');
+    expect(fixed.uname).toBe('max by (job, instance, nodename) (node_uname_info{job="node"})');
     expect(q.health).toBe('{__name__=~"up|scrape_duration_seconds|scrape_samples_scraped", job="node"}');
-    expect(q.cores).toBe('count by (job, instance) (node_cpu_seconds_total{mode="idle", job="node"})');
-    expect(q.filesystem).toBe('{__name__=~"node_filesystem_size_bytes|node_filesystem_avail_bytes", mountpoint="/", job="node"}');
+    expect(q.gauges).toBe('{__name__=~"node_load1|node_load5|node_load15|node_memory_MemAvailable_bytes|node_memory_SwapFree_bytes|node_time_seconds", job="node"}');
+    expect(fixed.staticGauges).toBe('{__name__=~"node_memory_MemTotal_bytes|node_memory_SwapTotal_bytes|node_boot_time_seconds", job="node"}');
+    expect(fixed.cores).toBe('count by (job, instance) (node_cpu_seconds_total{mode="idle", job="node"})');
+    expect(q.filesystem).toBe('node_filesystem_avail_bytes{mountpoint="/", job="node"}');
+    expect(fixed.filesystemSize).toBe('node_filesystem_size_bytes{mountpoint="/", job="node"}');
     expect(q.rx).toBe(`sum by (job, instance) (rate(node_network_receive_bytes_total{device!~"${virtualInterfaceRegex()}", job="node"}[1m]))`);
     expect(q.written).toBe('sum by (job, instance) (rate(node_disk_written_bytes_total{job="node"}[1m]))');
     expect(inventoryQuery('', '10m')).toBe('max by (job, instance, nodename) (last_over_time(node_uname_info[10m]))');
