@@ -153,17 +153,22 @@ async function ranges<K extends string>(plan: BackfillPlan, queries: Queries<K>,
     if ('idle' in asked) sent.push({ key, expr: asked.idle(window), transform: same }, { key, expr: asked.other(window), transform: same });
     else sent.push({ key, expr: asked[0](window), transform: asked[1] });
   }
+  // Each answer becomes its columns as soon as it comes: 10,000 nodes' decoded points (arrays of
+  // pairs, about 20 MB an answer) are not all held until the last query is in.
   const settled = await settleLimited(
-    sent.map(({ expr }) => () => plan.client.queryRange(expr, startMs, plan.endMs, stepMs, plan.timeoutMs)),
+    sent.map(({ expr, transform }) => async () => {
+      const answer = await plan.client.queryRange(expr, startMs, plan.endMs, stepMs, plan.timeoutMs);
+      return { warnings: answer.warnings, columns: columns(answer.result, transform, startMs, stepMs, layout.points) };
+    }),
     plan.concurrency,
   );
   const byKey = new Map<K, Map<string, Float64Array>[]>();
-  sent.forEach(({ key, transform }, q) => {
+  sent.forEach(({ key }, q) => {
     const s = settled[q]!;
     if (s.status === 'rejected') throw s.reason;
     warnings.push(...s.value.warnings);
     const list = byKey.get(key) ?? [];
-    list.push(columns(s.value.result, transform, startMs, stepMs, layout.points));
+    list.push(s.value.columns);
     byKey.set(key, list);
   });
   return [...byKey].map(([key, [first, second]]) => [key, second === undefined ? first! : busyColumns(first!, second)]);

@@ -12,6 +12,7 @@ import { VERSION } from '../../version.js';
 import { readBody } from '../../scrape/read-body.js';
 import { ScrapeError, describeError, formatSeconds } from '../../scrape/scrape-error.js';
 import { connectOptions } from '../../scrape/scraper.js';
+import { LabelCache } from './fast-vector.js';
 import { apiError, decodeMatrix, decodeVector, PrometheusApiError, type Decoded, type InstantSample, type RangeSeries } from './decode.js';
 import { ReadError } from '../../util/errors.js';
 
@@ -55,6 +56,11 @@ export function describeFailure(error: unknown): string {
 /** Queries the source runs at once, each on a connection of its own: gentle on a shared server. */
 export const MAX_QUERIES_IN_FLIGHT = 4;
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+/**
+ * Queries whose label sets are kept for their next answer (fast-vector.ts's LabelCache): a
+ * refresh sends about fifteen; a changed rate window makes new ones of six, and the old go.
+ */
+const MAX_LABEL_CACHES = 32;
 const KEEP_ALIVE_MS = 60_000;
 const STALE_SOCKET_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
 
@@ -68,6 +74,8 @@ export class PrometheusClient {
   private readonly extraForm: Readonly<Record<string, string>>;
   /** Requests in flight, aborted by close(). */
   private readonly inflight = new Set<AbortController>();
+  /** Label caches by query, least recently used first. */
+  private readonly labelCaches = new Map<string, LabelCache>();
   private closed = false;
   private wire = 0;
   private body = 0;
@@ -93,7 +101,20 @@ export class PrometheusClient {
    * would otherwise look past its newest samples and find rates empty.
    */
   async query(expr: string): Promise<Decoded<InstantSample>> {
-    return this.post('/api/v1/query', { query: expr }, this.timeoutMs, decodeVector);
+    return this.post('/api/v1/query', { query: expr }, this.timeoutMs, (text) => decodeVector(text, this.labelCache(expr)));
+  }
+
+  /** The query's LabelCache, now the most recently used; the least recently used go past MAX_LABEL_CACHES. */
+  private labelCache(expr: string): LabelCache {
+    let cache = this.labelCaches.get(expr);
+    if (cache === undefined) cache = new LabelCache();
+    else this.labelCaches.delete(expr);
+    this.labelCaches.set(expr, cache);
+    for (const oldest of this.labelCaches.keys()) {
+      if (this.labelCaches.size <= MAX_LABEL_CACHES) break;
+      this.labelCaches.delete(oldest);
+    }
+    return cache;
   }
 
   /** A range query from `startMs` to `endMs` every `stepMs`. */

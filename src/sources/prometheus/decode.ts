@@ -15,7 +15,7 @@
  */
 import { ReadError } from '../../util/errors.js';
 
-import { scanVectorResult } from './fast-vector.js';
+import { scanVectorResult, type LabelCache } from './fast-vector.js';
 
 export type Labels = Readonly<Record<string, string>>;
 
@@ -132,9 +132,9 @@ const RESULT_KEY = '"result":[';
  * list is scanned without JSON.parse's tree (fast-vector.ts) when it has the plain shape, the rest
  * of the answer parsed as usual; anything else is parsed whole.
  */
-export function decodeVector(text: string): Decoded<InstantSample> {
+export function decodeVector(text: string, cache?: LabelCache): Decoded<InstantSample> {
   const at = text.indexOf(RESULT_KEY);
-  const scanned = at === -1 ? undefined : scanVectorResult(text, at + RESULT_KEY.length, parseValue);
+  const scanned = at === -1 ? undefined : scanVectorResult(text, at + RESULT_KEY.length, parseValue, cache);
   if (scanned !== undefined) {
     const envelope = unwrap(`${text.slice(0, at + RESULT_KEY.length - 1)}[]${text.slice(scanned.end)}`);
     // The list scanned was data.result itself only if the envelope's is now the empty one.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apiError, decodeMatrix, decodeVector, oneLine, parseValue } from '../../../src/sources/prometheus/decode.js';
+import { LabelCache } from '../../../src/sources/prometheus/fast-vector.js';
 
 const vector = (result: unknown[], extra: object = {}) => JSON.stringify({ status: 'success', data: { resultType: 'vector', result }, ...extra });
 
@@ -29,9 +30,30 @@ describe('decoding API answers', () => {
       const decoded = decodeVector(body);
       expect(decoded.result, body).toEqual(reference(body).map((r) => ({ ...r, labels: Object.fromEntries(Object.entries(r.labels).filter(([, v]) => typeof v === 'string')) })));
     }
+    // The same through one label cache, answer after answer (each the last one's successor), twice over.
+    const cache = new LabelCache();
+    for (const body of [...bodies, ...bodies]) expect(decodeVector(body, cache).result, body).toEqual(decodeVector(body).result);
     expect(decodeVector(bodies[2]!).warnings).toEqual(['w "1"']);
     expect(() => decodeVector(JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [] } }))).toThrow('expected a vector result, got matrix');
     expect(() => decodeVector('{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"2"]}')).toThrow('not JSON');
+  });
+
+  it('gives back the last answer\'s label sets where the same text stands, and reads the rest', () => {
+    const sample = (instance: string, value: string) => ({ metric: { __name__: 'up', job: 'node', instance }, value: [1700000000, value] });
+    const cache = new LabelCache();
+    const first = decodeVector(vector([sample('a:9100', '1'), sample('b:9100', '1'), sample('c:9100', '0')]), cache).result;
+    expect(cache.misses).toBe(3);
+    const second = decodeVector(vector([sample('a:9100', '0'), sample('bb:9100', '1'), sample('c:9100', '1')]), cache).result;
+    expect(cache.misses).toBe(1);
+    expect(second[0]!.labels).toBe(first[0]!.labels);
+    expect(second[1]!.labels).toEqual({ __name__: 'up', job: 'node', instance: 'bb:9100' });
+    expect(second[2]!.labels).toBe(first[2]!.labels);
+    expect(second.map((s) => s.value)).toEqual([0, 1, 1]);
+    // Fewer samples: the cache shrinks with the answer; none: it empties.
+    decodeVector(vector([sample('a:9100', '1')]), cache);
+    expect(cache.texts).toHaveLength(1);
+    decodeVector(vector([]), cache);
+    expect(cache.labels).toHaveLength(0);
   });
 
   it('reads an instant vector: labels and values, NaN and infinities from their strings', () => {
