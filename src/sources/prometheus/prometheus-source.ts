@@ -13,7 +13,7 @@ import { RefreshIndex, StaticIndex, type StaticResults } from './figures.js';
 import { PrometheusGpus } from './gpus.js';
 import { NodeBook, type NodeRef } from './nodes.js';
 import { inventoryQuery, promDuration, refreshQueries, scrapeIntervalQuery, staticQueries, type RefreshQuery, type StaticQuery } from './queries.js';
-import { runRefresh } from './refresh.js';
+import { runRefresh, type Preview, type RefreshOutcome } from './refresh.js';
 import { StoppableSleep } from '../../util/stoppable-sleep.js';
 
 export interface PrometheusSourceOptions {
@@ -45,6 +45,10 @@ const BACKFILL_TIMEOUT_MS = 30_000;
 
 const STATIC_NAMES = Object.keys(staticQueries('')) as StaticQuery[];
 type StaticWarnings = Partial<Record<StaticQuery, readonly string[]>>;
+type GpuAnswer = Awaited<ReturnType<PrometheusGpus['query']>>;
+const NO_GPUS: GpuAnswer = { series: [], warnings: [] };
+/** What the first rows do not wait for (see refresh). */
+const CPU_HALVES: readonly RefreshQuery[] = ['cpuOther', 'cpuIdle'];
 
 /** How a notice calls an answer that came with warnings or isPartial (decode.ts). */
 const INCOMPLETE = 'answer may be incomplete';
@@ -218,25 +222,47 @@ export class PrometheusSource implements Source {
     // The static queries (the cores count, a series per core, first) after the CPU halves, before the light ones.
     const { cpuOther, cpuIdle, ...lighter } = live;
     const queries: Partial<Record<RefreshQuery, string>> = fixed === undefined ? live : { cpuOther, cpuIdle, ...fixed, ...lighter };
+    // Before anything is shown, the nodes and every figure but CPU go up as soon as they are in:
+    // rating every CPU series of a large fleet takes the server seconds longer than the rest.
+    let previewed = false;
+    const preview: Preview<RefreshQuery> | undefined =
+      this.lastGoodMs === undefined && fixed !== undefined
+        ? {
+            without: CPU_HALVES,
+            show: (outcome) => {
+              previewed = this.take(outcome, NO_GPUS, { at, perCore, staticsAsked: true, keepStatics: true });
+            },
+          }
+        : undefined;
     // The GPU queries beside the node ones, not after: a refresh takes as long as its slowest query.
-    const [{ results, failures, warnings }, gpuAnswer] = await Promise.all([runRefresh(this.client, queries, MAX_QUERIES_IN_FLIGHT), this.gpus.query(this.client)]);
-    if (fixed !== undefined) this.keepStatics(results, warnings, at);
+    const [outcome, gpuAnswer] = await Promise.all([runRefresh(this.client, queries, MAX_QUERIES_IN_FLIGHT, preview), this.gpus.query(this.client)]);
+    // After a preview the whole refresh is a row of its own, a moment later.
+    const when = previewed ? { at: Math.max(Date.now(), at + 1), perCore, staticsAsked: true, keepStatics: false } : { at, perCore, staticsAsked: fixed !== undefined, keepStatics: fixed !== undefined };
+    this.take(outcome, gpuAnswer, when);
+  }
+
+  /** Puts a refresh's answers in the store; false when they name no nodes (health or names missing). */
+  private take(outcome: RefreshOutcome<RefreshQuery>, gpuAnswer: GpuAnswer, when: { readonly at: number; readonly perCore: boolean; readonly staticsAsked: boolean; readonly keepStatics: boolean }): boolean {
+    const { results, failures, warnings } = outcome;
+    const { at, perCore, staticsAsked } = when;
+    if (when.keepStatics) this.keepStatics(results, warnings, at);
     const uname = this.statics?.results.uname;
     if (results.health === undefined || uname === undefined) {
       // Without these there is no telling which nodes exist: everything stays as last seen.
       const fatal = failures.find(([name]) => name === 'health' || name === 'uname');
       this.refreshNotice = `Prometheus: ${fatal?.[1] ?? 'no answer'}${this.since()}`;
-      return;
+      return false;
     }
     // The static answers in use count as much as this refresh's: a partial one is said so until replaced.
     const liveWarnings = warnings.filter(([name]) => !STATIC_NAMES.includes(name as StaticQuery)).map(([, w]) => w);
     this.incomplete = incompleteness([...liveWarnings, ...Object.values(this.statics!.warnings).flat(), ...gpuAnswer.warnings]);
-    if (fixed !== undefined) this.book.learn(uname);
+    if (staticsAsked) this.book.learn(uname);
     const refs = this.book.nodes(results.health, uname);
-    this.apply(refs, new RefreshIndex(results, this.statics!.index, at, perCore), at, fixed !== undefined);
+    this.apply(refs, new RefreshIndex(results, this.statics!.index, at, perCore), at, staticsAsked);
     this.gpus.apply(gpuAnswer.series, refs.map((r) => ({ id: r.id, name: this.book.name(r), instance: r.instance })), this.store, at);
     if (refs.length > 0) this.refs = refs;
     this.lastGoodMs = at;
+    const selector = this.options.selector;
     if (refs.length === 0) {
       this.refreshNotice = `Prometheus has no node_exporter series${selector ? ` matching {${selector}}` : ''}`;
     } else if (failures.length > 0) {
@@ -244,6 +270,7 @@ export class PrometheusSource implements Source {
     } else {
       this.refreshNotice = this.incomplete !== undefined ? `Prometheus: ${INCOMPLETE}: ${this.incomplete}` : this.gpus.failure && `Prometheus: GPU query failed: ${this.gpus.failure}`;
     }
+    return true;
   }
 
   /**

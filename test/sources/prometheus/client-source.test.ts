@@ -17,7 +17,7 @@ afterEach(async () => {
   fake = undefined;
 });
 
-async function serveFake(answer: (req: RecordedRequest) => Answer): Promise<FakePrometheus> {
+async function serveFake(answer: (req: RecordedRequest) => Answer | Promise<Answer>): Promise<FakePrometheus> {
   fake = await startFakePrometheus(answer);
   return fake;
 }
@@ -199,6 +199,31 @@ describe('PrometheusSource against a fake server', () => {
     await s.collectOnce();
     expect(s.partial).toBeUndefined();
     expect(s.notice).toBeUndefined();
+  });
+
+  it('shows the nodes and every figure but CPU before the CPU queries are in, on the first refresh only', async () => {
+    let release = (): void => undefined;
+    const cpuHeld = new Promise<void>((resolve) => (release = resolve));
+    const isCpu = (req: RecordedRequest) => (req.form.get('query') ?? '').startsWith('sum by (job, instance, cpu) (rate(node_cpu_seconds_total');
+    const f = await serveFake(async (req) => {
+      if (isCpu(req)) await cpuHeld;
+      return oneNodeAnswer(req);
+    });
+    const s = source(f.url);
+    const collected = s.collectOnce();
+    await expect.poll(() => s.store.nodes()[0]?.figures.memory?.usedPercent, { timeout: 5000, interval: 10 }).toBe(60);
+    expect(s.store.nodes()[0]?.figures.cpu).toEqual({ cores: 2, usagePercent: null, perCoreUsagePercent: [null, null] });
+    expect(f.requests.filter(isCpu)).toHaveLength(2);
+    release();
+    await collected;
+    const [node] = s.store.nodes();
+    expect(node?.figures.cpu).toEqual({ cores: 2, usagePercent: 50, perCoreUsagePercent: [25, 75] });
+    // Two rows: the first without CPU, the whole one after it.
+    expect(node?.history.length).toBe(2);
+    expect(s.notice).toBeUndefined();
+    // Later refreshes wait for every query: one row each.
+    await s.collectOnce();
+    expect(s.store.nodes()[0]?.history.length).toBe(3);
   });
 
   it('asks the static figures on the first refresh, for a node that appears, and otherwise once a minute', async () => {

@@ -16,12 +16,12 @@ export interface FakePrometheus {
   readonly url: string;
   readonly requests: RecordedRequest[];
   /** Replaces the answering function (a server that starts failing mid-run). */
-  answer: (req: RecordedRequest) => Answer;
+  answer: (req: RecordedRequest) => Answer | Promise<Answer>;
   close(): Promise<void>;
 }
 
 /** An in-test endpoint on 127.0.0.1 (HTTPS with `tls`) that records every request and answers as told. */
-export async function startFakePrometheus(answer: (req: RecordedRequest) => Answer, tls?: { certPem: string; keyPem: string }): Promise<FakePrometheus> {
+export async function startFakePrometheus(answer: (req: RecordedRequest) => Answer | Promise<Answer>, tls?: { certPem: string; keyPem: string }): Promise<FakePrometheus> {
   const requests: RecordedRequest[] = [];
   let current = answer;
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
@@ -32,9 +32,11 @@ export async function startFakePrometheus(answer: (req: RecordedRequest) => Answ
       const body = Buffer.concat(chunks).toString('utf8');
       const recorded: RecordedRequest = { method: req.method ?? '', path, headers: req.headers, form: new URLSearchParams(req.method === 'POST' ? body : search) };
       requests.push(recorded);
-      const a = current(recorded);
-      if (a === 'hang') return;
-      res.writeHead(a.status ?? 200, { 'content-type': a.contentType ?? 'application/json' }).end(a.body);
+      // An answer may come later: a slow query.
+      void Promise.resolve(current(recorded)).then((a) => {
+        if (a === 'hang') return;
+        res.writeHead(a.status ?? 200, { 'content-type': a.contentType ?? 'application/json' }).end(a.body);
+      });
     });
   };
   const server: Server = tls ? createTlsServer({ cert: tls.certPem, key: tls.keyPem }, handler) : createServer(handler);
