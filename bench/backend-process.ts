@@ -22,6 +22,8 @@ export interface BackendLine {
   readonly nodes: number;
   /** Nodes up with CPU and memory figures. */
   readonly withFigures: number;
+  /** Nodes up with memory figures: listed with every figure but perhaps CPU (the first rows). */
+  readonly withRows: number;
   /** Rows the first node's ring holds: backfilled history shows here. */
   readonly historyRows: number;
   readonly wireBytes: number;
@@ -60,13 +62,19 @@ const report = () => {
   lastRefresh = refreshMs;
   lastHistory = historyRows;
   let withFigures = 0;
-  for (const n of nodes) if (n.health.up && n.figures.cpu?.usagePercent != null && n.figures.memory !== null) withFigures++;
+  let withRows = 0;
+  for (const n of nodes) {
+    if (!n.health.up || n.figures.memory === null) continue;
+    withRows++;
+    if (n.figures.cpu?.usagePercent != null) withFigures++;
+  }
   const cpu = process.cpuUsage();
   const line: BackendLine = {
     atMs: performance.now(),
     refreshMs,
     nodes: nodes.length,
     withFigures,
+    withRows,
     historyRows,
     wireBytes: source.bytesReceived.wire,
     bodyBytes: source.bytesReceived.body,
