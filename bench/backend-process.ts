@@ -17,8 +17,8 @@ import { tuneHeap } from '../src/cli/heap.js';
 export interface BackendLine {
   /** ms since this process started (performance.now()). */
   readonly atMs: number;
-  /** The refresh's time (the cluster ring's newest row). */
-  readonly refreshMs: number;
+  /** The refresh's time (the cluster ring's newest row); null for the first rows before it. */
+  readonly refreshMs: number | null;
   readonly nodes: number;
   /** Nodes up with CPU and memory figures. */
   readonly withFigures: number;
@@ -53,14 +53,11 @@ const source = await buildPrometheusSource(options.source, { historyMs: options.
 
 let lastRefresh: number | null = null;
 let lastHistory = 0;
+let lastRows = 0;
 const report = () => {
   const refreshMs = source.store.cluster.latestTime();
   const nodes = source.store.nodes();
   const historyRows = nodes[0]?.history.length ?? 0;
-  // One line per refresh, and one more when history lands (the rings grow by more than a row).
-  if (refreshMs === null || (refreshMs === lastRefresh && historyRows <= lastHistory + 1)) return;
-  lastRefresh = refreshMs;
-  lastHistory = historyRows;
   let withFigures = 0;
   let withRows = 0;
   for (const n of nodes) {
@@ -68,6 +65,13 @@ const report = () => {
     withRows++;
     if (n.figures.cpu?.usagePercent != null) withFigures++;
   }
+  // One line per refresh, one more when history lands (the rings grow by more than a row), and
+  // before the first refresh's row one for its first rows (every figure but CPU).
+  const firstRows = refreshMs === null && withRows > lastRows;
+  lastRows = withRows;
+  if (!firstRows && (refreshMs === null || (refreshMs === lastRefresh && historyRows <= lastHistory + 1))) return;
+  lastRefresh = refreshMs;
+  lastHistory = historyRows;
   const cpu = process.cpuUsage();
   const line: BackendLine = {
     atMs: performance.now(),

@@ -174,8 +174,12 @@ export class ClusterStore {
     this.changed();
   }
 
-  /** A successful refresh of one node: latest figures replace the old, one history row is added. */
-  record(id: string, atMs: number, update: NodeUpdate): void {
+  /**
+   * A successful refresh of one node: latest figures replace the old, one history row is added;
+   * none with `row` false (a first look before the refresh is whole, as the Prometheus source's
+   * first rows before CPU: the whole refresh adds the row).
+   */
+  record(id: string, atMs: number, update: NodeUpdate, row = true): void {
     const entry = this.entries.get(id);
     if (!entry) return;
     if (entry.name !== update.name) entry.name = visible(update.name);
@@ -183,7 +187,7 @@ export class ClusterStore {
     entry.figures = update.figures;
     entry.health = visibleHealth(update.health);
     const f = update.figures;
-    entry.history.push(atMs, {
+    if (row) entry.history.push(atMs, {
       cpu: f.cpu?.usagePercent,
       memory: f.memory?.usedPercent,
       load1: f.load?.load1,
@@ -194,20 +198,20 @@ export class ClusterStore {
     });
     entry.columns = visibleColumns(update.columns ?? {});
     entry.app = visibleApp(update.app ?? null);
-    entry.columnHistory?.push(atMs, columnValues(entry.columns));
+    if (row) entry.columnHistory?.push(atMs, columnValues(entry.columns));
     this.changed();
   }
 
-  /** A failed refresh: the node shows as down with no figures, and its history gets a gap. */
-  recordDown(id: string, atMs: number, health: TargetHealth): void {
+  /** A failed refresh: the node shows as down with no figures, and its history gets a gap (with `row`, as record's). */
+  recordDown(id: string, atMs: number, health: TargetHealth, row = true): void {
     const entry = this.entries.get(id);
     if (!entry) return;
     entry.figures = EMPTY_FIGURES;
     entry.health = visibleHealth(health);
-    entry.history.push(atMs, {});
+    if (row) entry.history.push(atMs, {});
     entry.columns = {};
     entry.app = null;
-    entry.columnHistory?.push(atMs, {});
+    if (row) entry.columnHistory?.push(atMs, {});
     this.changed();
   }
 

@@ -86,4 +86,18 @@ describe('ClusterStore', () => {
     expect(notified).toBeGreaterThanOrEqual(7);
     expect(store.bytesPerNode()).toBe(10 * 8 + 7 * 10 * 4);
   });
+
+  it('takes a first look without a history row when told so', () => {
+    const store = new ClusterStore(10);
+    store.upsert({ id: 'a', name: 'a', target: 'http://a:9100/metrics' });
+    const up = { ...UNKNOWN_HEALTH, up: true };
+    store.record('a', 1000, { name: 'node-a', source: 'prometheus', figures: figures(2, 100, 1000, 500), health: up }, false);
+    expect(store.get('a')?.figures.memory?.usedPercent).toBe(50);
+    expect(store.get('a')?.history.length).toBe(0);
+    store.recordDown('a', 1000, { ...UNKNOWN_HEALTH, lastError: 'down' }, false);
+    expect(store.get('a')?.health.up).toBe(false);
+    expect(store.get('a')?.history.length).toBe(0);
+    store.record('a', 2000, { name: 'node-a', source: 'prometheus', figures: figures(2, 100, 1000, 500), health: up });
+    expect(store.get('a')?.history.length).toBe(1);
+  });
 });

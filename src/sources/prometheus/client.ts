@@ -74,8 +74,8 @@ export class PrometheusClient {
   private readonly extraForm: Readonly<Record<string, string>>;
   /** Requests in flight, aborted by close(). */
   private readonly inflight = new Set<AbortController>();
-  /** Label caches by query, least recently used first. */
-  private readonly labelCaches = new Map<string, LabelCache>();
+  /** Label caches by query, least recently used first; null for a query sent once so far. */
+  private readonly labelCaches = new Map<string, LabelCache | null>();
   private closed = false;
   private wire = 0;
   private body = 0;
@@ -104,17 +104,21 @@ export class PrometheusClient {
     return this.post('/api/v1/query', { query: expr }, this.timeoutMs, (text) => decodeVector(text, this.labelCache(expr)));
   }
 
-  /** The query's LabelCache, now the most recently used; the least recently used go past MAX_LABEL_CACHES. */
-  private labelCache(expr: string): LabelCache {
-    let cache = this.labelCaches.get(expr);
-    if (cache === undefined) cache = new LabelCache();
-    else this.labelCaches.delete(expr);
+  /**
+   * The query's LabelCache, now the most recently used; the least recently used go past
+   * MAX_LABEL_CACHES. None the first time a query is sent: a query sent once (--once) would only
+   * pay for copies of its label text.
+   */
+  private labelCache(expr: string): LabelCache | undefined {
+    const seen = this.labelCaches.has(expr);
+    const cache = this.labelCaches.get(expr) ?? (seen ? new LabelCache() : null);
+    this.labelCaches.delete(expr);
     this.labelCaches.set(expr, cache);
     for (const oldest of this.labelCaches.keys()) {
       if (this.labelCaches.size <= MAX_LABEL_CACHES) break;
       this.labelCaches.delete(oldest);
     }
-    return cache;
+    return cache ?? undefined;
   }
 
   /** A range query from `startMs` to `endMs` every `stepMs`. */

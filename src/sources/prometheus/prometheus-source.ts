@@ -9,10 +9,11 @@ import { UNKNOWN_HEALTH, type TargetHealth } from '../../scrape/types.js';
 import { backfill } from './backfill.js';
 import { describeFailure, MAX_QUERIES_IN_FLIGHT, type PrometheusClient } from './client.js';
 import { PARTIAL_ANSWER } from './decode.js';
-import { RefreshIndex, StaticIndex, type StaticResults } from './figures.js';
+import { RefreshIndex } from './figures.js';
+import { STATIC_NAMES, StaticFigures } from './statics.js';
 import { PrometheusGpus } from './gpus.js';
 import { NodeBook, type NodeRef } from './nodes.js';
-import { inventoryQuery, promDuration, refreshQueries, scrapeIntervalQuery, staticQueries, type RefreshQuery, type StaticQuery } from './queries.js';
+import { inventoryQuery, promDuration, refreshQueries, scrapeIntervalQuery, staticQueries, type RefreshQuery } from './queries.js';
 import { runRefresh, type Preview, type RefreshOutcome } from './refresh.js';
 import { StoppableSleep } from '../../util/stoppable-sleep.js';
 
@@ -35,18 +36,22 @@ const RATE_WINDOW_SCRAPES = 4;
 /** See perCoreWanted: about 5 MB of JSON per refresh. */
 export const MAX_PER_CORE_SERIES = 50_000;
 const ASSUMED_CORES_PER_NODE = 16;
-/**
- * How often the static figures (names, cores, memory and disk sizes, boot times) are asked when
- * nothing calls for them sooner: a node appearing, or coming back up (a reboot), asks at once.
- */
-export const STATIC_EVERY_MS = 60_000;
 /** Backfill queries cover minutes of history at once: they get longer than a refresh's. */
 const BACKFILL_TIMEOUT_MS = 30_000;
 
-const STATIC_NAMES = Object.keys(staticQueries('')) as StaticQuery[];
-type StaticWarnings = Partial<Record<StaticQuery, readonly string[]>>;
 type GpuAnswer = Awaited<ReturnType<PrometheusGpus['query']>>;
 const NO_GPUS: GpuAnswer = { series: [], warnings: [] };
+
+interface TakeOptions {
+  readonly at: number;
+  readonly perCore: boolean;
+  /** The refresh asked the static queries. */
+  readonly staticsAsked: boolean;
+  /** Take their answers (not again after a preview took them). */
+  readonly keepStatics: boolean;
+  /** Add history rows: false for a preview. */
+  readonly row: boolean;
+}
 /** What the first rows do not wait for (see refresh). */
 const CPU_HALVES: readonly RefreshQuery[] = ['cpuOther', 'cpuIdle'];
 
@@ -80,9 +85,7 @@ export class PrometheusSource implements Source {
   /** The nodes of the last refresh that listed any. */
   private refs: readonly NodeRef[] = [];
   /** The static queries' last answers (each kept until it is answered again), indexed. */
-  private statics: { readonly results: StaticResults; readonly warnings: StaticWarnings; readonly index: StaticIndex; readonly atMs: number } | undefined;
-  /** Ask the static queries with the next refresh: a node appeared or came back up, or one failed or was incomplete. */
-  private staticsDue = false;
+  private readonly statics = new StaticFigures();
   /** Nodes the inventory listed before the first refresh. */
   private inventoryNodes = 0;
 
@@ -218,35 +221,37 @@ export class PrometheusSource implements Source {
     const perCore = this.perCoreWanted();
     const selector = this.options.selector;
     const live = refreshQueries(selector, promDuration(this.rateWindowMs), perCore);
-    const fixed = this.staticsDue || this.statics === undefined || at - this.statics.atMs >= STATIC_EVERY_MS ? staticQueries(selector) : undefined;
-    // The static queries (the cores count, a series per core, first) after the CPU halves, before the light ones.
-    const { cpuOther, cpuIdle, ...lighter } = live;
-    const queries: Partial<Record<RefreshQuery, string>> = fixed === undefined ? live : { cpuOther, cpuIdle, ...fixed, ...lighter };
-    // Before anything is shown, the nodes and every figure but CPU go up as soon as they are in:
-    // rating every CPU series of a large fleet takes the server seconds longer than the rest.
+    const fixed = this.statics.wanted(at) ? staticQueries(selector) : undefined;
+    // Before anything is shown (and not for --once, which shows only the end), the nodes and every
+    // figure but CPU go up as soon as they are in: rating every CPU series of a large fleet takes
+    // the server seconds longer than all the rest.
     let previewed = false;
     const preview: Preview<RefreshQuery> | undefined =
-      this.lastGoodMs === undefined && fixed !== undefined
+      this.running !== undefined && this.lastGoodMs === undefined && fixed !== undefined
         ? {
             without: CPU_HALVES,
             show: (outcome) => {
-              previewed = this.take(outcome, NO_GPUS, { at, perCore, staticsAsked: true, keepStatics: true });
+              previewed = this.take(outcome, NO_GPUS, { at, perCore, staticsAsked: true, keepStatics: true, row: false });
             },
           }
         : undefined;
+    // The heaviest first (the CPU halves, then the static cores count, a series per core), so the
+    // refresh ends soonest; but for a preview the light ones first: a server with few cores runs
+    // them at half speed beside the CPU halves, and the rows would wait.
+    const { cpuOther, cpuIdle, ...lighter } = live;
+    const queries: Partial<Record<RefreshQuery, string>> = fixed === undefined ? live : preview !== undefined ? { ...fixed, ...lighter, cpuOther, cpuIdle } : { cpuOther, cpuIdle, ...fixed, ...lighter };
     // The GPU queries beside the node ones, not after: a refresh takes as long as its slowest query.
     const [outcome, gpuAnswer] = await Promise.all([runRefresh(this.client, queries, MAX_QUERIES_IN_FLIGHT, preview), this.gpus.query(this.client)]);
-    // After a preview the whole refresh is a row of its own, a moment later.
-    const when = previewed ? { at: Math.max(Date.now(), at + 1), perCore, staticsAsked: true, keepStatics: false } : { at, perCore, staticsAsked: fixed !== undefined, keepStatics: fixed !== undefined };
-    this.take(outcome, gpuAnswer, when);
+    // After a preview the static answers are kept already; the whole refresh adds the history row.
+    this.take(outcome, gpuAnswer, { at, perCore, staticsAsked: fixed !== undefined, keepStatics: fixed !== undefined && !previewed, row: true });
   }
 
   /** Puts a refresh's answers in the store; false when they name no nodes (health or names missing). */
-  private take(outcome: RefreshOutcome<RefreshQuery>, gpuAnswer: GpuAnswer, when: { readonly at: number; readonly perCore: boolean; readonly staticsAsked: boolean; readonly keepStatics: boolean }): boolean {
+  private take(outcome: RefreshOutcome<RefreshQuery>, gpuAnswer: GpuAnswer, when: TakeOptions): boolean {
     const { results, failures, warnings } = outcome;
     const { at, perCore, staticsAsked } = when;
-    if (when.keepStatics) this.keepStatics(results, warnings, at);
-    const uname = this.statics?.results.uname;
+    if (when.keepStatics) this.statics.keep(results, warnings, at);
+    const uname = this.statics.uname;
     if (results.health === undefined || uname === undefined) {
       // Without these there is no telling which nodes exist: everything stays as last seen.
       const fatal = failures.find(([name]) => name === 'health' || name === 'uname');
@@ -254,12 +259,12 @@ export class PrometheusSource implements Source {
       return false;
     }
     // The static answers in use count as much as this refresh's: a partial one is said so until replaced.
-    const liveWarnings = warnings.filter(([name]) => !STATIC_NAMES.includes(name as StaticQuery)).map(([, w]) => w);
-    this.incomplete = incompleteness([...liveWarnings, ...Object.values(this.statics!.warnings).flat(), ...gpuAnswer.warnings]);
+    const liveWarnings = warnings.filter(([name]) => !STATIC_NAMES.includes(name)).map(([, w]) => w);
+    this.incomplete = incompleteness([...liveWarnings, ...this.statics.inUseWarnings, ...gpuAnswer.warnings]);
     if (staticsAsked) this.book.learn(uname);
     const refs = this.book.nodes(results.health, uname);
-    this.apply(refs, new RefreshIndex(results, this.statics!.index, at, perCore), at, staticsAsked);
-    this.gpus.apply(gpuAnswer.series, refs.map((r) => ({ id: r.id, name: this.book.name(r), instance: r.instance })), this.store, at);
+    this.apply(refs, new RefreshIndex(results, this.statics.index, at, perCore), at, staticsAsked, when.row);
+    if (when.row) this.gpus.apply(gpuAnswer.series, refs.map((r) => ({ id: r.id, name: this.book.name(r), instance: r.instance })), this.store, at);
     if (refs.length > 0) this.refs = refs;
     this.lastGoodMs = at;
     const selector = this.options.selector;
@@ -274,35 +279,13 @@ export class PrometheusSource implements Source {
   }
 
   /**
-   * Takes the static queries' answers, each in place of the last one that came. A failed query
-   * keeps its last answer; it and one that came with warnings are asked again next refresh.
-   */
-  private keepStatics(results: StaticResults, warnings: readonly (readonly [RefreshQuery, string])[], at: number): void {
-    const kept: StaticResults = { ...this.statics?.results };
-    const keptWarnings: StaticWarnings = { ...this.statics?.warnings };
-    let again = false;
-    for (const name of STATIC_NAMES) {
-      const answer = results[name];
-      if (answer === undefined) {
-        again = true;
-        continue;
-      }
-      kept[name] = answer;
-      keptWarnings[name] = warnings.filter(([of]) => of === name).map(([, w]) => w);
-      if (keptWarnings[name].length > 0) again = true;
-    }
-    this.statics = { results: kept, warnings: keptWarnings, index: new StaticIndex(kept), atMs: at };
-    this.staticsDue = again;
-  }
-
-  /**
    * The per-core query answers one sample per core of the fleet: 10,000 nodes of 100 cores are a
    * million samples, about 100 MB of JSON every refresh, for bars only a node's detail shows.
    * Beyond MAX_PER_CORE_SERIES cores it is left out, and nodes show no per-core figures. Before
    * the first count of cores, the inventory's node count stands in, at a typical 16 cores each.
    */
   private perCoreWanted(): boolean {
-    const cores = this.statics?.index.fleetCores ?? this.inventoryNodes * ASSUMED_CORES_PER_NODE;
+    const cores = this.statics.index.fleetCores ?? this.inventoryNodes * ASSUMED_CORES_PER_NODE;
     return cores <= MAX_PER_CORE_SERIES;
   }
 
@@ -316,8 +299,11 @@ export class PrometheusSource implements Source {
     });
   }
 
-  /** `staticsAsked`: this refresh asked the static queries, so a new node already has its figures. */
-  private apply(refs: readonly NodeRef[], index: RefreshIndex, at: number, staticsAsked: boolean): void {
+  /**
+   * `staticsAsked`: this refresh asked the static queries, so a new node already has its figures.
+   * `row`: a history row for each node and the cluster (false: a preview, see refresh).
+   */
+  private apply(refs: readonly NodeRef[], index: RefreshIndex, at: number, staticsAsked: boolean, row: boolean): void {
     // The same list as the last refresh's (NodeBook keeps it while the same nodes come back): no node went.
     if (refs !== this.refs) {
       const ids = new Set(refs.map((r) => r.id));
@@ -332,17 +318,17 @@ export class PrometheusSource implements Source {
       // comes with each record).
       if (this.store.get(ref.id) === undefined) {
         this.upsert(ref);
-        if (!staticsAsked) this.staticsDue = true;
+        if (!staticsAsked) this.statics.askSoon();
       }
       const previous = this.health.get(ref.id);
       const health = index.health(ref, previous ?? UNKNOWN_HEALTH);
       // Back up: perhaps rebooted, with a new boot time (and perhaps memory) to read.
-      if (health.up && previous?.up === false && !staticsAsked) this.staticsDue = true;
+      if (health.up && previous?.up === false && !staticsAsked) this.statics.askSoon();
       this.health.set(ref.id, health);
-      if (health.up) this.store.record(ref.id, at, { name: this.book.name(ref), source: 'prometheus', figures: index.figures(ref), health });
-      else this.store.recordDown(ref.id, at, health);
+      if (health.up) this.store.record(ref.id, at, { name: this.book.name(ref), source: 'prometheus', figures: index.figures(ref), health }, row);
+      else this.store.recordDown(ref.id, at, health, row);
     }
-    this.store.appendClusterPoint(at);
+    if (row) this.store.appendClusterPoint(at);
   }
 
   private since(): string {

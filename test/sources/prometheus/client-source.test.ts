@@ -5,7 +5,8 @@ import { freePort } from '../../helpers/node-exporter.js';
 import { buildSnapshot } from '../../../src/cli/snapshot.js';
 import { PrometheusClient, type PrometheusClientOptions } from '../../../src/sources/prometheus/client.js';
 import { GPU_QUERIES } from '../../../src/sources/prometheus/gpus.js';
-import { PrometheusSource, STATIC_EVERY_MS } from '../../../src/sources/prometheus/prometheus-source.js';
+import { PrometheusSource } from '../../../src/sources/prometheus/prometheus-source.js';
+import { STATIC_EVERY_MS } from '../../../src/sources/prometheus/statics.js';
 import { oneNodeAnswer, startFakePrometheus, type Answer, type FakePrometheus, type RecordedRequest } from './fake-prometheus.js';
 
 let fake: FakePrometheus | undefined;
@@ -209,21 +210,35 @@ describe('PrometheusSource against a fake server', () => {
       if (isCpu(req)) await cpuHeld;
       return oneNodeAnswer(req);
     });
-    const s = source(f.url);
-    const collected = s.collectOnce();
-    await expect.poll(() => s.store.nodes()[0]?.figures.memory?.usedPercent, { timeout: 5000, interval: 10 }).toBe(60);
-    expect(s.store.nodes()[0]?.figures.cpu).toEqual({ cores: 2, usagePercent: null, perCoreUsagePercent: [null, null] });
-    expect(f.requests.filter(isCpu)).toHaveLength(2);
-    release();
-    await collected;
-    const [node] = s.store.nodes();
-    expect(node?.figures.cpu).toEqual({ cores: 2, usagePercent: 50, perCoreUsagePercent: [25, 75] });
-    // Two rows: the first without CPU, the whole one after it.
-    expect(node?.history.length).toBe(2);
-    expect(s.notice).toBeUndefined();
-    // Later refreshes wait for every query: one row each.
-    await s.collectOnce();
-    expect(s.store.nodes()[0]?.history.length).toBe(3);
+    // --once shows only the end: nothing before the CPU queries are in.
+    const onceFake = await startFakePrometheus(f.answer);
+    try {
+      const once = source(onceFake.url);
+      const collected = once.collectOnce();
+      const s = source(f.url);
+      s.start();
+      await expect.poll(() => s.store.nodes()[0]?.figures.memory?.usedPercent, { timeout: 5000, interval: 10 }).toBe(60);
+      const [first] = s.store.nodes();
+      expect(first?.figures.cpu).toEqual({ cores: 2, usagePercent: null, perCoreUsagePercent: [null, null] });
+      // A first look, not a history row: the whole refresh adds that.
+      expect(first?.history.length).toBe(0);
+      expect(once.store.nodes()).toHaveLength(0);
+      // The light queries went first, the CPU halves last.
+      const asked = f.requests.map((r) => r.form.get('query') ?? '').filter((q) => !/DCGM|gpu_/.test(q));
+      expect(asked.slice(-2).every((q) => q.includes('rate(node_cpu_seconds_total'))).toBe(true);
+      release();
+      await collected;
+      expect(once.store.nodes()[0]?.history.length).toBe(1);
+      await expect.poll(() => s.store.nodes()[0]?.figures.cpu?.usagePercent, { timeout: 5000, interval: 10 }).toBe(50);
+      const [node] = s.store.nodes();
+      expect(node?.figures.cpu).toEqual({ cores: 2, usagePercent: 50, perCoreUsagePercent: [25, 75] });
+      // One row for the refresh, after the history loaded behind it: no gap where the first look was.
+      const cpu = node?.history.tail('cpu') ?? [];
+      expect(cpu.at(-1)).toBe(50);
+      expect(cpu.every((v) => Number.isFinite(v))).toBe(true);
+    } finally {
+      await onceFake.close();
+    }
   });
 
   it('asks the static figures on the first refresh, for a node that appears, and otherwise once a minute', async () => {
