@@ -52,8 +52,8 @@ interface TakeOptions {
   /** Add history rows: false for a preview. */
   readonly row: boolean;
 }
-/** What the first rows do not wait for (see refresh). */
-const CPU_HALVES: readonly RefreshQuery[] = ['cpuOther', 'cpuIdle'];
+/** What the first rows do not wait for (see refresh): CPU, and the cores count, a series per core. */
+const CPU_QUERIES: readonly RefreshQuery[] = ['cpuOther', 'cpuIdle', 'cores'];
 
 /** How a notice calls an answer that came with warnings or isPartial (decode.ts). */
 const INCOMPLETE = 'answer may be incomplete';
@@ -225,29 +225,28 @@ export class PrometheusSource implements Source {
     // Before anything is shown (and not for --once, which shows only the end), the nodes and every
     // figure but CPU go up as soon as they are in: rating every CPU series of a large fleet takes
     // the server seconds longer than all the rest.
-    let previewed = false;
     const preview: Preview<RefreshQuery> | undefined =
       this.running !== undefined && this.lastGoodMs === undefined && fixed !== undefined
         ? {
-            without: CPU_HALVES,
-            show: (outcome) => {
-              previewed = this.take(outcome, NO_GPUS, { at, perCore, staticsAsked: true, keepStatics: true, row: false });
-            },
+            without: CPU_QUERIES,
+            show: (outcome) => this.take(outcome, NO_GPUS, { at, perCore, staticsAsked: true, keepStatics: true, row: false }),
           }
         : undefined;
     // The heaviest first (the CPU halves, then the static cores count, a series per core), so the
     // refresh ends soonest; but for a preview the light ones first: a server with few cores runs
-    // them at half speed beside the CPU halves, and the rows would wait.
+    // them at half speed beside the CPU queries, and the rows would wait.
     const { cpuOther, cpuIdle, ...lighter } = live;
-    const queries: Partial<Record<RefreshQuery, string>> = fixed === undefined ? live : preview !== undefined ? { ...fixed, ...lighter, cpuOther, cpuIdle } : { cpuOther, cpuIdle, ...fixed, ...lighter };
+    const { cores, ...lightStatics } = fixed ?? {};
+    const queries: Partial<Record<RefreshQuery, string>> =
+      fixed === undefined ? live : preview !== undefined ? { ...lightStatics, ...lighter, cpuOther, cpuIdle, cores } : { cpuOther, cpuIdle, cores, ...lightStatics, ...lighter };
     // The GPU queries beside the node ones, not after: a refresh takes as long as its slowest query.
     const [outcome, gpuAnswer] = await Promise.all([runRefresh(this.client, queries, MAX_QUERIES_IN_FLIGHT, preview), this.gpus.query(this.client)]);
-    // After a preview the static answers are kept already; the whole refresh adds the history row.
-    this.take(outcome, gpuAnswer, { at, perCore, staticsAsked: fixed !== undefined, keepStatics: fixed !== undefined && !previewed, row: true });
+    // After a preview the static answers are taken again: the cores count came after it.
+    this.take(outcome, gpuAnswer, { at, perCore, staticsAsked: fixed !== undefined, keepStatics: fixed !== undefined, row: true });
   }
 
-  /** Puts a refresh's answers in the store; false when they name no nodes (health or names missing). */
-  private take(outcome: RefreshOutcome<RefreshQuery>, gpuAnswer: GpuAnswer, when: TakeOptions): boolean {
+  /** Puts a refresh's answers in the store (nothing when health or names are missing: no telling which nodes exist). */
+  private take(outcome: RefreshOutcome<RefreshQuery>, gpuAnswer: GpuAnswer, when: TakeOptions): void {
     const { results, failures, warnings } = outcome;
     const { at, perCore, staticsAsked } = when;
     if (when.keepStatics) this.statics.keep(results, warnings, at);
@@ -256,7 +255,7 @@ export class PrometheusSource implements Source {
       // Without these there is no telling which nodes exist: everything stays as last seen.
       const fatal = failures.find(([name]) => name === 'health' || name === 'uname');
       this.refreshNotice = `Prometheus: ${fatal?.[1] ?? 'no answer'}${this.since()}`;
-      return false;
+      return;
     }
     // The static answers in use count as much as this refresh's: a partial one is said so until replaced.
     const liveWarnings = warnings.filter(([name]) => !STATIC_NAMES.includes(name)).map(([, w]) => w);
@@ -275,7 +274,6 @@ export class PrometheusSource implements Source {
     } else {
       this.refreshNotice = this.incomplete !== undefined ? `Prometheus: ${INCOMPLETE}: ${this.incomplete}` : this.gpus.failure && `Prometheus: GPU query failed: ${this.gpus.failure}`;
     }
-    return true;
   }
 
   /**
