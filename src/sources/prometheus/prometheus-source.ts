@@ -221,7 +221,7 @@ export class PrometheusSource implements Source {
     const perCore = this.perCoreWanted();
     const selector = this.options.selector;
     const live = refreshQueries(selector, promDuration(this.rateWindowMs), perCore);
-    const fixed = this.statics.wanted(at) ? staticQueries(selector) : undefined;
+    const fixed = this.statics.wanted(at, this.intervalMs) ? staticQueries(selector) : undefined;
     // Before anything is shown (and not for --once, which shows only the end), the nodes and every
     // figure but CPU go up as soon as they are in: rating every CPU series of a large fleet takes
     // the server seconds longer than all the rest.

@@ -3,13 +3,15 @@
  * swap and disk sizes, boot times): a quarter of a refresh's samples if asked every time. They are
  * asked on the first refresh, with the next one after a node appears or comes back up (a reboot
  * changes its boot time) or after one of their answers failed or came back incomplete, and
- * otherwise once a minute; in between, their last answers serve, indexed once.
+ * otherwise once a minute, or every sixth refresh when refreshes are ten seconds apart or more; in
+ * between, their last answers serve, indexed once.
  */
 import type { InstantSample } from './decode.js';
 import { StaticIndex, type StaticResults } from './figures.js';
 import { staticQueries, type RefreshQuery, type StaticQuery } from './queries.js';
 
 export const STATIC_EVERY_MS = 60_000;
+const STATIC_EVERY_REFRESHES = 6;
 export const STATIC_NAMES: readonly RefreshQuery[] = Object.keys(staticQueries('')) as StaticQuery[];
 
 export class StaticFigures {
@@ -20,9 +22,9 @@ export class StaticFigures {
   /** The answers in use, indexed. */
   index = new StaticIndex({});
 
-  /** Whether the refresh starting at `at` asks the static queries. */
-  wanted(at: number): boolean {
-    return this.due || this.atMs === undefined || at - this.atMs >= STATIC_EVERY_MS;
+  /** Whether the refresh starting at `at` asks the static queries, refreshes being `intervalMs` apart. */
+  wanted(at: number, intervalMs: number): boolean {
+    return this.due || this.atMs === undefined || at - this.atMs >= Math.max(STATIC_EVERY_MS, STATIC_EVERY_REFRESHES * intervalMs);
   }
 
   /** Asks them with the next refresh: a node appeared, or came back up. */
