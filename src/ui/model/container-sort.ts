@@ -5,23 +5,20 @@
  */
 import type { ContainerStats } from '../../metrics/container-stats.js';
 import type { ContainerColumnKey } from './container-columns.js';
-import { compareNullsLast } from './sort-order.js';
+import { compareNullsLast, firstPress, nextInCycle, type SortState } from './sort-order.js';
 
 export const CONTAINER_SORT_KEYS = ['cpu', 'memory', 'name', 'net', 'io', 'age', 'restarts'] as const;
 export type ContainerSortKey = (typeof CONTAINER_SORT_KEYS)[number];
 
-export interface ContainerSortState {
-  readonly key: ContainerSortKey;
-  readonly descending: boolean;
-}
+export type ContainerSortState = SortState<ContainerSortKey>;
 
 /** The heaviest, youngest or most restarted first; names in ascending order. */
 export function defaultContainerSort(key: ContainerSortKey): ContainerSortState {
-  return { key, descending: key !== 'name' };
+  return firstPress(key);
 }
 
 export function nextContainerSortKey(key: ContainerSortKey): ContainerSortKey {
-  return CONTAINER_SORT_KEYS[(CONTAINER_SORT_KEYS.indexOf(key) + 1) % CONTAINER_SORT_KEYS.length] ?? 'cpu';
+  return nextInCycle(CONTAINER_SORT_KEYS, key);
 }
 
 /** The column whose header carries the sort's arrow. */

@@ -2,19 +2,16 @@
 import type { PodFigures } from '../../metrics/kube-figures.js';
 import type { NodeGpus } from '../../store/gpu-entries.js';
 import { naturalKey } from './table-model.js';
-import { finite, sortNullsLast } from './sort-order.js';
+import { finite, firstPress, sortNullsLast, type SortState } from './sort-order.js';
 
 export const POD_SORT_KEYS = ['cpu', 'memory', 'gpu', 'restarts', 'name'] as const;
 export type PodSortKey = (typeof POD_SORT_KEYS)[number];
 
-export interface PodSortState {
-  readonly key: PodSortKey;
-  readonly descending: boolean;
-}
+export type PodSortState = SortState<PodSortKey>;
 
 /** As the node table: the busiest first, names A to Z. */
 export function defaultPodSort(key: PodSortKey): PodSortState {
-  return { key, descending: key !== 'name' };
+  return firstPress(key);
 }
 
 /** The next sort key; GPUs and restarts only where some pod has them (`pods` omitted: every key). */

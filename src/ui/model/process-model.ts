@@ -5,23 +5,20 @@
 import type { NodeProcesses, ProcessRow } from '../../metrics/process-figures.js';
 import type { ViewNode } from './frame-data.js';
 import { naturalKey } from './table-model.js';
-import { compareNullsLast } from './sort-order.js';
+import { compareNullsLast, firstPress, nextInCycle, type SortState } from './sort-order.js';
 
 export const PROCESS_SORT_KEYS = ['cpu', 'memory', 'pid', 'name'] as const;
 export type ProcessSortKey = (typeof PROCESS_SORT_KEYS)[number];
 
-export interface ProcessSortState {
-  readonly key: ProcessSortKey;
-  readonly descending: boolean;
-}
+export type ProcessSortState = SortState<ProcessSortKey>;
 
 /** The busiest first; pids and names in ascending order. */
 export function defaultProcessSort(key: ProcessSortKey): ProcessSortState {
-  return { key, descending: key === 'cpu' || key === 'memory' };
+  return firstPress(key, ['pid', 'name']);
 }
 
 export function nextProcessSortKey(key: ProcessSortKey): ProcessSortKey {
-  return PROCESS_SORT_KEYS[(PROCESS_SORT_KEYS.indexOf(key) + 1) % PROCESS_SORT_KEYS.length] ?? 'cpu';
+  return nextInCycle(PROCESS_SORT_KEYS, key);
 }
 
 export interface ProcessView {

@@ -1,5 +1,21 @@
 /** The one sort order of the view's lists (nodes, pods, processes, containers): by a figure, those without one last. */
 
+/** A list's order: the key sorted by, and which way. */
+export interface SortState<K extends string> {
+  readonly key: K;
+  readonly descending: boolean;
+}
+
+/** The first press of a sort key: figures the busiest first, the keys in `ascending` (names) A to Z. */
+export function firstPress<K extends string>(key: K, ascending: readonly string[] = ['name']): SortState<K> {
+  return { key, descending: !ascending.includes(key) };
+}
+
+/** The key after `key` in `keys`, round to the first. */
+export function nextInCycle<K extends string>(keys: readonly [K, ...K[]], key: K): K {
+  return keys[(keys.indexOf(key) + 1) % keys.length] ?? keys[0];
+}
+
 /** A row decorated for sorting with its figure; null when it has none (down, or no rate yet). */
 export interface ValuedRow {
   readonly value: number | null;

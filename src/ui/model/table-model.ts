@@ -2,6 +2,7 @@
 import { shownCpuPercent, shownMemoryPercent, type KubeNode } from './kube-model.js';
 import { parseLabelFilter, type LabelledNode } from './label-filter.js';
 import { gpuSummary, type GpuNode } from './gpu-model.js';
+import { firstPress, type SortState as GenericSortState } from './sort-order.js';
 
 /** `pods` is last of these, and offered only when some node has Kubernetes info. */
 export const SORT_KEYS = ['name', 'cpu', 'memory', 'network', 'disk', 'load', 'pods'] as const;
@@ -14,10 +15,7 @@ export function columnSortKey(name: string): ColumnSortKey {
   return `column:${name}`;
 }
 
-export interface SortState {
-  readonly key: SortKey;
-  readonly descending: boolean;
-}
+export type SortState = GenericSortState<SortKey>;
 
 /** What sorting and filtering need of a node. */
 export interface SortableNode extends KubeNode, LabelledNode, GpuNode {
@@ -71,7 +69,7 @@ export function sortValue(key: Exclude<SortKey, 'name'>, node: SortableNode): nu
 
 /** Figures sort busiest first by default, names A to Z; the first press of a key gives that. */
 export function defaultSort(key: SortKey): SortState {
-  return { key, descending: key !== 'name' };
+  return firstPress(key);
 }
 
 /** The key after `key` in the cycle `s` steps through: the built-in keys, then the `--column`s. */
